@@ -1,0 +1,39 @@
+# Dossier — `make help` lists the targets.
+# Everything runs inside .venv, created and installed from pyproject.toml on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test bench lint typecheck check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP) ## open the default dossier in the browser
+	$(VENV)/bin/dossier
+
+test: $(STAMP) ## run every test (not the benchmarks)
+	$(PY) -m pytest -q
+
+bench: $(STAMP) ## run the benchmarks in tests/bench and print the figures
+	$(PY) -m tests.bench
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check dossier tests
+
+typecheck: $(STAMP) ## mypy --strict
+	$(VENV)/bin/mypy
+
+check: lint typecheck test ## lint, typecheck and test
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,445 @@
+"""Read, validate and write bundles (YAML or JSON). No UI, no SQL.
+
+A bundle is plain data: mappings, sequences and strings. The YAML reader
+therefore resolves no implicit types at all: `2021-12-01`, `NO`, `yes` and
+`012` stay the strings they look like, and only a plain `~`, `null` or an
+empty value is null. Anchors and aliases, explicit tags and duplicate keys
+are refused, which also refuses "billion laughs" alias bombs at once.
+
+Every problem is reported as `file:line: path.to.field: message`; the line is
+looked up from the parsed document, for JSON as well as YAML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import Bundle, Measure, consequence_slug
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_PLAIN_TAGS = frozenset(
+    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:null"}
+)
+MAX_BUNDLE_BYTES = 2 * 1024**3
+"""A bundle larger than this is refused before it is read."""
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bundle, where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class BundleError(Exception):
+    """A bundle (or a set of bundles) was refused; `problems` lists every reason."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class LoadedBundle:
+    """A validated bundle with the file it came from and where each field stands in it."""
+
+    file: str
+    bundle: Bundle
+    lines: dict[Path_, int] = field(default_factory=dict, repr=False)
+    text: str | None = field(default=None, repr=False)
+    """The decoded document, kept so that lines can be found lazily for JSON."""
+
+    def line_of(self, path: Path_) -> int | None:
+        if not self.lines and self.text is not None:
+            self.lines = _lines_of(self.text)
+        return _nearest_line(self.lines, path)
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def _nearest_line(lines: dict[Path_, int], path: Path_) -> int | None:
+    """The line of `path`, or of its nearest ancestor that the document has."""
+    while True:
+        if path in lines:
+            return lines[path]
+        if not path:
+            return None
+        path = path[:-1]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BundleError(
+            [Problem(file, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BundleError([Problem(file, line, "", "contains a NUL character")])
+    return text
+
+
+def _compose(text: str, file: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.CBaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise BundleError([Problem(file, line, "", f"not valid YAML: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise BundleError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
+
+
+def _plain(node: yaml.Node, file: str, lines: dict[Path_, int]) -> Any:
+    """Turn a composed node tree into plain data, recording the line of every path.
+
+    Iterative, so a deeply nested document cannot exhaust the Python stack.
+    """
+    seen: set[int] = set()
+    problems: list[Problem] = []
+    root: list[Any] = [None]
+    # (node, container, key, path)
+    stack: list[tuple[yaml.Node, Any, Any, Path_]] = [(node, root, 0, ())]
+    while stack:
+        current, parent, key, path = stack.pop()
+        line = current.start_mark.line + 1
+        lines.setdefault(path, line)
+        if id(current) in seen:
+            problems.append(Problem(file, line, dotted(path), "anchors and aliases are not allowed"))
+            break
+        seen.add(id(current))
+        if current.tag not in _PLAIN_TAGS:
+            problems.append(Problem(file, line, dotted(path), f"tag {current.tag!r} is not allowed"))
+            continue
+        if isinstance(current, yaml.ScalarNode):
+            value = current.value
+            parent[key] = None if current.style is None and value in _NULLS else value
+        elif isinstance(current, yaml.SequenceNode):
+            items: list[Any] = [None] * len(current.value)
+            parent[key] = items
+            for index, child in reversed(list(enumerate(current.value))):
+                stack.append((child, items, index, (*path, index)))
+        elif isinstance(current, yaml.MappingNode):
+            mapping: dict[str, Any] = {}
+            parent[key] = mapping
+            pending: list[tuple[yaml.Node, Any, Any, Path_]] = []
+            for key_node, value_node in current.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                    problems.append(
+                        Problem(file, key_node.start_mark.line + 1, dotted(path), "a key must be a plain string")
+                    )
+                    continue
+                name = key_node.value
+                if name in mapping:
+                    problems.append(Problem(file, key_node.start_mark.line + 1, dotted((*path, name)), "duplicate key"))
+                    continue
+                mapping[name] = None
+                lines[(*path, name)] = key_node.start_mark.line + 1
+                pending.append((value_node, mapping, name, (*path, name)))
+            stack.extend(reversed(pending))
+    if problems:
+        raise BundleError(problems)
+    return root[0]
+
+
+def _lines_of(text: str) -> dict[Path_, int]:
+    """Lines of every path in a JSON or YAML document, or nothing if it cannot be composed."""
+    lines: dict[Path_, int] = {}
+    try:
+        node = yaml.compose(text, Loader=yaml.CBaseLoader)
+        if node is not None:
+            _plain(node, "", lines)
+    except (yaml.YAMLError, BundleError):
+        return {}
+    return lines
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return result
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_text(text: str, file: str, fmt: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse a decoded document into plain data; YAML also yields the line map."""
+    if fmt == "json":
+        try:
+            data = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_json_constant)
+        except json.JSONDecodeError as exc:
+            raise BundleError([Problem(file, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+        except (ValueError, RecursionError) as exc:
+            raise BundleError([Problem(file, None, "", f"not valid JSON: {exc}")]) from None
+        return data, {}
+    lines: dict[Path_, int] = {}
+    node = _compose(text, file)
+    if node is None:
+        return None, lines
+    return _plain(node, file, lines), lines
+
+
+def guess_format(path: Path) -> str:
+    return "json" if path.suffix.lower() == ".json" else "yaml"
+
+
+def _pydantic_problems(exc: ValidationError, loaded: LoadedBundle) -> Iterator[Problem]:
+    for error in exc.errors(include_url=False):
+        loc: Path_ = tuple(error["loc"])
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        yield Problem(loaded.file, loaded.line_of(loc), dotted(loc), message)
+
+
+def validate_data(data: Any, file: str, lines: dict[Path_, int], text: str | None = None) -> LoadedBundle:
+    """Validate parsed data as a bundle (field by field; references are checked later)."""
+    if data is None:
+        raise BundleError([Problem(file, 1, "", "the bundle is empty")])
+    if not isinstance(data, dict):
+        raise BundleError([Problem(file, 1, "", "a bundle must be a mapping of sections (actors, measures, ...)")])
+    loaded = LoadedBundle(file=file, bundle=Bundle.model_construct(), lines=lines, text=text)
+    try:
+        loaded.bundle = Bundle.model_validate(data)
+    except ValidationError as exc:
+        raise BundleError(_pydantic_problems(exc, loaded)) from None
+    return loaded
+
+
+def read_bundle(path: Path | str, display: str | None = None) -> LoadedBundle:
+    """Read one bundle file (YAML or JSON by its suffix) and validate its fields."""
+    path = Path(path)
+    file = display or str(path)
+    try:
+        if path.is_dir():
+            raise BundleError([Problem(file, None, "", "is a directory, not a bundle file")])
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise BundleError([Problem(file, None, "", f"is {size} bytes, more than a bundle may be")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BundleError([Problem(file, None, "", "no such file")]) from None
+    except OSError as exc:
+        raise BundleError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    return read_bundle_bytes(raw, file, guess_format(path))
+
+
+def read_bundle_bytes(raw: bytes, file: str, fmt: str) -> LoadedBundle:
+    text = _decode(raw, file)
+    data, lines = parse_text(text, file, fmt)
+    return validate_data(data, file, lines, text if fmt == "json" else None)
+
+
+# --------------------------------------------------------------------------- references
+
+
+_SECTIONS = ("sources", "actors", "measures", "statements", "events")
+
+
+def check_references(loaded: list[LoadedBundle], known: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Every slug unique within its section across all bundles; every reference resolves.
+
+    `known` holds slugs already in the database, per section, which references
+    may also name (a bundle may add to a dossier).
+    """
+    known = known or {}
+    problems: list[Problem] = []
+    defined: dict[str, dict[str, tuple[LoadedBundle, Path_]]] = {s: {} for s in (*_SECTIONS, "consequences")}
+
+    def define(section: str, slug: str, item: LoadedBundle, path: Path_) -> None:
+        if slug in defined[section]:
+            other, other_path = defined[section][slug]
+            first = f"{other.file}:{other.line_of(other_path) or '?'}"
+            problems.append(
+                Problem(item.file, item.line_of(path), dotted(path), f"duplicate slug {slug!r} (first at {first})")
+            )
+        else:
+            defined[section][slug] = (item, path)
+
+    for item in loaded:
+        b = item.bundle
+        for section in _SECTIONS:
+            for index, entity in enumerate(getattr(b, section)):
+                define(section, entity.slug, item, (section, index, "slug"))
+        for m_index, measure in enumerate(b.measures):
+            for c_index, consequence in enumerate(measure.consequences):
+                slug = consequence.slug or consequence_slug(measure.slug, c_index + 1)
+                path: Path_ = (
+                    "measures",
+                    m_index,
+                    "consequences",
+                    c_index,
+                    "slug" if consequence.slug else "description",
+                )
+                define("consequences", slug, item, path)
+
+    def exists(section: str, slug: str | None) -> bool:
+        return slug is None or slug in defined[section] or slug in known.get(section, set())
+
+    def need(section: str, slug: str | None, item: LoadedBundle, path: Path_) -> None:
+        if not exists(section, slug):
+            noun = section[:-1]
+            problems.append(Problem(item.file, item.line_of(path), dotted(path), f"unknown {noun} {slug!r}"))
+
+    for item in loaded:
+        b = item.bundle
+        for i, actor in enumerate(b.actors):
+            need("actors", actor.affiliation, item, ("actors", i, "affiliation"))
+            if actor.affiliation == actor.slug:
+                problems.append(
+                    Problem(
+                        item.file,
+                        item.line_of(("actors", i, "affiliation")),
+                        f"actors.{i}.affiliation",
+                        "an actor cannot be its own affiliation",
+                    )
+                )
+            names = [alias.name for alias in actor.aliases]
+            for j, name in enumerate(names):
+                if name in names[:j]:
+                    path = ("actors", i, "aliases", j, "name")
+                    problems.append(Problem(item.file, item.line_of(path), dotted(path), f"duplicate alias {name!r}"))
+        for i, measure in enumerate(b.measures):
+            _check_measure(measure, i, item, need, problems)
+        for i, statement in enumerate(b.statements):
+            need("actors", statement.speaker, item, ("statements", i, "speaker"))
+            need("sources", statement.source, item, ("statements", i, "source"))
+            seen: set[str] = set()
+            for j, about in enumerate(statement.about):
+                path = ("statements", i, "about", j, "measure")
+                need("measures", about.measure, item, path)
+                if about.measure in seen:
+                    problems.append(
+                        Problem(
+                            item.file, item.line_of(path), dotted(path), f"measure {about.measure!r} is named twice"
+                        )
+                    )
+                seen.add(about.measure)
+        for i, event in enumerate(b.events):
+            need("sources", event.source, item, ("events", i, "source"))
+            for j, participant in enumerate(event.participants):
+                need("actors", participant, item, ("events", i, "participants", j))
+            if len(set(event.participants)) != len(event.participants):
+                path = ("events", i, "participants")
+                problems.append(Problem(item.file, item.line_of(path), dotted(path), "a participant is named twice"))
+    return problems
+
+
+def _check_measure(measure: Measure, i: int, item: LoadedBundle, need: Any, problems: list[Problem]) -> None:
+    need("actors", measure.imposed_by, item, ("measures", i, "imposed_by"))
+    need("actors", measure.target, item, ("measures", i, "target"))
+    need("sources", measure.source, item, ("measures", i, "source"))
+    links: set[tuple[str, str | None]] = set()
+    for j, link in enumerate(measure.in_response_to):
+        path: Path_ = ("measures", i, "in_response_to", j, "measure")
+        need("measures", link.measure, item, path)
+        need("actors", link.asserted_by, item, ("measures", i, "in_response_to", j, "asserted_by"))
+        if link.measure == measure.slug:
+            problems.append(Problem(item.file, item.line_of(path), dotted(path), "a measure cannot respond to itself"))
+        if (link.measure, link.asserted_by) in links:
+            problems.append(Problem(item.file, item.line_of(path), dotted(path), "the same link is given twice"))
+        links.add((link.measure, link.asserted_by))
+    for j, consequence in enumerate(measure.consequences):
+        need("actors", consequence.affects, item, ("measures", i, "consequences", j, "affects"))
+
+
+def load_bundles(paths: Iterable[Path | str], known: dict[str, set[str]] | None = None) -> list[LoadedBundle]:
+    """Read and validate several bundles as one: every problem of every file, or none."""
+    loaded: list[LoadedBundle] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.append(read_bundle(path))
+        except BundleError as exc:
+            problems.extend(exc.problems)
+    if not problems:
+        problems.extend(check_references(loaded, known))
+    if problems:
+        raise BundleError(problems)
+    return loaded
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _compact(model: BaseModel) -> dict[str, Any]:
+    """A model as bundle data: no nulls, no empty lists, fields in declaration order."""
+    out: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if value is None or value == ():
+            continue
+        if isinstance(value, BaseModel):
+            out[name] = _compact(value)
+        elif isinstance(value, tuple):
+            out[name] = [_compact(v) if isinstance(v, BaseModel) else v for v in value]
+        else:
+            out[name] = value
+    return out
+
+
+def bundle_data(bundle: Bundle) -> dict[str, Any]:
+    """The bundle as plain data, ready for JSON or YAML; default consequence slugs left out."""
+    measures = []
+    for measure in bundle.measures:
+        consequences = tuple(
+            c.model_copy(update={"slug": None}) if c.slug == consequence_slug(measure.slug, n) else c
+            for n, c in enumerate(measure.consequences, start=1)
+        )
+        measures.append(measure.model_copy(update={"consequences": consequences}))
+    return _compact(bundle.model_copy(update={"measures": tuple(measures)}))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in order, multi-line text as literal blocks."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_bundle(bundle: Bundle, fmt: str) -> str:
+    """Write a bundle as JSON or YAML text that `read_bundle` reads back to the same bundle."""
+    data = bundle_data(bundle)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

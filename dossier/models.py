@@ -1,0 +1,347 @@
+"""pydantic models: the bundle a dossier is written in, and the rows the store returns.
+
+Two families live here:
+
+* **Bundle models** (`Source`, `Actor`, `Measure`, `Consequence`, `Statement`,
+  `Event`, `Bundle`) mirror the bundle format of DESIGN.md: references are
+  slugs, every field is validated strictly (`extra="forbid"`, vocabularies as
+  `Literal` types that mirror the `CHECK` constraints in `db/schema.sql`).
+* **Store models** (`ActorItem`, `StatementItem`, ...) are what `dossier.store`
+  returns to the UI and the CLI: frozen, carrying database ids and the names
+  of what they reference, so a widget never needs a second query.
+
+Text is validated once, here: NUL bytes and lone surrogates are refused (SQLite
+and the screen cannot hold them safely), and so are integers SQLite cannot store.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Strict,
+    StringConstraints,
+)
+
+ActorKind = Literal["person", "organization", "state", "media", "group"]
+MeasureKind = Literal["expulsion", "visa", "travel-ban", "sanction", "closure", "demand", "other"]
+MeasureStatus = Literal["announced", "in-force", "halted", "lifted", "threatened"]
+Certainty = Literal["stated", "reported", "conditional"]
+StatementKind = Literal["quote", "paraphrase"]
+Stance = Literal["announces", "justifies", "condemns", "threatens", "demands", "comments"]
+
+ACTOR_KINDS: tuple[str, ...] = ActorKind.__args__  # type: ignore[attr-defined]
+MEASURE_KINDS: tuple[str, ...] = MeasureKind.__args__  # type: ignore[attr-defined]
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _plain_text(value: str) -> str:
+    """Refuse what SQLite or a terminal cannot hold safely: NUL and lone surrogates."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"contains a lone surrogate at position {exc.start}") from None
+    return value
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(f"{value[:60]!r} is not a slug (lower-case letters and digits joined by '-', '_' or '.')")
+    return value
+
+
+def _partial_date(value: str) -> str:
+    """An ISO date that may be partial: '2021-12-01', '2021-12' or '2021'."""
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError(f"{value[:40]!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    return value
+
+
+def _country(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError(f"{value[:10]!r} is not an ISO 3166 alpha-2 code (two capital letters)")
+    return value
+
+
+Text = Annotated[str, Strict(), StringConstraints(min_length=1), AfterValidator(_plain_text)]
+"""Non-empty text from the outside world."""
+OptionalText = Annotated[str, Strict(), AfterValidator(_plain_text)]
+Slug = Annotated[str, Strict(), StringConstraints(max_length=200), AfterValidator(_slug)]
+PartialDate = Annotated[str, Strict(), AfterValidator(_partial_date)]
+Country = Annotated[str, Strict(), AfterValidator(_country)]
+Lang = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")]
+
+
+class _Strict(BaseModel):
+    """Bundle entities: unknown fields are errors; text fields take strings only, never coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- bundle
+
+
+class DossierInfo(_Strict):
+    title: Text
+    description: OptionalText | None = None
+
+
+class Source(_Strict):
+    slug: Slug
+    title: Text
+    outlet: OptionalText | None = None
+    url: OptionalText | None = None
+    published: PartialDate | None = None
+    note: OptionalText | None = None
+
+
+class Alias(_Strict):
+    name: Text
+    lang: Lang | None = None
+
+
+class Actor(_Strict):
+    slug: Slug
+    name: Text
+    kind: ActorKind
+    role: OptionalText | None = None
+    affiliation: Slug | None = None
+    country: Country | None = None
+    description: OptionalText | None = None
+    aliases: tuple[Alias, ...] = ()
+
+
+class ResponseLink(_Strict):
+    """A claim that this measure answers another: who asserts it, not a fact."""
+
+    measure: Slug
+    asserted_by: Slug | None = None
+
+
+class Consequence(_Strict):
+    description: Text
+    slug: Slug | None = None
+    affects: Slug | None = None
+    due: PartialDate | None = None
+    certainty: Certainty = "stated"
+
+
+class Measure(_Strict):
+    slug: Slug
+    title: Text
+    kind: MeasureKind
+    imposed_by: Slug | None = None
+    target: Slug | None = None
+    quantity: OptionalText | None = None
+    announced: PartialDate | None = None
+    effective: PartialDate | None = None
+    status: MeasureStatus | None = None
+    description: OptionalText | None = None
+    source: Slug | None = None
+    in_response_to: tuple[ResponseLink, ...] = ()
+    consequences: tuple[Consequence, ...] = ()
+
+
+class StatementAbout(_Strict):
+    measure: Slug
+    stance: Stance = "comments"
+
+
+class Statement(_Strict):
+    slug: Slug
+    speaker: Slug
+    text: Text
+    kind: StatementKind = "quote"
+    speaker_role: OptionalText | None = None
+    lang: Lang | None = None
+    said: PartialDate | None = None
+    via: OptionalText | None = None
+    source: Slug | None = None
+    about: tuple[StatementAbout, ...] = ()
+
+
+class Event(_Strict):
+    slug: Slug
+    title: Text
+    date: PartialDate | None = None
+    place: OptionalText | None = None
+    description: OptionalText | None = None
+    source: Slug | None = None
+    participants: tuple[Slug, ...] = ()
+
+
+class Bundle(_Strict):
+    """One bundle document: everything is optional so that a bundle can add to a dossier."""
+
+    dossier: DossierInfo | None = None
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    events: tuple[Event, ...] = ()
+
+
+def consequence_slug(measure_slug: str, position: int) -> str:
+    """The slug a consequence gets when the bundle names none: `<measure>-c<n>` (1-based)."""
+    return f"{measure_slug}-c{position}"
+
+
+# --------------------------------------------------------------------------- store rows
+
+
+class _Row(BaseModel):
+    """What the store returns: frozen, no validation beyond construction."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class ActorRef(_Row):
+    """Just enough of an actor to show and follow it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+class MeasureRef(_Row):
+    id: int
+    slug: str
+    title: str
+
+
+class ActorItem(_Row):
+    id: int
+    slug: str
+    name: str
+    kind: ActorKind
+    role: str | None = None
+    country: str | None = None
+
+
+class StatementItem(_Row):
+    id: int
+    slug: str
+    speaker: ActorRef
+    text: str
+    kind: StatementKind
+    said: str | None = None
+    via: str | None = None
+
+
+MeasureRelation = Literal["imposed", "targeted", "mentioned"]
+
+
+class MeasureItem(_Row):
+    id: int
+    slug: str
+    title: str
+    kind: MeasureKind
+    imposed_by: ActorRef | None = None
+    target: ActorRef | None = None
+    quantity: str | None = None
+    announced: str | None = None
+    status: MeasureStatus | None = None
+    relation: MeasureRelation | None = None
+    """How the measure involves the actor it was listed for, when listed for one."""
+
+
+class ConsequenceItem(_Row):
+    id: int
+    slug: str
+    measure: MeasureRef
+    description: str
+    affects: ActorRef | None = None
+    due: str | None = None
+    certainty: Certainty
+
+
+class SourceItem(_Row):
+    id: int
+    slug: str
+    title: str
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    note: str | None = None
+
+
+class AliasItem(_Row):
+    name: str
+    lang: str | None = None
+
+
+class EventItem(_Row):
+    id: int
+    slug: str
+    title: str
+    date: str | None = None
+    place: str | None = None
+    description: str | None = None
+    participants: tuple[ActorRef, ...] = ()
+
+
+class ActorDetail(_Row):
+    actor: ActorItem
+    description: str | None = None
+    affiliation: ActorRef | None = None
+    aliases: tuple[AliasItem, ...] = ()
+    members: tuple[ActorRef, ...] = ()
+    statement_count: int = 0
+    events: tuple[EventItem, ...] = ()
+
+
+class StanceItem(_Row):
+    measure: MeasureRef
+    stance: Stance
+
+
+class StatementDetail(_Row):
+    statement: StatementItem
+    speaker_role: str | None = None
+    lang: str | None = None
+    source: SourceItem | None = None
+    about: tuple[StanceItem, ...] = ()
+
+
+class LinkItem(_Row):
+    """One response link seen from a measure: the other measure and who asserts the link."""
+
+    measure: MeasureRef
+    asserted_by: ActorRef | None = None
+
+
+class StatementAboutItem(_Row):
+    statement: StatementItem
+    stance: Stance
+
+
+class MeasureDetail(_Row):
+    measure: MeasureItem
+    effective: str | None = None
+    description: str | None = None
+    source: SourceItem | None = None
+    responds_to: tuple[LinkItem, ...] = ()
+    answered_by: tuple[LinkItem, ...] = ()
+    consequences: tuple[ConsequenceItem, ...] = ()
+    statements: tuple[StatementAboutItem, ...] = ()
+
+
+class DossierSummary(_Row):
+    title: str
+    schema_version: int
+    counts: dict[str, int]

@@ -1,0 +1,48 @@
+"""Shared fixtures: real SQLite files built by the same code as `dossier init`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.importer import init_database
+from dossier.store import Store
+
+ARTICLE = Path(__file__).resolve().parent.parent / "db" / "seed" / "article-2021-12-01.txt"
+"""The news story the default dossier is built from, kept beside the bundle."""
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def seed_db(tmp_path: Path) -> Path:
+    """A fresh copy of the default dossier."""
+    path = tmp_path / "seed.db"
+    init_database(path)
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.db"
+    init_database(path, empty=True)
+    return path
+
+
+@pytest.fixture
+def store(seed_db: Path) -> Iterator[Store]:
+    with Store.open(seed_db) as opened:
+        yield opened
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner whose default dossier lives in the test's own directory."""
+    monkeypatch.setenv("DOSSIER_DB", str(tmp_path / "default" / "default.db"))
+    return CliRunner()
