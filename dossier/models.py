@@ -341,6 +341,23 @@ class MeasureDetail(_Row):
     statements: tuple[StatementAboutItem, ...] = ()
 
 
+SearchKind = Literal["actor", "statement", "measure", "consequence", "event"]
+
+
+class SearchHit(_Row):
+    """One full-text match: what it is, how to show it, and which words matched."""
+
+    kind: SearchKind
+    id: int
+    slug: str
+    label: str
+    """The actor's name, the measure's or event's title, a statement's speaker, a consequence's measure."""
+    snippet: tuple[tuple[str, bool], ...] = ()
+    """The matched text around the hit as segments; True marks a matched word."""
+    said: str | None = None
+    """The date that orders it (said, announced, due, date), when it has one."""
+
+
 class DossierSummary(_Row):
     title: str
     schema_version: int

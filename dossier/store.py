@@ -14,6 +14,7 @@ materialised inside the lock.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,7 @@ from .models import (
     MeasureItem,
     MeasureRef,
     ResponseLink,
+    SearchHit,
     Source,
     SourceItem,
     StanceItem,
@@ -135,6 +137,38 @@ def known_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
         section: {slug for (slug,) in conn.execute(f"SELECT slug FROM {section}")}
         for section in ("actors", "sources", "measures")
     }
+
+
+# --------------------------------------------------------------------------- search helpers
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """What a user typed, as a safe FTS5 query: every word a quoted prefix, all required.
+
+    Nothing the user types reaches FTS5 as syntax: words are taken with `\\w+`
+    and each is double-quoted, so `AND`, `NEAR(`, `*`, `"` and `-` are only text.
+    """
+    words = _WORD.findall(text.encode("utf-8", "replace").decode("utf-8"))[:32]
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _segments(snippet: str | None) -> tuple[tuple[str, bool], ...]:
+    """Split an FTS snippet with U+E000/U+E001 markers into (text, matched) segments."""
+    if not snippet:
+        return ()
+    out: list[tuple[str, bool]] = []
+    for part in re.split("(\ue000[^\ue001]*\ue001)", snippet):
+        if not part:
+            continue
+        if part.startswith("\ue000"):
+            out.append((part[1:-1], True))
+        else:
+            out.append((part, False))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- the store
@@ -548,6 +582,49 @@ class Store:
             for row in self._all(sql, {"p": pattern, "n": limit}):
                 found.append((kind, row[0], row[1], row[2]))
         return found
+
+    # ----------------------------------------------------------------- full-text search
+
+    def search(self, query: str, *, kind: str | None = None, limit: int = 50) -> list[SearchHit]:
+        """Hits for what the user typed, as words (never FTS syntax), newest first per kind.
+
+        Each word matches as a prefix; all words must match. An empty query has no hits.
+        """
+        fts = fts_query(query)
+        if fts is None:
+            return []
+        hits: list[SearchHit] = []
+        if kind in (None, "statement"):
+            rows = self._all(
+                "SELECT s.id, s.slug, a.name, snippet(statements_fts, 0, char(57344), char(57345), '…', 24), s.said"
+                " FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid"
+                " JOIN actors a ON a.id = s.speaker_id WHERE statements_fts MATCH ?"
+                " ORDER BY statements_fts.rowid DESC LIMIT ?",
+                (fts, limit),
+            )
+            hits += [
+                SearchHit(kind="statement", id=r[0], slug=r[1], label=r[2], snippet=_segments(r[3]), said=r[4])
+                for r in rows
+            ]
+        for entity in ("actor", "measure", "consequence", "event"):
+            if kind not in (None, entity):
+                continue
+            table = ENTITY_TABLES[entity]
+            label = {"actor": "e.name", "measure": "e.title", "event": "e.title", "consequence": "e.description"}[
+                entity
+            ]
+            rows = self._all(
+                f"SELECT e.id, e.slug, {label},"
+                " snippet(entities_fts, -1, char(57344), char(57345), '…', 24)"
+                f" FROM entities_fts JOIN {table} e ON e.id = entities_fts.entity_id"
+                " WHERE entities_fts MATCH ? AND entities_fts.kind = ? LIMIT ?",
+                (fts, entity, limit),
+            )
+            hits += [
+                SearchHit(kind=entity, id=r[0], slug=r[1], label=r[2], snippet=_segments(r[3]))  # type: ignore[arg-type]
+                for r in rows
+            ]
+        return hits
 
     # ----------------------------------------------------------------- export
 
