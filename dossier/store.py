@@ -621,7 +621,7 @@ class Store:
                 (fts, entity, limit),
             )
             hits += [
-                SearchHit(kind=entity, id=r[0], slug=r[1], label=r[2], snippet=_segments(r[3]))  # type: ignore[arg-type]
+                SearchHit(kind=entity, id=r[0], slug=r[1], label=r[2], snippet=_segments(r[3]))
                 for r in rows
             ]
         return hits
