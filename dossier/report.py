@@ -1,8 +1,8 @@
 """Plain-text views of a dossier for the command line: `show` and the Markdown export.
 
-Text from the dossier is written as it is; for the terminal it first goes
-through `clean_text`, which drops control characters and escape sequences so
-a quote cannot retitle or reprogram the terminal it is printed on.
+Text from the dossier goes through `dossier.text.clean_text` first, which
+drops control characters and escape sequences so a quote cannot retitle or
+reprogram the terminal it is printed on.
 """
 
 from __future__ import annotations
@@ -12,24 +12,7 @@ from collections.abc import Iterator
 
 from .models import Bundle, Measure, MeasureDetail, StatementItem
 from .store import Store
-
-# C0/C1 controls except tab and newline, ESC-introduced sequences (CSI, OSC, DCS, ...),
-# bidi overrides and isolates, and lone surrogates.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]?"  # other ESC sequences, or a lone ESC
-    r"|[\x9b\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?"  # 8-bit CSI/OSC/DCS/SOS/PM/APC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-    r"|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-    r"|[\ud800-\udfff]"
-)
-
-
-def clean_text(text: str, *, keep_newlines: bool = True) -> str:
-    """Text safe to print on a terminal: no controls, escapes, bidi overrides or lone surrogates."""
-    cleaned = _ESCAPES.sub("", text)
-    return cleaned if keep_newlines else cleaned.replace("\n", " ").replace("\t", " ")
+from .text import clean_text
 
 
 def _line(text: str | None) -> str:

@@ -620,10 +620,7 @@ class Store:
                 " WHERE entities_fts MATCH ? AND entities_fts.kind = ? LIMIT ?",
                 (fts, entity, limit),
             )
-            hits += [
-                SearchHit(kind=entity, id=r[0], slug=r[1], label=r[2], snippet=_segments(r[3]))
-                for r in rows
-            ]
+            hits += [SearchHit(kind=entity, id=r[0], slug=r[1], label=r[2], snippet=_segments(r[3])) for r in rows]
         return hits
 
     # ----------------------------------------------------------------- export
