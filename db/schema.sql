@@ -139,6 +139,13 @@ CREATE TABLE IF NOT EXISTS event_actors (
 );
 CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, event_id);
 
+-- Chains, timeline, relations: the lookups these views make beyond the ones above.
+-- the timeline's "takes effect" dates
+CREATE INDEX IF NOT EXISTS measures_by_effective ON measures(effective, id);
+-- relations: the measures one actor took against another, newest first; also
+-- covers counting the measures of every pair
+CREATE INDEX IF NOT EXISTS measures_by_pair ON measures(imposed_by_id, target_id, announced, id);
+
 -- Full-text search.
 -- statements_fts indexes statement text (external content: no second copy).
 -- entities_fts indexes everything else a user searches by words: actor names

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .store import Store
+    from .views import Line
 
 DB_ENV = "DOSSIER_DB"
 """Environment variable naming the default dossier's file (else the user's data directory)."""
@@ -213,6 +218,176 @@ def show(ref: str, db: Path | None) -> None:
         kind, entity_id = store.resolve(ref)
         for line in show_entity(store, kind, entity_id):
             click.echo(line)
+
+
+# --------------------------------------------------------------------------- chains, timeline, relations
+
+
+def _json(data: Any) -> str:
+    """JSON that keeps the dossier's text exact but cannot act on a terminal.
+
+    `json.dumps` already escapes C0 controls; C1 controls, DEL and bidi
+    controls are escaped here too (as `\\uXXXX`, which JSON reads back as the same text).
+    """
+    import json
+    import re
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _echo_lines(lines: Iterable[Line]) -> None:
+    from .views import plain
+
+    for line in lines:
+        click.echo(plain(line))
+
+
+def _actor_id(store: Store, slug: str | None) -> int | None:
+    if slug is None:
+        return None
+    _, actor_id = store.resolve(slug if "/" in slug else f"actor/{slug}")
+    return actor_id
+
+
+@main.command()
+@click.argument("ref")
+@db_option
+@click.option("--depth", type=click.IntRange(1, 100), default=12, show_default=True, help="Links to follow each way.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=200, show_default=True, help="Steps each way.")
+@click.option("--json", "as_json", is_flag=True, help="Print the chain as JSON.")
+def chain(ref: str, db: Path | None, depth: int, limit: int, as_json: bool) -> None:
+    """The response chain of a measure: what it answers and what answers it, both ways, recursively.
+
+    REF is a measure, a consequence (its measure) or a statement (each measure it is about).
+    """
+    from .store import Store
+    from .views import chain_lines
+
+    with Store.open(existing_db(db)) as store:
+        kind, entity_id = store.resolve(ref)
+        if kind == "measure":
+            roots = [entity_id]
+        elif kind == "consequence":
+            roots = [store.consequence(entity_id).measure.id]
+        elif kind == "statement":
+            roots = [about.measure.id for about in store.statement_detail(entity_id).about]
+            if not roots:
+                fail(f"{ref!r} is a statement about no measure, so it has no response chain")
+        else:
+            article = "an" if kind[0] in "aeiou" else "a"
+            fail(f"{ref!r} is {article} {kind}; a chain starts at a measure, a statement or a consequence")
+        chains = []
+        shown: set[int] = set()
+        for root in roots:
+            if root in shown:  # already a step of a chain printed for this statement
+                continue
+            found = store.chain(root, depth=depth, limit=limit)
+            shown.update(step.measure.id for step in found.steps)
+            chains.append(found)
+    if as_json:
+        click.echo(_json([c.model_dump(mode="json") for c in chains]))
+        return
+    for index, found in enumerate(chains):
+        if index:
+            click.echo("")
+        _echo_lines(chain_lines(found))
+
+
+TIMELINE_KIND_CHOICES = ("event", "announced", "statement", "effective", "due", "measure", "consequence")
+"""`--kind` values: the timeline kinds, plus `measure` (announced and effective) and `consequence` (due)."""
+
+
+@main.command()
+@db_option
+@click.option("--actor", help="Only what involves this actor (SLUG).")
+@click.option("--from", "date_from", metavar="DATE", help="From this date on (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Up to this date, inclusive (`--to 2022-01`: all of January).")
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(TIMELINE_KIND_CHOICES), help="Only these (repeatable)."
+)
+@click.option("--limit", type=click.IntRange(1, 10_000_000), default=200, show_default=True, help="Items to print.")
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+def timeline(
+    db: Path | None,
+    actor: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    kinds: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Statements, measures, due dates and events merged in date order, grouped by day.
+
+    Partial dates (`2022`, `2022-01`) come before the full dates they contain;
+    undated items are left out.
+    """
+    from .store import Store
+    from .views import timeline_day, timeline_line
+
+    wanted: set[str] | None = None
+    if kinds:
+        aliases = {"measure": ("announced", "effective"), "consequence": ("due",)}
+        wanted = {k for kind in kinds for k in aliases.get(kind, (kind,))}
+    with Store.open(existing_db(db)) as store:
+        actor_id = _actor_id(store, actor)
+        after = None
+        printed = 0
+        exhausted = False
+        day: str | None = None
+        items_json: list[Any] = []
+        while printed < limit:
+            size = min(500, limit - printed)
+            page = store.timeline(
+                actor_id=actor_id, kinds=wanted, date_from=date_from, date_to=date_to, after=after, limit=size
+            )
+            for item in page:
+                if as_json:
+                    items_json.append(item.model_dump(mode="json"))
+                    continue
+                if item.date != day:
+                    day = item.date
+                    _echo_lines([timeline_day(day)])
+                _echo_lines([timeline_line(item)])
+            printed += len(page)
+            if len(page) < size:
+                exhausted = True
+                break
+            after = page[-1].cursor
+        more = not exhausted and bool(
+            store.timeline(actor_id=actor_id, kinds=wanted, date_from=date_from, date_to=date_to, after=after, limit=1)
+        )
+    if as_json:
+        click.echo(_json(items_json))
+    elif printed == 0:
+        click.echo("nothing dated matches", err=True)
+    elif more:
+        click.echo(f"… more after {printed} items (raise --limit, or narrow with --from/--to)", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--actor", help="Only the pairs this actor (SLUG) is part of, with it first.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="Pairs to print.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many pairs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
+def relations(db: Path | None, actor: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """Pairs of actors: the measures each took against the other, and what the other side said about them."""
+    from .store import Store
+    from .views import plain, relation_rows
+
+    with Store.open(existing_db(db)) as store:
+        pairs = store.relations(actor_id=_actor_id(store, actor), limit=limit, offset=offset)
+    if as_json:
+        click.echo(_json([p.model_dump(mode="json") for p in pairs]))
+        return
+    if not pairs:
+        click.echo("no measures between two actors", err=True)
+    for index, pair in enumerate(pairs):
+        if index:
+            click.echo("")
+        for line, _ in relation_rows(pair):
+            click.echo(plain(line))
 
 
 if __name__ == "__main__":  # pragma: no cover

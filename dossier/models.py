@@ -362,3 +362,121 @@ class DossierSummary(_Row):
     title: str
     schema_version: int
     counts: dict[str, int]
+
+
+# --------------------------------------------------------------------------- chains, timeline, relations
+
+ChainDirection = Literal["root", "answers", "answered-by"]
+
+
+class ChainStep(_Row):
+    """One measure in a response chain, with where it stands relative to the measure asked about.
+
+    `depth` is signed: negative steps are what the root answers (-1 directly,
+    -2 what that answers, ...), positive steps answer it, 0 is the root itself.
+    """
+
+    measure: MeasureItem
+    effective: str | None = None
+    direction: ChainDirection
+    depth: int
+    via: MeasureRef | None = None
+    """The neighbour one step nearer the root, through which this step was reached."""
+    asserted_by: tuple[ActorRef, ...] = ()
+    """Who claims the link between this step and `via` (a claim, not a fact)."""
+    unattributed: bool = False
+    """True when at least one link between this step and `via` names nobody as its source."""
+    consequences: tuple[ConsequenceItem, ...] = ()
+    loops_to: tuple[MeasureRef, ...] = ()
+    """Measures already on this step's path that it links on to: the cycle the walk stopped at."""
+    more: bool = False
+    """True when the depth limit stopped the walk here although the chain goes on."""
+
+
+class Chain(_Row):
+    """A measure with what it answers and what answers it, recursively, in ladder order (oldest rung first)."""
+
+    root: MeasureRef
+    depth: int
+    """The depth limit the chain was walked with, in each direction."""
+    steps: tuple[ChainStep, ...]
+    truncated: bool = False
+    """True when the step limit cut the chain short (the depth limit is reported per step as `more`)."""
+
+
+TimelineKind = Literal["event", "announced", "statement", "effective", "due"]
+TIMELINE_KINDS: tuple[str, ...] = TimelineKind.__args__  # type: ignore[attr-defined]
+"""Timeline kinds in the order they sort within one date."""
+
+
+class TimelineItem(_Row):
+    """One dated thing on the timeline: a statement, a measure announced or taking effect, a due date, an event."""
+
+    date: str
+    kind: TimelineKind
+    entity: SearchKind
+    """What Enter opens: `statement`, `measure`, `consequence` or `event`."""
+    id: int
+    slug: str
+    summary: str
+    """The statement's text, the measure's title, the consequence's description, the event's title (raw text)."""
+    actors: tuple[ActorRef, ...] = ()
+    """Speaker; imposer and target; the actor affected; an event's participants (first few, by name)."""
+    detail: str | None = None
+    """A second line of context: a statement's outlet, a measure's quantity, an event's place (raw text)."""
+    measure: MeasureRef | None = None
+    """The measure a consequence belongs to."""
+    statement_kind: StatementKind | None = None
+
+    @property
+    def cursor(self) -> tuple[str, int, int]:
+        """The keyset that pages on from just after this item: (date, kind rank, id)."""
+        return (self.date, TIMELINE_KINDS.index(self.kind), self.id)
+
+
+class RelationMeasure(_Row):
+    measure: MeasureRef
+    quantity: str | None = None
+    announced: str | None = None
+    consequence_count: int = 0
+
+
+class RelationSide(_Row):
+    """The measures one actor took against another, and what the other side said about them."""
+
+    imposer: ActorRef
+    target: ActorRef
+    measure_count: int = 0
+    measures: tuple[RelationMeasure, ...] = ()
+    """The newest few measures, with their quantities."""
+    consequence_count: int = 0
+    replies_counted: bool = False
+    """False when the side was read without its replies (the reply fields are then empty)."""
+    reply_count: int = 0
+    """Statements by the target's side (the target or anyone affiliated with it) about these measures."""
+    reply_capped: bool = False
+    """True when `reply_count` stopped counting at its cap."""
+    reply_stances: tuple[tuple[str, int], ...] = ()
+    """The replies counted by stance, most frequent first."""
+    replies: tuple[StatementItem, ...] = ()
+    """The newest few replies."""
+
+
+class Relation(_Row):
+    """A pair of actors and the measures each took against the other: the reciprocity of an exchange."""
+
+    first: ActorRef
+    second: ActorRef
+    forward: RelationSide
+    """`first` → `second`."""
+    backward: RelationSide
+    """`second` → `first` (possibly no measures at all)."""
+
+
+def is_partial_date(value: str) -> bool:
+    """True for an ISO date that may be partial ('2021-12-01', '2021-12', '2021') and is a real date."""
+    try:
+        _partial_date(value)
+    except ValueError:
+        return False
+    return True

@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 from .models import (
+    TIMELINE_KINDS,
     Actor,
     ActorDetail,
     ActorItem,
@@ -30,6 +31,8 @@ from .models import (
     Alias,
     AliasItem,
     Bundle,
+    Chain,
+    ChainStep,
     Consequence,
     ConsequenceItem,
     DossierInfo,
@@ -41,6 +44,9 @@ from .models import (
     MeasureDetail,
     MeasureItem,
     MeasureRef,
+    Relation,
+    RelationMeasure,
+    RelationSide,
     ResponseLink,
     SearchHit,
     Source,
@@ -51,6 +57,8 @@ from .models import (
     StatementAboutItem,
     StatementDetail,
     StatementItem,
+    TimelineItem,
+    is_partial_date,
 )
 
 SCHEMA_VERSION = 1
@@ -759,4 +767,471 @@ class Store:
             measures=tuple(measures),
             statements=tuple(statements),
             events=tuple(events),
+        )
+
+    # ----------------------------------------------------------------- chains, timeline, relations
+    #
+    # The three views of the exchange of measures: the response chain of one
+    # measure, the merged timeline, and the pairs of actors. Each query is
+    # bounded (a depth and step limit, a keyset and a limit, a limit and an
+    # offset) and walks an index; see tests/test_views_store.py for the plans.
+
+    CHAIN_MAX_DEPTH = 100
+    """The deepest a chain may be walked, in each direction."""
+
+    def chain(self, measure_id: int, *, depth: int = 12, limit: int = 200) -> Chain:
+        """A measure, what it answers and what answers it, recursively, oldest rung first.
+
+        Both directions are walked by a recursive query over `measure_links`,
+        at most `depth` links away and at most `limit` steps each way. A cycle
+        (A answers B answers A) ends the walk where it closes: the step that
+        links back is marked with `loops_to`. A measure reached along several
+        paths is listed once, at its shortest distance from the root.
+        """
+        depth = max(1, min(int(depth), self.CHAIN_MAX_DEPTH))
+        limit = max(1, int(limit))
+        root = self.measure(measure_id)
+        # (node, depth, via, looped) per direction; looped rows are not steps.
+        found: dict[str, list[tuple[int, int, int, int]]] = {}
+        cap = limit * 20
+        truncated = False
+        for direction, here, nxt in (
+            ("answers", "measure_id", "responds_to_id"),
+            ("answered-by", "responds_to_id", "measure_id"),
+        ):
+            rows = self._all(
+                f"""
+                WITH RECURSIVE walk(id, depth, via, path, looped) AS (
+                    SELECT :root, 0, NULL, '/' || :root || '/', 0
+                    UNION
+                    SELECT l.{nxt}, w.depth + 1, w.id, w.path || l.{nxt} || '/',
+                           instr(w.path, '/' || l.{nxt} || '/') > 0
+                    FROM walk w JOIN measure_links l ON l.{here} = w.id
+                    WHERE w.looped = 0 AND w.depth <= :depth
+                    LIMIT :cap
+                )
+                SELECT id, depth, via, looped FROM walk WHERE depth > 0
+                """,
+                {"root": measure_id, "depth": depth, "cap": cap},
+            )
+            truncated = truncated or len(rows) + 1 >= cap
+            found[direction] = [(r[0], r[1], r[2], r[3]) for r in rows]
+
+        # Reduce the walks to steps: the shortest path to each measure, the loops, the depth cut-offs.
+        steps: dict[str, dict[int, tuple[int, int]]] = {}
+        loops: dict[tuple[str, int], set[int]] = {}
+        more: set[tuple[str, int]] = set()
+        for direction, rows in found.items():
+            best: dict[int, tuple[int, int]] = {}
+            for node, d, via, looped in rows:
+                if looped:
+                    loops.setdefault((direction, via), set()).add(node)
+                elif d > depth:
+                    more.add((direction, via))
+                elif node not in best or d < best[node][0]:
+                    best[node] = (d, via)
+            steps[direction] = best
+        ids = {measure_id} | {n for best in steps.values() for n in best} | {n for ns in loops.values() for n in ns}
+        items = self._measures_by_id(ids)
+        kept: dict[str, list[int]] = {}
+        for direction, best in steps.items():
+            order = sorted(
+                (n for n in best if n in items),
+                key=lambda n: (best[n][0], items[n][0].announced or "", n),
+            )
+            truncated = truncated or len(order) > limit
+            kept[direction] = order[:limit]
+        shown = {measure_id} | {n for order in kept.values() for n in order}
+        consequences = self._consequences_by_measure(shown)
+        asserters = self._link_asserters(shown)
+
+        def ref(node: int) -> MeasureRef:
+            item = items[node][0]
+            return MeasureRef(id=item.id, slug=item.slug, title=item.title)
+
+        def step(direction: str, node: int, d: int, via: int) -> ChainStep:
+            link = (via, node) if direction == "answers" else (node, via)
+            who = asserters.get(link, ([], False))
+            return ChainStep(
+                measure=items[node][0],
+                effective=items[node][1],
+                direction=direction,
+                depth=-d if direction == "answers" else d,
+                via=ref(via),
+                asserted_by=tuple(who[0]),
+                unattributed=who[1],
+                consequences=tuple(consequences.get(node, ())),
+                loops_to=tuple(ref(n) for n in sorted(loops.get((direction, node), ())) if n in items),
+                more=(direction, node) in more,
+            )
+
+        # Ladder order: the oldest rung (the farthest measure the root answers) first.
+        answers = sorted(
+            (step("answers", n, *steps["answers"][n]) for n in kept["answers"]),
+            key=lambda s: (s.depth, s.measure.announced or "", s.measure.id),
+        )
+        answered = [step("answered-by", n, *steps["answered-by"][n]) for n in kept["answered-by"]]
+        loops_here = loops.get(("answers", measure_id), set()) | loops.get(("answered-by", measure_id), set())
+        root_step = ChainStep(
+            measure=items[measure_id][0],
+            effective=items[measure_id][1],
+            direction="root",
+            depth=0,
+            consequences=tuple(consequences.get(measure_id, ())),
+            loops_to=tuple(ref(n) for n in sorted(loops_here) if n in items),
+            more=("answers", measure_id) in more or ("answered-by", measure_id) in more,
+        )
+        return Chain(
+            root=MeasureRef(id=root.id, slug=root.slug, title=root.title),
+            depth=depth,
+            steps=(*answers, root_step, *answered),
+            truncated=truncated,
+        )
+
+    def _measures_by_id(self, ids: set[int]) -> dict[int, tuple[MeasureItem, str | None]]:
+        """Measures (with their effective date) for a bounded set of ids."""
+        out: dict[int, tuple[MeasureItem, str | None]] = {}
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._all(
+                f"SELECT {self._MEASURE_COLS}, m.effective FROM {self._MEASURE_FROM} WHERE m.id IN ({marks})", chunk
+            ):
+                out[r[0]] = (self._measure_item(r), r[13])
+        return out
+
+    def _consequences_by_measure(self, ids: set[int], per_measure: int = 20) -> dict[int, list[ConsequenceItem]]:
+        """The first consequences of each measure in a bounded set."""
+        out: dict[int, list[ConsequenceItem]] = {}
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._all(
+                "SELECT c.id, c.slug, m.id, m.slug, m.title, c.description, a.id, a.slug, a.name, c.due, c.certainty"
+                " FROM consequences c JOIN measures m ON m.id = c.measure_id LEFT JOIN actors a ON a.id = c.affects_id"
+                f" WHERE c.measure_id IN ({marks}) AND c.position <= ? ORDER BY c.measure_id, c.position",
+                (*chunk, per_measure),
+            )
+            for r in rows:
+                out.setdefault(r[2], []).append(
+                    ConsequenceItem(
+                        id=r[0],
+                        slug=r[1],
+                        measure=MeasureRef(id=r[2], slug=r[3], title=r[4]),
+                        description=r[5],
+                        affects=_actor_ref(r, 6),
+                        due=r[9],
+                        certainty=r[10],
+                    )
+                )
+        return out
+
+    def _link_asserters(self, ids: set[int]) -> dict[tuple[int, int], tuple[list[ActorRef], bool]]:
+        """For links between measures of a bounded set: (measure, responds_to) -> (asserters, unattributed)."""
+        out: dict[tuple[int, int], tuple[list[ActorRef], bool]] = {}
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._all(
+                "SELECT l.measure_id, l.responds_to_id, a.id, a.slug, a.name FROM measure_links l"
+                f" LEFT JOIN actors a ON a.id = l.asserted_by_id WHERE l.measure_id IN ({marks}) ORDER BY l.id LIMIT ?",
+                (*chunk, 20 * len(chunk)),
+            )
+            for r in rows:
+                if r[1] not in ids:
+                    continue
+                who, unattributed = out.setdefault((r[0], r[1]), ([], False))
+                actor = _actor_ref(r, 2)
+                if actor is None:
+                    out[(r[0], r[1])] = (who, True)
+                elif actor not in who:
+                    who.append(actor)
+        return out
+
+    _TIMELINE_MEASURE_COLS = (
+        "'measure', m.slug, m.title, m.quantity, i.id, i.slug, i.name, t.id, t.slug, t.name, NULL, NULL, NULL, NULL"
+    )
+    # The timeline's branches: (kind, date column, FROM, columns, actor filter). Each branch
+    # is read in (date, id) order from its own date index and cut at the page size before
+    # the branches are merged, so a page costs a few index seeks whatever the dossier's size.
+    _TIMELINE_BRANCHES: tuple[tuple[str, str, str, str, str], ...] = (
+        (
+            "event",
+            "e.date",
+            "events e",
+            "'event', e.slug, e.title, e.place, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
+            "e.id IN (SELECT event_id FROM event_actors WHERE actor_id = :actor)",
+        ),
+        (
+            "announced",
+            "m.announced",
+            "measures m LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id",
+            _TIMELINE_MEASURE_COLS,
+            "(m.imposed_by_id = :actor OR m.target_id = :actor)",
+        ),
+        (
+            "statement",
+            "s.said",
+            "statements s JOIN actors a ON a.id = s.speaker_id",
+            "'statement', s.slug, substr(s.text, 1, 400), s.via, a.id, a.slug, a.name,"
+            " NULL, NULL, NULL, NULL, NULL, NULL, s.kind",
+            "s.speaker_id = :actor",
+        ),
+        (
+            "effective",
+            "m.effective",
+            "measures m LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id",
+            _TIMELINE_MEASURE_COLS,
+            "(m.imposed_by_id = :actor OR m.target_id = :actor)",
+        ),
+        (
+            "due",
+            "c.due",
+            "consequences c JOIN measures m ON m.id = c.measure_id LEFT JOIN actors a ON a.id = c.affects_id",
+            "'consequence', c.slug, c.description, c.certainty, a.id, a.slug, a.name,"
+            " NULL, NULL, NULL, m.id, m.slug, m.title, NULL",
+            "(c.affects_id = :actor OR m.imposed_by_id = :actor OR m.target_id = :actor)",
+        ),
+    )
+
+    def timeline(
+        self,
+        *,
+        actor_id: int | None = None,
+        kinds: Collection[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        after: tuple[str, int, int] | None = None,
+        limit: int = 100,
+    ) -> list[TimelineItem]:
+        """Dated statements, measures (announced, effective), due dates and events, merged in date order.
+
+        Dates sort as text, so a partial date comes before the full dates it
+        contains: `2022` < `2022-01` < `2022-01-30`. Within one date, events
+        come first, then measures announced, statements, measures taking
+        effect and due dates (the order of `TIMELINE_KINDS`), each by id.
+        Undated items have no place on a timeline and are left out.
+
+        `actor_id` keeps what involves that actor: its statements, measures it
+        imposed or was the target of, consequences that affect it or belong to
+        such a measure, events it took part in. `date_from` and `date_to` are
+        inclusive and may be partial (`date_to='2022-01'` keeps all of January).
+        `after` is the keyset of the last item seen (`TimelineItem.cursor`).
+        """
+        sql, params = self._timeline_sql(
+            actor_id=actor_id, kinds=kinds, date_from=date_from, date_to=date_to, after=after, limit=limit
+        )
+        if not sql:
+            return []
+        rows = self._all(sql, params)
+        events = [r[2] for r in rows if r[1] == 0]
+        participants = self._participants(events)
+        items: list[TimelineItem] = []
+        for r in rows:
+            actors = [a for a in (_actor_ref(r, 7), _actor_ref(r, 10)) if a is not None]
+            items.append(
+                TimelineItem(
+                    date=r[0],
+                    kind=TIMELINE_KINDS[r[1]],
+                    entity=r[3],
+                    id=r[2],
+                    slug=r[4],
+                    summary=r[5],
+                    detail=r[6],
+                    actors=tuple(participants.get(r[2], ())) if r[1] == 0 else tuple(actors),
+                    measure=MeasureRef(id=r[13], slug=r[14], title=r[15]) if r[13] is not None else None,
+                    statement_kind=r[16],
+                )
+            )
+        return items
+
+    def _timeline_sql(
+        self,
+        *,
+        actor_id: int | None,
+        kinds: Collection[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+        after: tuple[str, int, int] | None,
+        limit: int,
+    ) -> tuple[str, dict[str, Any]]:
+        """The timeline's query: one index-ordered, limited branch per kind, merged (empty when no kind is left)."""
+        wanted = set(TIMELINE_KINDS) if kinds is None else set(kinds)
+        unknown = wanted - set(TIMELINE_KINDS)
+        if unknown:
+            raise StoreError(f"unknown timeline kind {sorted(unknown)[0]!r} (use one of {', '.join(TIMELINE_KINDS)})")
+        for label, value in (("from", date_from), ("to", date_to)):
+            if value is not None and not is_partial_date(value):
+                raise StoreError(f"the {label} date {value[:40]!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        limit = max(1, int(limit))
+        params: dict[str, Any] = {"limit": limit, "actor": actor_id, "from": date_from}
+        # Dates hold only digits and '-', so every date that starts with `date_to` sorts before `date_to + '~'`.
+        params["to"] = date_to + "~" if date_to is not None else None
+        if after is not None:
+            params.update({"after_date": after[0], "after_id": after[2]})
+        branches: list[str] = []
+        for rank, (kind, date_col, from_, columns, actor_filter) in enumerate(self._TIMELINE_BRANCHES):
+            if kind not in wanted:
+                continue
+            id_col = date_col.split(".")[0] + ".id"
+            where = [f"{date_col} IS NOT NULL"]
+            if after is not None:
+                if rank > after[1]:
+                    where.append(f"{date_col} >= :after_date")
+                elif rank < after[1]:
+                    where.append(f"{date_col} > :after_date")
+                else:
+                    where.append(f"({date_col}, {id_col}) > (:after_date, :after_id)")
+            if date_from is not None:
+                where.append(f"{date_col} >= :from")
+            if date_to is not None:
+                where.append(f"{date_col} < :to")
+            if actor_id is not None:
+                where.append(actor_filter)
+            branches.append(
+                f"SELECT * FROM (SELECT {date_col} AS date, {rank} AS rank, {id_col} AS id, {columns}"
+                f" FROM {from_} WHERE {' AND '.join(where)} ORDER BY {date_col}, {id_col} LIMIT :limit)"
+            )
+        if not branches:
+            return "", params
+        return " UNION ALL ".join(branches) + " ORDER BY 1, 2, 3 LIMIT :limit", params
+
+    def _participants(self, event_ids: Sequence[int], per_event: int = 5) -> dict[int, list[ActorRef]]:
+        """The first few participants (by name) of a bounded list of events."""
+        out: dict[int, list[ActorRef]] = {}
+        for event_id in event_ids:
+            out[event_id] = [
+                ActorRef(id=r[0], slug=r[1], name=r[2])
+                for r in self._all(
+                    "SELECT a.id, a.slug, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+                    " WHERE ea.event_id = ? ORDER BY a.name, a.id LIMIT ?",
+                    (event_id, per_event),
+                )
+            ]
+        return out
+
+    REPLY_CAP = 1000
+    """Replies to one side of a relation are counted up to this many (then shown as "1000+")."""
+
+    def relations(
+        self, *, actor_id: int | None = None, limit: int = 20, offset: int = 0, replies: bool = True
+    ) -> list[Relation]:
+        """Pairs of actors with the measures each took against the other, busiest pair first.
+
+        A pair is two different actors joined by at least one measure with both
+        an imposer and a target. `first` is the actor asked about, else the side
+        that took more measures. Each side carries its measure count, its newest
+        measures with their quantities, its consequence count, and the replies:
+        statements about those measures by the target's side (the target itself
+        or anyone affiliated with it, directly or through an organisation).
+        Without `replies`, the sides come without them (see `relation_side`).
+        """
+        limit, offset = max(1, int(limit)), max(0, int(offset))
+        if actor_id is None:
+            directed = (
+                "SELECT imposed_by_id AS a, target_id AS b, count(*) AS n FROM measures"
+                " WHERE imposed_by_id IS NOT NULL AND target_id IS NOT NULL AND imposed_by_id != target_id"
+                " GROUP BY imposed_by_id, target_id"
+            )
+        else:
+            directed = (
+                "SELECT imposed_by_id AS a, target_id AS b, count(*) AS n FROM measures"
+                " WHERE imposed_by_id = :actor AND target_id IS NOT NULL AND target_id != :actor GROUP BY target_id"
+                " UNION ALL"
+                " SELECT imposed_by_id AS a, target_id AS b, count(*) AS n FROM measures"
+                " WHERE target_id = :actor AND imposed_by_id IS NOT NULL AND imposed_by_id != :actor"
+                " GROUP BY imposed_by_id"
+            )
+        pairs = self._all(
+            f"""
+            WITH directed AS ({directed})
+            SELECT min(a, b) AS lo, max(a, b) AS hi, sum(n) AS total,
+                   sum(CASE WHEN a < b THEN n ELSE 0 END) AS lo_to_hi
+            FROM directed GROUP BY lo, hi ORDER BY total DESC, lo, hi LIMIT :limit OFFSET :offset
+            """,
+            {"actor": actor_id, "limit": limit, "offset": offset},
+        )
+        relations: list[Relation] = []
+        for lo, hi, total, lo_to_hi in pairs:
+            if actor_id is not None:
+                first, second = (lo, hi) if lo == actor_id else (hi, lo)
+            else:
+                first, second = (lo, hi) if lo_to_hi * 2 >= total else (hi, lo)
+            forward = self.relation_side(first, second, replies=replies)
+            backward = self.relation_side(second, first, replies=replies)
+            relations.append(Relation(first=forward.imposer, second=forward.target, forward=forward, backward=backward))
+        return relations
+
+    def relation_side(self, imposer_id: int, target_id: int, *, replies: bool = True) -> RelationSide:
+        """What `imposer_id` did to `target_id`, and (with `replies`) what the target's side said about it.
+
+        Counting replies reads every statement about the pair's measures (up to
+        `REPLY_CAP`), which on a big dossier costs milliseconds per side, so a
+        screen asks for the measures first and the replies in a second step.
+        """
+        names = {
+            r[0]: ActorRef(id=r[0], slug=r[1], name=r[2])
+            for r in self._all("SELECT id, slug, name FROM actors WHERE id IN (?, ?)", (imposer_id, target_id))
+        }
+        if imposer_id not in names or target_id not in names:
+            raise StoreError(f"no actor with id {imposer_id if imposer_id not in names else target_id}")
+        pair = {"a": imposer_id, "b": target_id, "cap": self.REPLY_CAP, "n": 5}
+        (count, consequence_count) = self._one(
+            "SELECT count(*), coalesce(sum((SELECT count(*) FROM consequences c WHERE c.measure_id = m.id)), 0)"
+            " FROM measures m WHERE m.imposed_by_id = :a AND m.target_id = :b",
+            pair,
+        ) or (0, 0)
+        newest = self._all(
+            "SELECT m.id, m.slug, m.title, m.quantity, m.announced,"
+            " (SELECT count(*) FROM consequences c WHERE c.measure_id = m.id)"
+            " FROM measures m WHERE m.imposed_by_id = :a AND m.target_id = :b"
+            " ORDER BY m.announced DESC, m.id DESC LIMIT :n",
+            pair,
+        )
+        side = RelationSide(
+            imposer=names[imposer_id],
+            target=names[target_id],
+            measure_count=count,
+            measures=tuple(
+                RelationMeasure(
+                    measure=MeasureRef(id=r[0], slug=r[1], title=r[2]),
+                    quantity=r[3],
+                    announced=r[4],
+                    consequence_count=r[5],
+                )
+                for r in newest
+            ),
+            consequence_count=consequence_count,
+        )
+        return self._with_replies(side) if replies else side
+
+    def _with_replies(self, side: RelationSide, newest: int = 3) -> RelationSide:
+        """The side with its replies: statements by the target's side about the imposer's measures."""
+        # The target's side: the target and whoever is affiliated with it, however indirectly.
+        rows = self._all(
+            "WITH RECURSIVE side(id) AS ("
+            " SELECT :b UNION SELECT a.id FROM actors a JOIN side ON a.affiliation_id = side.id LIMIT :cap)"
+            " SELECT sm.statement_id, sm.stance, coalesce(s.said, '') FROM measures m"
+            " JOIN statement_measures sm ON sm.measure_id = m.id JOIN statements s ON s.id = sm.statement_id"
+            " WHERE m.imposed_by_id = :a AND m.target_id = :b AND s.speaker_id IN (SELECT id FROM side) LIMIT :cap",
+            {"a": side.imposer.id, "b": side.target.id, "cap": self.REPLY_CAP},
+        )
+        stances: dict[str, int] = {}
+        dates: dict[int, str] = {}
+        for statement_id, stance, said in rows:
+            stances[stance] = stances.get(stance, 0) + 1
+            dates[statement_id] = said
+        latest = sorted(dates, key=lambda sid: (dates[sid], sid), reverse=True)[:newest]
+        replies = [self.statement(sid) for sid in latest]
+        return side.model_copy(
+            update={
+                "replies_counted": True,
+                "reply_count": len(dates),
+                "reply_capped": len(rows) >= self.REPLY_CAP,
+                "reply_stances": tuple(sorted(stances.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "replies": tuple(replies),
+            }
         )

@@ -1,0 +1,132 @@
+"""What the chain, timeline and relations screens share: rows as safe Content, a keyboard list, the frame.
+
+Rows come from `dossier.views` as `(text, role)` segments whose text is
+already clean; `content()` turns them into `Content` with a style per role
+(theme variables only), so dossier text never passes through markup.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..store import Store
+from ..views import Line, Role, Target
+
+ROLE_STYLES: dict[Role, str] = {
+    "": "",
+    "date": "$text-accent",
+    "actor": "bold",
+    "title": "$text-primary",
+    "muted": "$text-muted",
+    "kind": "italic $text-secondary",
+    "ref": "dim",
+    "warn": "$text-warning",
+}
+
+
+def content(lines: list[Line]) -> Content:
+    """Lines of segments as one Content, each segment styled by its role; never parsed as markup."""
+    parts: list[tuple[str, str]] = []
+    for index, line in enumerate(lines):
+        if index:
+            parts.append(("\n", ""))
+        parts.extend((text, ROLE_STYLES[role]) for text, role in line)
+    return Content.assemble(*parts)
+
+
+class ViewList(OptionList):
+    """An option list with the keys every pane has: j/k, g/G besides the arrows, Home and End."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="view.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="view.up"),
+        Binding("g", "first", "First", show=False, id="view.first"),
+        Binding("G", "last", "Last", show=False, id="view.last"),
+    ]
+
+
+class ViewScreen(Screen[Target | None]):
+    """A full screen with a title, a list of rows and a status line.
+
+    Enter on a row dismisses the screen with that row's target (`(kind, id)`);
+    Escape dismisses it with None. Rows without a target are shown disabled,
+    so the cursor steps over them.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="view.close"),
+    ]
+
+    DEFAULT_CSS = """
+    ViewScreen {
+        layout: vertical;
+        & > #view-title {
+            height: auto;
+            padding: 0 1;
+            background: $panel;
+            text-style: bold;
+        }
+        & > ViewList {
+            height: 1fr;
+            border: none;
+            & > .option-list--option-disabled {
+                color: $text;
+            }
+        }
+        & > #view-status {
+            height: 1;
+            padding: 0 1;
+            color: $text-muted;
+        }
+    }
+    """
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self._targets: dict[str, Target] = {}
+        self._generation = 0
+        """Bumped whenever what the screen shows is asked for anew; older results are dropped."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Loading…"), id="view-title")
+        yield ViewList(id="view-list")
+        yield Static(Content("Loading…"), id="view-status")
+        yield Footer()
+
+    @property
+    def rows(self) -> ViewList:
+        return self.query_one(ViewList)
+
+    def set_title(self, lines: list[Line]) -> None:
+        self.query_one("#view-title", Static).update(content(lines))
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#view-status", Static).update(Content(text))
+
+    def option(self, option_id: str, lines: list[Line], target: Target | None) -> Option:
+        """A row: enabled (and openable) with a target, disabled without one."""
+        if target is not None:
+            self._targets[option_id] = target
+        return Option(content(lines), id=option_id, disabled=target is None)
+
+    def target_of(self, option: Option) -> Target | None:
+        return self._targets.get(option.id or "")
+
+    @on(OptionList.OptionSelected)
+    def open_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        target = self.target_of(event.option)
+        if target is not None:
+            self.dismiss(target)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
