@@ -64,6 +64,14 @@ def highlighted(pilot: Pilot[None]) -> str:
     return rows(pilot)[index]
 
 
+def current(pilot: Pilot[None]) -> Target:
+    """What Enter would open on the highlighted row."""
+    screen = view(pilot)
+    option = screen.rows.highlighted_option
+    assert option is not None
+    return screen.target_of(option)
+
+
 def measure_id(store: Store, slug: str) -> int:
     return store.resolve(f"measure/{slug}")[1]
 
@@ -79,13 +87,14 @@ async def test_chain_from_russias_measure_shows_the_us_measure_it_answers(store:
         await settle(pilot)
         shown = rows(pilot)
         assert len(shown) == 2
-        assert shown[0].lstrip().startswith("-1") and "[measure/us-expels-27-russian-diplomats]" in shown[0]
+        assert shown[0].lstrip().startswith("-1") and "27 Russian diplomats and their families must leave" in shown[0]
+        assert "[measure/" not in shown[0]  # references are for the command line; Enter opens the row
         assert "United States → Russia" in shown[0] and "asserted by Maria Zakharova" in shown[0]
         assert "2022-01-30" in shown[0]
         assert shown[1].lstrip().startswith("root") and "2022-01-31" in shown[1]
-        assert "russia-orders-us-diplomats-out" in highlighted(pilot)  # the cursor starts on the measure asked about
+        assert current(pilot) == ("measure", russia)  # the cursor starts on the measure asked about
         await pilot.press("k")
-        assert "us-expels-27-russian-diplomats" in highlighted(pilot)
+        assert current(pilot) == ("measure", us)
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [("measure", us)]
@@ -121,8 +130,8 @@ async def test_chain_reads_further_at_an_end_that_goes_on(ladder: Store) -> None
         await pilot.press("up")  # onto the cut-off end: the chain is read deeper
         await settle(pilot)
         shown = rows(pilot)
-        assert ["rung-1" in shown[0], "rung-2" in shown[1], "rung-3" in shown[2]] == [True, True, True]
-        assert "[measure/rung-2]" in highlighted(pilot)  # the cursor stays on the same measure
+        assert ["Alpha expels five" in shown[0], "Beta expels five" in shown[1], "consulate" in shown[2]] == [True] * 3
+        assert current(pilot) == ("measure", measure_id(ladder, "rung-2"))  # the cursor stays on the same measure
 
 
 async def test_chain_with_a_cycle_ends_and_says_so(ladder: Store) -> None:
@@ -199,7 +208,9 @@ async def test_timeline_reads_page_after_page_as_the_cursor_goes_down(ladder: St
             await settle(pilot)
         items = [r for r in rows(pilot) if r.startswith("  ")]
         assert len(items) == len(everything)
-        assert [i.split("[")[-1] for i in items] == [f"{e.entity}/{e.slug}]" for e in everything]
+        screen = view(pilot)
+        targets = [screen.target_of(o) for o in screen.rows.options if not o.disabled]
+        assert targets == [(e.entity, e.id) for e in everything]
         assert "the end of the timeline" in str(view(pilot).query_one("#view-status").render())
 
 
@@ -243,7 +254,7 @@ async def test_relations_show_both_directions_for_the_united_states_and_russia(s
         assert any("replies from the United States side: no statements" in r for r in shown)
         assert not any("counting…" in r for r in shown)
         await pilot.press("down", "down")  # the pair heading, the US side, its newest measure
-        assert "[measure/us-limitations-on-russian-diplomats]" in highlighted(pilot)
+        assert "Other mutual limitations on Russian diplomats" in highlighted(pilot)
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [("measure", measure_id(store, "us-limitations-on-russian-diplomats"))]

@@ -33,12 +33,16 @@ ROLE_STYLES: dict[Role, str] = {
 
 
 def content(lines: list[Line]) -> Content:
-    """Lines of segments as one Content, each segment styled by its role; never parsed as markup."""
+    """Lines of segments as one Content, each segment styled by its role; never parsed as markup.
+
+    The `[kind/slug]` references the command line prints are left out: on
+    screen, Enter opens the row instead.
+    """
     parts: list[tuple[str, str]] = []
     for index, line in enumerate(lines):
         if index:
             parts.append(("\n", ""))
-        parts.extend((text, ROLE_STYLES[role]) for text, role in line)
+        parts.extend((text, ROLE_STYLES[role]) for text, role in line if role != "ref")
     return Content.assemble(*parts)
 
 
@@ -77,6 +81,11 @@ class ViewScreen(Screen[Target | None]):
         & > ViewList {
             height: 1fr;
             border: none;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+            &:focus {
+                border: none;
+            }
             & > .option-list--option-disabled {
                 color: $text;
             }
