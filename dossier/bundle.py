@@ -13,6 +13,7 @@ looked up from the parsed document, for JSON as well as YAML.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -429,8 +430,25 @@ class _Dumper(yaml.SafeDumper):
     """Block style, keys in order, multi-line text as literal blocks."""
 
 
+# ---- hostile text in exports: escaped, so a bundle printed on a terminal cannot act on it.
+# JSON escapes C0 controls itself, and YAML every control but NEL and the line separators
+# in double quotes; neither escapes DEL, C1 (JSON), bidi controls or the separators (JSON)
+# when writing Unicode. Both formats read `\uXXXX` back as the character, so the bundle
+# stays exact.
+_UNSAFE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _escape_unsafe(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style: str | None = None
+    if _UNSAFE_IN_TEXT.search(value):
+        style = '"'  # the only YAML style with escapes; what it leaves raw is escaped after dumping
+    elif "\n" in value:
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -438,8 +456,15 @@ _Dumper.add_representer(str, _str_representer)
 
 
 def dump_bundle(bundle: Bundle, fmt: str) -> str:
-    """Write a bundle as JSON or YAML text that `read_bundle` reads back to the same bundle."""
+    """Write a bundle as JSON or YAML text that `read_bundle` reads back to the same bundle.
+
+    Characters that could act on a terminal or reorder the text around them
+    (controls, bidi overrides and isolates, line separators) are written as
+    escapes, never raw; keys are ASCII, so they can only stand inside strings.
+    """
     data = bundle_data(bundle)
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return _UNSAFE_IN_OUTPUT.sub(_escape_unsafe, text)

@@ -556,7 +556,8 @@ class Store:
         Returns (kind, id, slug, label). A plain substring match (LIKE with escaped
         wildcards), bounded by `limit` per kind.
         """
-        needle = text.strip()
+        # A lone surrogate cannot be bound as SQL text; it cannot match stored text either.
+        needle = text.encode("utf-8", "ignore").decode("utf-8").strip()
         if not needle:
             return []
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
