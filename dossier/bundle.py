@@ -45,7 +45,20 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """`text` on one line that cannot act on a terminal: what is not printable becomes an escape.
+
+    File names, field names and messages may quote a bundle's own text; a newline,
+    an escape sequence or a lone surrogate in them must neither break the
+    one-line report nor reach the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 class BundleError(Exception):
@@ -89,14 +102,27 @@ def _nearest_line(lines: dict[Path_, int], path: Path_) -> int | None:
 # --------------------------------------------------------------------------- reading
 
 
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def _decode(raw: bytes, file: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        for bom, name in _OTHER_BOMS:
+            if raw.startswith(bom):
+                raise BundleError([Problem(file, None, "", f"is {name} text; save it as UTF-8")]) from None
         line = raw[: exc.start].count(b"\n") + 1
-        raise BundleError(
-            [Problem(file, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
-        ) from None
+        if exc.end == len(raw) and exc.reason == "unexpected end of data":
+            reason = "ends in the middle of a UTF-8 character: the file looks truncated"
+        else:
+            reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        raise BundleError([Problem(file, line, "", reason)]) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BundleError([Problem(file, line, "", "contains a NUL character")])
@@ -138,7 +164,8 @@ def _plain(node: yaml.Node, file: str, lines: dict[Path_, int]) -> Any:
             continue
         if isinstance(current, yaml.ScalarNode):
             value = current.value
-            parent[key] = None if current.style is None and value in _NULLS else value
+            # Plain style is None from the Python loader but '' from libyaml's.
+            parent[key] = None if not current.style and value in _NULLS else value
         elif isinstance(current, yaml.SequenceNode):
             items: list[Any] = [None] * len(current.value)
             parent[key] = items
@@ -167,9 +194,52 @@ def _plain(node: yaml.Node, file: str, lines: dict[Path_, int]) -> Any:
     return root[0]
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+"""A JSON escape of a UTF-16 surrogate: paired it is one character, alone it is refused."""
+
+
+def _refuse_lone_surrogates(data: Any, file: str, text: str) -> None:
+    """JSON's `\\ud800` escapes decode to lone surrogates, which no file or terminal can hold."""
+    problems: list[Problem] = []
+    lines: dict[Path_, int] | None = None
+    stack: list[tuple[Any, Path_]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        children: Iterable[tuple[Any, Any]] = ()
+        if isinstance(value, dict):
+            children = value.items()
+        elif isinstance(value, list):
+            children = enumerate(value)
+        elif isinstance(value, str) and _has_lone_surrogate(value):
+            if lines is None:
+                lines = _lines_of(text)
+            problems.append(Problem(file, _nearest_line(lines, path), dotted(path), "contains a lone surrogate"))
+        for key, child in children:
+            if isinstance(key, str) and _has_lone_surrogate(key):
+                if lines is None:
+                    lines = _lines_of(text)
+                problems.append(
+                    Problem(file, _nearest_line(lines, path), dotted(path), "a key contains a lone surrogate")
+                )
+                continue
+            stack.append((child, (*path, key)))
+    if problems:
+        raise BundleError(sorted(problems, key=lambda p: p.line or 0))
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _lines_of(text: str) -> dict[Path_, int]:
     """Lines of every path in a JSON or YAML document, or nothing if it cannot be composed."""
     lines: dict[Path_, int] = {}
+    # YAML refuses surrogate escapes that JSON allows; lines do not depend on the values.
+    text = _SURROGATE_ESCAPE.sub(r"\\ufffd", text)
     try:
         node = yaml.compose(text, Loader=yaml.CBaseLoader)
         if node is not None:
@@ -201,8 +271,12 @@ def parse_text(text: str, file: str, fmt: str) -> tuple[Any, dict[Path_, int]]:
             data = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_json_constant)
         except json.JSONDecodeError as exc:
             raise BundleError([Problem(file, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
-        except (ValueError, RecursionError) as exc:
+        except RecursionError:
+            raise BundleError([Problem(file, None, "", "not valid JSON: nested too deeply")]) from None
+        except ValueError as exc:
             raise BundleError([Problem(file, None, "", f"not valid JSON: {exc}")]) from None
+        if _SURROGATE_ESCAPE.search(text):
+            _refuse_lone_surrogates(data, file, text)
         return data, {}
     lines: dict[Path_, int] = {}
     node = _compose(text, file)
@@ -262,6 +336,18 @@ def read_bundle(path: Path | str, display: str | None = None) -> LoadedBundle:
 
 def read_bundle_bytes(raw: bytes, file: str, fmt: str) -> LoadedBundle:
     text = _decode(raw, file)
+    if fmt != "json" and text.strip() and not text.endswith(("\n", "\r")):
+        # A YAML file cut short is usually still valid YAML, and importing it would
+        # replace an entity's children with fewer. Every editor and `export` end a
+        # file with a line break; a missing one is the mark of an interrupted copy.
+        line = text.count("\n") + 1
+        raise BundleError(
+            [
+                Problem(
+                    file, line, "", "does not end with a line break, so it may be cut short (if it is whole, add one)"
+                )
+            ]
+        )
     data, lines = parse_text(text, file, fmt)
     return validate_data(data, file, lines, text if fmt == "json" else None)
 
