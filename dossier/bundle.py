@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .models import Bundle, Measure, consequence_slug
+from .text import printable
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _PLAIN_TAGS = frozenset(
@@ -47,18 +48,6 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return printable(text)
-
-
-def printable(text: str) -> str:
-    """`text` on one line that cannot act on a terminal: what is not printable becomes an escape.
-
-    File names, field names and messages may quote a bundle's own text; a newline,
-    an escape sequence or a lone surrogate in them must neither break the
-    one-line report nor reach the terminal.
-    """
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 class BundleError(Exception):

@@ -76,3 +76,16 @@ def clean_text(text: str, *, keep_newlines: bool = True) -> str:
     if keep_newlines:
         return text
     return text.replace("\n", " ").replace("\t", " ")
+
+
+def printable(text: str) -> str:
+    """`text` on one line that cannot act on a terminal, for messages: what is not printable is escaped.
+
+    Unlike `clean_text`, nothing is dropped: an error message that names a file,
+    a field or a value must show exactly which (`a\\nb.yaml`, `\\x1b]0;`), yet a
+    newline, an escape sequence or a lone surrogate in it must neither break the
+    one-line report nor reach the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
