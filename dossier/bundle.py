@@ -13,6 +13,7 @@ looked up from the parsed document, for JSON as well as YAML.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .models import Bundle, Measure, consequence_slug
+from .text import printable
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _PLAIN_TAGS = frozenset(
@@ -44,7 +46,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return printable(text)
 
 
 class BundleError(Exception):
@@ -88,14 +91,27 @@ def _nearest_line(lines: dict[Path_, int], path: Path_) -> int | None:
 # --------------------------------------------------------------------------- reading
 
 
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def _decode(raw: bytes, file: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        for bom, name in _OTHER_BOMS:
+            if raw.startswith(bom):
+                raise BundleError([Problem(file, None, "", f"is {name} text; save it as UTF-8")]) from None
         line = raw[: exc.start].count(b"\n") + 1
-        raise BundleError(
-            [Problem(file, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
-        ) from None
+        if exc.end == len(raw) and exc.reason == "unexpected end of data":
+            reason = "ends in the middle of a UTF-8 character: the file looks truncated"
+        else:
+            reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        raise BundleError([Problem(file, line, "", reason)]) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BundleError([Problem(file, line, "", "contains a NUL character")])
@@ -137,7 +153,8 @@ def _plain(node: yaml.Node, file: str, lines: dict[Path_, int]) -> Any:
             continue
         if isinstance(current, yaml.ScalarNode):
             value = current.value
-            parent[key] = None if current.style is None and value in _NULLS else value
+            # Plain style is None from the Python loader but '' from libyaml's.
+            parent[key] = None if not current.style and value in _NULLS else value
         elif isinstance(current, yaml.SequenceNode):
             items: list[Any] = [None] * len(current.value)
             parent[key] = items
@@ -166,9 +183,52 @@ def _plain(node: yaml.Node, file: str, lines: dict[Path_, int]) -> Any:
     return root[0]
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+"""A JSON escape of a UTF-16 surrogate: paired it is one character, alone it is refused."""
+
+
+def _refuse_lone_surrogates(data: Any, file: str, text: str) -> None:
+    """JSON's `\\ud800` escapes decode to lone surrogates, which no file or terminal can hold."""
+    problems: list[Problem] = []
+    lines: dict[Path_, int] | None = None
+    stack: list[tuple[Any, Path_]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        children: Iterable[tuple[Any, Any]] = ()
+        if isinstance(value, dict):
+            children = value.items()
+        elif isinstance(value, list):
+            children = enumerate(value)
+        elif isinstance(value, str) and _has_lone_surrogate(value):
+            if lines is None:
+                lines = _lines_of(text)
+            problems.append(Problem(file, _nearest_line(lines, path), dotted(path), "contains a lone surrogate"))
+        for key, child in children:
+            if isinstance(key, str) and _has_lone_surrogate(key):
+                if lines is None:
+                    lines = _lines_of(text)
+                problems.append(
+                    Problem(file, _nearest_line(lines, path), dotted(path), "a key contains a lone surrogate")
+                )
+                continue
+            stack.append((child, (*path, key)))
+    if problems:
+        raise BundleError(sorted(problems, key=lambda p: p.line or 0))
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _lines_of(text: str) -> dict[Path_, int]:
     """Lines of every path in a JSON or YAML document, or nothing if it cannot be composed."""
     lines: dict[Path_, int] = {}
+    # YAML refuses surrogate escapes that JSON allows; lines do not depend on the values.
+    text = _SURROGATE_ESCAPE.sub(r"\\ufffd", text)
     try:
         node = yaml.compose(text, Loader=yaml.CBaseLoader)
         if node is not None:
@@ -200,8 +260,12 @@ def parse_text(text: str, file: str, fmt: str) -> tuple[Any, dict[Path_, int]]:
             data = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_json_constant)
         except json.JSONDecodeError as exc:
             raise BundleError([Problem(file, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
-        except (ValueError, RecursionError) as exc:
+        except RecursionError:
+            raise BundleError([Problem(file, None, "", "not valid JSON: nested too deeply")]) from None
+        except ValueError as exc:
             raise BundleError([Problem(file, None, "", f"not valid JSON: {exc}")]) from None
+        if _SURROGATE_ESCAPE.search(text):
+            _refuse_lone_surrogates(data, file, text)
         return data, {}
     lines: dict[Path_, int] = {}
     node = _compose(text, file)
@@ -261,6 +325,18 @@ def read_bundle(path: Path | str, display: str | None = None) -> LoadedBundle:
 
 def read_bundle_bytes(raw: bytes, file: str, fmt: str) -> LoadedBundle:
     text = _decode(raw, file)
+    if fmt != "json" and text.strip() and not text.endswith(("\n", "\r")):
+        # A YAML file cut short is usually still valid YAML, and importing it would
+        # replace an entity's children with fewer. Every editor and `export` end a
+        # file with a line break; a missing one is the mark of an interrupted copy.
+        line = text.count("\n") + 1
+        raise BundleError(
+            [
+                Problem(
+                    file, line, "", "does not end with a line break, so it may be cut short (if it is whole, add one)"
+                )
+            ]
+        )
     data, lines = parse_text(text, file, fmt)
     return validate_data(data, file, lines, text if fmt == "json" else None)
 
@@ -429,8 +505,25 @@ class _Dumper(yaml.SafeDumper):
     """Block style, keys in order, multi-line text as literal blocks."""
 
 
+# ---- hostile text in exports: escaped, so a bundle printed on a terminal cannot act on it.
+# JSON escapes C0 controls itself, and YAML every control but NEL and the line separators
+# in double quotes; neither escapes DEL, C1 (JSON), bidi controls or the separators (JSON)
+# when writing Unicode. Both formats read `\uXXXX` back as the character, so the bundle
+# stays exact.
+_UNSAFE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _escape_unsafe(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style: str | None = None
+    if _UNSAFE_IN_TEXT.search(value):
+        style = '"'  # the only YAML style with escapes; what it leaves raw is escaped after dumping
+    elif "\n" in value:
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -438,8 +531,15 @@ _Dumper.add_representer(str, _str_representer)
 
 
 def dump_bundle(bundle: Bundle, fmt: str) -> str:
-    """Write a bundle as JSON or YAML text that `read_bundle` reads back to the same bundle."""
+    """Write a bundle as JSON or YAML text that `read_bundle` reads back to the same bundle.
+
+    Characters that could act on a terminal or reorder the text around them
+    (controls, bidi overrides and isolates, line separators) are written as
+    escapes, never raw; keys are ASCII, so they can only stand inside strings.
+    """
     data = bundle_data(bundle)
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return _UNSAFE_IN_OUTPUT.sub(_escape_unsafe, text)

@@ -53,7 +53,18 @@ class UserError(click.ClickException):
     """Bad input: printed as `dossier: error: <reason>`, exit status 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"dossier: error: {self.format_message()}", err=True)
+        from .text import printable
+
+        # One line, whatever the message quotes (a path with a newline, a key with an escape).
+        click.echo(f"dossier: error: {printable(self.format_message())}", err=True)
+
+
+def warn(warnings: Iterable[str]) -> None:
+    """Print what the user should know though the command goes on (`Store.warnings`), one line each."""
+    from .text import printable
+
+    for warning in warnings:
+        click.echo(f"dossier: warning: {printable(warning)}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -192,6 +203,7 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
     from .store import Store
 
     with Store.open(existing_db(db)) as store:
+        warn(store.warnings)
         bundle = store.export_bundle()
     text = "\n".join(markdown(bundle)) + "\n" if fmt == "markdown" else dump_bundle(bundle, fmt)
     if output is None:
@@ -215,6 +227,7 @@ def show(ref: str, db: Path | None) -> None:
     from .store import Store
 
     with Store.open(existing_db(db)) as store:
+        warn(store.warnings)
         kind, entity_id = store.resolve(ref)
         for line in show_entity(store, kind, entity_id):
             click.echo(line)

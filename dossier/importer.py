@@ -148,6 +148,8 @@ def import_files(db_path: Path, bundle_paths: Sequence[Path]) -> ImportReport:
         # Read and validate every file before the database is touched.
         loaded = _load(conn, bundle_paths)
         return import_loaded(conn, Path(db_path), loaded)
+    except sqlite3.DatabaseError as exc:  # locked, read-only, disk full: one line, the file as it was
+        raise store.StoreError(store.explain(Path(db_path), exc)) from None
     finally:
         conn.close()
 

@@ -38,8 +38,10 @@ Stance = Literal["announces", "justifies", "condemns", "threatens", "demands", "
 ACTOR_KINDS: tuple[str, ...] = ActorKind.__args__  # type: ignore[attr-defined]
 MEASURE_KINDS: tuple[str, ...] = MeasureKind.__args__  # type: ignore[attr-defined]
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# fullmatch, and [0-9] rather than \d: `$` would accept a trailing newline and `\d` Arabic-Indic
+# or full-width digits, which int() reads but which do not sort as ISO dates.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def _plain_text(value: str) -> str:
@@ -54,14 +56,14 @@ def _plain_text(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):
         raise ValueError(f"{value[:60]!r} is not a slug (lower-case letters and digits joined by '-', '_' or '.')")
     return value
 
 
 def _partial_date(value: str) -> str:
     """An ISO date that may be partial: '2021-12-01', '2021-12' or '2021'."""
-    match = _DATE.match(value)
+    match = _DATE.fullmatch(value)
     if not match:
         raise ValueError(f"{value[:40]!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = match.groups()

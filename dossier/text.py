@@ -2,29 +2,90 @@
 
 A dossier holds text from the outside world. Before any of it reaches a
 terminal (the CLI's output or a widget on screen) it loses what could act on
-the terminal instead of being read: C0/C1 control characters, escape
-sequences (CSI, OSC, DCS, SOS, PM, APC, 7-bit and 8-bit), bidi overrides and
-isolates, and lone surrogates. Tabs and newlines are kept (or folded to spaces).
+the terminal instead of being read:
+
+* escape sequences, 7-bit (`ESC [`, `ESC ]`, `ESC P`, ...) and 8-bit (U+009B
+  CSI, U+009D OSC, U+0090 DCS, ...): CSI with its parameters and final byte;
+  OSC, DCS, SOS, PM and APC with their payload up to BEL or ST. An
+  unterminated string sequence loses its payload up to the end of its line
+  (or the next control character), never the rest of the text; an unfinished
+  CSI loses only its introducer and parameter bytes;
+* every other C0 and C1 control character and DEL;
+* bidi embeddings, overrides, isolates and marks (U+202A-U+202E,
+  U+2066-U+2069, U+200E, U+200F, U+061C), which can reorder what is shown
+  around them;
+* lone surrogates, which no terminal can encode.
+
+Tabs and newlines are kept; CR LF, a lone CR, NEL (U+0085) and the Unicode
+line and paragraph separators become a newline, since each of them means a
+line break and a bare CR would let a line overwrite itself. With
+`keep_newlines=False` tabs and newlines become spaces (one-line views).
+
+Everything else is kept as it is: brackets (the cleaning is not markup
+escaping, see the rendering helpers for that), RTL letters, CJK, emoji with
+their zero-width joiners and variation selectors, combining marks.
+
+The pattern is linear: every repetition is possessive and no two
+alternatives can both consume the same run, so a 100,000-character string of
+introducers costs one pass.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0/C1 controls except tab and newline, ESC-introduced sequences (CSI, OSC, DCS, ...),
-# bidi overrides and isolates, and lone surrogates.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]?"  # other ESC sequences, or a lone ESC
-    r"|[\x9b\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?"  # 8-bit CSI/OSC/DCS/SOS/PM/APC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-    r"|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-    r"|[\ud800-\udfff]"
+_STRING_END = r"(?:\x07|\x1b\\|\x9c)"
+# A string sequence's payload stops at any control character or ESC, so an
+# unterminated one cannot swallow the text that follows its line.
+_PAYLOAD = r"[^\x00-\x1f\x7f-\x9f]*+"
+
+_SEQUENCES = re.compile(
+    # CSI: ESC [ or U+009B, parameter bytes, intermediate bytes, final byte (may be missing).
+    r"(?:\x1b\[|\x9b)[0-?]*+[ -/]*+[@-~]?"
+    # OSC, DCS, SOS, PM, APC: 7-bit (ESC ] P X ^ _) or 8-bit introducer, payload, BEL or ST.
+    rf"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]){_PAYLOAD}{_STRING_END}?"
+    # Any other escape sequence (nF: ESC ( B; Fp/Fe/Fs: ESC 7, ESC c), or a lone ESC.
+    r"|\x1b(?:[ -/]*+[0-~])?"
+)
+_LINE_BREAKS = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0 except tab and newline, DEL, C1
+    r"|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"  # bidi embeddings, overrides, isolates, marks
+    r"|[\ud800-\udfff]"  # lone surrogates
+)
+FORBIDDEN_CHARS: frozenset[str] = frozenset(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n"]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)]
+    + [chr(c) for c in range(0xD800, 0xE000)]
+    + ["\u2028", "\u2029"]
+)
+"""Every character `clean_text` never returns (tests and other views check against it)."""
+
+_SUSPECT = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
 )
 
 
 def clean_text(text: str, *, keep_newlines: bool = True) -> str:
     """Text safe to print on a terminal: no controls, escapes, bidi overrides or lone surrogates."""
-    cleaned = _ESCAPES.sub("", text)
-    return cleaned if keep_newlines else cleaned.replace("\n", " ").replace("\t", " ")
+    if _SUSPECT.search(text) is not None:  # most text has nothing to remove: one scan, no copies
+        text = _SEQUENCES.sub("", text)
+        text = _LINE_BREAKS.sub("\n", text)
+        text = _FORBIDDEN.sub("", text)
+    if keep_newlines:
+        return text
+    return text.replace("\n", " ").replace("\t", " ")
+
+
+def printable(text: str) -> str:
+    """`text` on one line that cannot act on a terminal, for messages: what is not printable is escaped.
+
+    Unlike `clean_text`, nothing is dropped: an error message that names a file,
+    a field or a value must show exactly which (`a\\nb.yaml`, `\\x1b]0;`), yet a
+    newline, an escape sequence or a lone surrogate in it must neither break the
+    one-line report nor reach the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
