@@ -207,10 +207,10 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _word_phrase(term: Term) -> str:
+def _word_phrase(term: Term, prefix: bool) -> str:
     """A term for a unicode61 index: a quoted string the tokenizer splits as it split the text."""
     text = " ".join(_tokens(term.text))
-    return _quoted(text) + ("*" if term.prefix else "")
+    return _quoted(text) + ("*" if prefix else "")
 
 
 def _romanised(term: Term) -> str | None:
@@ -222,25 +222,29 @@ def _romanised(term: Term) -> str | None:
     return latin or None
 
 
-def _term_expression(term: Term) -> str:
-    phrase = _word_phrase(term)
+def _term_expression(term: Term, whole: frozenset[Term]) -> str:
+    prefix = term.prefix and term not in whole
+    phrase = _word_phrase(term, prefix)
     latin = _romanised(term)
     if latin is None:
         return phrase
-    alternative = _quoted(latin) + ("*" if term.prefix else "")
+    alternative = _quoted(latin) + ("*" if prefix else "")
     return f"({phrase} OR {alternative})"
 
 
-def word_match(query: SearchQuery, columns: str | None = None) -> str | None:
+def word_match(query: SearchQuery, columns: str | None = None, whole: frozenset[Term] = frozenset()) -> str | None:
     """The FTS5 expression for a unicode61 word index, or None if no term has letters or digits.
 
     All terms are required; excluded terms are subtracted. `columns` restricts
-    the match to those columns (`"title body"`).
+    the match to those columns (`"title body"`). Terms in `whole` match whole
+    words only, even when long enough to be prefixes: FTS5 merges every word
+    under a prefix before it returns the first row, which for a common prefix
+    of a big dossier takes far longer than a key press may (Store decides).
     """
     if query.empty or not all(t.searchable for t in query.terms):
         return None
-    expression = " AND ".join(_term_expression(t) for t in query.terms)
-    excluded = [_term_expression(t) for t in query.excluded if t.searchable]
+    expression = " AND ".join(_term_expression(t, whole) for t in query.terms)
+    excluded = [_term_expression(t, whole) for t in query.excluded if t.searchable]
     scope = f"{{{columns}}} : " if columns else ""
     expression = f"{scope}({expression})"
     if excluded:
