@@ -589,7 +589,7 @@ class Store:
     """Seconds the ranking of all matches may take before it falls back to the newest RANK_CANDIDATES."""
     RANK_CANDIDATES = 2000
     """How many of the newest matches are ranked when ranking all of them takes too long."""
-    SCAN_WINDOW = 20_000
+    SCAN_WINDOW = 10_000
     """How many of the newest statements are scanned for fragments (text inside words, short CJK words)."""
     PREFIX_SAMPLE = 2000
     """How many of the newest statements are sampled to estimate how common a prefix is."""
