@@ -146,11 +146,14 @@ CREATE INDEX IF NOT EXISTS measures_by_effective ON measures(effective, id);
 -- covers counting the measures of every pair
 CREATE INDEX IF NOT EXISTS measures_by_pair ON measures(imposed_by_id, target_id, announced, id);
 
--- Full-text search.
--- statements_fts indexes statement text (external content: no second copy).
+-- Full-text search (the query side is dossier/search.py and Store.search_page).
+-- statements_fts indexes statement text by words (external content: no second copy).
 -- entities_fts indexes everything else a user searches by words: actor names
--- with their aliases and transliterations, measure titles and descriptions,
--- consequence descriptions, event titles. It is small, so it keeps its own copy.
+-- (title) with their aliases and role (body) and, in `names`, the names and
+-- aliases folded to one Latin spelling (dossier.search.fold_name, computed by
+-- the importer), so "Захарова", "Zakharova" and "Zaharova" meet; measure
+-- titles and descriptions, consequence descriptions, event titles. It is
+-- small, so it keeps its own copy. Its rowid is entity id * 8 + kind code.
 CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(
     text,
     content = 'statements',
@@ -162,20 +165,48 @@ CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(
     entity_id UNINDEXED,
     title,
     body,
+    names,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
--- Keep statements_fts in step with statements. The importer drops these
--- triggers for a bulk load and rebuilds the index once instead (see importer.py).
+-- Substrings: fragments inside words, and Chinese or Japanese text, which has
+-- no spaces between words. A trigram index over all statement text would cost
+-- more than the word index itself on a bulk load, so:
+-- * entities_trigram covers the entities (title and body of entities_fts,
+--   same rowid): few rows, short texts;
+-- * statements_cjk covers only the statements that contain a CJK character
+--   (the GLOB below is dossier.search.CJK_GLOB; a test keeps them equal);
+-- * other statements are searched for fragments by a bounded scan of the
+--   newest ones (Store.search_page).
+CREATE VIRTUAL TABLE IF NOT EXISTS entities_trigram USING fts5(
+    text,
+    tokenize = 'trigram'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS statements_cjk USING fts5(
+    text,
+    content = 'statements',
+    content_rowid = 'id',
+    tokenize = 'trigram'
+);
+
+-- Keep statements_fts and statements_cjk in step with statements. The importer
+-- drops these triggers for a bulk load and rebuilds the indexes once instead
+-- (see importer.py). A row is deleted from statements_cjk only if it is in it.
 CREATE TRIGGER IF NOT EXISTS statements_fts_insert AFTER INSERT ON statements BEGIN
     INSERT INTO statements_fts(rowid, text) VALUES (new.id, new.text);
+    INSERT INTO statements_cjk(rowid, text) SELECT new.id, new.text WHERE new.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
 END;
 CREATE TRIGGER IF NOT EXISTS statements_fts_delete AFTER DELETE ON statements BEGIN
     INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO statements_cjk(statements_cjk, rowid, text)
+        SELECT 'delete', old.id, old.text WHERE old.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
 END;
 CREATE TRIGGER IF NOT EXISTS statements_fts_update AFTER UPDATE OF text ON statements BEGIN
     INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, old.text);
     INSERT INTO statements_fts(rowid, text) VALUES (new.id, new.text);
+    INSERT INTO statements_cjk(statements_cjk, rowid, text)
+        SELECT 'delete', old.id, old.text WHERE old.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
+    INSERT INTO statements_cjk(rowid, text) SELECT new.id, new.text WHERE new.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
 END;
 
 PRAGMA user_version = 1;

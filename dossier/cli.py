@@ -403,5 +403,64 @@ def relations(db: Path | None, actor: str | None, limit: int, offset: int, as_js
             click.echo(plain(line))
 
 
+# --------------------------------------------------------------------------- search
+
+SEARCH_KINDS = ("actor", "statement", "measure", "consequence", "event")
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--kind", type=click.Choice(SEARCH_KINDS), help="Only hits of this kind.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most N hits.")
+@click.option("--rank", is_flag=True, help="Order by relevance instead of newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of hits.")
+def search(query: str, db: Path | None, kind: str | None, limit: int, rank: bool, as_json: bool) -> None:
+    """Full-text search: print the hits for QUERY, one per line (kind, slug, label, snippet).
+
+    QUERY is words, each required (`ultimat` finds "ultimatums"); "an exact
+    phrase" in quotes; -word leaves out what has it. Names match across
+    scripts (`Захарова` finds Maria Zakharova). Put `--` before a query that
+    starts with `-`: `dossier search -- -x`. Exits 0 even when nothing matches.
+    """
+    import json
+
+    from .store import Store
+    from .text import clean_text
+
+    def plain(text: str | None) -> str:
+        return clean_text(text or "", keep_newlines=False)
+
+    bold = not as_json and sys.stdout.isatty()
+    with Store.open(existing_db(db)) as store:
+        # The command line can wait longer than a key press: a generous limit, so few searches stop early.
+        page = store.search_page(query, kind=kind, limit=limit, order="rank" if rank else "recent", time_limit=5.0)
+    if as_json:
+        hits = [
+            {
+                "kind": hit.kind,
+                "id": hit.id,
+                "slug": hit.slug,
+                "label": plain(hit.label),
+                "snippet": plain("".join(text for text, _ in hit.snippet)),
+                "matched": [plain(text) for text, matched in hit.snippet if matched],
+                "date": hit.said,
+            }
+            for hit in page.hits
+        ]
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+    else:
+        for hit in page.hits:
+            snippet = "".join(
+                (click.style(plain(text), bold=True) if bold else f"«{plain(text)}»") if matched else plain(text)
+                for text, matched in hit.snippet
+            )
+            click.echo(f"{hit.kind}\t{hit.slug}\t{plain(hit.label)}\t{snippet}", color=bold)
+        if not page.hits:
+            click.echo("no matches", err=True)
+    if not page.complete:
+        click.echo("dossier: the search stopped at its time limit; there may be more hits", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -447,7 +447,7 @@ def _write(conn: sqlite3.Connection, bundles: Sequence[Bundle]) -> ImportReport:
     _replace_children(conn, "event_actors", "event_id", ("event_id", "actor_id"), participants, events.fresh, report)
 
     if bulk:
-        conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
+        rebuild_statement_index(conn)
         for sql in trigger_sql:
             conn.execute(sql)
     refresh_entity_index(conn, touched)
@@ -486,48 +486,100 @@ def _drop_statement_triggers(conn: sqlite3.Connection) -> list[str]:
     return [sql for _, sql in rows]
 
 
-# --------------------------------------------------------------------------- entity index
+# --------------------------------------------------------------------------- search indexes
 
-ENTITY_KIND_CODES = {"actor": 1, "measure": 2, "consequence": 3, "event": 4}
+ENTITY_KIND_CODES = store.ENTITY_KIND_CODES
 """entities_fts rowid = entity id * 8 + kind code: a point lookup, never a scan."""
+
+CJK_FUNCTION = "dossier_has_cjk"
+"""The SQL name of `dossier.search.has_cjk`, registered for the bulk rebuild of statements_cjk."""
+FOLD_FUNCTION = "dossier_fold"
+"""The SQL name of `dossier.search.fold_name`, registered on the write connection for the entity index."""
 
 _ENTITY_SQL = {
     "actor": (
         "SELECT id * 8 + 1, 'actor', id, name,"
         " coalesce((SELECT group_concat(name, ' ') FROM aliases WHERE actor_id = actors.id), '')"
-        " || ' ' || coalesce(role, '') FROM actors"
+        " || ' ' || coalesce(role, ''),"
+        f" {FOLD_FUNCTION}(name || ' '"
+        " || coalesce((SELECT group_concat(name, ' ') FROM aliases WHERE actor_id = actors.id), ''))"
+        " FROM actors"
     ),
     "measure": (
         "SELECT id * 8 + 2, 'measure', id, title,"
-        " coalesce(description, '') || ' ' || coalesce(quantity, '') FROM measures"
+        " coalesce(description, '') || ' ' || coalesce(quantity, ''), '' FROM measures"
     ),
-    "consequence": "SELECT id * 8 + 3, 'consequence', id, '', description FROM consequences",
+    "consequence": "SELECT id * 8 + 3, 'consequence', id, '', description, '' FROM consequences",
     "event": (
-        "SELECT id * 8 + 4, 'event', id, title, coalesce(description, '') || ' ' || coalesce(place, '') FROM events"
+        "SELECT id * 8 + 4, 'event', id, title, coalesce(description, '') || ' ' || coalesce(place, ''), '' FROM events"
     ),
 }
+_ENTITY_INSERT = "INSERT INTO entities_fts (rowid, kind, entity_id, title, body, names) "
+_TRIGRAM_INSERT = "INSERT INTO entities_trigram (rowid, text) SELECT rowid, title || ' ' || body FROM entities_fts "
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the index statements call; pure Python, so cheap to register on every write."""
+    from .search import fold_name
+
+    conn.create_function(
+        FOLD_FUNCTION, 1, lambda text: fold_name(text) if isinstance(text, str) else "", deterministic=True
+    )
 
 
 def refresh_entity_index(conn: sqlite3.Connection, touched: dict[str, set[int]]) -> None:
-    """Re-index the given entities (all of a kind when many changed)."""
-    insert = "INSERT INTO entities_fts (rowid, kind, entity_id, title, body) "
+    """Re-index the given entities in entities_fts and entities_trigram (all of a kind when many changed)."""
+    _register_functions(conn)
     for kind, ids in touched.items():
         if not ids:
             continue
         code = ENTITY_KIND_CODES[kind]
         if len(ids) > 2000:
             conn.execute("DELETE FROM entities_fts WHERE rowid % 8 = ?", (code,))
-            conn.execute(insert + _ENTITY_SQL[kind])
+            conn.execute("DELETE FROM entities_trigram WHERE rowid % 8 = ?", (code,))
+            conn.execute(_ENTITY_INSERT + _ENTITY_SQL[kind])
+            conn.execute(_TRIGRAM_INSERT + "WHERE rowid % 8 = ?", (code,))
             continue
         for chunk in _chunks(sorted(ids)):
             marks = ", ".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM entities_fts WHERE rowid IN ({marks})", [i * 8 + code for i in chunk])
-            conn.execute(insert + _ENTITY_SQL[kind] + f" WHERE id IN ({marks})", tuple(chunk))
+            rowids = [i * 8 + code for i in chunk]
+            conn.execute(f"DELETE FROM entities_fts WHERE rowid IN ({marks})", rowids)
+            conn.execute(f"DELETE FROM entities_trigram WHERE rowid IN ({marks})", rowids)
+            conn.execute(_ENTITY_INSERT + _ENTITY_SQL[kind] + f" WHERE id IN ({marks})", tuple(chunk))
+            conn.execute(_TRIGRAM_INSERT + f"WHERE rowid IN ({marks})", rowids)
+
+
+def rebuild_statement_index(conn: sqlite3.Connection) -> None:
+    """Rebuild the statement indexes from the table: words for all, trigrams for those with CJK text."""
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
+    rebuild_cjk_index(conn)
+
+
+def rebuild_cjk_index(conn: sqlite3.Connection) -> None:
+    """Index the statements that hold CJK text by trigrams (statements_cjk), all at once.
+
+    The triggers test each new row with the schema's GLOB; over a whole table
+    that GLOB costs more than the word index rebuild (a character class tried at
+    every position), so here a statement is first skipped unless it has at least
+    two more UTF-8 bytes than characters (pure ASCII costs nothing), then tested
+    by `dossier.search.has_cjk` in Python, ten times faster than the GLOB.
+    """
+    from .search import has_cjk
+
+    conn.create_function(CJK_FUNCTION, 1, lambda text: isinstance(text, str) and has_cjk(text), deterministic=True)
+    conn.execute("INSERT INTO statements_cjk(statements_cjk) VALUES ('delete-all')")
+    conn.execute(
+        "INSERT INTO statements_cjk(rowid, text) SELECT id, text FROM statements"
+        f" WHERE length(CAST(text AS BLOB)) - length(text) >= 2 AND {CJK_FUNCTION}(text)"
+    )
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> None:
-    """Rebuild both full-text indexes from the tables (used after bulk writes)."""
-    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
+    """Rebuild every full-text index from the tables (used after bulk writes)."""
+    rebuild_statement_index(conn)
+    _register_functions(conn)
     conn.execute("DELETE FROM entities_fts")
+    conn.execute("DELETE FROM entities_trigram")
     for kind in _ENTITY_SQL:
-        conn.execute("INSERT INTO entities_fts (rowid, kind, entity_id, title, body) " + _ENTITY_SQL[kind])
+        conn.execute(_ENTITY_INSERT + _ENTITY_SQL[kind])
+    conn.execute(_TRIGRAM_INSERT)

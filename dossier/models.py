@@ -482,3 +482,20 @@ def is_partial_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --------------------------------------------------------------------------- search pages
+
+SearchOrder = Literal["recent", "rank"]
+
+
+class SearchPage(_Row):
+    """One page of search hits and what the caller needs to know about it (see `Store.search_page`)."""
+
+    hits: tuple[SearchHit, ...] = ()
+    complete: bool = True
+    """False when the time limit (or the caller) stopped a query: the page may lack hits."""
+    ranked: bool = False
+    """True when the hits are ordered by relevance among all matches, not only the newest ones."""
+    after: tuple[SearchKind, int] | None = None
+    """The keyset for the next page in "recent" order (kind and id of the last hit), None at the end."""

@@ -13,7 +13,7 @@ from dossier.cli import main
 
 from .conftest import file_hash
 
-COMMANDS = ["browse", "init", "import", "export", "show"]
+COMMANDS = ["browse", "init", "import", "export", "show", "search"]
 
 
 def test_version_and_help(runner: CliRunner) -> None:
