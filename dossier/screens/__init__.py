@@ -1,0 +1,1 @@
+"""Screens of the browser: browse (the linked panes), search, help."""
