@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from dossier.app import DossierApp
 from dossier.screens.browse import BrowseScreen
@@ -23,7 +25,8 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
     quiet = 0
     for _ in range(rounds):
         await pilot.pause(0)
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # an exclusive worker replaced by a newer one
+            await app.workers.wait_for_complete()
         await asyncio.sleep(0.002)
         nodes = [app, *app.screen.walk_children(with_self=True)]
         busy = any(not worker.is_finished for worker in app.workers) or any(
@@ -51,3 +54,7 @@ def shown(widget: VirtualList[Any] | DetailPane) -> str:
 def title(widget: VirtualList[Any] | DetailPane) -> str:
     assert widget._border_title is not None
     return widget._border_title.plain
+
+
+def subtitle(widget: VirtualList[Any] | DetailPane) -> str:
+    return widget._border_subtitle.plain if widget._border_subtitle is not None else ""

@@ -15,7 +15,7 @@ from dossier.app import DossierApp
 from dossier.screens.help import HelpScreen, key_rows
 from dossier.screens.search import SearchScreen
 from dossier.store import Store
-from tests.pilot_helpers import settle, shown, title
+from tests.pilot_helpers import settle, shown, subtitle, title
 
 SIZE = (120, 40)
 QUOTE = "We regard the US demand as an expulsion and will respond accordingly."
@@ -61,7 +61,7 @@ async def test_selecting_zakharova_shows_her_quote(app: DossierApp) -> None:
         await select_actor(pilot, app, "Maria Zakharova")
         browser = app.browser
         assert title(browser.statements) == "Statements · 3"
-        assert browser.statements.border_subtitle == "Maria Zakharova"
+        assert subtitle(browser.statements) == "Maria Zakharova"
         assert "“We regard the US demand as an" in shown(browser.statements)
         # quote vs paraphrase is visible, and dates line up in one column
         rows = [line for line in shown(browser.statements).splitlines() if line.strip()]
@@ -129,7 +129,7 @@ async def test_moving_updates_the_linked_panes_at_once(app: DossierApp, store: S
         await select_actor(pilot, app, "Sergei Ryabkov")
         browser = app.browser
         assert title(browser.statements) == "Statements · 5"
-        assert browser.statements.border_subtitle == "Sergei Ryabkov"
+        assert subtitle(browser.statements) == "Sergei Ryabkov"
         assert title(browser.measures) == "Measures · 2"
         await pilot.press("3")  # the Measures pane: highlight (not Enter) shows consequences
         await settle(pilot)
@@ -308,7 +308,7 @@ async def test_help_lists_every_key_and_escape_closes_it(app: DossierApp) -> Non
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        table = str(app.screen.query_one("#help-table").render())
+        table = "\n".join(str(column.render()) for column in app.screen.query("#help-columns Static"))
         for row in key_rows():
             assert row.description in table
             assert " ".join(row.keys) in table

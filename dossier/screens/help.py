@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -86,23 +86,32 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "close_help", "Close help", id="close-help"),
     ]
 
+    COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
+        ("Anywhere", "Browser", "Search", "Help"),
+        ("Lists", "Detail pane"),
+    )
+    """Which sections stand in which column, so that every key fits on a 40-line screen."""
+
     def compose(self) -> ComposeResult:
+        rows = key_rows()
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
             body.border_subtitle = "Escape closes"
-            yield Static(self._table(), id="help-table")
+            with Horizontal(id="help-columns"):
+                for number, sections in enumerate(self.COLUMNS):
+                    yield Static(self._table([row for row in rows if row.where in sections]), id=f"help-{number}")
 
     @staticmethod
-    def _table() -> Text:
+    def _table(rows: list[KeyRow]) -> Text:
         text = Text()
         where = ""
-        for row in key_rows():
+        for row in rows:
             if row.where != where:
                 where = row.where
                 if text:
                     text.append("\n")
                 text.append(f"{where}\n", style="bold")
-            text.append(f"  {' '.join(row.keys):<22}", style="bold")
+            text.append(f"  {' '.join(row.keys):<18}", style="bold")
             text.append(f"{row.description}\n")
         text.rstrip()
         return text

@@ -61,12 +61,12 @@ class DetailPane(ScrollView, can_focus=True):
     """The selected item in full, its references followable with Enter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="detail-up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="detail-down"),
+        Binding("up,k", "cursor_up", "Previous reference", show=False, id="detail-up"),
+        Binding("down,j", "cursor_down", "Next reference", show=False, id="detail-down"),
         Binding("pageup", "page_up", "Page up", show=False, id="detail-page-up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="detail-page-down"),
-        Binding("home,g", "cursor_first", "First", show=False, id="detail-first"),
-        Binding("end,G", "cursor_last", "Last", show=False, id="detail-last"),
+        Binding("home,g", "cursor_first", "Top", show=False, id="detail-first"),
+        Binding("end,G", "cursor_last", "Bottom", show=False, id="detail-last"),
         Binding("enter", "follow_link", "Follow", id="follow-link"),
     ]
 

@@ -61,12 +61,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     """A keyboard-driven list over a `Pager`; subclasses say how one row looks (`render_item`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
+        Binding("up,k", "cursor_up", "Previous row", show=False, id="cursor-up"),
+        Binding("down,j", "cursor_down", "Next row", show=False, id="cursor-down"),
         Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
-        Binding("home,g", "cursor_first", "First", show=False, id="cursor-first"),
-        Binding("end,G", "cursor_last", "Last", show=False, id="cursor-last"),
+        Binding("home,g", "cursor_first", "First row", show=False, id="cursor-first"),
+        Binding("end,G", "cursor_last", "Last row", show=False, id="cursor-last"),
         Binding("enter", "select_row", "Open", id="select-row"),
     ]
 
