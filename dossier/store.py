@@ -758,12 +758,25 @@ class Store:
             UNION ALL
             SELECT sm.measure_id, 'mentioned', 3 FROM (
                 SELECT id FROM statements WHERE speaker_id = :actor
-                ORDER BY coalesce(said, '') DESC, id DESC LIMIT 1000
+                ORDER BY said DESC, id DESC LIMIT 1000
             ) s JOIN statement_measures sm ON sm.statement_id = s.id
         ),
         best AS (SELECT measure_id, relation, min(rank) FROM involved GROUP BY measure_id)
     """
-    """The measures `measures_for` lists for an actor (the same bounded rule)."""
+    """The measures `measures_for` lists for an actor (the same bounded rule). The newest 1,000
+    statements are read in index order (`said DESC` puts NULL last, as `coalesce(said, '')` does),
+    so an actor with 100,000 statements costs no sort."""
+
+    def measures_page(self, actor_id: int, *, limit: int = 100, offset: int = 0) -> list[MeasureItem]:
+        """The rows of `measures_for(actor_id)`, in its order, from the index (see `_INVOLVED`)."""
+        rows = self._all(
+            self._INVOLVED + f"SELECT {self._MEASURE_COLS}, best.relation FROM best"
+            " JOIN measures m ON m.id = best.measure_id"
+            " LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id"
+            " ORDER BY coalesce(m.announced, '') DESC, m.id DESC LIMIT :limit OFFSET :offset",
+            {"actor": actor_id, "limit": limit, "offset": offset},
+        )
+        return [self._measure_item(r, r[13]) for r in rows]
 
     def measures_for_count(self, actor_id: int) -> int:
         """How many measures `measures_for(actor_id)` lists in all."""

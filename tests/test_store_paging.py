@@ -79,6 +79,8 @@ def test_measure_and_consequence_counts_and_positions(store: Store) -> None:
         _, actor = store.resolve(slug)
         measures = store.measures_for(actor, limit=1000)
         assert store.measures_for_count(actor) == len(measures)
+        assert store.measures_page(actor, limit=1000) == measures
+        assert store.measures_page(actor, limit=2, offset=1) == measures[1:3]
         for index, measure in enumerate(measures):
             assert store.measure_position(actor, measure.id) == index
     _, ukraine = store.resolve("ukraine")

@@ -415,7 +415,7 @@ class BrowseScreen(Screen[None]):
         store = self.store
         return Pager(
             count=lambda: store.measures_for_count(actor_id),
-            page=lambda after, start, limit: store.measures_for(actor_id, limit=limit, offset=start),
+            page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start),
             ident=lambda item: item.id,
             position=lambda measure_id: store.measure_position(actor_id, measure_id),
         )
