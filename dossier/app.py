@@ -10,15 +10,17 @@ start-up as fast as an empty Textual app.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import Provider
 
 from .screens.browse import BrowseScreen
 from .store import Store
 from .widgets import render
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 
 def _dossier_commands() -> type[Provider]:

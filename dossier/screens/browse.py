@@ -95,7 +95,7 @@ class BrowseScreen(Screen[None]):
         Binding("5", "focus_pane('detail')", "Detail pane", show=False, id="pane-detail"),
         Binding("backspace", "go_back", "Back", id="go-back"),
         Binding("alt+left", "go_back", "Back", show=False, id="go-back-alt"),
-        Binding("alt+right", "go_forward", "Forward", id="go-forward"),
+        Binding("alt+right", "go_forward", "Forward", show=False, id="go-forward"),
         Binding("slash", "open_search", "Search", id="open-search"),
     ]
 

@@ -111,7 +111,7 @@ class HelpScreen(ModalScreen[None]):
                 if text:
                     text.append("\n")
                 text.append(f"{where}\n", style="bold")
-            text.append(f"  {' '.join(row.keys):<18}", style="bold")
+            text.append(f"  {' '.join(row.keys):<16}", style="bold")
             text.append(f"{row.description}\n")
         text.rstrip()
         return text

@@ -69,6 +69,11 @@ class SearchResults(VirtualList[ResultRow]):
     """Search hits under their kind's heading; the cursor rests on hits only."""
 
     label = "Results"
+    hit_count: int | None = None
+    """How many hits the rows hold (the headings are not counted in the title)."""
+
+    def _update_title(self) -> None:
+        self.border_title = render.pane_title(self.label, self.hit_count if self.count else self.count)
 
     def is_selectable(self, item: ResultRow) -> bool:
         return item.hit is not None
@@ -153,6 +158,7 @@ class SearchScreen(Screen[Ref | None]):
         if message.query != self.query_text:
             return  # typed on since: a newer search is coming
         rows = group_hits(message.hits)
+        self.results.hit_count = len(message.hits)
         if not rows:
             empty = message.error or f"No matches for “{render.plain(message.query).plain}”"
             self.results.load(None, empty_message=empty)
