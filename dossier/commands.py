@@ -1,0 +1,109 @@
+"""Command palette (Ctrl+P) providers: jump to any actor, measure or statement; filter the actors.
+
+`DossierCommands` asks `Store.search` (words as prefixes, in a thread, so a
+big dossier never blocks typing) and also takes an exact slug or kind/slug
+(`zakharova`, `measure/us-expels-27-russian-diplomats`). Choosing a hit opens
+it in the browser as a history step. `ActorKindCommands` shows only actors
+of one kind, or all of them again, in the Actors pane.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .models import ACTOR_KINDS, SearchHit
+from .store import StoreError
+from .widgets import render
+
+if TYPE_CHECKING:
+    from .app import DossierApp
+
+PALETTE_KINDS = ("actor", "measure", "statement")
+"""What the palette finds; consequences and events are for the search screen (`/`)."""
+_KIND_RANK = {"actor": 0.3, "measure": 0.2, "statement": 0.1}
+"""Added to the fuzzy score so that, at equal match, actors come before measures before statements."""
+PER_KIND = 8
+
+
+def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = ()) -> Text:
+    text = render.join(Text(f"{kind:<10}", style="dim"), render.plain(label))
+    if kind == "statement" and snippet:
+        text.append("  ")
+        text.append(render.snippet(snippet, "bold"))
+    return text
+
+
+class DossierCommands(Provider):
+    """Find actors, measures and statements by name, slug or words, and open them in the browser."""
+
+    @property
+    def _app(self) -> DossierApp:
+        return cast("DossierApp", self.app)
+
+    def _find(self, query: str) -> list[tuple[str, int, str, tuple[tuple[str, bool], ...]]]:
+        store = self._app.store
+        found: list[tuple[str, int, str, tuple[tuple[str, bool], ...]]] = []
+        try:
+            kind, entity_id = store.resolve(query)
+            if kind in PALETTE_KINDS:
+                label = {
+                    "actor": lambda: store.actor(entity_id).name,
+                    "measure": lambda: store.measure(entity_id).title,
+                    "statement": lambda: store.statement(entity_id).text,
+                }[kind]()
+                found.append((kind, entity_id, label, ()))
+        except StoreError:
+            pass
+        hits: list[SearchHit] = []
+        for kind in PALETTE_KINDS:
+            try:
+                hits += store.search(query, kind=kind, limit=PER_KIND)
+            except StoreError:
+                continue
+        found += [(hit.kind, hit.id, hit.label, hit.snippet) for hit in hits]
+        return found
+
+    async def search(self, query: str) -> Hits:
+        if not query.strip():
+            return
+        matcher = self.matcher(query)
+        seen: set[tuple[str, int]] = set()
+        for kind, entity_id, label, snippet in await asyncio.to_thread(self._find, query):
+            if (kind, entity_id) in seen:
+                continue
+            seen.add((kind, entity_id))
+            score = max(matcher.match(render.plain(label).plain), 0.1) + _KIND_RANK[kind]
+            yield Hit(
+                score,
+                _display(kind, label, snippet),
+                partial(self._app.open_ref, kind, entity_id),
+                text=render.plain(label).plain,
+                help=f"Open this {kind} in the browser",
+            )
+
+
+class ActorKindCommands(Provider):
+    """Show only one kind of actor in the Actors pane, or all of them grouped by kind."""
+
+    def _commands(self) -> list[tuple[str, str | None]]:
+        return [(f"Actors: show only {kind}", kind) for kind in ACTOR_KINDS] + [("Actors: show every kind", None)]
+
+    def _run(self, kind: str | None) -> None:
+        cast("DossierApp", self.app).browser.show_actor_kind(kind)
+
+    async def discover(self) -> Hits:
+        for name, kind in self._commands():
+            yield DiscoveryHit(name, partial(self._run, kind), help="Filter the Actors pane")
+
+    async def search(self, query: str) -> AsyncIterator[DiscoveryHit | Hit]:
+        matcher = self.matcher(query)
+        for name, kind in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, kind), help="Filter the Actors pane")

@@ -1,0 +1,582 @@
+"""The browse screen: linked panes over one dossier, and the history of the links followed.
+
+The screen owns the selection (`actor_id`, `statement_id`, `measure_id`,
+`consequence_id`, `detail_ref`) as reactives and pushes it down: the actor
+decides the Statements and Measures panes, the measure the Consequences pane,
+the focused pane's row the Detail pane. Every pane loads in its own exclusive
+thread worker, and results for a selection the user has already left are
+dropped, so holding ↓ stays smooth on a dossier of any size.
+
+`open_ref(kind, entity_id)` is the one public way in: the search screen, the
+command palette, the Detail pane's references and any other view that wants
+to show an entity call it, and it becomes a step in the history (Back and
+Forward restore the selection of every pane and the focused pane).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header
+from textual.worker import get_current_worker
+
+from ..models import ActorItem, ConsequenceItem, MeasureItem, StatementItem
+from ..store import Store, StoreError
+from ..widgets import render
+from ..widgets.detail import (
+    Block,
+    DetailPane,
+    DetailStyles,
+    Ref,
+    actor_blocks,
+    consequence_blocks,
+    event_blocks,
+    measure_blocks,
+    statement_blocks,
+)
+from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
+from ..widgets.virtual_list import Pager, VirtualList
+
+PaneName = Literal["actors", "statements", "measures", "consequences", "detail"]
+PANES: tuple[PaneName, ...] = ("actors", "statements", "measures", "consequences", "detail")
+"""The panes in Tab order; the number keys 1–5 focus them."""
+PANE_OF_KIND: dict[str, PaneName] = {
+    "actor": "actors",
+    "statement": "statements",
+    "measure": "measures",
+    "consequence": "consequences",
+}
+REF_KINDS = ("actor", "statement", "measure", "consequence", "event")
+"""What `open_ref` can open."""
+HISTORY_LIMIT = 200
+"""Steps kept in each direction; the oldest go first."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Everything a history step restores: the row selected in every pane, and the focused pane."""
+
+    actor_id: int | None
+    statement_id: int | None = None
+    measure_id: int | None = None
+    consequence_id: int | None = None
+    focus: PaneName = "actors"
+    detail: Ref | None = None
+
+
+@dataclass
+class _Pending:
+    """The rows a history step still has to select once their pane has loaded."""
+
+    actor_id: int | None
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+class BrowseScreen(Screen[None]):
+    """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "focus_next_pane", "Next pane", id="next-pane"),
+        Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="previous-pane"),
+        Binding("1", "focus_pane('actors')", "Actors pane", show=False, id="pane-actors"),
+        Binding("2", "focus_pane('statements')", "Statements pane", show=False, id="pane-statements"),
+        Binding("3", "focus_pane('measures')", "Measures pane", show=False, id="pane-measures"),
+        Binding("4", "focus_pane('consequences')", "Consequences pane", show=False, id="pane-consequences"),
+        Binding("5", "focus_pane('detail')", "Detail pane", show=False, id="pane-detail"),
+        Binding("backspace", "go_back", "Back", id="go-back"),
+        Binding("alt+left", "go_back", "Back", show=False, id="go-back-alt"),
+        Binding("alt+right", "go_forward", "Forward", show=False, id="go-forward"),
+        Binding("slash", "open_search", "Search", id="open-search"),
+    ]
+
+    actor_id: reactive[int | None] = reactive(None, init=False)
+    """The actor highlighted in the Actors pane; decides the Statements and Measures panes."""
+    statement_id: reactive[int | None] = reactive(None, init=False)
+    """The statement highlighted in the Statements pane; its measures are marked in the Measures pane."""
+    measure_id: reactive[int | None] = reactive(None, init=False)
+    """The measure highlighted in the Measures pane; decides the Consequences pane."""
+    consequence_id: reactive[int | None] = reactive(None, init=False)
+    """The consequence highlighted in the Consequences pane."""
+    detail_ref: reactive[Ref | None] = reactive(None, init=False)
+    """What the Detail pane shows: the focused list's row, or a reference opened into it."""
+    actor_kind: reactive[str | None] = reactive(None, init=False)
+    """Only actors of this kind in the Actors pane (None: every kind, grouped)."""
+
+    @dataclass
+    class _Resolved(Message):
+        location: Location
+
+    @dataclass
+    class _DetailLoaded(Message):
+        ref: Ref
+        model: Any
+
+    @dataclass
+    class _Marks(Message):
+        statement_id: int
+        measure_ids: frozenset[int]
+
+    def __init__(self, store: Store, *, start: Ref | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self._start = start
+        self._back: list[Location] = []
+        self._forward: list[Location] = []
+        self._pending = _Pending(None)
+        self._detail_source: PaneName = "actors"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            yield ActorList(id="actors", empty_message="This dossier has no actors")
+            with Vertical(id="middle"):
+                yield StatementList(id="statements", empty_message="No actor selected")
+                yield MeasureList(id="measures", empty_message="No actor selected")
+                yield ConsequenceList(id="consequences", empty_message="Select a measure to see its consequences")
+            yield DetailPane(id="detail")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.actors.focus()
+        for pane in (self.statements, self.measures, self.consequences):
+            pane.load(None)  # until the first actor arrives, each pane says why it is empty
+        if self._start is not None:
+            self._resolve(*self._start, current_actor=None)
+        else:
+            self._apply(Location(None))
+
+    # ----------------------------------------------------------------- panes
+
+    @property
+    def actors(self) -> ActorList:
+        return self.query_one("#actors", ActorList)
+
+    @property
+    def statements(self) -> StatementList:
+        return self.query_one("#statements", StatementList)
+
+    @property
+    def measures(self) -> MeasureList:
+        return self.query_one("#measures", MeasureList)
+
+    @property
+    def consequences(self) -> ConsequenceList:
+        return self.query_one("#consequences", ConsequenceList)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    def pane(self, name: PaneName) -> Widget:
+        return self.query_one(f"#{name}")
+
+    @property
+    def focused_pane(self) -> PaneName:
+        focused = self.focused
+        if focused is not None and focused.id in PANES:
+            return focused.id
+        return self._detail_source
+
+    # ----------------------------------------------------------------- the one way in
+
+    def open_ref(self, kind: str, entity_id: int) -> None:
+        """Show any actor, statement, measure, consequence or event, as a step in the history.
+
+        An actor is selected in the Actors pane; a statement in its speaker's
+        Statements; a measure among the Measures of the current actor when it
+        involves that actor, else of the actor that imposed it (or that it
+        targets); a consequence under its measure; an event in the Detail pane,
+        beside its first participant. Back returns to where the user was.
+        """
+        if kind not in REF_KINDS:
+            raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
+        self._remember(self._back, self.location())
+        self._forward.clear()
+        self._resolve(kind, entity_id, current_actor=self.actor_id)
+        self.refresh_bindings()
+
+    def location(self) -> Location:
+        """Where the user is now: the row selected in every pane and the focused pane."""
+        return Location(
+            actor_id=self.actor_id,
+            statement_id=self.statement_id,
+            measure_id=self.measure_id,
+            consequence_id=self.consequence_id,
+            focus=self.focused_pane,
+            detail=self.detail_ref,
+        )
+
+    @property
+    def can_go_back(self) -> bool:
+        return bool(self._back)
+
+    @property
+    def can_go_forward(self) -> bool:
+        return bool(self._forward)
+
+    @staticmethod
+    def _remember(stack: list[Location], location: Location) -> None:
+        stack.append(location)
+        del stack[:-HISTORY_LIMIT]
+
+    @work(thread=True, exclusive=True, group="navigate")
+    def _resolve(self, kind: str, entity_id: int, current_actor: int | None) -> None:
+        """Find where an entity is shown (which actor, which pane), off the UI thread."""
+        try:
+            location = self._locate(kind, entity_id, current_actor)
+        except StoreError as exc:
+            self.app.call_from_thread(render.notify, self.app, str(exc), severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Resolved(location))
+
+    def _locate(self, kind: str, entity_id: int, current_actor: int | None) -> Location:
+        store = self.store
+        if kind == "actor":
+            store.actor(entity_id)
+            return Location(entity_id, focus="actors")
+        if kind == "statement":
+            statement = store.statement(entity_id)
+            return Location(statement.speaker.id, statement_id=entity_id, focus="statements")
+        if kind == "event":
+            event = store.event(entity_id)
+            actor = event.participants[0].id if event.participants else current_actor
+            return Location(actor, focus="detail", detail=("event", entity_id))
+        if kind == "consequence":
+            measure_id = store.consequence(entity_id).measure.id
+        else:
+            measure_id = entity_id
+        actor = self._actor_for_measure(measure_id, current_actor)
+        if actor is None:  # a measure no actor is linked to: show it in the Detail pane
+            return Location(current_actor, focus="detail", detail=(kind, entity_id))
+        if kind == "consequence":
+            return Location(actor, measure_id=measure_id, consequence_id=entity_id, focus="consequences")
+        return Location(actor, measure_id=measure_id, focus="measures")
+
+    def _actor_for_measure(self, measure_id: int, current_actor: int | None) -> int | None:
+        store = self.store
+        if current_actor is not None and store.measure_position(current_actor, measure_id) is not None:
+            return current_actor
+        measure = store.measure(measure_id)
+        for ref in (measure.imposed_by, measure.target):
+            if ref is not None:
+                return ref.id
+        for about in store.measure_detail(measure_id).statements:
+            speaker = about.statement.speaker.id
+            if store.measure_position(speaker, measure_id) is not None:
+                return speaker
+        return None
+
+    @on(_Resolved)
+    def _go_to_resolved(self, message: _Resolved) -> None:
+        self._apply(message.location)
+
+    def _apply(self, location: Location) -> None:
+        """Select every pane's row as `location` says (rows load in workers) and focus its pane."""
+        self._pending = _Pending(location.actor_id)
+        rows = self._pending.rows
+        for name, value in (
+            ("statement", location.statement_id),
+            ("measure", location.measure_id),
+            ("consequence", location.consequence_id),
+        ):
+            if value is not None:
+                rows[name] = value
+        if location.focus == "detail" and location.detail is not None:
+            # A row of a list keeps driving the pane; anything else (an event) stays put.
+            self._detail_source = PANE_OF_KIND.get(location.detail[0], "detail")
+            self.detail_ref = location.detail
+        elif location.focus != "detail":
+            self._detail_source = location.focus
+        self.pane(location.focus).focus()
+        if self.actors.count is None and self.actors.highlighted is None and location.actor_id is None:
+            self.actors.load(self._actor_pager())
+        elif location.actor_id is None or location.actor_id != self.actor_id or self.actors.count is None:
+            self.actors.load(self._actor_pager(), select_id=location.actor_id)
+        else:
+            self._select_children()
+
+    def _select_children(self) -> None:
+        """The actor is already selected: move its panes to the pending rows."""
+        rows = self._pending.rows
+        statement = rows.pop("statement", None)
+        if statement is not None and statement != self.statement_id:
+            self.statements.select_id(statement)
+        measure = rows.pop("measure", None)
+        consequence = rows.pop("consequence", None)
+        if measure is not None and measure != self.measure_id:
+            if consequence is not None:
+                rows["consequence-of"] = measure
+                rows["consequence"] = consequence
+            self.measures.select_id(measure)
+        elif consequence is not None and consequence != self.consequence_id:
+            self.consequences.select_id(consequence)
+
+    # ----------------------------------------------------------------- history keys
+
+    def action_go_back(self) -> None:
+        """Return to where the user was before the last link followed."""
+        if self._back:
+            self._remember(self._forward, self.location())
+            self._apply(self._back.pop())
+            self.refresh_bindings()
+
+    def action_go_forward(self) -> None:
+        """Redo the step that Back undid."""
+        if self._forward:
+            self._remember(self._back, self.location())
+            self._apply(self._forward.pop())
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None greys the key out in the footer: there is nowhere to go.
+        if action == "go_back":
+            return True if self._back else None
+        if action == "go_forward":
+            return True if self._forward else None
+        return True
+
+    # ----------------------------------------------------------------- focus keys
+
+    def action_focus_pane(self, name: str) -> None:
+        if name in PANES:
+            self.pane(name).focus()
+
+    def action_focus_next_pane(self) -> None:
+        self._focus_step(1)
+
+    def action_focus_previous_pane(self) -> None:
+        self._focus_step(-1)
+
+    def _focus_step(self, step: int) -> None:
+        current = self.focused.id if self.focused is not None else None
+        index = PANES.index(current) if current in PANES else -step
+        self.pane(PANES[(index + step) % len(PANES)]).focus()
+
+    def action_open_search(self) -> None:
+        from .search import SearchScreen
+
+        def opened(ref: Ref | None) -> None:
+            if ref is not None:
+                self.open_ref(*ref)
+
+        self.app.push_screen(SearchScreen(self.store), opened)
+
+    # ----------------------------------------------------------------- actor kind filter (palette)
+
+    def show_actor_kind(self, kind: str | None) -> None:
+        """Only actors of `kind` in the Actors pane (None: all, grouped by kind); keeps the actor if it fits."""
+        self.actor_kind = kind
+
+    def watch_actor_kind(self, kind: str | None) -> None:
+        self.actors.load(self._actor_pager(), select_id=self.actor_id)
+
+    # ----------------------------------------------------------------- pagers (the store, bound to a selection)
+
+    def _actor_pager(self) -> Pager[ActorItem]:
+        store, kind = self.store, self.actor_kind
+
+        def page(after: ActorItem | None, start: int, limit: int) -> list[ActorItem]:
+            if after is not None:
+                return store.actors_grouped(kind=kind, after=(after.kind, after.name, after.id), limit=limit)
+            return store.actors_grouped(kind=kind, offset=start, limit=limit)
+
+        return Pager(
+            count=lambda: store.actor_count(kind),
+            page=page,
+            ident=lambda item: item.id,
+            position=lambda actor_id: store.actor_position(actor_id, kind=kind),
+        )
+
+    def _statement_pager(self, actor_id: int) -> Pager[StatementItem]:
+        store = self.store
+
+        def page(after: StatementItem | None, start: int, limit: int) -> list[StatementItem]:
+            return store.statements_page(actor_id, after=after, offset=0 if after else start, limit=limit)
+
+        return Pager(
+            count=lambda: store.statement_count(actor_id),
+            page=page,
+            ident=lambda item: item.id,
+            position=lambda statement_id: store.statement_position(actor_id, statement_id),
+        )
+
+    def _measure_pager(self, actor_id: int) -> Pager[MeasureItem]:
+        store = self.store
+        return Pager(
+            count=lambda: store.measures_for_count(actor_id),
+            page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start),
+            ident=lambda item: item.id,
+            position=lambda measure_id: store.measure_position(actor_id, measure_id),
+        )
+
+    def _consequence_pager(self, measure_id: int) -> Pager[ConsequenceItem]:
+        store = self.store
+        return Pager(
+            count=lambda: store.consequence_count(measure_id),
+            page=lambda after, start, limit: store.consequences_of(measure_id, limit=limit, offset=start),
+            ident=lambda item: item.id,
+            position=lambda consequence_id: store.consequence_position(measure_id, consequence_id),
+        )
+
+    # ----------------------------------------------------------------- highlights flow down
+
+    @on(VirtualList.Highlighted)
+    def _show_highlighted(self, message: VirtualList.Highlighted) -> None:
+        pane = message.virtual_list
+        entity_id = None if message.item is None else message.item.id
+        if isinstance(pane, ActorList):
+            self.actor_id = entity_id
+        elif isinstance(pane, StatementList):
+            self.statement_id = entity_id
+        elif isinstance(pane, MeasureList):
+            self.measure_id = entity_id
+        elif isinstance(pane, ConsequenceList):
+            self.consequence_id = entity_id
+        if pane.id == self._detail_source:
+            self.detail_ref = (cast(Any, pane).kind, entity_id) if entity_id is not None else None
+
+    def watch_actor_id(self, actor_id: int | None) -> None:
+        pending = self._pending
+        rows = pending.rows if pending.actor_id == actor_id else {}
+        if actor_id is None:
+            self.statements.load(None, empty_message="No actor selected")
+            self.measures.load(None, empty_message="No actor selected")
+            return
+        actor = self.actors.highlighted
+        name = actor.name if actor is not None and actor.id == actor_id else None
+        self.statements.load(
+            self._statement_pager(actor_id),
+            select_id=rows.pop("statement", None),
+            subject=name,
+            empty_message="No statements by this actor",
+        )
+        measure = rows.pop("measure", None)
+        if measure is not None and "consequence" in rows:
+            rows["consequence-of"] = measure
+        self.measures.load(
+            self._measure_pager(actor_id),
+            select_id=measure,
+            subject=name,
+            empty_message="No measures involve this actor",
+        )
+
+    def watch_measure_id(self, measure_id: int | None) -> None:
+        if measure_id is None:
+            self.consequences.load(None, empty_message="Select a measure to see its consequences")
+            return
+        rows = self._pending.rows
+        consequence = None
+        if rows.get("consequence-of") == measure_id:
+            del rows["consequence-of"]
+            consequence = rows.pop("consequence", None)
+        measure = self.measures.highlighted
+        self.consequences.load(
+            self._consequence_pager(measure_id),
+            select_id=consequence,
+            subject=measure.title if measure is not None and measure.id == measure_id else None,
+            empty_message="No consequences recorded for this measure",
+        )
+
+    def watch_statement_id(self, statement_id: int | None) -> None:
+        if statement_id is None:
+            self.measures.set_marked(frozenset())
+        else:
+            self._load_marks(statement_id)
+
+    @work(thread=True, exclusive=True, group="marks")
+    def _load_marks(self, statement_id: int) -> None:
+        try:
+            detail = self.store.statement_detail(statement_id)
+        except StoreError:
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Marks(statement_id, frozenset(about.measure.id for about in detail.about)))
+
+    @on(_Marks)
+    def _mark_measures(self, message: _Marks) -> None:
+        if message.statement_id == self.statement_id:
+            self.measures.set_marked(message.measure_ids)
+
+    # ----------------------------------------------------------------- the detail pane
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget = event.widget
+        if isinstance(widget, VirtualList) and widget.id in PANES and widget.id != self._detail_source:
+            self._detail_source = widget.id
+            entity_id = widget.highlighted_id
+            self.detail_ref = (cast(Any, widget).kind, entity_id) if entity_id is not None else None
+
+    def watch_detail_ref(self, ref: Ref | None) -> None:
+        if ref is None:
+            empty = {
+                "actors": "No actor selected",
+                "statements": "No statement selected",
+                "measures": "No measure selected",
+                "consequences": "No consequence selected",
+            }.get(self._detail_source, "Nothing selected")
+            self.detail.show(None, [], title="Detail", empty=empty)
+        else:
+            self._load_detail(ref)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, ref: Ref) -> None:
+        kind, entity_id = ref
+        store = self.store
+        try:
+            model: Any = {
+                "actor": store.actor_detail,
+                "statement": store.statement_detail,
+                "measure": store.measure_detail,
+                "consequence": store.consequence,
+                "event": store.event,
+            }[kind](entity_id)
+        except StoreError as exc:
+            model = exc
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._DetailLoaded(ref, model))
+
+    @on(_DetailLoaded)
+    def _show_detail(self, message: _DetailLoaded) -> None:
+        if message.ref != self.detail_ref:
+            return  # the user has moved on
+        kind = message.ref[0]
+        if isinstance(message.model, StoreError):
+            self.detail.show(message.ref, [], title="Detail", empty=str(message.model))
+            return
+        styles = self.detail.styles_for_blocks
+        builders: dict[str, Callable[[Any, DetailStyles], list[Block]]] = {
+            "actor": actor_blocks,
+            "statement": statement_blocks,
+            "measure": measure_blocks,
+            "consequence": consequence_blocks,
+            "event": event_blocks,
+        }
+        blocks: list[Block] = builders[kind](message.model, styles)
+        self.detail.show(message.ref, blocks, title=f"Detail · {kind}")
+
+    # ----------------------------------------------------------------- following references
+
+    @on(DetailPane.LinkFollowed)
+    def _follow_detail_link(self, message: DetailPane.LinkFollowed) -> None:
+        self.open_ref(*message.ref)
+
+    @on(VirtualList.Selected)
+    def _open_selected(self, message: VirtualList.Selected) -> None:
+        """Enter on a row opens it: the Detail pane shows it with its references to follow."""
+        pane = message.virtual_list
+        if pane.id in PANES:
+            self._detail_source = pane.id
+            self.detail_ref = (cast(Any, pane).kind, message.item.id)
+            self.detail.focus()
+            self.detail.cursor = 0 if self.detail.references else -1

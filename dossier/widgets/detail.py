@@ -1,0 +1,461 @@
+"""The detail pane: everything about the highlighted item, with its references to follow.
+
+The pane is a Line API widget over a list of blocks (a heading, a paragraph,
+a reference). Blocks are wrapped to the pane's width (long words folded), so
+a quote is shown whole. ↑↓ move between references (and scroll when there
+are none in that direction); Enter on a reference posts `LinkFollowed`, which
+the browse screen turns into a step in its history.
+
+The `*_blocks` functions turn store models into blocks; they take their styles
+from the pane, which reads them from the theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..models import (
+    ActorDetail,
+    ConsequenceItem,
+    EventItem,
+    MeasureDetail,
+    SourceItem,
+    StatementDetail,
+)
+from . import render
+
+Ref = tuple[str, int]
+"""A reference to follow: (kind, id), kind one of actor, statement, measure, consequence, event."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the detail pane; with `ref`, a reference Enter follows."""
+
+    text: Text
+    ref: Ref | None = None
+    gap: bool = False
+    """A blank line before it (between sections)."""
+
+
+@dataclass(frozen=True)
+class DetailStyles:
+    heading: Style
+    dim: Style
+    link: Style
+    accent: Style
+
+
+class DetailPane(ScrollView, can_focus=True):
+    """The selected item in full, its references followable with Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Previous reference", show=False, id="detail-up"),
+        Binding("down,j", "cursor_down", "Next reference", show=False, id="detail-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="detail-page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="detail-page-down"),
+        Binding("home,g", "cursor_first", "Top", show=False, id="detail-first"),
+        Binding("end,G", "cursor_last", "Bottom", show=False, id="detail-last"),
+        Binding("enter", "follow_link", "Follow", id="follow-link"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "detail--heading",
+        "detail--dim",
+        "detail--link",
+        "detail--accent",
+        "detail--cursor",
+        "detail--cursor-blurred",
+    }
+
+    cursor: reactive[int] = reactive(-1, init=False)
+    """Index into the pane's references (-1: none)."""
+
+    class LinkFollowed(Message):
+        """Enter on a reference: open `ref` in the browser."""
+
+        def __init__(self, ref: Ref) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.subject: Ref | None = None
+        """What the pane shows, as (kind, id)."""
+        self._blocks: list[Block] = []
+        self._links: list[int] = []
+        self._lines: list[tuple[int, Text]] = []
+        self._first_line: dict[int, int] = {}
+        self._width = 0
+        self._empty = "Nothing selected"
+
+    # ----------------------------------------------------------------- public
+
+    @property
+    def styles_for_blocks(self) -> DetailStyles:
+        return DetailStyles(
+            heading=render.foreground(self.get_component_rich_style("detail--heading")),
+            dim=render.foreground(self.get_component_rich_style("detail--dim")),
+            link=render.foreground(self.get_component_rich_style("detail--link")),
+            accent=render.foreground(self.get_component_rich_style("detail--accent")),
+        )
+
+    @property
+    def ref(self) -> Ref | None:
+        """The reference under the cursor, if any."""
+        if 0 <= self.cursor < len(self._links):
+            return self._blocks[self._links[self.cursor]].ref
+        return None
+
+    @property
+    def references(self) -> list[Ref]:
+        return [ref for block in self._blocks if (ref := block.ref) is not None]
+
+    @property
+    def text(self) -> str:
+        """Everything the pane shows, as plain text (for tests and copying)."""
+        return "\n".join(block.text.plain for block in self._blocks)
+
+    def show(self, subject: Ref | None, blocks: list[Block], *, title: str, empty: str = "Nothing selected") -> None:
+        self.subject = subject
+        self._blocks = blocks
+        self._links = [index for index, block in enumerate(blocks) if block.ref is not None]
+        self._empty = empty
+        self.border_title = render.pane_title(title, None)
+        self._width = -1
+        self._layout()
+        self.set_reactive(DetailPane.cursor, -1)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def select_ref(self, ref: Ref | None) -> None:
+        """Put the cursor on this reference when the pane shows it."""
+        for position, block_index in enumerate(self._links):
+            if self._blocks[block_index].ref == ref:
+                self.cursor = position
+                return
+
+    # ----------------------------------------------------------------- layout
+
+    def _layout(self) -> None:
+        width = self.scrollable_content_region.width
+        if width == self._width:
+            return
+        self._width = width
+        self._lines = []
+        self._first_line = {}
+        for index, block in enumerate(self._blocks):
+            if block.gap and self._lines:
+                self._lines.append((-1, Text()))
+            self._first_line[index] = len(self._lines)
+            self._lines.extend((index, line) for line in render.wrap(block.text, max(1, width - 1)))
+        self.virtual_size = Size(width, len(self._lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout()
+        self.refresh()
+
+    # ----------------------------------------------------------------- keys
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if 0 <= new < len(self._links):
+            block = self._links[new]
+            first = self._first_line.get(block, 0)
+            last = first + sum(1 for index, _ in self._lines if index == block) - 1
+            height = self.scrollable_content_region.height
+            if first < self.scroll_y:
+                self.scroll_to(y=first, animate=False, immediate=True)
+            elif last >= self.scroll_y + height:
+                self.scroll_to(y=max(first, last - height + 1), animate=False, immediate=True)
+        self.refresh()
+
+    def _visible_links(self) -> list[int]:
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        return [
+            position
+            for position, block in enumerate(self._links)
+            if top <= self._first_line.get(block, 0) < top + height
+        ]
+
+    def action_cursor_down(self) -> None:
+        if self.cursor + 1 < len(self._links):
+            nxt = self._first_line.get(self._links[self.cursor + 1], 0)
+            height = self.scrollable_content_region.height
+            # Text between here and the next reference is scrolled through first.
+            if nxt >= self.scroll_y + height and self.cursor >= 0:
+                self.scroll_relative(y=1, animate=False, immediate=True)
+                return
+            self.cursor += 1
+        else:
+            self.scroll_relative(y=1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        if self.cursor > 0:
+            previous = self._first_line.get(self._links[self.cursor - 1], 0)
+            if previous < self.scroll_y - 1:
+                self.scroll_relative(y=-1, animate=False, immediate=True)
+                return
+            self.cursor -= 1
+        elif self.scroll_y > 0:
+            self.scroll_relative(y=-1, animate=False, immediate=True)
+        else:
+            self.cursor = -1
+
+    def action_page_down(self) -> None:
+        self.scroll_relative(y=max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
+        self._cursor_into_view()
+
+    def action_page_up(self) -> None:
+        self.scroll_relative(y=-max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
+        self._cursor_into_view()
+
+    def action_cursor_first(self) -> None:
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = 0 if self._links else -1
+
+    def action_cursor_last(self) -> None:
+        self.scroll_end(animate=False, immediate=True)
+        self.cursor = len(self._links) - 1
+
+    def _cursor_into_view(self) -> None:
+        visible = self._visible_links()
+        if visible and self.cursor not in visible:
+            self.cursor = visible[0]
+
+    def action_follow_link(self) -> None:
+        ref = self.ref
+        if ref is None and len(self._links) == 1:
+            ref = self._blocks[self._links[0]].ref
+        if ref is not None:
+            self.post_message(self.LinkFollowed(ref))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        self.focus()
+        if offset is None:
+            return
+        line = int(self.scroll_y) + offset.y
+        if 0 <= line < len(self._lines):
+            block = self._lines[line][0]
+            if block in self._links:
+                self.cursor = self._links.index(block)
+
+    def on_focus(self) -> None:
+        if self.cursor < 0 and self._links:
+            visible = self._visible_links()
+            self.cursor = visible[0] if visible else 0
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ----------------------------------------------------------------- drawing
+
+    def render_line(self, y: int) -> Strip:
+        self._layout()
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._blocks:
+            text = render.plain(f" {self._empty}", self.styles_for_blocks.dim) if y == 0 else Text()
+            return Strip(list(render.fit(text, width).render(self.app.console)), width).apply_style(base)
+        line_no = int(self.scroll_y) + y
+        if line_no >= len(self._lines):
+            return Strip.blank(width, base)
+        block, text = self._lines[line_no]
+        style = base
+        if block >= 0 and self.cursor >= 0 and self._links and self._links[self.cursor] == block:
+            cursor = "detail--cursor" if self.has_focus else "detail--cursor-blurred"
+            style = base + self.get_component_rich_style(cursor)
+        row = render.fit(render.join(" ", text), width)
+        return Strip(list(row.render(self.app.console)), width).apply_style(style)
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _label(text: str, styles: DetailStyles) -> Text:
+    return Text(text, style=styles.dim)
+
+
+def _field(label: str, value: str | None, styles: DetailStyles) -> Block | None:
+    if not value:
+        return None
+    return Block(render.join(_label(f"{label}: ", styles), render.paragraph(value)))
+
+
+def _link(label: str, name: str, ref: Ref, styles: DetailStyles, note: str | None = None) -> Block:
+    text = render.join(_label(f"{label} " if label else "", styles), "→ ", render.plain(name, styles.link))
+    if note:
+        text.append(render.plain(f" ({note})", styles.dim))
+    return Block(text, ref=ref)
+
+
+def _heading(text: str, styles: DetailStyles) -> Block:
+    return Block(Text(text, style=styles.heading), gap=True)
+
+
+def _source(source: SourceItem | None, styles: DetailStyles) -> list[Block]:
+    if source is None:
+        return []
+    text = render.join(_label("Source: ", styles), render.paragraph(source.title))
+    details = [value for value in (source.outlet, source.published) if value]
+    if details:
+        text.append(render.plain(" — " + ", ".join(details), styles.dim))
+    blocks = [Block(text, gap=True)]
+    if source.url:
+        blocks.append(Block(render.join(_label("URL: ", styles), render.plain(source.url))))
+    if source.note:
+        blocks.append(Block(render.paragraph(source.note, styles.dim)))
+    return blocks
+
+
+def _blocks(*parts: Block | list[Block] | None) -> list[Block]:
+    out: list[Block] = []
+    for part in parts:
+        if isinstance(part, list):
+            out.extend(part)
+        elif part is not None:
+            out.append(part)
+    return out
+
+
+def actor_blocks(detail: ActorDetail, styles: DetailStyles) -> list[Block]:
+    actor = detail.actor
+    facts = " · ".join(value for value in (actor.kind, actor.country) if value)
+    aliases = ", ".join(alias.name + (f" ({alias.lang})" if alias.lang else "") for alias in detail.aliases)
+    return _blocks(
+        Block(render.paragraph(actor.name, styles.heading)),
+        Block(render.plain(facts, styles.dim)),
+        _field("Role", actor.role, styles),
+        _link("Affiliation", detail.affiliation.name, ("actor", detail.affiliation.id), styles)
+        if detail.affiliation
+        else None,
+        _field("Also", aliases, styles),
+        Block(render.paragraph(detail.description), gap=True) if detail.description else None,
+        Block(Text(f"{detail.statement_count:,} statements", style=styles.dim), gap=True),
+        _heading("Members", styles) if detail.members else None,
+        [_link("", member.name, ("actor", member.id), styles) for member in detail.members],
+        _heading("Events", styles) if detail.events else None,
+        [_link("", event.title, ("event", event.id), styles, note=event.date or None) for event in detail.events],
+    )
+
+
+def statement_blocks(detail: StatementDetail, styles: DetailStyles) -> list[Block]:
+    item = detail.statement
+    quote = item.kind == "quote"
+    text = render.paragraph(f"“{item.text}”" if quote else item.text)
+    role = detail.speaker_role
+    return _blocks(
+        Block(
+            render.join(
+                Text("Quote" if quote else "Paraphrase", style=styles.heading),
+                render.plain(f" · {item.said or 'undated'}", styles.dim),
+            )
+        ),
+        Block(text, gap=True),
+        Block(Text(), gap=False),
+        _link("Speaker", item.speaker.name, ("actor", item.speaker.id), styles, note=role),
+        _field("Via", item.via, styles),
+        _field("Language", detail.lang, styles),
+        _heading("Concerns", styles) if detail.about else None,
+        [
+            _link("", about.measure.title, ("measure", about.measure.id), styles, note=about.stance)
+            for about in detail.about
+        ],
+        _source(detail.source, styles),
+    )
+
+
+def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
+    item = detail.measure
+    facts = " · ".join(value for value in (item.kind, item.status) if value)
+    dates = " → ".join(value for value in (item.announced, detail.effective) if value)
+    return _blocks(
+        Block(render.paragraph(item.title, styles.heading)),
+        Block(render.plain(facts + (f" · {dates}" if dates else ""), styles.dim)),
+        _link("Imposed by", item.imposed_by.name, ("actor", item.imposed_by.id), styles) if item.imposed_by else None,
+        _link("Aimed at", item.target.name, ("actor", item.target.id), styles) if item.target else None,
+        _field("Quantity", item.quantity, styles),
+        Block(render.paragraph(detail.description), gap=True) if detail.description else None,
+        _source(detail.source, styles),
+        _heading("Answers", styles) if detail.responds_to else None,
+        [
+            _link(
+                "",
+                link.measure.title,
+                ("measure", link.measure.id),
+                styles,
+                note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
+            )
+            for link in detail.responds_to
+        ],
+        _heading("Answered by", styles) if detail.answered_by else None,
+        [
+            _link(
+                "",
+                link.measure.title,
+                ("measure", link.measure.id),
+                styles,
+                note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
+            )
+            for link in detail.answered_by
+        ],
+        _heading(f"Consequences · {len(detail.consequences)}", styles) if detail.consequences else None,
+        [
+            Block(
+                render.join(
+                    render.date(consequence.due, styles.dim),
+                    " ",
+                    render.paragraph(consequence.description),
+                    render.plain(f" ({consequence.certainty})", styles.dim),
+                ),
+                ref=("consequence", consequence.id),
+            )
+            for consequence in detail.consequences
+        ],
+        _heading("Statements about it", styles) if detail.statements else None,
+        [
+            _link(
+                "",
+                f"{about.statement.speaker.name}: {about.statement.text}",
+                ("statement", about.statement.id),
+                styles,
+                note=about.stance,
+            )
+            for about in detail.statements
+        ],
+    )
+
+
+def consequence_blocks(item: ConsequenceItem, styles: DetailStyles) -> list[Block]:
+    return _blocks(
+        Block(Text("Consequence", style=styles.heading)),
+        Block(render.paragraph(item.description), gap=True),
+        Block(Text(), gap=False),
+        _field("Due", item.due or "no date given", styles),
+        _field("Certainty", item.certainty, styles),
+        _link("Affects", item.affects.name, ("actor", item.affects.id), styles) if item.affects else None,
+        _link("Of the measure", item.measure.title, ("measure", item.measure.id), styles),
+    )
+
+
+def event_blocks(item: EventItem, styles: DetailStyles) -> list[Block]:
+    facts = " · ".join(value for value in (item.date, item.place) if value)
+    return _blocks(
+        Block(render.paragraph(item.title, styles.heading)),
+        Block(render.plain(facts, styles.dim)) if facts else None,
+        Block(render.paragraph(item.description), gap=True) if item.description else None,
+        _heading("Participants", styles) if item.participants else None,
+        [_link("", actor.name, ("actor", actor.id), styles) for actor in item.participants],
+    )

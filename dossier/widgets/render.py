@@ -1,0 +1,118 @@
+"""The one rendering door: every string that came from a dossier reaches the screen through here.
+
+Dossier text is data, never markup. The helpers below build `rich.text.Text`
+or `textual.content.Content` from plain strings after `dossier.text.clean_text`
+(no control characters, escape sequences or bidi overrides), and add styling
+around the data, never by interpolating it into a markup string. A quote that
+reads `[bold]x[/]` or `[@click=app.quit]` shows exactly those characters.
+
+Long words (a URL, a word of 5,000 letters) are folded onto the next line when
+wrapping and cut with an ellipsis in one-line rows, so no text can widen a pane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+from textual.app import App
+from textual.content import Content
+from textual.notifications import SeverityLevel
+
+from ..text import clean_text
+
+MISSING = "—"
+"""What stands for a value the dossier does not have (a date, a role)."""
+
+DATE_WIDTH = 10
+"""Dates are ISO text (`2021-12-01`, `2022-01`, `2022`); padded to this width they line up."""
+
+_console = Console(width=200, color_system=None, force_terminal=False, legacy_windows=False)
+"""Only measures and wraps text (no output), so one shared console is enough."""
+
+
+def plain(value: str | None, style: str | Style = "") -> Text:
+    """One line of dossier text as `Text`: cleaned, newlines and tabs folded to spaces."""
+    return Text(clean_text(value or "", keep_newlines=False), style=style, no_wrap=True, end="")
+
+
+def paragraph(value: str | None, style: str | Style = "") -> Text:
+    """Dossier text that may span lines (a quote, a description), cleaned, newlines kept."""
+    return Text(clean_text(value or "").replace("\t", " "), style=style, end="")
+
+
+def content(value: str | None) -> Content:
+    """Dossier text as a `Content` (for titles and widgets that take Content), never parsed as markup."""
+    return Content(clean_text(value or "", keep_newlines=False))
+
+
+def date(value: str | None, style: str | Style = "") -> Text:
+    """A partial ISO date padded to `DATE_WIDTH`, so dates in a column line up."""
+    return plain((value or MISSING).ljust(DATE_WIDTH)[: DATE_WIDTH + 2], style)
+
+
+def join(*parts: Text | str, sep: str = "") -> Text:
+    """Text parts joined; `str` parts are our own labels and are taken literally too."""
+    out = Text(end="", no_wrap=True)
+    for index, part in enumerate(parts):
+        if index and sep:
+            out.append(sep)
+        out.append(part if isinstance(part, Text) else Text(part))
+    return out
+
+
+def fit(text: Text, width: int) -> Text:
+    """One row: cut to `width` cells with an ellipsis, padded with spaces to exactly `width`."""
+    if width <= 0:
+        return Text(end="")
+    row = text.copy()
+    row.no_wrap = True
+    row.truncate(width, overflow="ellipsis", pad=True)
+    return row
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """Lines of at most `width` cells; words longer than a line are folded, never overflow."""
+    if width <= 0:
+        return []
+    lines = text.wrap(_console, width, overflow="fold", no_wrap=False)
+    return [line for line in lines] or [Text(end="")]
+
+
+def snippet(segments: Iterable[tuple[str, bool]], match_style: str | Style) -> Text:
+    """A search snippet from `SearchHit.snippet` segments: matched words get `match_style`."""
+    out = Text(end="", no_wrap=True)
+    for segment, matched in segments:
+        out.append(clean_text(segment, keep_newlines=False), style=match_style if matched else "")
+    return out
+
+
+def pane_title(label: str, count: int | None, subject: str | None = None) -> Content:
+    """A pane's border title: `Statements · 19,784`, with what it is about when given (data, cleaned)."""
+    title = Content(label)
+    if count is not None:
+        title = title + Content(f" · {count:,}")
+    if subject:
+        title = title + Content(" · ") + content(subject)
+    return title
+
+
+def foreground(style: Style) -> Style:
+    """A style's colour and attributes without its background, so a row's cursor shows through."""
+    return Style(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+        reverse=style.reverse,
+    )
+
+
+def notify(app: App[Any], message: str, *, severity: SeverityLevel = "information") -> None:
+    """A notification whose text may hold dossier data: cleaned, and never read as markup."""
+    app.notify(clean_text(message, keep_newlines=False), severity=severity, markup=False)

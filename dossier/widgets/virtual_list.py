@@ -1,0 +1,439 @@
+"""A list of any length drawn with Textual's Line API: only the visible rows are ever built.
+
+`VirtualList` is a `ScrollView` whose `render_line` draws one row from a small
+cache of pages. It never holds a widget per row, nor a model per row that is
+not near the screen: rows come from a `Pager` (built by the screen from
+`Store` methods) in pages of `PAGE_SIZE`, fetched in a thread worker as the
+cursor or the scroll position reaches them, keeping at most `CACHE_PAGES`.
+
+A page that follows a cached one is fetched by keyset (the row just before
+it); a jump (End, a deep link, a step back in history) asks for an offset
+within this list's rows only, which the store answers from an index. The
+count shown in the title is asked once per `load`, in the same worker as the
+first page. Every result carries the generation of the `load` it belongs to:
+results of an older load (the user has moved on) are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from ..store import StoreError
+from . import render
+
+T = TypeVar("T")
+
+PAGE_SIZE = 100
+"""Rows fetched at a time: a screen or two, a fraction of a millisecond from an index."""
+CACHE_PAGES = 8
+"""Pages kept per list; the least recently drawn page goes first."""
+
+
+@dataclass(frozen=True)
+class Pager(Generic[T]):
+    """How a list gets its rows. Built by the screen from `Store` methods; called in thread workers."""
+
+    count: Callable[[], int]
+    """How many rows the list has in all (asked once per load)."""
+    page: Callable[[T | None, int, int], list[T]]
+    """`page(after, start, limit)`: rows from just after the row `after`, or from row `start` when it is None."""
+    ident: Callable[[T], int]
+    """The database id of a row, to select it again later."""
+    position: Callable[[int], int | None] = lambda _entity_id: None
+    """Where the row with this id stands in the list, or None when it is not there."""
+
+
+class VirtualList(ScrollView, Generic[T], can_focus=True):
+    """A keyboard-driven list over a `Pager`; subclasses say how one row looks (`render_item`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Previous row", show=False, id="cursor-up"),
+        Binding("down,j", "cursor_down", "Next row", show=False, id="cursor-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
+        Binding("home,g", "cursor_first", "First row", show=False, id="cursor-first"),
+        Binding("end,G", "cursor_last", "Last row", show=False, id="cursor-last"),
+        Binding("enter", "select_row", "Open", id="select-row"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-list--cursor",
+        "virtual-list--cursor-blurred",
+        "virtual-list--dim",
+        "virtual-list--accent",
+        "virtual-list--mark",
+        "virtual-list--match",
+    }
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """The highlighted row's index."""
+
+    label: ClassVar[str] = "Items"
+    """The pane's name in its title (`Statements · 4`)."""
+
+    class Highlighted(Message):
+        """The cursor rests on a row whose model is loaded (or on nothing: an empty list)."""
+
+        def __init__(self, virtual_list: VirtualList[Any], item: Any, index: int) -> None:
+            super().__init__()
+            self.virtual_list = virtual_list
+            self.item = item
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList[Any]:
+            return self.virtual_list
+
+    class Selected(Message):
+        """Enter was pressed on a row."""
+
+        def __init__(self, virtual_list: VirtualList[Any], item: Any, index: int) -> None:
+            super().__init__()
+            self.virtual_list = virtual_list
+            self.item = item
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList[Any]:
+            return self.virtual_list
+
+    @dataclass
+    class _Loaded(Message):
+        generation: int
+        count: int
+        index: int
+        page_no: int
+        rows: list[object]
+        error: str | None = None
+
+    @dataclass
+    class _PageLoaded(Message):
+        generation: int
+        page_no: int
+        rows: list[object]
+
+    def __init__(self, *, empty_message: str = "Nothing here", id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.empty_message = empty_message
+        """What the pane says when the list is empty, so an empty pane says why."""
+        self.subject: str | None = None
+        """What the list is about (an actor's name), shown under the pane as dossier text."""
+        self._pager: Pager[T] | None = None
+        self._count: int | None = None
+        self._pages: OrderedDict[int, list[T]] = OrderedDict()
+        self._generation = 0
+        self._wanted: set[int] = set()
+        self._announced: tuple[int, int] | None = None
+        self._error: str | None = None
+        self._styles: dict[str, Style] = {}
+
+    # ----------------------------------------------------------------- public
+
+    @property
+    def count(self) -> int | None:
+        """How many rows the list has, once known."""
+        return self._count
+
+    @property
+    def highlighted(self) -> T | None:
+        """The model under the cursor, if loaded."""
+        return self._item(self.cursor)
+
+    @property
+    def highlighted_id(self) -> int | None:
+        item = self.highlighted
+        return None if item is None or self._pager is None else self._pager.ident(item)
+
+    def load(
+        self,
+        pager: Pager[T] | None,
+        *,
+        select_id: int | None = None,
+        subject: str | None = None,
+        empty_message: str | None = None,
+    ) -> None:
+        """Show the rows of `pager` (None: an empty list), with the row `select_id` under the cursor."""
+        self._generation += 1
+        self._pager = pager
+        self._count = None if pager is not None else 0
+        self._pages.clear()
+        self._wanted.clear()
+        self._announced = None
+        self._error = None
+        self.subject = subject
+        if empty_message is not None:
+            self.empty_message = empty_message
+        self.set_reactive(VirtualList.cursor, 0)
+        self.virtual_size = Size(self.scrollable_content_region.width, 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._update_title()
+        self.refresh()
+        if pager is None:
+            self._announce()
+        else:
+            self._load_rows(self._generation, pager, select_id)
+
+    def select_id(self, entity_id: int) -> None:
+        """Put the cursor on the row with this id (reloads the list around it)."""
+        if self._pager is not None:
+            self.load(self._pager, select_id=entity_id, subject=self.subject)
+
+    def render_item(self, item: T, index: int, width: int) -> Text:
+        """One row as Text (built through `render`); subclasses say what a row shows."""
+        return render.plain(str(item))
+
+    def is_selectable(self, item: T) -> bool:
+        """Whether the cursor may rest on this row (a group heading may not)."""
+        return True
+
+    def style(self, name: str) -> Style:
+        """A component style (`dim`, `accent`, `mark`, `match`) for building rows, from the theme."""
+        if name not in self._styles:
+            self._styles[name] = render.foreground(self.get_component_rich_style(f"virtual-list--{name}"))
+        return self._styles[name]
+
+    def item_at(self, index: int) -> T | None:
+        return self._item(index)
+
+    # ----------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
+        worker = get_current_worker()
+        try:
+            count = pager.count()
+            index = 0
+            if select_id is not None:
+                index = pager.position(select_id) or 0
+            index = max(0, min(index, count - 1))
+            page_no = index // PAGE_SIZE
+            rows = pager.page(None, page_no * PAGE_SIZE, PAGE_SIZE) if count else []
+        except StoreError as exc:
+            if not worker.is_cancelled:
+                self.post_message(self._Loaded(generation, 0, 0, 0, [], error=str(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self._Loaded(generation, count, index, page_no, list(rows)))
+
+    @work(thread=True, exclusive=True, group="pages")
+    def _fetch_pages(self, generation: int, pager: Pager[T], wanted: list[tuple[int, T | None]]) -> None:
+        worker = get_current_worker()
+        for page_no, after in wanted:
+            if worker.is_cancelled:
+                return
+            try:
+                rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
+            except StoreError:
+                return
+            self.post_message(self._PageLoaded(generation, page_no, list(rows)))
+
+    def _on_virtual_list__loaded(self, message: _Loaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # an older selection's rows: the user has moved on
+        self._count = message.count
+        self._error = message.error
+        if message.rows:
+            self._store_page(message.page_no, message.rows)
+        self.virtual_size = Size(self.scrollable_content_region.width, message.count)
+        self._update_title()
+        self.set_reactive(VirtualList.cursor, message.index)
+        self.call_after_refresh(self._scroll_to_cursor, True)
+        self._scroll_to_cursor(center=True)
+        self.refresh()
+        self._request_pages()
+        self._announce()
+
+    def _on_virtual_list__page_loaded(self, message: _PageLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._wanted.discard(message.page_no)
+        self._store_page(message.page_no, message.rows)
+        self.refresh()
+        self._announce()
+
+    def _store_page(self, page_no: int, rows: list[object]) -> None:
+        self._pages[page_no] = rows  # type: ignore[assignment]
+        self._pages.move_to_end(page_no)
+        while len(self._pages) > CACHE_PAGES:
+            self._pages.popitem(last=False)
+
+    def _item(self, index: int) -> T | None:
+        if self._count is None or not 0 <= index < self._count:
+            return None
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def _request_pages(self) -> None:
+        """Fetch the pages under the viewport and the cursor that are not cached."""
+        if self._pager is None or not self._count:
+            return
+        top = int(self.scroll_y)
+        bottom = min(self._count - 1, top + max(1, self.scrollable_content_region.height))
+        needed = set(range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1)) | {self.cursor // PAGE_SIZE}
+        for page_no in needed & self._pages.keys():
+            self._pages.move_to_end(page_no)
+        missing = sorted(page_no for page_no in needed if page_no not in self._pages)
+        if not missing or set(missing) <= self._wanted:
+            return
+        self._wanted = set(missing)
+        wanted: list[tuple[int, T | None]] = []
+        for page_no in missing:
+            previous = self._pages.get(page_no - 1)
+            wanted.append((page_no, previous[-1] if previous and len(previous) == PAGE_SIZE else None))
+        self._fetch_pages(self._generation, self._pager, wanted)
+
+    def _announce(self) -> None:
+        """Tell the screen what is under the cursor, once per row (when its model has arrived)."""
+        if self._count is None:
+            return
+        if self._count == 0:
+            key = (self._generation, -1)
+            if self._announced != key:
+                self._announced = key
+                self.post_message(self.Highlighted(self, None, -1))
+            return
+        item = self._item(self.cursor)
+        key = (self._generation, self.cursor)
+        if item is not None and self._announced != key:
+            self._announced = key
+            self.post_message(self.Highlighted(self, item, self.cursor))
+
+    def _update_title(self) -> None:
+        self.border_title = render.pane_title(self.label, self._count)
+        self.border_subtitle = render.content(self.subject) if self.subject else None
+
+    # ----------------------------------------------------------------- cursor and scrolling
+
+    def validate_cursor(self, cursor: int) -> int:
+        if not self._count:
+            return 0
+        return max(0, min(cursor, self._count - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self._request_pages()
+        self._announce()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._request_pages()
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = int(self.scroll_y)
+        if center and not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self._count or 0)
+        self._scroll_to_cursor()
+        self._request_pages()
+
+    def _step(self, delta: int) -> None:
+        if not self._count:
+            return
+        target = max(0, min(self.cursor + delta, self._count - 1))
+        step = 1 if delta > 0 else -1
+        # Skip rows the cursor may not rest on (group headings), when they are loaded.
+        while 0 <= target < self._count:
+            item = self._item(target)
+            if item is None or self.is_selectable(item):
+                self.cursor = target
+                return
+            target += step
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_page_up(self) -> None:
+        self._step(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        self._step(max(1, self.scrollable_content_region.height - 1))
+
+    def action_cursor_first(self) -> None:
+        self.cursor = 0
+        first = self._item(0)
+        if first is not None and not self.is_selectable(first):
+            self._step(1)
+
+    def action_cursor_last(self) -> None:
+        if self._count:
+            self.cursor = self._count - 1
+
+    def action_select_row(self) -> None:
+        item = self.highlighted
+        if item is not None:
+            self.post_message(self.Selected(self, item, self.cursor))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self._count:
+            index = int(self.scroll_y) + offset.y
+            if index < self._count:
+                self.cursor = index
+        self.focus()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ----------------------------------------------------------------- drawing
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = int(self.scroll_y) + y
+        if self._count == 0:
+            message = self._error or self.empty_message
+            text = render.plain(f" {message}", self.style("dim")) if y == 0 else Text()
+            return self._strip(text, width, base)
+        if self._count is None or index >= self._count:
+            return Strip.blank(width, base)
+        item = self._item(index)
+        if item is None:
+            return self._strip(render.plain(" …", self.style("dim")), width, base)
+        text = self.render_item(item, index, width)
+        if index == self.cursor:
+            cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
+            return self._strip(text, width, base + self.get_component_rich_style(cursor))
+        return self._strip(text, width, base)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        row = render.fit(text, width)
+        return Strip(list(row.render(self.app.console)), width).apply_style(style)
