@@ -97,6 +97,9 @@ class BrowseScreen(Screen[None]):
         Binding("alt+left", "go_back", "Back", show=False, id="go-back-alt"),
         Binding("alt+right", "go_forward", "Forward", show=False, id="go-forward"),
         Binding("slash", "open_search", "Search", id="open-search"),
+        Binding("c", "open_chain", "Chain", show=False, id="open-chain"),
+        Binding("t", "open_timeline", "Timeline", show=False, id="open-timeline"),
+        Binding("r", "open_relations", "Relations", show=False, id="open-relations"),
     ]
 
     actor_id: reactive[int | None] = reactive(None, init=False)
@@ -363,14 +366,63 @@ class BrowseScreen(Screen[None]):
         index = PANES.index(current) if current in PANES else -step
         self.pane(PANES[(index + step) % len(PANES)]).focus()
 
+    def _open_result(self, ref: Ref | None) -> None:
+        """What a search or a view screen was closed with: go there, as a step in the history."""
+        if ref is not None:
+            self.open_ref(*ref)
+
     def action_open_search(self) -> None:
         from .search import SearchScreen
 
-        def opened(ref: Ref | None) -> None:
-            if ref is not None:
-                self.open_ref(*ref)
+        self.app.push_screen(SearchScreen(self.store), self._open_result)
 
-        self.app.push_screen(SearchScreen(self.store), opened)
+    # ----------------------------------------------------------------- chain, timeline, relations
+
+    def chain_measure(self) -> int | None:
+        """The measure whose response chain `c` shows: the one in the Detail pane, or of what is there.
+
+        A measure is itself; a consequence gives its measure; a statement the first
+        measure it is about. Otherwise the measure highlighted in the Measures pane.
+        """
+        ref = self.detail_ref
+        if ref is not None:
+            kind, entity_id = ref
+            if kind == "measure":
+                return entity_id
+            if kind == "consequence":
+                return self.store.consequence(entity_id).measure.id
+            if kind == "statement":
+                about = self.store.statement_detail(entity_id).about
+                if about:
+                    return about[0].measure.id
+        return self.measure_id
+
+    def action_open_chain(self) -> None:
+        """The response chain of the measure at hand (see `chain_measure`)."""
+        measure_id = self.chain_measure()
+        if measure_id is None:
+            self.notify(
+                "No measure here: highlight a measure, or a statement about one, to see its chain.",
+                title="Chain",
+                severity="warning",
+                markup=False,
+            )
+            return
+        from .chain import ChainScreen
+
+        self.app.push_screen(ChainScreen(self.store, measure_id), self._open_result)
+
+    def action_open_timeline(self) -> None:
+        """Everything dated in the dossier, in date order, from the start."""
+        from .timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(self.store), self._open_result)
+
+    def action_open_relations(self) -> None:
+        """Every pair of actors and the measures each took against the other."""
+        from .relations import RelationsScreen
+
+        self.app.push_screen(RelationsScreen(self.store), self._open_result)
 
     # ----------------------------------------------------------------- actor kind filter (palette)
 

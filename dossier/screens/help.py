@@ -57,8 +57,10 @@ def key_rows() -> list[KeyRow]:
     from ..app import DossierApp
     from ..widgets.detail import DetailPane
     from ..widgets.virtual_list import VirtualList
+    from ._view import ViewList, ViewScreen
     from .browse import BrowseScreen
     from .search import SearchScreen
+    from .timeline import TimelineScreen
 
     sections: list[tuple[str, list[BindingType]]] = [
         ("Anywhere", DossierApp.BINDINGS),
@@ -67,6 +69,8 @@ def key_rows() -> list[KeyRow]:
         ("Detail pane", DetailPane.BINDINGS),
         ("Search", SearchScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
+        ("Chain, timeline, relations", [*ViewScreen.BINDINGS, *ViewList.BINDINGS]),
+        ("Timeline", TimelineScreen.BINDINGS),
     ]
     rows: list[KeyRow] = []
     for where, bindings in sections:
@@ -88,7 +92,7 @@ class HelpScreen(ModalScreen[None]):
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
         ("Anywhere", "Browser", "Search", "Help"),
-        ("Lists", "Detail pane"),
+        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline"),
     )
     """Which sections stand in which column, so that every key fits on a 40-line screen."""
 
