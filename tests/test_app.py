@@ -12,8 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from dossier.app import DossierApp
+from dossier.screens.chain import ChainScreen
 from dossier.screens.help import HelpScreen, key_rows
+from dossier.screens.relations import RelationsScreen
 from dossier.screens.search import SearchScreen
+from dossier.screens.timeline import TimelineScreen
 from dossier.store import Store
 from tests.pilot_helpers import settle, shown, subtitle, title
 
@@ -420,6 +423,35 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
         await pilot.press("escape")
         await settle(pilot)
 
+        # the three views: chain of the measure at hand, the timeline, relations
+        browser.open_ref("measure", measure_id)
+        await settle(pilot)
+        await press(pilot, "c")
+        assert isinstance(app.screen, ChainScreen)
+        await press(pilot, "escape")
+        assert app.screen is browser
+        await press(pilot, "t")
+        assert isinstance(app.screen, TimelineScreen)
+        timeline = app.screen.rows
+        await press(pilot, "G")
+        last_row = timeline.highlighted
+        await press(pilot, "g")
+        first_row = timeline.highlighted
+        assert last_row is not None and first_row is not None and last_row > first_row
+        await press(pilot, "j")
+        assert timeline.highlighted is not None and timeline.highlighted > first_row
+        await press(pilot, "k")
+        assert timeline.highlighted == first_row
+        before = len(timeline.options)
+        await press(pilot, "f")  # statements only
+        assert 0 < len(timeline.options) < before
+        await press(pilot, "escape")
+        await press(pilot, "r")
+        assert isinstance(app.screen, RelationsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is browser
+
         await press(pilot, "q")
         assert app.return_code == 0
         assert not app.is_running
@@ -431,12 +463,14 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
 def _bindings() -> list[Any]:
     from textual.binding import Binding
 
+    from dossier.screens._view import ViewList, ViewScreen
     from dossier.screens.browse import BrowseScreen
     from dossier.widgets.detail import DetailPane
     from dossier.widgets.virtual_list import VirtualList
 
     found = []
-    for owner in (DossierApp, BrowseScreen, VirtualList, DetailPane, SearchScreen, HelpScreen):
+    owners = (DossierApp, BrowseScreen, VirtualList, DetailPane, SearchScreen, HelpScreen, ViewScreen, ViewList)
+    for owner in (*owners, TimelineScreen):
         found += [binding for binding in owner.BINDINGS if isinstance(binding, Binding)]
     return found
 
