@@ -238,6 +238,12 @@ _LIMIT_OPTIONS = [
 ]
 
 
+def _say(line: str) -> None:
+    """A server's status line, flushed at once: its output is often piped to a log or `tee`."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
 def _limit_options(func: Any) -> Any:
     for option in reversed(_LIMIT_OPTIONS):
         func = option(func)
@@ -310,7 +316,7 @@ def serve_ssh(
             public=public,
             limits=limits,
         )
-        run_ssh(config, title, click.echo)
+        run_ssh(config, title, _say)
     except ServeError as exc:
         fail(str(exc))
 
@@ -342,7 +348,7 @@ def serve_web(
 
         limits = Limits(max_sessions=max_sessions, per_ip=per_ip, rate=rate, idle_timeout=idle_timeout)
         path, title = checked_db(existing_db(db))
-        run_web(WebConfig(db=path, host=host, port=port, public=public, limits=limits), title, click.echo)
+        run_web(WebConfig(db=path, host=host, port=port, public=public, limits=limits), title, _say)
     except ServeError as exc:
         fail(str(exc))
 

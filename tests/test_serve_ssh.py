@@ -63,6 +63,8 @@ async def read_until(stream: asyncssh.SSHReader[bytes], text: str, timeout: floa
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while text not in screen_text(data):
+        if loop.time() > deadline:  # the app may draw forever (a blinking cursor): a deadline, not a quiet spell
+            raise AssertionError(f"{text!r} did not appear in {timeout} s: {screen_text(data)[-300:]!r}")
         chunk = await asyncio.wait_for(stream.read(65536), max(0.01, deadline - loop.time()))
         if not chunk:
             raise AssertionError(f"the session ended before {text!r} appeared: {screen_text(data)[-300:]!r}")

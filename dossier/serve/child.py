@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import errno
 import fcntl
+import functools
 import os
 import shutil
 import signal
@@ -113,10 +115,29 @@ def get_pty_size(fd: int) -> tuple[int, int]:
     return columns, rows
 
 
-def _take_controlling_tty() -> None:  # pragma: no cover - runs in the forked child, before exec
+# Loaded before any fork: the code that runs between fork and exec must not import or allocate much.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_server(server_pid: int) -> None:  # pragma: no cover - runs in the forked child, before exec
+    """Linux: the child is killed if the server dies without ending it (SIGKILL, an out-of-memory kill)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != server_pid:  # the server died before the line above: do not run at all
+            os._exit(1)
+
+
+def child_setup() -> Callable[[], None]:
+    """What a non-PTY child runs before exec (see `die_with_server`)."""
+    return functools.partial(die_with_server, os.getpid())
+
+
+def _pty_child_setup(server_pid: int) -> None:  # pragma: no cover - runs in the forked child, before exec
     # After setsid() (start_new_session) the child has no controlling terminal; make the PTY
     # on stdin its controlling terminal so window changes arrive as SIGWINCH and a hangup reaches it.
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    die_with_server(server_pid)
 
 
 async def end_process_group(pid: int, poll: Callable[[], int | None], grace: float = STOP_GRACE) -> int:
@@ -169,7 +190,7 @@ class PtyChild:
                 env=child_env(db, self.home, term=term or DEFAULT_TERM, colorterm=colorterm),
                 cwd=self.home,
                 start_new_session=True,
-                preexec_fn=_take_controlling_tty,
+                preexec_fn=functools.partial(_pty_child_setup, os.getpid()),
                 close_fds=True,
             )
         except BaseException:

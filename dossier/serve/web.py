@@ -44,7 +44,7 @@ from textual_serve.server import Server
 
 from ..text import clean_text
 from . import Limits, RateLimiter, ServeError, SessionSlots, check_exposure, clamp_size, connect_host, is_loopback
-from .child import browse_argv, child_env, end_process_group, make_home, remove_home
+from .child import browse_argv, child_env, child_setup, end_process_group, make_home, remove_home
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(textual_serve.__file__).resolve().parent / "static"
@@ -105,6 +105,7 @@ class DossierAppService(AppService):
             env=self._build_environment(width, height),
             cwd=self.home,
             start_new_session=True,
+            preexec_fn=child_setup(),
         )
         self._stdin = process.stdin
         return process
