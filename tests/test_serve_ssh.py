@@ -233,12 +233,14 @@ async def test_stopping_the_server_ends_every_child(seed_db: Path, tmp_path: Pat
     service = await start(seed_db, tmp_path)
     conn = await connect(service)
     try:
-        await open_browser(conn)
+        first, _ = await open_browser(conn)
         await open_browser(conn)
         pids = child_pids(service)
         assert len(pids) == 2
         await service.close()
         assert not any(alive(pid) for pid in pids)
+        said = await asyncio.wait_for(first.stderr.read(), TIMEOUT)
+        assert b"the server is stopping" in said
     finally:
         conn.abort()
 

@@ -42,6 +42,11 @@ import asyncssh
 from . import Limits, RateLimiter, ServeError, SessionSlots, check_exposure, connect_host
 from .child import PtyChild
 
+RESTORE_TERMINAL = (
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse reporting off
+    b"\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h\x1b[0m\r\n"  # paste, focus off; main screen, cursor, plain
+)
+"""What a killed browser leaves undone on the client's terminal (it cannot restore it itself)."""
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 """The host key's file name inside the state directory."""
 
@@ -166,7 +171,7 @@ class SSHService:
         """Stop listening, end every session (children killed and reaped), close every connection."""
         if self.acceptor is not None:
             self.acceptor.close()
-        await asyncio.gather(*(session.end() for session in list(self.sessions)), return_exceptions=True)
+        await asyncio.gather(*(session.stop_for_server() for session in list(self.sessions)), return_exceptions=True)
         for guard in list(self.connections):
             guard.close()
         if self.acceptor is not None:
@@ -238,13 +243,13 @@ class ConnectionGuard(asyncssh.SSHServer):
 
     # Forwarding of any kind is refused (asyncssh's defaults refuse too; being explicit keeps it so).
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
-        return False
+        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "dossier: no port forwarding")
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
         return False
 
     def unix_connection_requested(self, dest_path: str) -> bool:
-        return False
+        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "dossier: no socket forwarding")
 
     def unix_server_requested(self, listen_path: str) -> bool:
         return False
@@ -273,6 +278,8 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self.child: PtyChild | None = None
         self.has_slot = False
         self.ended = False
+        self.closed = False
+        """The channel is gone: nothing more can be written to it."""
         self._last_input = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._ending: asyncio.Task[int] | None = None
@@ -361,6 +368,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
             self.child.resume_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
         if self._ending is None:
             self._ending = asyncio.get_running_loop().create_task(self.end())
         self.guard.session_ended()
@@ -394,10 +402,18 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
 
     async def _close_idle(self, limit: float) -> None:
         await self.end()
-        if self.chan is not None:
+        self._say_goodbye(f"idle for {limit:g} s; session closed")
+
+    def _say_goodbye(self, reason: str) -> None:
+        """After the server ended the browser: give the client its terminal back, then say why, exit 1."""
+        if self.chan is not None and not self.closed:
             with contextlib.suppress(Exception):
-                self.chan.write(b"\x1b[?1049l\x1b[0m\r\n")  # leave the browser's alternate screen first
-                self._refuse(f"idle for {limit:g} s; session closed")
+                self.chan.write(RESTORE_TERMINAL)
+                self._refuse(reason)
+
+    async def stop_for_server(self) -> None:
+        await self.end()
+        self._say_goodbye("the server is stopping; session closed")
 
     async def end(self) -> int:
         """End the child (killed and reaped) and give back the session's slot; the child's status."""
