@@ -327,3 +327,20 @@ def test_serve_help_lists_both_servers_and_the_limits(runner: CliRunner) -> None
         assert result.exit_code == 0
         for option in ("--max-sessions", "--per-ip", "--rate", "--idle-timeout", "--public", "[default: 8]"):
             assert option in result.output, (kind, option)
+
+
+@pytest.mark.parametrize("kind", ["ssh", "web"])
+def test_a_port_in_use_is_one_line(runner: CliRunner, seed_db: Path, tmp_path: Path, kind: str) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = ["serve", kind, "--db", str(seed_db), "--port", str(port)]
+        if kind == "ssh":
+            argv += ["--state-dir", str(tmp_path / "st")]
+        result = runner.invoke(main, argv)
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert result.output.strip().count("\n") == 0 and "Traceback" not in result.output
