@@ -371,6 +371,7 @@ async def test_apps_die_with_a_killed_server(seed_db: Path, client: aiohttp.Clie
     ws = await client.ws_connect(f"ws://127.0.0.1:{port}/ws", origin=f"http://127.0.0.1:{port}")
     await read_until(ws, EXPECTED)
     [child] = children_of(process.pid)
+    home = Path(environ(child)["HOME"])
     process.kill()  # SIGKILL: the server cannot end its children itself
     await process.wait()
     try:
@@ -378,3 +379,4 @@ async def test_apps_die_with_a_killed_server(seed_db: Path, client: aiohttp.Clie
     finally:
         if process_state(child) not in (None, "Z"):
             os.kill(child, signal.SIGKILL)  # leave nothing behind even when the check fails
+        shutil.rmtree(home, ignore_errors=True)  # a killed server cannot remove its children's homes
