@@ -462,5 +462,146 @@ def search(query: str, db: Path | None, kind: str | None, limit: int, rank: bool
         click.echo("dossier: the search stopped at its time limit; there may be more hits", err=True)
 
 
+# ----------------------------------------------------------------- serve
+# `dossier serve ssh|web`: demos over SSH and in a browser (dossier/serve/). Imports are lazy:
+# asyncssh and aiohttp are loaded only by the command that needs them.
+
+_LIMIT_OPTIONS = [
+    click.option("--max-sessions", type=int, default=8, show_default=True, help="Browsers running at once, in all."),
+    click.option("--per-ip", type=int, default=3, show_default=True, help="Browsers running at once per address."),
+    click.option("--rate", type=int, default=10, show_default=True, help="New connections per minute per address."),
+    click.option(
+        "--idle-timeout",
+        type=float,
+        default=600,
+        show_default=True,
+        help="Seconds without input before a session is closed (0: never).",
+    ),
+    click.option(
+        "--public",
+        is_flag=True,
+        help="Allow listening on a non-loopback address without authentication.",
+    ),
+]
+
+
+def _say(line: str) -> None:
+    """A server's status line, flushed at once: its output is often piped to a log or `tee`."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def _limit_options(func: Any) -> Any:
+    for option in reversed(_LIMIT_OPTIONS):
+        func = option(func)
+    return func
+
+
+@main.group()
+def serve() -> None:
+    """Serve a dossier read-only for demos: over SSH (no shell) or in a browser.
+
+    Each client gets its own browser on the dossier; nothing else runs. Both
+    servers listen on 127.0.0.1 by default, refuse to listen elsewhere without
+    authentication unless given --public, and stop on Ctrl+C or SIGTERM,
+    ending every session.
+    """
+
+
+@serve.command(name="ssh")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=2222, show_default=True, help="Port to listen on (0: any free port).")
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where the host key is kept (default: $XDG_STATE_HOME/dossier/ssh).",
+)
+@click.option(
+    "--authorized-keys",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Require public-key authentication against this file (OpenSSH format).",
+)
+@_limit_options
+@click.option("--login-timeout", type=float, default=30, show_default=True, help="Seconds to authenticate.")
+def serve_ssh(
+    db: Path | None,
+    host: str,
+    port: int,
+    state_dir: Path | None,
+    authorized_keys: Path | None,
+    max_sessions: int,
+    per_ip: int,
+    rate: int,
+    idle_timeout: float,
+    public: bool,
+    login_timeout: float,
+) -> None:
+    """Serve the dossier over SSH: `ssh -p PORT HOST` gets the browser, and nothing else.
+
+    No shell, no commands, no SFTP, no forwarding. The host key is made once in
+    --state-dir and reused. Without --authorized-keys any client may connect,
+    which is allowed only on a loopback address (or with --public).
+    """
+    from .serve import Limits, ServeError, checked_db
+
+    try:
+        from .serve.ssh import SSHConfig, run_ssh
+
+        limits = Limits(
+            max_sessions=max_sessions, per_ip=per_ip, rate=rate, idle_timeout=idle_timeout, login_timeout=login_timeout
+        )
+        path, title = checked_db(existing_db(db))
+        config = SSHConfig(
+            db=path,
+            host=host,
+            port=port,
+            state_dir=state_dir,
+            authorized_keys=authorized_keys,
+            public=public,
+            limits=limits,
+        )
+        run_ssh(config, title, _say)
+    except ServeError as exc:
+        fail(str(exc))
+
+
+@serve.command(name="web")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@_limit_options
+def serve_web(
+    db: Path | None,
+    host: str,
+    port: int,
+    max_sessions: int,
+    per_ip: int,
+    rate: int,
+    idle_timeout: float,
+    public: bool,
+) -> None:
+    """Serve the dossier in a browser: each tab at http://HOST:PORT gets its own browser on the dossier.
+
+    Pages and websockets are accepted only from the server's own origin. There
+    is no authentication, so listening beyond loopback needs --public.
+    """
+    from .serve import Limits, ServeError, checked_db
+
+    try:
+        from .serve.web import WebConfig, run_web
+
+        limits = Limits(max_sessions=max_sessions, per_ip=per_ip, rate=rate, idle_timeout=idle_timeout)
+        path, title = checked_db(existing_db(db))
+        run_web(WebConfig(db=path, host=host, port=port, public=public, limits=limits), title, _say)
+    except ServeError as exc:
+        fail(str(exc))
+
+
+# ----------------------------------------------------------------- end serve
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

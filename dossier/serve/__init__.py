@@ -1,0 +1,170 @@
+"""Serving a dossier for demos: over SSH (`serve.ssh`) and in a browser (`serve.web`).
+
+Both servers run the same read-only browser (`dossier browse PATH`) once per
+client, in a child process with a minimal environment (`serve.child`), and
+both are bounded by the same `Limits`: concurrent sessions, sessions per
+address, connections per minute per address, idle time. This module holds
+what they share and imports neither asyncssh nor aiohttp, so the command
+line can check its options before paying for either.
+
+Security model, in one place (the README's "Serving" section says the same):
+- nothing a client sends reaches a shell: the child is started with an
+  argument vector, never a command line, and runs only the browser;
+- the dossier is opened read-only by the browser; the server never writes it;
+- an unauthenticated server listens only on a loopback address unless the
+  operator says `--public`;
+- every limit refuses with a one-line reason the client can read.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_COLUMNS = 500
+"""The widest terminal a client may ask for; wider requests are capped."""
+MAX_ROWS = 200
+"""The tallest terminal a client may ask for; taller requests are capped."""
+DEFAULT_SIZE = (80, 24)
+"""The size used when a client asks for none (or for 0x0)."""
+
+
+class ServeError(Exception):
+    """A server cannot start (bad option, unreadable key, port in use): one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one server allows; the defaults are documented in the README and in `--help`."""
+
+    max_sessions: int = 8
+    """Browsers running at once, across all clients."""
+    per_ip: int = 3
+    """Browsers running at once for one client address."""
+    rate: int = 10
+    """New connections per address per minute; the next one is refused until the minute has passed."""
+    idle_timeout: float = 600.0
+    """Seconds without a key press (or mouse event) after which a session is closed; 0 means never."""
+    login_timeout: float = 30.0
+    """Seconds a connection may take to authenticate and open a session (SSH)."""
+    keepalive: float = 30.0
+    """Seconds between keepalive probes; three unanswered probes close the connection (SSH)."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_sessions", "per_ip", "rate"):
+            if getattr(self, name) < 1:
+                raise ServeError(f"--{name.replace('_', '-')} must be at least 1")
+        for name in ("idle_timeout", "login_timeout", "keepalive"):
+            if getattr(self, name) < 0:
+                raise ServeError(f"--{name.replace('_', '-')} must not be negative")
+
+
+def clamp_size(columns: int, rows: int) -> tuple[int, int]:
+    """A terminal size a child may be given: 0x0 means the default, else 1..MAX in each direction."""
+    if columns <= 0 and rows <= 0:
+        return DEFAULT_SIZE
+    return max(1, min(columns, MAX_COLUMNS)), max(1, min(rows, MAX_ROWS))
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1); names other than localhost are not."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(host: str, *, authenticated: bool, public: bool) -> None:
+    """Refuse to listen beyond this machine without authentication unless the operator said `--public`."""
+    if authenticated or public or is_loopback(host):
+        return
+    raise ServeError(
+        f"refusing to serve {host} without authentication: anyone who can reach it could connect; "
+        "pass --public to allow that" + (", or --authorized-keys FILE to require a key" if not authenticated else "")
+    )
+
+
+def connect_host(host: str) -> str:
+    """The host to print in `ssh -p PORT HOST` or a URL: a wildcard address is not one a client can use."""
+    if host in ("", "0.0.0.0", "::"):
+        return "<this machine's address>"
+    return f"[{host}]" if ":" in host else host
+
+
+class RateLimiter:
+    """At most `rate` events per address in any `window` seconds; memory bounded by `max_addresses`."""
+
+    def __init__(self, rate: int, window: float = 60.0, max_addresses: int = 10_000) -> None:
+        self.rate = rate
+        self.window = window
+        self.max_addresses = max_addresses
+        self._events: dict[str, deque[float]] = {}
+
+    def allow(self, address: str, now: float | None = None) -> bool:
+        """Record an attempt from `address`; False when it is over the rate (refused attempts count too)."""
+        now = time.monotonic() if now is None else now
+        events = self._events.get(address)
+        if events is None:
+            if len(self._events) >= self.max_addresses:
+                self._forget_quiet(now)
+            events = self._events.setdefault(address, deque())
+        while events and now - events[0] >= self.window:
+            events.popleft()
+        events.append(now)
+        # Keep at most rate + 1 stamps: enough to know the address is over, and bounded.
+        while len(events) > self.rate + 1:
+            events.popleft()
+        return len(events) <= self.rate
+
+    def _forget_quiet(self, now: float) -> None:
+        """Drop addresses with no attempt in the window; if all are recent, drop the oldest half."""
+        quiet = [a for a, ev in self._events.items() if not ev or now - ev[-1] >= self.window]
+        for address in quiet:
+            del self._events[address]
+        if len(self._events) >= self.max_addresses:
+            by_age = sorted(self._events, key=lambda a: self._events[a][-1])
+            for address in by_age[: len(by_age) // 2]:
+                del self._events[address]
+
+
+class SessionSlots:
+    """Counts running sessions, in all and per address, and says why a new one is refused."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._per_address: dict[str, int] = {}
+        self.running = 0
+
+    def acquire(self, address: str) -> str | None:
+        """Take a slot for `address`; None when granted, else the reason it was refused."""
+        if self.running >= self.limits.max_sessions:
+            return f"server busy: {self.running} sessions running (the limit); try again later"
+        if self._per_address.get(address, 0) >= self.limits.per_ip:
+            return f"too many sessions from {address}: {self.limits.per_ip} running (the limit); close one first"
+        self.running += 1
+        self._per_address[address] = self._per_address.get(address, 0) + 1
+        return None
+
+    def release(self, address: str) -> None:
+        left = self._per_address.get(address, 0) - 1
+        if left <= 0:
+            self._per_address.pop(address, None)
+        else:
+            self._per_address[address] = left
+        self.running = max(0, self.running - 1)
+
+
+def checked_db(path: Path) -> tuple[Path, str]:
+    """The served file as an absolute path, and its title; a missing or foreign file is refused now."""
+    from ..store import Store
+
+    if not path.exists():
+        raise ServeError(f"{path}: no such file (create one with `dossier init {path}`)")
+    with Store.open(path) as store:
+        title = store.summary().title
+    return path.resolve(), title
