@@ -546,8 +546,8 @@ class _Plan:
             add(slug, name, "person", role, state, culture)
             self.persons.append(pid)
             employer = self.ministry_of.get(state) if rand() < 0.7 else None
-            country = _COUNTRIES[state - 1][0] if state else None
-            rows.append((pid, slug, name, "person", role, employer, country, None))
+            iso = _COUNTRIES[state - 1][0] if state else None
+            rows.append((pid, slug, name, "person", role, employer, iso, None))
             if first_native and last_native:
                 native = f"{last_native}{first_native}" if culture == "zh" else f"{first_native} {last_native}"
                 self._alias_rows.append((pid, native, _NATIVE_LANG[culture]))
