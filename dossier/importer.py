@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from . import store
-from .bundle import BundleError, LoadedBundle, Problem, load_bundles, read_bundle_bytes
+from .bundle import BundleError, LoadedBundle, Problem, load_bundles, paused_gc, read_bundle_bytes
 from .models import Bundle, consequence_slug
 
 BULK_THRESHOLD = 5000
 """New statements above which the full-text index is rebuilt once instead of kept by triggers."""
 
 _CHUNK = 500  # host parameters per IN (...) lookup
+_BULK_CACHE = -262144  # KiB: a 256 MiB page cache while writing, so the indexes of a big load stay in memory
 
 
 @dataclass
@@ -159,9 +160,10 @@ def import_files(db_path: Path, bundle_paths: Sequence[Path]) -> ImportReport:
     """Validate the bundles against each other and the database, then write them in one transaction."""
     conn = store.connect_existing(Path(db_path), write=True)
     try:
-        # Read and validate every file before the database is touched.
-        loaded = _load(conn, bundle_paths)
-        return import_loaded(conn, Path(db_path), loaded)
+        with paused_gc():
+            # Read and validate every file before the database is touched.
+            loaded = _load(conn, bundle_paths)
+            return import_loaded(conn, Path(db_path), loaded)
     finally:
         conn.close()
 
@@ -177,6 +179,9 @@ def _check(conn: sqlite3.Connection, loaded: list[LoadedBundle]) -> list[Problem
 
 
 def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBundle]) -> ImportReport:
+    # A page cache big enough for the statement indexes (the default is 2 MiB): this
+    # connection's own setting, gone when it closes, nothing written to the file.
+    conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
     conn.execute("BEGIN IMMEDIATE")
     try:
         _migrate(conn, db_path)
@@ -570,7 +575,7 @@ def build_database(path: Path, tables: Iterable[tuple[str, Rows]], *, force: boo
         conn.execute("PRAGMA foreign_keys = OFF")  # checked once below, not row by row
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("PRAGMA cache_size = -262144")  # 256 MiB: the statement indexes stay in memory
+        conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
         conn.execute("BEGIN IMMEDIATE")
         finish_index = _defer_statement_index(conn)
         for table, rows in tables:
