@@ -244,6 +244,8 @@ class _Table:
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
         """Rows start with the slug. Returns the ids written (inserted or changed)."""
+        if self.was_empty:
+            return self._insert_all(rows)
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         for row in rows:
@@ -259,6 +261,20 @@ class _Table:
             self.conn.executemany(f"UPDATE {self.name} SET {sets} WHERE id = ?", updates)
         self.report.add(self.name, len(inserts), len(updates))
         return [row[0] for row in inserts] + [row[-1] for row in updates]
+
+    def _insert_all(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
+        """Into a table that was empty every row is new: stream them, no list of a million tuples."""
+        ids, written = self.ids, []
+
+        def with_ids() -> Iterator[tuple[Any, ...]]:
+            for row in rows:
+                row_id = ids[row[0]]
+                written.append(row_id)
+                yield (row_id, *row)
+
+        self.conn.executemany(_insert_sql(self.name, ("id", *self.columns)), with_ids())
+        self.report.add(self.name, len(written))
+        return written
 
 
 def _replace_children(
@@ -357,7 +373,7 @@ def _write(conn: sqlite3.Connection, bundles: Sequence[Bundle]) -> ImportReport:
     kept_consequences: dict[int, list[int]] = {}
     new_statements = len(statements.fresh)
     bulk = new_statements > BULK_THRESHOLD and (statements.was_empty or new_statements > _count(conn, "statements"))
-    finish_index = _defer_statement_index(conn) if bulk else None
+    finish_index = _defer_bulk_indexes(conn) if bulk else None
 
     for b in bundles:
         sources.write((s.slug, s.title, s.outlet, s.url, s.published, s.note) for s in b.sources)
@@ -413,23 +429,25 @@ def _write(conn: sqlite3.Connection, bundles: Sequence[Bundle]) -> ImportReport:
                 for n, c in enumerate(m.consequences, 1)
             )
         )
+        # The bulk of a big bundle: ids looked up in local dicts first (a million rows).
+        actor_ids, source_ids, statement_ids = actors.ids, sources.ids, statements.ids
         statements.write(
             (
                 s.slug,
-                actors.ids[s.speaker] if s.speaker in actors.ids else actors.id_of(s.speaker),
+                actor_ids.get(s.speaker) or actors.id_of(s.speaker),
                 s.speaker_role,
                 s.text,
                 s.kind,
                 s.lang,
                 s.said,
                 s.via,
-                sources.id_of(s.source),
+                None if s.source is None else source_ids.get(s.source) or sources.id_of(s.source),
             )
             for s in b.statements
         )
         for s in b.statements:
-            sid = statements.ids[s.slug]
-            abouts[sid] = [(sid, measures.id_of(a.measure), a.stance) for a in s.about]
+            sid = statement_ids[s.slug]
+            abouts[sid] = [(sid, measures.id_of(a.measure), a.stance) for a in s.about] if s.about else []
         touched["event"].update(
             events.write((e.slug, e.title, e.date, e.place, e.description, sources.id_of(e.source)) for e in b.events)
         )
@@ -489,18 +507,25 @@ def _drop_consequences_not_in(conn: sqlite3.Connection, kept: dict[int, list[int
     conn.executemany("UPDATE consequences SET position = ? WHERE id = ? AND measure_id = ? AND position != ?", moved)
 
 
-def _defer_statement_index(conn: sqlite3.Connection) -> Callable[[], None]:
-    """Stop keeping statements_fts (by triggers) and the statement indexes row by row.
+_BULK_TABLES = ("statements", "statement_measures")
+"""The tables a big load fills: their indexes and triggers are built once, after it."""
 
-    The returned function builds them once, from the loaded table: measured
-    3.85x faster for the full-text index than its triggers, and about a fifth
-    faster for the two secondary indexes than inserting a million rows into
-    them in random order. Both halves run inside the caller's transaction, so
-    a rollback brings the triggers and indexes back too.
+
+def _defer_bulk_indexes(conn: sqlite3.Connection) -> Callable[[], None]:
+    """Stop keeping statements_fts (by triggers) and the bulk tables' indexes row by row.
+
+    The returned function builds them once, from the loaded tables: measured
+    3.85x faster for the full-text index than its triggers, and faster for the
+    secondary indexes than inserting a million rows into them in random order.
+    Both halves run inside the caller's transaction, so a rollback brings the
+    triggers and indexes back too. (UNIQUE and PRIMARY KEY indexes stay: they
+    are constraints.)
     """
+    marks = ", ".join("?" * len(_BULK_TABLES))
     rows = conn.execute(
         "SELECT type, name, sql FROM sqlite_master"
-        " WHERE type IN ('trigger', 'index') AND tbl_name = 'statements' AND sql IS NOT NULL"
+        f" WHERE type IN ('trigger', 'index') AND tbl_name IN ({marks}) AND sql IS NOT NULL",
+        _BULK_TABLES,
     ).fetchall()
     for kind, name, _ in rows:
         conn.execute(f'DROP {kind.upper()} "{name}"')
@@ -577,7 +602,7 @@ def build_database(path: Path, tables: Iterable[tuple[str, Rows]], *, force: boo
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
         conn.execute("BEGIN IMMEDIATE")
-        finish_index = _defer_statement_index(conn)
+        finish_index = _defer_bulk_indexes(conn)
         for table, rows in tables:
             insert_rows(conn, table, rows, report)
         finish_index()
