@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import gc
 import json
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
