@@ -18,6 +18,8 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +233,7 @@ def _message(error: ErrorDetails) -> str:
         return "required field is missing"
     if kind in ERROR_MESSAGES and not isinstance(value, str):
         return "Input should be a valid string"
-    if kind == "plain_text":
+    if kind in ("plain_text", "string_unicode") and isinstance(value, str):
         if "\x00" in value:
             return "contains a NUL character"
         position = next(i for i, char in enumerate(value) if "\ud800" <= char <= "\udfff")
@@ -336,15 +338,17 @@ def _colons_expected(bundle: Bundle) -> int:
         for value in model.__dict__.values():
             if type(value) is str:
                 total += value.count(":")
-    for st in bundle.statements:  # the bulk: spelled out, ~0.5 us a statement
-        total += len(st.model_fields_set) + st.text.count(":")
-        if st.speaker_role:
-            total += st.speaker_role.count(":")
-        if st.via:
-            total += st.via.count(":")
-        for about in st.about:
-            total += len(about.model_fields_set)
+    # The bulk, a million statements: counted by C loops (map, join), not statement by statement.
+    statements = bundle.statements
+    total += sum(map(len, map(_FIELDS_SET, statements)))
+    for name in ("text", "speaker_role", "via"):
+        total += "".join(filter(None, map(attrgetter(name), statements))).count(":")
+    total += sum(map(len, map(_FIELDS_SET, chain.from_iterable(map(_ABOUT, statements)))))
     return total
+
+
+_FIELDS_SET = attrgetter("__pydantic_fields_set__")
+_ABOUT = attrgetter("about")
 
 
 def _small_models(bundle: Bundle) -> Iterator[BaseModel]:
