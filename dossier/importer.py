@@ -262,6 +262,16 @@ class _Table:
         self.report.add(self.name, len(inserts), len(updates))
         return [row[0] for row in inserts] + [row[-1] for row in updates]
 
+    def write_with_ids(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows start with the id `assign` gave, then the slug: into a table that was empty they go
+        straight to SQLite, with no second tuple per row (the statements of a first load)."""
+        if not self.was_empty:
+            self.write(row[1:] for row in rows)
+            return
+        before = self.conn.total_changes
+        self.conn.executemany(_insert_sql(self.name, ("id", *self.columns)), rows)
+        self.report.add(self.name, self.conn.total_changes - before)
+
     def _insert_all(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
         """Into a table that was empty every row is new: stream them, no list of a million tuples."""
         ids, written = self.ids, []
@@ -431,8 +441,9 @@ def _write(conn: sqlite3.Connection, bundles: Sequence[Bundle]) -> ImportReport:
         )
         # The bulk of a big bundle: ids looked up in local dicts first (a million rows).
         actor_ids, source_ids, statement_ids = actors.ids, sources.ids, statements.ids
-        statements.write(
+        statements.write_with_ids(
             (
+                statement_ids[s.slug],
                 s.slug,
                 actor_ids.get(s.speaker) or actors.id_of(s.speaker),
                 s.speaker_role,
