@@ -349,6 +349,10 @@ def _colons_expected(bundle: Bundle) -> int:
 
 _FIELDS_SET = attrgetter("__pydantic_fields_set__")
 _ABOUT = attrgetter("about")
+_SLUG_OF = attrgetter("slug")
+_SPEAKER = attrgetter("speaker")
+_SOURCE = attrgetter("source")
+_MEASURE = attrgetter("measure")
 
 
 def _small_models(bundle: Bundle) -> Iterator[BaseModel]:
@@ -397,7 +401,7 @@ def _references_hold(loaded: list[LoadedBundle], known: dict[str, set[str]]) -> 
             entities = getattr(b, section)
             slugs = defined[section]
             before = len(slugs)
-            slugs.update(entity.slug for entity in entities)
+            slugs.update(map(_SLUG_OF, entities))
             if len(slugs) - before != len(entities):
                 return False
         slugs = defined["consequences"]
@@ -428,13 +432,13 @@ def _references_hold(loaded: list[LoadedBundle], known: dict[str, set[str]]) -> 
                     return False
             if any(c.affects not in actors for c in m.consequences):
                 return False
-        for st in b.statements:
-            if st.speaker not in actors or st.source not in sources:
+        # The statements, by C loops over attribute getters: a million in a fraction of a second.
+        if not set(map(_SPEAKER, b.statements)) <= actors or not set(map(_SOURCE, b.statements)) <= sources:
+            return False
+        for about in filter(None, map(_ABOUT, b.statements)):
+            named = set(map(_MEASURE, about))
+            if len(named) != len(about) or not named <= measures:
                 return False
-            if st.about:
-                named = {about.measure for about in st.about}
-                if len(named) != len(st.about) or not named <= measures:
-                    return False
         for event in b.events:
             if event.source not in sources or len(set(event.participants)) != len(event.participants):
                 return False
