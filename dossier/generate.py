@@ -10,7 +10,7 @@ What the data looks like, so that benchmarks meet what real dossiers hold:
 
 * **Skew.** Speakers are drawn from a Zipf-Mandelbrot law (weight of rank r
   is 1 / (r + 25) ** 1.6): the heaviest actor, always the first person (a
-  ministry spokesperson), says at least 3 % of everything (~30k of 1M
+  ministry spokesperson), says at least 3 % of everything (~35k of 1M
   statements with 5,000 actors), while most actors say a few dozen or less.
   The states that impose measures are skewed the same way.
 * **Scripts.** Every person from a Russian-, Greek-, Chinese- or
