@@ -3,7 +3,7 @@
 The cache lives in `$DOSSIER_BENCH_CACHE`, else `$XDG_CACHE_HOME/dossier-bench`
 (`~/.cache/dossier-bench`). A file's name carries the size, the seed and a
 hash of the generator's source, so a changed generator builds new files
-instead of reusing stale ones.
+(and removes the old ones) instead of reusing stale ones.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ def dataset(name: str, seed: int, cache: Path) -> Dataset:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         data.update(db=db, cached=True)
         return Dataset(**data)
+    for stale in cache.glob(f"{name}-seed{seed}-*"):  # made by an older generator: never read again
+        stale.unlink()
     made = generate.generate(db, statements=SIZES[name], seed=seed, force=True)
     assert made.heaviest is not None
     result = Dataset(
