@@ -601,6 +601,23 @@ def serve_web(
 
 
 # ----------------------------------------------------------------- end serve
+# --------------------------------------------------------------------------- generate
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--statements", type=int, default=100_000, show_default=True, help="How many statements.")
+@click.option("--actors", type=int, default=None, help="How many actors [default: statements / 200, at least 20].")
+@click.option("--measures", type=int, default=None, help="How many measures [default: statements / 100, at least 10].")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same dossier.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def generate(path: Path, statements: int, actors: int | None, measures: int | None, seed: int, force: bool) -> None:
+    """Write a synthetic dossier to PATH for benchmarks and demos (skewed, multi-script, deterministic)."""
+    from .generate import generate as make
+
+    made = make(path, statements=statements, actors=actors, measures=measures, seed=seed, force=force)
+    heaviest = f"; heaviest speaker {made.heaviest.slug} ({made.heaviest.statements:,})" if made.heaviest else ""
+    click.echo(f"generated {path}: {made.summary()}{heaviest}")
 
 
 if __name__ == "__main__":  # pragma: no cover

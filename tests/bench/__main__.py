@@ -1,27 +1,484 @@
-"""Run every benchmark in this package: each `bench_*.py` module's `run()` prints its figures.
+"""`make bench`: how Dossier holds up on 1k, 100k and 1M statements, against floors measured in the same run.
 
-`python -m tests.bench` runs them all; `python -m tests.bench search` only
-those whose module name contains "search".
+What is measured, per generated dossier (see `tests/bench/datasets.py`):
+
+* **import**: `dossier import` of the dossier's JSON bundle into an empty
+  file, as a process (start, validation, write, full-text index), against
+  the floor: raw `sqlite3.executemany` of the same rows into the same schema
+  in one transaction, plus one full-text rebuild.
+* **first screen**: process start to the first frame, and to the first
+  screen with real rows (the heaviest actor's name on screen), for an empty
+  Textual app (`tests/bench/empty_app.py`) and for `dossier browse`, driven
+  in a real pseudo-terminal (`tests/bench/terminal.py`); median of a few
+  launches. **Memory**: the process's peak resident set (VmHWM) at the end.
+* **key → repaint**: Down pressed 200 times on the heaviest actor's
+  statements; each is timed from the write to the end of the last frame it
+  caused (synchronized-output frames), median and p95.
+* **hold then quit**: Down repeated 30 times a second for 5 s, then `q`:
+  seconds until the process has exited.
+* **search** and **panes**: `Store.search` for a common, a mid-frequency and
+  a rare word, and each browser pane's first query, in process.
+
+Options let the harness follow the browser as it changes: `--marker`,
+`--ref`, `--focus-keys`, `--key` (see `--help`). The table is printed and
+written to `bench-results.md` (git-ignored) unless `--out` says otherwise.
+Nothing here asserts: the "checks" lines compare the figures with the goals.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import argparse
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+import textual
+
+from dossier import generate, importer
+from dossier.store import Store
+
+from .datasets import SIZES, Dataset, cache_dir, dataset, json_bundle
+from .empty_app import MARKER as EMPTY_MARKER
+from .terminal import Terminal, key_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def main(argv: list[str]) -> int:
-    here = Path(__file__).resolve().parent
-    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
-    chosen = [n for n in names if not argv or any(a in n for a in argv)]
-    for name in chosen:
-        module = importlib.import_module(f"{__package__}.{name}")
-        print(f"== {name}", flush=True)
-        module.run()
-    return 0 if chosen else 1
+# --------------------------------------------------------------------------- figures
+
+
+def ms(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds * 1000:.1f}"
+
+
+def mib(kib: int | None) -> str:
+    return "—" if kib is None else f"{kib / 1024:.1f}"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+@dataclass
+class Screen:
+    """One program in the terminal: first frame, first rows, memory, keys, quitting."""
+
+    label: str
+    first_frame: float | None = None
+    first_rows: float | None = None
+    peak_kib: int | None = None
+    presses: list[float] = field(default_factory=list)
+    missed: int = 0
+    quit_after_hold: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, *lines: str) -> None:
+        for line in lines:
+            print(line, flush=True)
+            self.lines.append(line)
+
+    def table(self, head: list[str], rows: list[list[str]]) -> None:
+        self.add("| " + " | ".join(head) + " |", "|" + "---|" * len(head))
+        for row in rows:
+            self.add("| " + " | ".join(row) + " |")
+        self.add("")
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_floor(source: Path, scratch: Path) -> tuple[float, int]:
+    """Raw executemany of every row of `source` into a fresh schema, one transaction, one FTS rebuild."""
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    rows = {
+        table: conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+        for table, columns in importer.ROW_COLUMNS.items()
+    }
+    conn.close()
+    target = scratch / "floor.db"
+    target.unlink(missing_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.executescript(importer.schema_sql())
+    conn.execute("PRAGMA foreign_keys = OFF")  # the floor checks nothing
+    conn.execute(f"PRAGMA cache_size = {importer._BULK_CACHE}")  # the same page cache as the import
+    conn.execute("DROP TRIGGER statements_fts_insert")  # the index is built once, below
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    for table, columns in importer.ROW_COLUMNS.items():
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows[table])
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    target.unlink()
+    return seconds, sum(len(r) for r in rows.values())
+
+
+def timed_process(argv: list[str]) -> tuple[float, int | None, int]:
+    """Run a command; (seconds, peak RSS in KiB, exit status).
+
+    The peak is the child's VmHWM, read every 20 ms while it runs: the
+    `ru_maxrss` of `wait4` would also count the memory of this process,
+    which the child held between fork and exec.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak: int | None = None
+    while process.poll() is None:
+        try:
+            with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak or 0, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        assert process.stderr is not None
+        print(process.stderr.read().decode(errors="replace").strip(), file=sys.stderr)
+    return seconds, peak, process.returncode
+
+
+def bench_import(report: Report, datasets: list[Dataset], scratch: Path) -> dict[str, tuple[float, float]]:
+    report.add("## Import", "")
+    rows_out: list[list[str]] = []
+    results: dict[str, tuple[float, float]] = {}
+    for data in datasets:
+        bundle = json_bundle(data)
+        floor, rows = import_floor(data.db, scratch)
+        target = scratch / "import.db"
+        target.unlink(missing_ok=True)
+        importer.init_database(target, empty=True)
+        seconds, peak, status = timed_process(
+            [sys.executable, "-m", "dossier", "import", str(bundle), "--db", str(target)]
+        )
+        target.unlink(missing_ok=True)
+        results[data.name] = (seconds, floor)
+        rows_out.append(
+            [
+                data.name,
+                f"{data.generate_seconds:.1f}",
+                f"{bundle.stat().st_size / 2**20:.0f}",
+                f"{rows:,}",
+                f"{floor:.2f}",
+                f"{seconds:.2f}" + ("" if status == 0 else f" (exit {status})"),
+                f"{seconds / floor:.2f}×",
+                f"{rows / seconds:,.0f}",
+                mib(peak),
+            ]
+        )
+    report.table(
+        [
+            "size",
+            "generate s",
+            "bundle MiB",
+            "rows",
+            "floor s (executemany + FTS)",
+            "dossier import s",
+            "÷ floor",
+            "rows/s",
+            "import peak MiB",
+        ],
+        rows_out,
+    )
+    return results
+
+
+# --------------------------------------------------------------------------- the terminal
+
+
+def run_screen(
+    label: str,
+    argv: list[str],
+    marker: str,
+    args: argparse.Namespace,
+    *,
+    keys: bool,
+) -> Screen:
+    """Launch `argv` `args.launches` times for the first screen; the last launch also takes the keys."""
+    result = Screen(label)
+    frames: list[float] = []
+    rows: list[float] = []
+    for launch in range(args.launches):
+        last = launch == args.launches - 1
+        with Terminal(argv, size=(args.columns, args.lines)) as term:
+            frame = term.wait_for_frame(args.timeout)
+            shown = term.wait_for_text(marker, args.timeout if frame is not None else 0.1)
+            if frame is not None:
+                frames.append(frame)
+            if shown is not None:
+                rows.append(shown)
+            elif frame is not None:
+                result.note = f"{marker!r} never shown"
+            else:
+                result.note = "no frame: " + term.screen_text()[-200:].strip().replace("\n", " ")
+            if last and frame is not None:
+                term.drain(quiet=0.2, limit=3.0)
+                if keys:
+                    for name in args.focus_keys:
+                        term.press(key_bytes(name), settle=args.settle)
+                    for count in range(args.presses):
+                        press = term.press(key_bytes(args.key), settle=args.settle)
+                        if press.last_frame is None:
+                            result.missed += 1
+                            if count == 4 and result.missed == 5:
+                                result.note += "; no repaint on key" if result.note else "no repaint on key"
+                                break
+                        else:
+                            result.presses.append(press.last_frame)
+                    term.hold(key_bytes(args.key), args.hold)
+                    result.peak_kib = term.peak_rss_kib()
+                    result.quit_after_hold = term.quit()
+                else:
+                    result.peak_kib = term.peak_rss_kib()
+                    term.quit()
+    result.first_frame = statistics.median(frames) if frames else None
+    result.first_rows = statistics.median(rows) if rows else None
+    return result
+
+
+def bench_screens(report: Report, datasets: list[Dataset], args: argparse.Namespace) -> list[Screen]:
+    report.add("## First screen, memory, keys", "")
+    screens = [
+        run_screen("empty Textual app", [sys.executable, "-m", "tests.bench.empty_app"], EMPTY_MARKER, args, keys=True)
+    ]
+    for data in datasets:
+        ref = args.ref.format(slug=data.heaviest_slug)
+        argv = [sys.executable, "-m", "dossier", "browse", str(data.db), *([ref] if ref else [])]
+        marker = args.marker.format(name=data.heaviest_name, slug=data.heaviest_slug)
+        screens.append(run_screen(f"browse {data.name}", argv, marker, args, keys=True))
+    floor = screens[0]
+    rows = []
+    for s in screens:
+        ratio = (
+            f"{s.first_rows / floor.first_rows:.2f}×"
+            if s.first_rows is not None and floor.first_rows is not None
+            else "—"
+        )
+        rows.append(
+            [
+                s.label,
+                ms(s.first_frame),
+                ms(s.first_rows),
+                ratio,
+                mib(s.peak_kib),
+                ms(statistics.median(s.presses)) if s.presses else "—",
+                ms(percentile(s.presses, 0.95)) if s.presses else "—",
+                f"{len(s.presses)}/{len(s.presses) + s.missed}",
+                ms(s.quit_after_hold),
+                s.note,
+            ]
+        )
+    report.table(
+        [
+            "program",
+            "first frame ms",
+            "first rows ms",
+            "÷ empty",
+            "peak MiB",
+            "key median ms",
+            "key p95 ms",
+            "repainted",
+            f"q after {args.hold:g} s held ms",
+            "note",
+        ],
+        rows,
+    )
+    return screens
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def timings(call: Callable[[], Any], runs: int) -> tuple[float, float, float, Any]:
+    """(first call, median, p95) in seconds over `runs` more calls, and the first result."""
+    started = time.perf_counter()
+    result = call()
+    first = time.perf_counter() - started
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return first, statistics.median(times), percentile(times, 0.95), result
+
+
+def bench_store(report: Report, datasets: list[Dataset], runs: int) -> None:
+    report.add("## Search and panes (in process, `Store`)", "")
+    rows = []
+    for data in datasets:
+        with Store.open(data.db) as store:
+            _, heaviest = store.resolve(f"actor/{data.heaviest_slug}")
+            measures = store.measures_for(heaviest, limit=100)
+            with_consequences = next((m for m in measures if store.consequences_of(m.id, limit=1)), None)
+            measure_id = with_consequences.id if with_consequences else (measures[0].id if measures else 1)
+            cases: list[tuple[str, Callable[[], Any]]] = [
+                (f"search common {generate.COMMON_WORD!r}", partial(store.search, generate.COMMON_WORD)),
+                (f"search mid {generate.MID_WORD!r}", partial(store.search, generate.MID_WORD)),
+                (f"search rare {generate.RARE_WORDS[0]!r}", partial(store.search, generate.RARE_WORDS[0])),
+                ("actors, first page", partial(store.actors, limit=100)),
+                ("actors pane, first page", partial(store.actors_grouped, limit=100)),
+                ("statements pane of the heaviest, first page", partial(store.statements_page, heaviest, limit=100)),
+                ("statements pane of the heaviest, count", partial(lambda a: [store.statement_count(a)], heaviest)),
+                ("measures pane of the heaviest, first page", partial(store.measures_page, heaviest, limit=100)),
+                ("measures pane of the heaviest, count", partial(lambda a: [store.measures_for_count(a)], heaviest)),
+                ("consequences of a measure", partial(store.consequences_of, measure_id)),
+            ]
+            for label, call in cases:
+                first, median, p95, result = timings(call, runs)
+                rows.append([data.name, label, str(len(result)), ms(first), ms(median), ms(p95)])
+    report.table(["size", "query", "rows", "first ms", "median ms", "p95 ms"], rows)
+
+
+def bench_views(report: Report, datasets: list[Dataset]) -> None:
+    """The chain, timeline and relations screens' first screens (tests/bench/bench_views.py)."""
+    from . import bench_views
+
+    report.add("## Chain, timeline, relations: first screen (store query + rows)", "")
+    rows = []
+    for data in datasets:
+        for label, median, p95 in bench_views.run(data.db):
+            rows.append([data.name, label, ms(median), ms(p95)])
+    report.table(["size", "view", "median ms", "p95 ms"], rows)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def checks(
+    report: Report, imports: dict[str, tuple[float, float]], screens: list[Screen], biggest: str, smallest: str
+) -> None:
+    """The goals, each with the figures it compares (no assertion: this is a report)."""
+    report.add("## Checks", "")
+    by_label = {s.label: s for s in screens}
+    empty, big, small = (
+        by_label.get("empty Textual app"),
+        by_label.get(f"browse {biggest}"),
+        by_label.get(f"browse {smallest}"),
+    )
+
+    def line(ok: bool | None, text: str) -> None:
+        report.add(f"- {'PASS' if ok else 'n/a ' if ok is None else 'FAIL'} {text}")
+
+    if empty and big:
+        if big.first_rows is not None and empty.first_rows is not None:
+            ratio = big.first_rows / empty.first_rows
+            line(ratio <= 1.5, f"first screen with rows on {biggest}: {ratio:.2f}× the empty app (goal ≤ 1.5×)")
+        else:
+            line(None, f"first screen with rows on {biggest}: rows never shown ({big.note})")
+        if big.peak_kib and empty.peak_kib:
+            extra = (big.peak_kib - empty.peak_kib) / 1024
+            line(extra <= 30, f"peak memory on {biggest}: empty app + {extra:.1f} MiB (goal ≤ +30 MiB)")
+        if big.peak_kib and small and small.peak_kib:
+            growth = big.peak_kib / small.peak_kib - 1
+            line(growth <= 0.10, f"peak memory {biggest} vs {smallest}: {growth:+.1%} (goal within 10 %)")
+        if big.presses:
+            median, p95 = statistics.median(big.presses), percentile(big.presses, 0.95)
+            line(
+                median <= 0.016 and p95 <= 0.050,
+                f"key → repaint on {biggest}: median {ms(median)} ms, p95 {ms(p95)} ms (goal ≤ 16 / ≤ 50 ms)",
+            )
+        else:
+            line(None, f"key → repaint on {biggest}: no repaint measured ({big.note})")
+        if big.quit_after_hold is not None:
+            line(big.quit_after_hold <= 0.5, f"q after holding Down on {biggest}: {ms(big.quit_after_hold)} ms")
+        else:
+            line(False, f"q after holding Down on {biggest}: did not quit within 5 s")
+    if biggest in imports:
+        seconds, floor = imports[biggest]
+        line(seconds <= 1.5 * floor, f"import of {biggest}: {seconds / floor:.2f}× the floor (goal ≤ 1.5×)")
+    report.add("")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1k,100k,1m", help="comma-separated, of: " + ", ".join(SIZES))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: import, screen, store, views")
+    parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
+    parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
+    parser.add_argument("--focus-keys", default="", help="keys pressed before timing, e.g. 'tab,tab'")
+    parser.add_argument("--key", default="down", help="the key timed (down, up, tab, pagedown, or text)")
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--settle", type=float, default=0.05, help="seconds without a frame that end a repaint")
+    parser.add_argument("--hold", type=float, default=5.0, help="seconds Down is held before q")
+    parser.add_argument("--launches", type=int, default=3, help="launches per program for the first screen")
+    parser.add_argument("--timeout", type=float, default=20.0)
+    parser.add_argument("--runs", type=int, default=20, help="repeats of each store query")
+    parser.add_argument("--columns", type=int, default=120)
+    parser.add_argument("--lines", type=int, default=40)
+    args = parser.parse_args(argv)
+    args.focus_keys = [k for k in args.focus_keys.split(",") if k]
+    args.skip = {s for s in args.skip.split(",") if s}
+    unknown = [s for s in args.sizes.split(",") if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {unknown[0]!r} (use {', '.join(SIZES)})")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    os.chdir(ROOT)  # `python -m tests.bench.empty_app` and `-m dossier` resolve from the checkout
+    report = Report()
+    cache = args.cache or cache_dir()
+    names = args.sizes.split(",")
+    load = os.getloadavg()
+    report.add(
+        "# Dossier benchmarks",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · {os.cpu_count()} CPUs · "
+        f"load {load[0]:.2f} · Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · "
+        f"Textual {textual.__version__} · terminal {args.columns}×{args.lines}",
+        "",
+    )
+    datasets = []
+    for name in names:
+        started = time.perf_counter()
+        data = dataset(name, args.seed, cache)
+        where = "cached" if data.cached else f"generated in {time.perf_counter() - started:.1f} s"
+        print(f"{name}: {data.db.name} ({where}); heaviest {data.heaviest_slug} ({data.heaviest_statements:,})")
+        datasets.append(data)
+    imports: dict[str, tuple[float, float]] = {}
+    screens: list[Screen] = []
+    with tempfile.TemporaryDirectory(prefix="dossier-bench-") as scratch:
+        if "import" not in args.skip:
+            imports = bench_import(report, datasets, Path(scratch))
+    if "screen" not in args.skip:
+        screens = bench_screens(report, datasets, args)
+    if "store" not in args.skip:
+        bench_store(report, datasets, args.runs)
+    if "views" not in args.skip:
+        bench_views(report, datasets)
+    checks(report, imports, screens, names[-1], names[0])
+    load = os.getloadavg()
+    report.add(f"Load average at the end: {load[0]:.2f} (other processes share these CPUs).")
+    args.out.write_text("\n".join(report.lines) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.out}")
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
