@@ -420,7 +420,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: import, screen, store, views")
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
-    parser.add_argument("--focus-keys", default="", help="keys pressed before timing, e.g. 'tab,tab'")
+    parser.add_argument("--focus-keys", default="2", help="keys pressed before timing (default 2: the Statements pane)")
     parser.add_argument("--key", default="down", help="the key timed (down, up, tab, pagedown, or text)")
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--settle", type=float, default=0.05, help="seconds without a frame that end a repaint")
