@@ -48,7 +48,10 @@ def cache_dir() -> Path:
 
 
 def _generator_version() -> str:
-    source = Path(generate.__file__).read_bytes()
+    """Changes when the generator or the schema it writes into changes (a cached file would not match)."""
+    from dossier.importer import schema_sql
+
+    source = Path(generate.__file__).read_bytes() + schema_sql().encode("utf-8")
     return hashlib.sha256(source).hexdigest()[:10]
 
 
