@@ -356,7 +356,7 @@ def bench_views(report: Report, datasets: list[Dataset]) -> None:
     rows = []
     for data in datasets:
         for label, median, p95 in bench_views.run(data.db):
-            rows.append([data.name, label, ms(median), ms(p95)])
+            rows.append([data.name, label, f"{median:.1f}", f"{p95:.1f}"])  # run() gives milliseconds
     report.table(["size", "view", "median ms", "p95 ms"], rows)
 
 
