@@ -158,11 +158,17 @@ def browse(path: Path | None, ref: str | None) -> None:
         store.resolve(ref)  # a bad REF is refused before the screen starts
     from .app import DossierApp
 
-    app = DossierApp(store, ref=ref)
+    debug = bool(click.get_current_context().find_root().params.get("debug"))
+    app = DossierApp(store, ref=ref, show_tracebacks=debug)
     try:
         app.run()
     finally:
         store.close()
+    if app.failure is not None and not debug:
+        # The app ended on an exception it could not handle: one line, as for every command.
+        error = app.failure
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        fail(f"unexpected {type(error).__name__}: {message} (run with --debug)")
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from .models import ACTOR_KINDS, SearchHit
 from .store import StoreError
@@ -31,11 +32,21 @@ _KIND_RANK = {"actor": 0.3, "measure": 0.2, "statement": 0.1}
 PER_KIND = 8
 
 
+LABEL_WIDTH = 70
+"""Cells of a hit's label and of its snippet: the palette wraps what it is given, and a 3,000-letter
+title would otherwise fill the whole list with one hit."""
+
+
 def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = ()) -> Text:
-    text = render.join(Text(f"{kind:<10}", style="dim"), render.plain(label))
+    """A hit as the palette shows it: Text from cleaned plain text (Textual reads a str prompt as markup)."""
+    name = render.plain(label)
+    name.truncate(LABEL_WIDTH, overflow="ellipsis")
+    text = render.join(Text(f"{kind:<10}", style="dim"), name)
     if kind == "statement" and snippet:
+        context = render.snippet(snippet, "bold")
+        context.truncate(LABEL_WIDTH, overflow="ellipsis")
         text.append("  ")
-        text.append(render.snippet(snippet, "bold"))
+        text.append(context)
     return text
 
 
@@ -74,7 +85,12 @@ class DossierCommands(Provider):
             return
         matcher = self.matcher(query)
         seen: set[tuple[str, int]] = set()
-        for kind, entity_id, label, snippet in await asyncio.to_thread(self._find, query):
+        try:
+            found = await asyncio.to_thread(self._find, query)
+        except Exception as exc:  # the palette's worker is Textual's: a failure here would end the app
+            render.notify(self.app, render.failure(exc), severity="error")
+            return
+        for kind, entity_id, label, snippet in found:
             if (kind, entity_id) in seen:
                 continue
             seen.add((kind, entity_id))
@@ -99,7 +115,7 @@ class ActorKindCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, kind in self._commands():
-            yield DiscoveryHit(name, partial(self._run, kind), help="Filter the Actors pane")
+            yield DiscoveryHit(Content(name), partial(self._run, kind), text=name, help="Filter the Actors pane")
 
     async def search(self, query: str) -> AsyncIterator[DiscoveryHit | Hit]:
         matcher = self.matcher(query)

@@ -211,7 +211,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     # ----------------------------------------------------------------- loading
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="load")
     def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
         worker = get_current_worker()
         try:
@@ -229,16 +229,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if not worker.is_cancelled:
             self.post_message(self._Loaded(generation, count, index, page_no, list(rows)))
 
-    @work(thread=True, exclusive=True, group="pages")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="pages")
     def _fetch_pages(self, generation: int, pager: Pager[T], wanted: list[tuple[int, T | None]]) -> None:
         worker = get_current_worker()
         for page_no, after in wanted:
             if worker.is_cancelled:
                 return
-            try:
-                rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
-            except StoreError:
-                return
+            # A StoreError here (the file damaged while browsing) goes to the app's one-line notice.
+            rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
             self.post_message(self._PageLoaded(generation, page_no, list(rows)))
 
     def _on_virtual_list__loaded(self, message: _Loaded) -> None:
