@@ -14,9 +14,10 @@ Hostile input stops here too:
   how Textual markup attaches actions to text) runs only for Textual's own
   scroll bars. Dossier text never becomes markup (`widgets/render.py`), so
   this is the second wall, not the first.
-* **Workers.** Every `@work` is `exit_on_error=False`; a worker that fails
-  is reported here, in one place, as a one-line error notice, and the app
-  goes on (a pane that failed to load can be loaded again by moving).
+* **Workers.** Textual hands a worker's unhandled exception to the app and
+  ends it. Here, in one place, a failed worker (ours, or Textual's own, such
+  as the palette's search) becomes a one-line error notice and the app goes
+  on; a pane that failed to load is loaded again by moving.
 * **Anything else** that escapes a handler ends the app as Textual does, but
   without printing a traceback (which would show local variables, dossier
   text among them, on the terminal): `failure` keeps the exception and the
@@ -30,13 +31,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.scrollbar import ScrollBar
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import WorkerFailed
 
 from .screens.browse import BrowseScreen
 from .store import Store
@@ -150,14 +151,14 @@ class DossierApp(App[None]):
 
     # ----------------------------------------------------------------- failures
 
-    @on(Worker.StateChanged)
-    def _report_failed_worker(self, event: Worker.StateChanged) -> None:
-        """A worker that raised: one line in an error notice; the app and its other panes go on."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            render.notify(self, render.failure(event.worker.error), severity="error")
-
     def _handle_exception(self, error: Exception) -> None:
-        self.failure = error.error if isinstance(error, WorkerFailed) else error
+        # Every unhandled exception comes here: from a worker (wrapped in WorkerFailed, the
+        # one place where workers' failures are reported) or from a handler.
+        if isinstance(error, WorkerFailed):
+            self.log.error(f"worker failed: {error.error!r}")
+            render.notify(self, render.failure(error.error), severity="error")
+            return
+        self.failure = error
         if self.show_tracebacks:
             super()._handle_exception(error)
             return

@@ -231,12 +231,15 @@ def show(ref: str, db: Path | None) -> None:
     """
     from .report import show_entity
     from .store import Store
+    from .text import clean_text
 
     with Store.open(existing_db(db)) as store:
         warn(store.warnings)
         kind, entity_id = store.resolve(ref)
         for line in show_entity(store, kind, entity_id):
-            click.echo(line)
+            # Cleaned again as it leaves: dates and slugs are put in lines as they are, and a
+            # database written by another program may hold escapes in them.
+            click.echo(clean_text(line))
 
 
 # --------------------------------------------------------------------------- chains, timeline, relations
@@ -461,7 +464,7 @@ def search(query: str, db: Path | None, kind: str | None, limit: int, rank: bool
                 (click.style(plain(text), bold=True) if bold else f"«{plain(text)}»") if matched else plain(text)
                 for text, matched in hit.snippet
             )
-            click.echo(f"{hit.kind}\t{hit.slug}\t{plain(hit.label)}\t{snippet}", color=bold)
+            click.echo(f"{hit.kind}\t{plain(hit.slug)}\t{plain(hit.label)}\t{snippet}", color=bold)
         if not page.hits:
             click.echo("no matches", err=True)
     if not page.complete:

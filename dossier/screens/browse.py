@@ -232,7 +232,7 @@ class BrowseScreen(Screen[None]):
         stack.append(location)
         del stack[:-HISTORY_LIMIT]
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="navigate")
+    @work(thread=True, exclusive=True, group="navigate")
     def _resolve(self, kind: str, entity_id: int, current_actor: int | None) -> None:
         """Find where an entity is shown (which actor, which pane), off the UI thread."""
         try:
@@ -546,7 +546,7 @@ class BrowseScreen(Screen[None]):
         else:
             self._load_marks(statement_id)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="marks")
+    @work(thread=True, exclusive=True, group="marks")
     def _load_marks(self, statement_id: int) -> None:
         try:
             detail = self.store.statement_detail(statement_id)
@@ -581,7 +581,7 @@ class BrowseScreen(Screen[None]):
         else:
             self._load_detail(ref)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="detail")
+    @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, ref: Ref) -> None:
         kind, entity_id = ref
         store = self.store

@@ -35,7 +35,7 @@ class ChainScreen(ViewScreen):
     def on_mount(self) -> None:
         self.load_chain(self.depth, self._generation, self.measure_id)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="chain")
+    @work(thread=True, exclusive=True, group="chain")
     def load_chain(self, depth: int, generation: int, keep: int) -> None:
         try:
             found: Chain | str = self.store.chain(self.measure_id, depth=depth)

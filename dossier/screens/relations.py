@@ -40,7 +40,7 @@ class RelationsScreen(ViewScreen):
     def on_mount(self) -> None:
         self.load_pairs(self._generation, 0)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="relations-pairs")
+    @work(thread=True, exclusive=True, group="relations-pairs")
     def load_pairs(self, generation: int, offset: int) -> None:
         try:
             if self.actor_id is not None and self._actor_name is None:
@@ -53,7 +53,7 @@ class RelationsScreen(ViewScreen):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_pairs, page, generation, offset)
 
-    @work(thread=True, exit_on_error=False, group="relations-replies")
+    @work(thread=True, group="relations-replies")
     def count_replies(self, generation: int, offset: int, page: list[Relation]) -> None:
         """The replies of a page of pairs, which cost more to count than the pairs: one update per page."""
         try:

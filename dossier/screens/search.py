@@ -143,7 +143,7 @@ class SearchScreen(Screen[Ref | None]):
             return
         self._search(self.query_text)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         try:
             hits = self.store.search(query, limit=LIMIT)

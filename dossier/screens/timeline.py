@@ -74,7 +74,7 @@ class TimelineScreen(ViewScreen):
     def kinds(self) -> tuple[str, ...] | None:
         return KIND_FILTERS[self.filter_index][1]
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="timeline")
+    @work(thread=True, exclusive=True, group="timeline")
     def load_page(self, generation: int, after: tuple[str, int, int] | None) -> None:
         try:
             if self.actor_id is not None and self._actor_name is None:

@@ -211,7 +211,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     # ----------------------------------------------------------------- loading
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load")
     def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
         worker = get_current_worker()
         try:
@@ -229,7 +229,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if not worker.is_cancelled:
             self.post_message(self._Loaded(generation, count, index, page_no, list(rows)))
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="pages")
+    @work(thread=True, exclusive=True, group="pages")
     def _fetch_pages(self, generation: int, pager: Pager[T], wanted: list[tuple[int, T | None]]) -> None:
         worker = get_current_worker()
         for page_no, after in wanted:
@@ -418,8 +418,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         base = self.rich_style
         index = int(self.scroll_y) + y
         if self._count == 0:
-            message = self._error or self.empty_message
-            text = render.plain(f" {message}", self.style("dim")) if y == 0 else Text()
+            # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
+            message = render.plain(self._error or self.empty_message, self.style("dim"))
+            wrapped = render.wrap(message, max(1, width - 1))
+            text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
             return self._strip(text, width, base)
         if self._count is None or index >= self._count:
             return Strip.blank(width, base)
