@@ -177,6 +177,9 @@ async def test_every_pane_shows_the_hostile_text_literally(hostile: Store) -> No
             seen.append(check_screen(app, f"actor {actor.slug}"))
             await press(pilot, "2")
             statements += await walk_list(pilot, browser.statements, shows("statements"), seen)
+            listed = [browser.measures.item_at(row) for row in range(browser.measures.count or 0)]
+            if all(item is not None and item.slug in measures for item in listed):
+                continue  # every measure here was walked under another actor
             await press(pilot, "3")
             for position in range(browser.measures.count or 0):
                 measure = browser.measures.highlighted
@@ -217,7 +220,7 @@ async def test_search_for_sic_and_click_shows_hits_literally_and_opens_them(host
             assert isinstance(app.screen, SearchScreen)
             results = app.screen.results
             await pilot.press(*query)
-            await pilot.pause(0.3)
+            await pilot.pause(0.2)  # the search waits 0.15 s after the last key
             await settle(pilot)
             assert results.hit_count, query
             text = check_screen(app, f"search {query}")  # every hit is on the screen at once
@@ -229,7 +232,7 @@ async def test_search_for_sic_and_click_shows_hits_literally_and_opens_them(host
             assert browser.detail_ref is not None
         await press(pilot, "slash")
         await pilot.press(*"[@click=app.quit] x[/")  # a query that is markup is only words
-        await pilot.pause(0.3)
+        await pilot.pause(0.2)
         await settle(pilot)
         check_screen(app, "markup typed as a query")
         await press(pilot, "escape")
@@ -247,18 +250,15 @@ async def test_palette_finds_sic_and_click_and_shows_them_literally(
             await press(pilot, "ctrl+p")
             assert isinstance(app.screen, CommandPalette)
             await pilot.press(*query)
-            await pilot.pause(0.4)
+            await pilot.pause(0.25)
             await settle(pilot)
             text = check_screen(app, f"palette {query}")
             assert expected in text, query
             # No hit fills the list: a 3,000-letter title is cut on its one line.
             assert sum("Supercalifragilistic" in line for line in text.splitlines()) <= 2
-            await press(pilot, "escape")
-        await press(pilot, "ctrl+p")
-        await pilot.press(*"Click me")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        await press(pilot, "enter")
+            if query == "sic":
+                await press(pilot, "escape")
+        await press(pilot, "enter")  # the first hit for "Click": the actor named like an action
         assert app.screen is app.browser
         actor = app.browser.actors.highlighted
         assert actor is not None and actor.slug == "a-click"
@@ -352,20 +352,22 @@ async def test_an_action_drawn_in_text_is_refused_even_if_markup_leaked(hostile:
         assert app.is_running
 
 
-@pytest.mark.parametrize(
-    "action",
-    ["screenshot", "bell", "push_screen('help')", "notify('x')", "add_class('x')", "toggle_dark", "suspend_process"],
-)
+CONTENT_ACTIONS = ("screenshot", "bell", "push_screen('help')", "notify('x')", "add_class('x')", "suspend_process")
+"""App actions that text could name if it ever became markup; none of them may run."""
+
+
 async def test_the_app_refuses_actions_off_its_allow_list(
-    hostile: Store, action: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hostile: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # where a screenshot would be written
     app = DossierApp(hostile)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert await app.run_action(f"app.{action}") is False
-        await settle(pilot)
-        assert app.is_running and app.screen is app.browser
+        for action in CONTENT_ACTIONS:
+            assert await app.run_action(f"app.{action}") is False, action
+            await settle(pilot)
+            assert app.is_running and app.screen is app.browser, action
+        assert list(app._notifications) == []
         for allowed in ("quit", "command_palette", "show_help", "focus_next", "focus_previous"):
             assert app.check_action(allowed, ())
     assert list(tmp_path.iterdir()) == []
@@ -382,7 +384,7 @@ async def test_any_size_down_to_one_cell_and_back_keeps_the_selection(hostile: S
         await press(pilot, "j", "j", "2")
         actor, statement = browser.actor_id, browser.statement_id
         assert app.focused is browser.statements and statement is not None
-        for width, height in ((40, 12), (39, 12), (40, 11), (10, 3), (1, 1), (30, 8), (80, 24), (2, 50), (200, 1)):
+        for width, height in ((40, 12), (39, 12), (40, 11), (10, 3), (1, 1), (30, 8), (2, 50), (200, 1)):
             await pilot.resize_terminal(width, height)
             await settle(pilot)
             small = width < 40 or height < 12
@@ -616,3 +618,22 @@ def test_escapes_in_dates_and_slugs_never_reach_the_command_line(
     assert result.exit_code == 0, result.output
     assert "diplomats" in result.output
     assert [never for never in ("\x1b", "\x07", "\x9b", "pwned") if never in result.output] == []
+
+
+def test_browse_ends_on_a_bug_with_one_line(
+    runner: CliRunner, hostile_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dossier browse` reports an exception that ended the app in one line, status 1, no traceback."""
+
+    def broken(self: BrowseScreen) -> None:
+        raise RuntimeError("a bug \x1b]0;pwned\x07\nsecond line")
+
+    run = DossierApp.run
+    monkeypatch.setattr(BrowseScreen, "on_mount", broken)
+    monkeypatch.setattr(DossierApp, "run", lambda self: run(self, headless=True, size=SIZE))  # no terminal here
+    result = runner.invoke(main, ["browse", str(hostile_path)])
+    assert result.exit_code == 1
+    lines_out = result.output.strip().splitlines()
+    assert lines_out[-1].startswith("dossier: error: unexpected RuntimeError: a bug")
+    assert lines_out[-1].endswith("(run with --debug)")
+    assert "Traceback" not in result.output and "\x1b]" not in result.output and "second line" not in result.output
