@@ -22,6 +22,9 @@ Hostile input stops here too:
   without printing a traceback (which would show local variables, dossier
   text among them, on the terminal): `failure` keeps the exception and the
   command line reports it in one line (`--debug` shows the traceback).
+* **Paste.** Pasted text is cleaned (`clean_text`) before any widget sees
+  it, so an escape sequence in it never reaches the terminal from the
+  search box or the palette's input.
 * **Terminal size.** Below `MIN_SIZE` a `TooSmallScreen` covers everything
   ("Enlarge the terminal"); the screens under it keep their state and come
   back as they were when the terminal is large enough.
@@ -41,6 +44,7 @@ from textual.worker import WorkerFailed
 
 from .screens.browse import BrowseScreen
 from .store import Store
+from .text import clean_text
 from .widgets import render
 
 if TYPE_CHECKING:
@@ -148,6 +152,13 @@ class DossierApp(App[None]):
             self.log.warning(f"refused an action drawn in {default_namespace!r}: {meta!r}")
             return True
         return False
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # Pasted text lands in the search box or the palette and is drawn from there: an escape
+            # sequence in a quote copied from elsewhere would reach the terminal as it is.
+            event.text = clean_text(event.text)
+        await super().on_event(event)
 
     # ----------------------------------------------------------------- failures
 

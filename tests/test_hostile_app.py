@@ -24,11 +24,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from textual import events
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from dossier.app import DossierApp
 from dossier.cli import main
@@ -237,6 +238,24 @@ async def test_search_for_sic_and_click_shows_hits_literally_and_opens_them(host
         check_screen(app, "markup typed as a query")
         await press(pilot, "escape")
         assert app.screen is browser
+
+
+async def test_pasted_escapes_never_reach_the_terminal(hostile: Store) -> None:
+    """A quote pasted into the search box or the palette loses its escapes before it is drawn."""
+    app = DossierApp(hostile)
+    pasted = "sic\x1b]0;pwned\x07 \x9b31m[bold]x\x1b[2J"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("slash", "ctrl+p"):
+            await press(pilot, key)
+            app.post_message(events.Paste(pasted))  # as the terminal's bracketed paste arrives
+            await pilot.pause(0.2)
+            await settle(pilot)
+            typed = app.screen.query_one(Input)
+            assert typed.value == "sic [bold]x", key
+            check_screen(app, f"pasted into {key}")
+            await press(pilot, "escape")
+        assert app.screen is app.browser
 
 
 async def test_palette_finds_sic_and_click_and_shows_them_literally(

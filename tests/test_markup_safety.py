@@ -1,4 +1,5 @@
-"""No dossier text is ever read as markup: a scan of the sources, and the hostile fixture drawn on every screen.
+"""No dossier text is ever read as markup: a scan of the sources (the hostile fixture drawn through every
+pane and screen, the dynamic half, is `tests/test_hostile_app.py`).
 
 Textual 8.2.8 reads a plain `str` given to Static, Label, OptionList's
 Option, the palette's Hit/DiscoveryHit (prompt and help), `notify()` and
