@@ -6,21 +6,51 @@ help, the command palette), and refuses any action that is not on its
 allow-list, so that no text on screen can trigger one. The search and help
 screens and the palette's providers are imported when first used, to keep
 start-up as fast as an empty Textual app.
+
+Hostile input stops here too:
+
+* **Actions.** `check_action` runs only `ALLOWED_ACTIONS` at app level, and
+  an action named in what is drawn (a `@click` in a style's meta, which is
+  how Textual markup attaches actions to text) runs only for Textual's own
+  scroll bars. Dossier text never becomes markup (`widgets/render.py`), so
+  this is the second wall, not the first.
+* **Workers.** Textual hands a worker's unhandled exception to the app and
+  ends it. Here, in one place, a failed worker (ours, or Textual's own, such
+  as the palette's search) becomes a one-line error notice and the app goes
+  on; a pane that failed to load is loaded again by moving.
+* **Anything else** that escapes a handler ends the app as Textual does, but
+  without printing a traceback (which would show local variables, dossier
+  text among them, on the terminal): `failure` keeps the exception and the
+  command line reports it in one line (`--debug` shows the traceback).
+* **Paste.** Pasted text is cleaned (`clean_text`) before any widget sees
+  it, so an escape sequence in it never reaches the terminal from the
+  search box or the palette's input.
+* **Terminal size.** Below `MIN_SIZE` a `TooSmallScreen` covers everything
+  ("Enlarge the terminal"); the screens under it keep their state and come
+  back as they were when the terminal is large enough.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.geometry import Size
+from textual.scrollbar import ScrollBar
+from textual.worker import WorkerFailed
 
 from .screens.browse import BrowseScreen
 from .store import Store
+from .text import clean_text
 from .widgets import render
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from .screens.too_small import TooSmallScreen
 
 
 def _dossier_commands() -> type[Provider]:
@@ -56,21 +86,33 @@ class DossierApp(App[None]):
             "change_theme",
             "focus_next",
             "focus_previous",
-            "bell",
-            "screenshot",
             "show_help_panel",
             "hide_help_panel",
         }
     )
-    """The app-level actions that may run. Everything else (push_screen, add_class, notify, ...) is
-    refused, so a `[@click=app.…]` that somehow reached the screen could do nothing."""
+    """The app-level actions that may run: those of the keys (and Textual's own Tab, Ctrl+Q, Ctrl+C).
+    Everything else (screenshot, bell, push_screen, add_class, notify, ...) is refused, so a
+    `[@click=app.…]` that somehow reached the screen could do nothing."""
 
-    def __init__(self, store: Store, ref: str | None = None) -> None:
+    KEYS_WHEN_TOO_SMALL: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit"})
+    """While the terminal is too small only quitting works: nothing else could be seen."""
+
+    MIN_SIZE: ClassVar[tuple[int, int]] = (40, 12)
+    """The smallest terminal (columns, rows) the browser is drawn in: at 40×12 every pane still
+    shows a row of a few words (at 10 rows the Statements pane has none). Below it the app asks
+    for a larger terminal instead."""
+
+    def __init__(self, store: Store, ref: str | None = None, *, show_tracebacks: bool = False) -> None:
         super().__init__()
         self.store = store
         self.ref = ref
         """Where to open: a slug or kind/slug, resolved before the first screen (cli.py checks it)."""
+        self.show_tracebacks = show_tracebacks
+        """Let Textual print the traceback of an unexpected exception (`dossier --debug browse`)."""
+        self.failure: BaseException | None = None
+        """The unexpected exception that ended the app, if one did (the command line reports it)."""
         self._browser: BrowseScreen | None = None
+        self._too_small: TooSmallScreen | None = None
 
     def get_default_screen(self) -> BrowseScreen:
         start = self.store.resolve(self.ref) if self.ref else None
@@ -78,7 +120,9 @@ class DossierApp(App[None]):
         return self._browser
 
     def on_mount(self) -> None:
+        # The header draws its title with Content(title), never as markup; the text is cleaned here.
         self.sub_title = render.content(self.store.summary().title).plain
+        self._fit_terminal(self.size)
 
     @property
     def browser(self) -> BrowseScreen:
@@ -93,7 +137,70 @@ class DossierApp(App[None]):
         self.browser.open_ref(kind, entity_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.too_small:
+            return action in self.KEYS_WHEN_TOO_SMALL
         return action in self.ALLOWED_ACTIONS
+
+    async def _broker_event(self, event_name: str, event: events.Event, default_namespace: DOMNode) -> bool:
+        # Textual runs an action named in the style of the text under the mouse (`@click=app.quit`).
+        # Only scroll bars draw such text on purpose; from anything else the action is dropped.
+        if isinstance(default_namespace, ScrollBar):
+            return await super()._broker_event(event_name, event, default_namespace)
+        meta = getattr(getattr(event, "style", None), "meta", None) or {}
+        if any(str(key).startswith("@") for key in meta):
+            event.stop()
+            self.log.warning(f"refused an action drawn in {default_namespace!r}: {meta!r}")
+            return True
+        return False
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # Pasted text lands in the search box or the palette and is drawn from there: an escape
+            # sequence in a quote copied from elsewhere would reach the terminal as it is.
+            event.text = clean_text(event.text)
+        await super().on_event(event)
+
+    # ----------------------------------------------------------------- failures
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Every unhandled exception comes here: from a worker (wrapped in WorkerFailed, the
+        # one place where workers' failures are reported) or from a handler.
+        if isinstance(error, WorkerFailed):
+            self.log.error(f"worker failed: {error.error!r}")
+            render.notify(self, render.failure(error.error), severity="error")
+            return
+        self.failure = error
+        if self.show_tracebacks:
+            super()._handle_exception(error)
+            return
+        # Textual's own handling, less the traceback it would print with its local variables.
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
+
+    # ----------------------------------------------------------------- terminal size
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the terminal is below `MIN_SIZE` (the "Enlarge the terminal" screen is up)."""
+        return self._too_small is not None and self._too_small in self.screen_stack
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_terminal(event.size)
+
+    def _fit_terminal(self, size: Size) -> None:
+        from .screens.too_small import TooSmallScreen
+
+        width, height = self.MIN_SIZE
+        fits = size.width >= width and size.height >= height
+        if not fits and not self.too_small:
+            self._too_small = TooSmallScreen(width, height)
+            self.push_screen(self._too_small)
+        elif fits and self.too_small and self.screen is self._too_small:
+            self.pop_screen()
+            self._too_small = None
 
     def action_show_help(self) -> None:
         from .screens.help import HelpScreen

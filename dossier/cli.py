@@ -158,11 +158,17 @@ def browse(path: Path | None, ref: str | None) -> None:
         store.resolve(ref)  # a bad REF is refused before the screen starts
     from .app import DossierApp
 
-    app = DossierApp(store, ref=ref)
+    debug = bool(click.get_current_context().find_root().params.get("debug"))
+    app = DossierApp(store, ref=ref, show_tracebacks=debug)
     try:
         app.run()
     finally:
         store.close()
+    if app.failure is not None and not debug:
+        # The app ended on an exception it could not handle: one line, as for every command.
+        error = app.failure
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        fail(f"unexpected {type(error).__name__}: {message} (run with --debug)")
     if app.return_code:
         sys.exit(app.return_code)
 
@@ -225,12 +231,15 @@ def show(ref: str, db: Path | None) -> None:
     """
     from .report import show_entity
     from .store import Store
+    from .text import clean_text
 
     with Store.open(existing_db(db)) as store:
         warn(store.warnings)
         kind, entity_id = store.resolve(ref)
         for line in show_entity(store, kind, entity_id):
-            click.echo(line)
+            # Cleaned again as it leaves: dates and slugs are put in lines as they are, and a
+            # database written by another program may hold escapes in them.
+            click.echo(clean_text(line))
 
 
 # --------------------------------------------------------------------------- chains, timeline, relations
@@ -455,7 +464,7 @@ def search(query: str, db: Path | None, kind: str | None, limit: int, rank: bool
                 (click.style(plain(text), bold=True) if bold else f"«{plain(text)}»") if matched else plain(text)
                 for text, matched in hit.snippet
             )
-            click.echo(f"{hit.kind}\t{hit.slug}\t{plain(hit.label)}\t{snippet}", color=bold)
+            click.echo(f"{hit.kind}\t{plain(hit.slug)}\t{plain(hit.label)}\t{snippet}", color=bold)
         if not page.hits:
             click.echo("no matches", err=True)
     if not page.complete:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from .models import ACTOR_KINDS, SearchHit
 from .store import StoreError
@@ -31,11 +32,21 @@ _KIND_RANK = {"actor": 0.3, "measure": 0.2, "statement": 0.1}
 PER_KIND = 8
 
 
+LABEL_WIDTH = 70
+"""Cells of a hit's label and of its snippet (and characters matched against the query): the palette
+wraps what it is given, and a 3,000-letter title would otherwise fill the whole list with one hit."""
+
+
 def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = ()) -> Text:
-    text = render.join(Text(f"{kind:<10}", style="dim"), render.plain(label))
+    """A hit as the palette shows it: Text from cleaned plain text (Textual reads a str prompt as markup)."""
+    name = render.plain(label)
+    name.truncate(LABEL_WIDTH, overflow="ellipsis")
+    text = render.join(Text(f"{kind:<10}", style="dim"), name)
     if kind == "statement" and snippet:
+        context = render.snippet(snippet, "bold")
+        context.truncate(LABEL_WIDTH, overflow="ellipsis")
         text.append("  ")
-        text.append(render.snippet(snippet, "bold"))
+        text.append(context)
     return text
 
 
@@ -78,12 +89,15 @@ class DossierCommands(Provider):
             if (kind, entity_id) in seen:
                 continue
             seen.add((kind, entity_id))
-            score = max(matcher.match(render.plain(label).plain), 0.1) + _KIND_RANK[kind]
+            # Matched on the label as shown (cut): Textual's fuzzy match costs more than the square of
+            # the text's length, and a 3,000-letter title would take 20 s for a three-letter query.
+            name = render.plain(label).plain[:LABEL_WIDTH]
+            score = max(matcher.match(name), 0.1) + _KIND_RANK[kind]
             yield Hit(
                 score,
                 _display(kind, label, snippet),
                 partial(self._app.open_ref, kind, entity_id),
-                text=render.plain(label).plain,
+                text=name,
                 help=f"Open this {kind} in the browser",
             )
 
@@ -99,7 +113,7 @@ class ActorKindCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, kind in self._commands():
-            yield DiscoveryHit(name, partial(self._run, kind), help="Filter the Actors pane")
+            yield DiscoveryHit(Content(name), partial(self._run, kind), text=name, help="Filter the Actors pane")
 
     async def search(self, query: str) -> AsyncIterator[DiscoveryHit | Hit]:
         matcher = self.matcher(query)

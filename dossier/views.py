@@ -43,8 +43,13 @@ def one_line(text: str | None, width: int | None = None) -> str:
 
 
 def plain(line: Line) -> str:
-    """A line as plain text, for the command line."""
-    return "".join(text for text, _ in line)
+    """A line as plain text, for the command line.
+
+    Each segment is cleaned again: dates and slugs are not `one_line`d where a
+    line is built, and a database written by another program may hold anything
+    in them.
+    """
+    return "".join(clean_text(text, keep_newlines=False) for text, _ in line)
 
 
 def date_label(date: str | None) -> str:

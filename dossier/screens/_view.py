@@ -1,8 +1,8 @@
 """What the chain, timeline and relations screens share: rows as safe Content, a keyboard list, the frame.
 
-Rows come from `dossier.views` as `(text, role)` segments whose text is
-already clean; `content()` turns them into `Content` with a style per role
-(theme variables only), so dossier text never passes through markup.
+Rows come from `dossier.views` as `(text, role)` segments; `content()` cleans
+each (`clean_text`) and turns them into `Content` with a style per role (theme
+variables only), so dossier text never passes through markup.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..store import Store
+from ..text import clean_text
 from ..views import Line, Role, Target
+from ..widgets import render
 
 ROLE_STYLES: dict[Role, str] = {
     "": "",
@@ -42,7 +44,9 @@ def content(lines: list[Line]) -> Content:
     for index, line in enumerate(lines):
         if index:
             parts.append(("\n", ""))
-        parts.extend((text, ROLE_STYLES[role]) for text, role in line if role != "ref")
+        # Cleaned again: a date or a count is put in a line as it is, and may come from a database
+        # written by another program. Cleaning clean text costs one regex scan.
+        parts.extend((clean_text(text, keep_newlines=False), ROLE_STYLES[role]) for text, role in line if role != "ref")
     return Content.assemble(*parts)
 
 
@@ -119,7 +123,7 @@ class ViewScreen(Screen[Target | None]):
         self.query_one("#view-title", Static).update(content(lines))
 
     def set_status(self, text: str) -> None:
-        self.query_one("#view-status", Static).update(Content(text))
+        self.query_one("#view-status", Static).update(render.content(text))
 
     def option(self, option_id: str, lines: list[Line], target: Target | None) -> Option:
         """A row: enabled (and openable) with a target, disabled without one."""

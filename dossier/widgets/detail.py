@@ -267,7 +267,9 @@ class DetailPane(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not self._blocks:
-            text = render.plain(f" {self._empty}", self.styles_for_blocks.dim) if y == 0 else Text()
+            # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
+            wrapped = render.wrap(render.plain(self._empty, self.styles_for_blocks.dim), max(1, width - 1))
+            text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
             return Strip(list(render.fit(text, width).render(self.app.console)), width).apply_style(base)
         line_no = int(self.scroll_y) + y
         if line_no >= len(self._lines):

@@ -116,3 +116,17 @@ def foreground(style: Style) -> Style:
 def notify(app: App[Any], message: str, *, severity: SeverityLevel = "information") -> None:
     """A notification whose text may hold dossier data: cleaned, and never read as markup."""
     app.notify(clean_text(message, keep_newlines=False), severity=severity, markup=False)
+
+
+def failure(error: BaseException) -> str:
+    """An exception as the one line of an error notice: the store's reasons as they are, anything else named.
+
+    The line may quote dossier text (a slug, a path); `notify` cleans it.
+    """
+    from ..store import StoreError
+
+    lines = str(error).strip().splitlines()
+    message = lines[0] if lines else ""
+    if isinstance(error, StoreError):
+        return message or "The dossier could not be read."
+    return f"Unexpected {type(error).__name__}{': ' + message if message else ''} (the app goes on)"

@@ -235,10 +235,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         for page_no, after in wanted:
             if worker.is_cancelled:
                 return
-            try:
-                rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
-            except StoreError:
-                return
+            # A StoreError here (the file damaged while browsing) goes to the app's one-line notice.
+            rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
             self.post_message(self._PageLoaded(generation, page_no, list(rows)))
 
     def _on_virtual_list__loaded(self, message: _Loaded) -> None:
@@ -420,8 +418,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         base = self.rich_style
         index = int(self.scroll_y) + y
         if self._count == 0:
-            message = self._error or self.empty_message
-            text = render.plain(f" {message}", self.style("dim")) if y == 0 else Text()
+            # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
+            message = render.plain(self._error or self.empty_message, self.style("dim"))
+            wrapped = render.wrap(message, max(1, width - 1))
+            text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
             return self._strip(text, width, base)
         if self._count is None or index >= self._count:
             return Strip.blank(width, base)
