@@ -32,13 +32,15 @@ Hostile input stops here too:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.worker import WorkerFailed
 
@@ -135,6 +137,13 @@ class DossierApp(App[None]):
         while len(self.screen_stack) > 1 and self.screen is not self.browser:
             self.pop_screen()
         self.browser.open_ref(kind, entity_id)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, less Screenshot: it writes a file where the app runs,
+        and a dossier served over SSH or the web must not let a visitor write on the server."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.too_small:

@@ -501,3 +501,12 @@ async def test_small_terminal(app: DossierApp) -> None:
         await pilot.press("j", "tab", "j")
         await settle(pilot)
         assert app.is_running
+
+
+async def test_the_palette_offers_no_screenshot(app: DossierApp) -> None:
+    """A served dossier must not let a visitor write files on the server."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Theme" in titles and "Quit" in titles
+        assert "Screenshot" not in titles

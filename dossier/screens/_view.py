@@ -113,7 +113,7 @@ class ViewScreen(Screen[Target | None]):
         yield Static(Content("Loading…"), id="view-title")
         yield ViewList(id="view-list")
         yield Static(Content("Loading…"), id="view-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # the app binds Ctrl+P itself; once is enough
 
     @property
     def rows(self) -> ViewList:
