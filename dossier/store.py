@@ -916,7 +916,9 @@ class Store:
     def _search_connection(self) -> sqlite3.Connection:
         """A second read-only connection for search, so a slow search never holds up the browse queries."""
         if self._search_conn is None:
-            self._search_conn = connect_existing(self.path)
+            # The browse connection checked the file for damage when it opened; a second
+            # check here cost the first search 0.25 s on a big dossier (measured 300 ms -> 8 ms).
+            self._search_conn = connect_existing(self.path, check_seconds=0)
         return self._search_conn
 
     # ----------------------------------------------------------------- browser paging
