@@ -65,20 +65,22 @@ class DossierApp(App[None]):
     """The app-level actions that may run. Everything else (push_screen, add_class, notify, ...) is
     refused, so a `[@click=app.…]` that somehow reached the screen could do nothing."""
 
-    def __init__(self, store: Store, ref: str | None = None) -> None:
+    def __init__(self, store: Store, ref: str | None = None, *, check_seconds: float = 0.0) -> None:
         super().__init__()
         self.store = store
         self.ref = ref
         """Where to open: a slug or kind/slug, resolved before the first screen (cli.py checks it)."""
+        self.check_seconds = check_seconds
+        """How long to look for damage once the first screen is up (0: the store was checked on open)."""
         self._browser: BrowseScreen | None = None
 
     def get_default_screen(self) -> BrowseScreen:
         start = self.store.resolve(self.ref) if self.ref else None
-        self._browser = BrowseScreen(self.store, start=start)
+        self._browser = BrowseScreen(self.store, start=start, check_seconds=self.check_seconds)
         return self._browser
 
     def on_mount(self) -> None:
-        self.sub_title = render.content(self.store.summary().title).plain
+        self.sub_title = render.content(self.store.title()).plain
 
     @property
     def browser(self) -> BrowseScreen:
