@@ -104,7 +104,9 @@ class DossierApp(App[None]):
     shows a row of a few words (at 10 rows the Statements pane has none). Below it the app asks
     for a larger terminal instead."""
 
-    def __init__(self, store: Store, ref: str | None = None, *, show_tracebacks: bool = False) -> None:
+    def __init__(
+        self, store: Store, ref: str | None = None, *, show_tracebacks: bool = False, check_seconds: float = 0.0
+    ) -> None:
         super().__init__()
         self.store = store
         self.ref = ref
@@ -113,17 +115,19 @@ class DossierApp(App[None]):
         """Let Textual print the traceback of an unexpected exception (`dossier --debug browse`)."""
         self.failure: BaseException | None = None
         """The unexpected exception that ended the app, if one did (the command line reports it)."""
+        self.check_seconds = check_seconds
+        """How long to look for damage once the first screen is up (0: the store was checked on open)."""
         self._browser: BrowseScreen | None = None
         self._too_small: TooSmallScreen | None = None
 
     def get_default_screen(self) -> BrowseScreen:
         start = self.store.resolve(self.ref) if self.ref else None
-        self._browser = BrowseScreen(self.store, start=start)
+        self._browser = BrowseScreen(self.store, start=start, check_seconds=self.check_seconds)
         return self._browser
 
     def on_mount(self) -> None:
         # The header draws its title with Content(title), never as markup; the text is cleaned here.
-        self.sub_title = render.content(self.store.summary().title).plain
+        self.sub_title = render.content(self.store.title()).plain
         self._fit_terminal(self.size)
 
     @property

@@ -150,16 +150,22 @@ def browse(path: Path | None, ref: str | None) -> None:
 
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
     """
-    from .store import Store
+    from .store import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)
-    store = Store.open(db)
+    # A small file is checked for damage before the screen starts (and refused when
+    # damaged); a big one after its first screen, in a thread (README, Robustness).
+    try:
+        later = db.stat().st_size > BROWSE_CHECK_BYTES
+    except OSError:
+        later = False  # Store.open names the problem
+    store = Store.open(db, check_seconds=0 if later else QUICK_CHECK_SECONDS)
     if ref:
         store.resolve(ref)  # a bad REF is refused before the screen starts
     from .app import DossierApp
 
     debug = bool(click.get_current_context().find_root().params.get("debug"))
-    app = DossierApp(store, ref=ref, show_tracebacks=debug)
+    app = DossierApp(store, ref=ref, show_tracebacks=debug, check_seconds=QUICK_CHECK_SECONDS if later else 0)
     try:
         app.run()
     finally:

@@ -99,7 +99,7 @@ Lang = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za
 class _Strict(BaseModel):
     """Bundle entities: unknown fields are errors; text fields take strings only, never coerced."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- bundle
@@ -216,7 +216,7 @@ def consequence_slug(measure_slug: str, position: int) -> str:
 class _Row(BaseModel):
     """What the store returns: frozen, no validation beyond construction."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class ActorRef(_Row):

@@ -113,6 +113,9 @@ check, with a warning in `Store.warnings`, rather than refused or kept waiting:
 the browser must show its first screen at once. Damage met later is still
 reported as a one-line `StoreError`.
 """
+BROWSE_CHECK_BYTES = 8 * 1024 * 1024
+"""`dossier browse` checks a file up to this size on open (a few milliseconds); a bigger one is
+checked once its first screen is up, in a thread, and damage found is shown as an error notice."""
 READ_BUSY_SECONDS = 2.0
 """How long a reader waits for another program's lock before saying the file is locked."""
 WRITE_BUSY_SECONDS = 5.0
@@ -384,10 +387,33 @@ def _lenient_text(conn: sqlite3.Connection) -> Iterator[None]:
         conn.text_factory = str
 
 
+# ----------------------------------------------------------------- fast rows
+# The list rows every pane page and every report is made of (`ActorRef`,
+# `ActorItem`, `StatementItem`, `MeasureItem`, `ConsequenceItem`) are built with
+# `model_construct`: their values come from our own database, validated when
+# imported, and validating them again cost more than the query (and built each
+# model's pydantic schema on the first screen's path). A file written by another
+# program may still hold anything: `_text` turns a stray blob or number into text,
+# and an out-of-vocabulary `kind` is shown as it is rather than raising.
+
+
+def _text(value: Any) -> Any:
+    """Text from a column as a str (or None): a blob or a number another program stored becomes text."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _ref(row: Sequence[Any], start: int) -> ActorRef:
+    return ActorRef.model_construct(id=row[start], slug=_text(row[start + 1]), name=_text(row[start + 2]))
+
+
 def _actor_ref(row: Sequence[Any], start: int) -> ActorRef | None:
     if row[start] is None:
         return None
-    return ActorRef(id=row[start], slug=row[start + 1], name=row[start + 2])
+    return _ref(row, start)
 
 
 class Store:
@@ -408,6 +434,20 @@ class Store:
         warnings: list[str] = []
         conn = connect_existing(path, write=write, check_seconds=check_seconds, warnings=warnings)
         return cls(conn, path, warnings)
+
+    def check_damage(self, seconds: float = QUICK_CHECK_SECONDS) -> bool:
+        """Look for damage (`PRAGMA quick_check`) for at most `seconds`, on a connection of its own.
+
+        For a store opened with `check_seconds=0` (the browser: its first screen
+        does not wait for the check): this runs in a thread beside the browser's
+        queries without holding their lock. True if the whole file was checked,
+        False if cut short; damage is a `StoreError`.
+        """
+        conn = connect_existing(self.path, check_seconds=0)
+        try:
+            return quick_check(conn, self.path, seconds)
+        finally:
+            conn.close()
 
     def close(self) -> None:
         with self._search_lock:
@@ -455,6 +495,12 @@ class Store:
 
     # ----------------------------------------------------------------- summary
 
+    def title(self) -> str:
+        """The dossier's title (the file's name when it has none): `summary` without its counts,
+        which scan every table (tens of milliseconds on 1M statements, before the first frame)."""
+        row = self._one("SELECT value FROM dossier_meta WHERE key = 'title'")
+        return _text(row[0]) if row and row[0] is not None else self.path.stem
+
     def summary(self) -> DossierSummary:
         title = self._one("SELECT value FROM dossier_meta WHERE key = 'title'")
         counts = {}
@@ -480,7 +526,14 @@ class Store:
 
     @staticmethod
     def _actor_item(row: Sequence[Any]) -> ActorItem:
-        return ActorItem(id=row[0], slug=row[1], name=row[2], kind=row[3], role=row[4], country=row[5])
+        return ActorItem.model_construct(
+            id=row[0],
+            slug=_text(row[1]),
+            name=_text(row[2]),
+            kind=_text(row[3]),
+            role=_text(row[4]),
+            country=_text(row[5]),
+        )
 
     def actors(
         self, *, kind: str | None = None, after: tuple[str, int] | None = None, limit: int = 100
@@ -542,14 +595,14 @@ class Store:
 
     @staticmethod
     def _statement_item(row: Sequence[Any]) -> StatementItem:
-        return StatementItem(
+        return StatementItem.model_construct(
             id=row[0],
-            slug=row[1],
-            speaker=ActorRef(id=row[2], slug=row[3], name=row[4]),
-            text=row[5],
-            kind=row[6],
-            said=row[7],
-            via=row[8],
+            slug=_text(row[1]),
+            speaker=_ref(row, 2),
+            text=_text(row[5]),
+            kind=_text(row[6]),
+            said=_text(row[7]),
+            via=_text(row[8]),
         )
 
     def statements_by(
@@ -557,19 +610,12 @@ class Store:
     ) -> list[StatementItem]:
         """An actor's statements, newest first, from just before the keyset `(said, id)`.
 
-        Undated statements sort as the empty string, i.e. after every dated one.
+        Undated statements sort as the empty string, i.e. after every dated one
+        (pass `(s.said or "", s.id)` of the last row to continue). The same
+        indexed ranges as the browser's `statements_page`.
         """
-        params: list[Any] = [actor_id]
-        clause = ""
-        if before is not None:
-            clause = "AND (coalesce(s.said, ''), s.id) < (?, ?)"
-            params.extend(before)
-        rows = self._all(
-            f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM}"
-            f" WHERE s.speaker_id = ? {clause} ORDER BY coalesce(s.said, '') DESC, s.id DESC LIMIT ?",
-            (*params, limit),
-        )
-        return [self._statement_item(r) for r in rows]
+        key = None if before is None else (before[0] or None, before[1])
+        return self._statements_after(actor_id, key, 0, limit)
 
     def statement_count(self, actor_id: int) -> int:
         row = self._one("SELECT count(*) FROM statements WHERE speaker_id = ?", (actor_id,))
@@ -607,17 +653,17 @@ class Store:
 
     @staticmethod
     def _measure_item(row: Sequence[Any], relation: str | None = None) -> MeasureItem:
-        return MeasureItem(
+        return MeasureItem.model_construct(
             id=row[0],
-            slug=row[1],
-            title=row[2],
-            kind=row[3],
+            slug=_text(row[1]),
+            title=_text(row[2]),
+            kind=_text(row[3]),
             imposed_by=_actor_ref(row, 4),
             target=_actor_ref(row, 7),
-            quantity=row[10],
-            announced=row[11],
-            status=row[12],
-            relation=relation,
+            quantity=_text(row[10]),
+            announced=_text(row[11]),
+            status=_text(row[12]),
+            relation=_text(relation),
         )
 
     def measure(self, measure_id: int) -> MeasureItem:
@@ -631,30 +677,10 @@ class Store:
 
         Newest first; each marked with how it involves the actor (imposed wins over targeted
         over mentioned). "Mentioned" looks at the actor's newest 1,000 statements, so the
-        query stays bounded for an actor with a million.
+        query stays bounded for an actor with a million. One implementation with the
+        browser's pages: see `measures_page` and `_INVOLVED`.
         """
-        rows = self._all(
-            f"""
-            WITH involved(measure_id, relation, rank) AS (
-                SELECT id, 'imposed', 1 FROM measures WHERE imposed_by_id = :actor
-                UNION ALL
-                SELECT id, 'targeted', 2 FROM measures WHERE target_id = :actor
-                UNION ALL
-                SELECT sm.measure_id, 'mentioned', 3 FROM (
-                    SELECT id FROM statements WHERE speaker_id = :actor
-                    ORDER BY coalesce(said, '') DESC, id DESC LIMIT 1000
-                ) s JOIN statement_measures sm ON sm.statement_id = s.id
-            ),
-            best AS (
-                SELECT measure_id, relation, min(rank) FROM involved GROUP BY measure_id
-            )
-            SELECT {self._MEASURE_COLS}, best.relation FROM best JOIN measures m ON m.id = best.measure_id
-            LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id
-            ORDER BY coalesce(m.announced, '') DESC, m.id DESC LIMIT :limit OFFSET :offset
-            """,
-            {"actor": actor_id, "limit": limit, "offset": offset},
-        )
-        return [self._measure_item(r, r[13]) for r in rows]
+        return self.measures_page(actor_id, limit=limit, offset=offset)
 
     def measures(self, *, after: tuple[str, int] | None = None, limit: int = 100) -> list[MeasureItem]:
         """All measures, newest first, from just before the keyset `(announced, id)`."""
@@ -725,14 +751,14 @@ class Store:
             (measure_id, limit, offset),
         )
         return [
-            ConsequenceItem(
+            ConsequenceItem.model_construct(
                 id=r[0],
-                slug=r[1],
-                measure=MeasureRef(id=r[2], slug=r[3], title=r[4]),
-                description=r[5],
+                slug=_text(r[1]),
+                measure=MeasureRef.model_construct(id=r[2], slug=_text(r[3]), title=_text(r[4])),
+                description=_text(r[5]),
                 affects=_actor_ref(r, 6),
-                due=r[9],
-                certainty=r[10],
+                due=_text(r[9]),
+                certainty=_text(r[10]),
             )
             for r in rows
         ]
@@ -992,18 +1018,25 @@ class Store:
     def statements_page(
         self, actor_id: int, *, after: StatementItem | None = None, offset: int = 0, limit: int = 100
     ) -> list[StatementItem]:
-        """An actor's statements, newest first, undated last, from just after the row `after`.
+        """An actor's statements, newest first, undated last, from just after the row `after`."""
+        key = None if after is None else (after.said, after.id)
+        return self._statements_after(actor_id, key, offset, limit)
+
+    def _statements_after(
+        self, actor_id: int, key: tuple[str | None, int] | None, offset: int, limit: int
+    ) -> list[StatementItem]:
+        """Statements after the keyset `(said, id)` (said None: undated), then `offset` more skipped.
 
         Two indexed ranges of statements_by_speaker, dated (said, id descending) then
         undated (id descending), so a page never sorts an actor's 20,000 statements.
         """
         out: list[StatementItem] = []
-        if after is None or after.said is not None:
+        if key is None or key[0] is not None:
             where = "s.speaker_id = ? AND s.said IS NOT NULL"
             params: list[Any] = [actor_id]
-            if after is not None:
+            if key is not None:
                 where += " AND (s.said, s.id) < (?, ?)"
-                params += [after.said, after.id]
+                params += [key[0], key[1]]
             rows = self._all(
                 f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM} WHERE {where}"
                 " ORDER BY s.said DESC, s.id DESC LIMIT ? OFFSET ?",
@@ -1018,9 +1051,9 @@ class Store:
                 counted = self._one(f"SELECT count(*) FROM statements s WHERE {where}", params)
                 offset = max(0, offset - (int(counted[0]) if counted else 0))
         where, params = "s.speaker_id = ? AND s.said IS NULL", [actor_id]
-        if after is not None and after.said is None:
+        if key is not None and key[0] is None:
             where += " AND s.id < ?"
-            params.append(after.id)
+            params.append(key[1])
         rows = self._all(
             f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM} WHERE {where}"
             " ORDER BY s.id DESC LIMIT ? OFFSET ?",

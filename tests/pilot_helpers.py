@@ -29,8 +29,10 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
             await app.workers.wait_for_complete()
         await asyncio.sleep(0.002)
         nodes = [app, *app.screen.walk_children(with_self=True)]
-        busy = any(not worker.is_finished for worker in app.workers) or any(
-            not node._message_queue.empty() for node in nodes
+        busy = (
+            any(not worker.is_finished for worker in app.workers)
+            or any(not node._message_queue.empty() for node in nodes)
+            or app._batch_count > 0  # a frame held for the linked panes (widgets/frame_hold.py)
         )
         quiet = 0 if busy else quiet + 1
         if quiet == 3:

@@ -53,7 +53,7 @@ DOORS = {"render", "content"}
 
 ALLOWED: dict[tuple[str, str], str] = {
     # (file relative to dossier/, source of the argument) -> why it is safe
-    ("app.py", "render.content(self.store.summary().title).plain"): (
+    ("app.py", "render.content(self.store.title()).plain"): (
         "the header draws title and sub_title with Content(title) (App.format_title), never as markup; "
         "the text has been cleaned by render.content"
     ),

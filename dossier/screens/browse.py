@@ -44,6 +44,7 @@ from ..widgets.detail import (
     measure_blocks,
     statement_blocks,
 )
+from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
 from ..widgets.virtual_list import Pager, VirtualList
 
@@ -102,17 +103,20 @@ class BrowseScreen(Screen[None]):
         Binding("r", "open_relations", "Relations", show=False, id="open-relations"),
     ]
 
-    actor_id: reactive[int | None] = reactive(None, init=False)
+    # The selection is state, not something drawn: `repaint=False`, since a screen
+    # reactive that repaints redraws every pane of the screen on every key press
+    # (~40 ms at 120x40). Each pane repaints itself when what it shows changes.
+    actor_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The actor highlighted in the Actors pane; decides the Statements and Measures panes."""
-    statement_id: reactive[int | None] = reactive(None, init=False)
+    statement_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The statement highlighted in the Statements pane; its measures are marked in the Measures pane."""
-    measure_id: reactive[int | None] = reactive(None, init=False)
+    measure_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The measure highlighted in the Measures pane; decides the Consequences pane."""
-    consequence_id: reactive[int | None] = reactive(None, init=False)
+    consequence_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The consequence highlighted in the Consequences pane."""
-    detail_ref: reactive[Ref | None] = reactive(None, init=False)
+    detail_ref: reactive[Ref | None] = reactive(None, init=False, repaint=False)
     """What the Detail pane shows: the focused list's row, or a reference opened into it."""
-    actor_kind: reactive[str | None] = reactive(None, init=False)
+    actor_kind: reactive[str | None] = reactive(None, init=False, repaint=False)
     """Only actors of this kind in the Actors pane (None: every kind, grouped)."""
 
     @dataclass
@@ -129,10 +133,12 @@ class BrowseScreen(Screen[None]):
         statement_id: int
         measure_ids: frozenset[int]
 
-    def __init__(self, store: Store, *, start: Ref | None = None) -> None:
+    def __init__(self, store: Store, *, start: Ref | None = None, check_seconds: float = 0.0) -> None:
         super().__init__()
         self.store = store
         self._start = start
+        self._check_seconds = check_seconds
+        """Damage check still to run once the first actors are on screen (0: none)."""
         self._back: list[Location] = []
         self._forward: list[Location] = []
         self._pending = _Pending(None)
@@ -150,6 +156,9 @@ class BrowseScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._hold = FrameHold(self.app)
+        for name in ("actors", "statements", "measures", "consequences"):
+            cast(VirtualList[Any], self.pane(name)).frame_hold = self._hold
         self.actors.focus()
         for pane in (self.statements, self.measures, self.consequences):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
@@ -489,6 +498,10 @@ class BrowseScreen(Screen[None]):
         entity_id = None if message.item is None else message.item.id
         if isinstance(pane, ActorList):
             self.actor_id = entity_id
+            if self._check_seconds > 0:
+                # The first screen has its rows: only now look for damage, in a thread.
+                seconds, self._check_seconds = self._check_seconds, 0.0
+                self.call_after_refresh(self._check_damage, seconds)
         elif isinstance(pane, StatementList):
             self.statement_id = entity_id
         elif isinstance(pane, MeasureList):
@@ -497,6 +510,8 @@ class BrowseScreen(Screen[None]):
             self.consequence_id = entity_id
         if pane.id == self._detail_source:
             self.detail_ref = (cast(Any, pane).kind, entity_id) if entity_id is not None else None
+        else:
+            self._hold.release()  # the Detail pane does not follow this pane: paint the move now
 
     def watch_actor_id(self, actor_id: int | None) -> None:
         pending = self._pending
@@ -543,8 +558,10 @@ class BrowseScreen(Screen[None]):
     def watch_statement_id(self, statement_id: int | None) -> None:
         if statement_id is None:
             self.measures.set_marked(frozenset())
-        else:
+        elif self._detail_source != "statements":
             self._load_marks(statement_id)
+        # else the Detail pane is about to load this statement: its marks come with it
+        # (`_show_detail`), one query and one worker per key press instead of two.
 
     @work(thread=True, exclusive=True, group="marks")
     def _load_marks(self, statement_id: int) -> None:
@@ -559,6 +576,14 @@ class BrowseScreen(Screen[None]):
     def _mark_measures(self, message: _Marks) -> None:
         if message.statement_id == self.statement_id:
             self.measures.set_marked(message.measure_ids)
+
+    @work(thread=True, exclusive=True, group="check")
+    def _check_damage(self, seconds: float) -> None:
+        """`PRAGMA quick_check` after the first screen; damage found is an error notice (see README, Robustness)."""
+        try:
+            self.store.check_damage(seconds)
+        except StoreError as exc:
+            self.app.call_from_thread(render.notify, self.app, str(exc), severity="error")
 
     # ----------------------------------------------------------------- the detail pane
 
@@ -578,6 +603,7 @@ class BrowseScreen(Screen[None]):
                 "consequences": "No consequence selected",
             }.get(self._detail_source, "Nothing selected")
             self.detail.show(None, [], title="Detail", empty=empty)
+            self._hold.release(self.detail)
         else:
             self._load_detail(ref)
 
@@ -605,6 +631,7 @@ class BrowseScreen(Screen[None]):
         kind = message.ref[0]
         if isinstance(message.model, StoreError):
             self.detail.show(message.ref, [], title="Detail", empty=str(message.model))
+            self._hold.release(self.detail)
             return
         styles = self.detail.styles_for_blocks
         builders: dict[str, Callable[[Any, DetailStyles], list[Block]]] = {
@@ -616,6 +643,9 @@ class BrowseScreen(Screen[None]):
         }
         blocks: list[Block] = builders[kind](message.model, styles)
         self.detail.show(message.ref, blocks, title=f"Detail · {kind}")
+        if kind == "statement" and message.ref[1] == self.statement_id:
+            self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))
+        self._hold.release(self.detail, self.measures)  # the move and what follows it go out in one frame
 
     # ----------------------------------------------------------------- following references
 

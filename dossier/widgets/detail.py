@@ -34,6 +34,7 @@ from ..models import (
     StatementDetail,
 )
 from . import render
+from .virtual_list import set_virtual_size
 
 Ref = tuple[str, int]
 """A reference to follow: (kind, id), kind one of actor, statement, measure, consequence, event."""
@@ -99,6 +100,7 @@ class DetailPane(ScrollView, can_focus=True):
         self._first_line: dict[int, int] = {}
         self._width = 0
         self._empty = "Nothing selected"
+        self._base: Style | None = None
 
     # ----------------------------------------------------------------- public
 
@@ -160,7 +162,7 @@ class DetailPane(ScrollView, can_focus=True):
                 self._lines.append((-1, Text()))
             self._first_line[index] = len(self._lines)
             self._lines.extend((index, line) for line in render.wrap(block.text, max(1, width - 1)))
-        self.virtual_size = Size(width, len(self._lines))
+        set_virtual_size(self, Size(width, len(self._lines)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout()
@@ -255,17 +257,25 @@ class DetailPane(ScrollView, can_focus=True):
         if self.cursor < 0 and self._links:
             visible = self._visible_links()
             self.cursor = visible[0] if visible else 0
+        self._base = None
         self.refresh()
 
     def on_blur(self) -> None:
+        self._base = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
 
     # ----------------------------------------------------------------- drawing
 
     def render_line(self, y: int) -> Strip:
         self._layout()
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if self._base is None:  # `rich_style` walks every ancestor: once per style change, not per line
+            self._base = self.rich_style
+        base = self._base
         if not self._blocks:
             # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
             wrapped = render.wrap(render.plain(self._empty, self.styles_for_blocks.dim), max(1, width - 1))

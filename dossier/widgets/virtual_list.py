@@ -34,6 +34,7 @@ from textual.worker import get_current_worker
 
 from ..store import StoreError
 from . import render
+from .frame_hold import FrameHold
 
 T = TypeVar("T")
 
@@ -41,6 +42,22 @@ PAGE_SIZE = 100
 """Rows fetched at a time: a screen or two, a fraction of a millisecond from an index."""
 CACHE_PAGES = 8
 """Pages kept per list; the least recently drawn page goes first."""
+PREFETCH_ROWS = PAGE_SIZE // 2
+"""A page is fetched once the viewport comes this close to it."""
+
+
+def set_virtual_size(widget: ScrollView, size: Size) -> None:
+    """Give a Line API widget a new virtual size without a layout of the whole screen.
+
+    `virtual_size` is a `layout=True` reactive: setting it re-lays out every
+    widget on the screen (tens of milliseconds), though only the scrollbars
+    depend on it. `_scroll_update` (Textual's own step after a resize) updates
+    them, and asks for a layout itself when a scrollbar appears or goes.
+    """
+    if size != widget.virtual_size:
+        widget.set_reactive(ScrollView.virtual_size, size)
+        widget._scroll_update(size)
+        widget.refresh()
 
 
 @dataclass(frozen=True)
@@ -79,8 +96,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         "virtual-list--match",
     }
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """The highlighted row's index."""
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+    """The highlighted row's index (a move repaints the two rows it changes, or the pane when it scrolls)."""
 
     label: ClassVar[str] = "Items"
     """The pane's name in its title (`Statements · 4`)."""
@@ -140,6 +157,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._announced: tuple[int, int] | None = None
         self._error: str | None = None
         self._styles: dict[str, Style] = {}
+        self.frame_hold: FrameHold | None = None
+        """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
 
     # ----------------------------------------------------------------- public
 
@@ -178,7 +197,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if empty_message is not None:
             self.empty_message = empty_message
         self.set_reactive(VirtualList.cursor, 0)
-        self.virtual_size = Size(self.scrollable_content_region.width, 0)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, 0))
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_title()
         self.refresh()
@@ -247,7 +266,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._error = message.error
         if message.rows:
             self._store_page(message.page_no, message.rows)
-        self.virtual_size = Size(self.scrollable_content_region.width, message.count)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, message.count))
         self._update_title()
         self.set_reactive(VirtualList.cursor, message.index)
         self.call_after_refresh(self._scroll_to_cursor, True)
@@ -287,6 +306,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         top = int(self.scroll_y)
         bottom = min(self._count - 1, top + max(1, self.scrollable_content_region.height))
         needed = set(range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1)) | {self.cursor // PAGE_SIZE}
+        # Half a page ahead in both directions, so ↓ or ↑ held never meets a row still loading.
+        needed |= {max(0, top - PREFETCH_ROWS) // PAGE_SIZE, min(self._count - 1, bottom + PREFETCH_ROWS) // PAGE_SIZE}
         for page_no in needed & self._pages.keys():
             self._pages.move_to_end(page_no)
         missing = sorted(page_no for page_no in needed if page_no not in self._pages)
@@ -327,8 +348,13 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         return max(0, min(cursor, self._count - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if self.frame_hold is not None:
+            self.frame_hold.start()
+        top = self.scroll_y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_y == top:  # a scroll repaints the whole pane itself (watch_scroll_y)
+            self.refresh_line(old)
+            self.refresh_line(new)
         self._request_pages()
         self._announce()
 
@@ -349,7 +375,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self._count or 0)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, self._count or 0))
         self._scroll_to_cursor()
         self._request_pages()
 
@@ -402,9 +428,11 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.focus()
 
     def on_focus(self) -> None:
+        self._styles.pop("", None)
         self.refresh()
 
     def on_blur(self) -> None:
+        self._styles.pop("", None)
         self.refresh()
 
     # ----------------------------------------------------------------- drawing
@@ -413,9 +441,17 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         super().notify_style_update()
         self._styles.clear()
 
+    def base_style(self) -> Style:
+        """The pane's own style (`rich_style`), kept until the styles change: Textual works it out
+        from every ancestor on each call, a fifth of the time of drawing a frame when asked per line."""
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style()
         index = int(self.scroll_y) + y
         if self._count == 0:
             # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.

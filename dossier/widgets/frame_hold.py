@@ -1,0 +1,66 @@
+"""Hold the next frame for a moment, so a key press and what it loads are painted together.
+
+Textual paints at most once per `1 / TEXTUAL_FPS` (16.7 ms): when a cursor
+move is painted at once and the Detail pane's row arrives from its worker a
+few milliseconds later, the second frame waits for the next slot, and the
+press takes two frames (~35 ms here) to show in full. A `FrameHold` started
+by the list when its cursor moves (before anything is painted) suspends
+painting (`App.batch_update`) until the screen says the linked panes are in
+step, or `seconds` have passed, whichever comes first; the moved cursor and
+the linked panes then go out in one frame. A held key still paints at least
+every `seconds`, and a load that fails or is dropped cannot keep the screen
+frozen.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+from textual.app import App
+from textual.timer import Timer
+from textual.widget import Widget
+
+HOLD_SECONDS = 0.012
+"""The longest a frame waits for the linked panes: under one frame period, so a slow load costs at most this."""
+
+
+class FrameHold:
+    """Suspend painting until `release()` or `seconds`; `start()` while held changes nothing."""
+
+    def __init__(self, app: App[Any], seconds: float = HOLD_SECONDS) -> None:
+        self.app = app
+        self.seconds = seconds
+        self._batch: AbstractContextManager[None] | None = None
+        self._timer: Timer | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._batch is not None
+
+    def start(self) -> None:
+        if self._batch is not None or self.seconds <= 0:
+            return
+        self._batch = self.app.batch_update()
+        self._batch.__enter__()
+        # The deadline is not moved by later presses: a held key still paints every `seconds`.
+        self._timer = self.app.set_timer(self.seconds, self.release, name="frame-hold")
+
+    def release(self, *changed: Widget) -> None:
+        """Paint again; `changed` are widgets just updated that must be in the same frame.
+
+        A widget tells the screen it needs a repaint on its own next idle, which
+        comes after the screen has painted what was already dirty: for `changed`
+        that is done now (`_check_refresh`, Textual's own step, pinned version).
+        """
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        for widget in changed:
+            widget._check_refresh()
+        batch.__exit__(None, None, None)
+        # Painting resumes on the screen's next idle: prompt it, since nothing else may be queued.
+        self.app.screen.check_idle()

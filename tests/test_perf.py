@@ -1,0 +1,185 @@
+"""What the speed work changed in behaviour: one query path for the CLI and the browser, rows built
+without validation but still safe on odd files, the damage check after the first screen, and a key
+press painted together with the panes that follow it."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dossier.app import DossierApp
+from dossier.store import Store
+from dossier.widgets.frame_hold import FrameHold
+from tests.pilot_helpers import lines, settle
+
+SIZE = (120, 40)
+
+
+# --------------------------------------------------------------------------- one path for CLI and browser
+
+
+def test_statements_by_walks_the_same_rows_as_the_browser_pages(store: Store) -> None:
+    actor = store.resolve("zakharova")[1]
+    pages = store.statements_page(actor, limit=1000)
+    assert len(pages) > 2
+    assert store.statements_by(actor, limit=1000) == pages
+    walked = []
+    before: tuple[str, int] | None = None
+    while batch := store.statements_by(actor, before=before, limit=2):
+        walked += batch
+        before = (batch[-1].said or "", batch[-1].id)
+    assert walked == pages
+
+
+def test_statements_by_continues_past_the_dated_into_the_undated(tmp_path: Path, seed_db: Path) -> None:
+    db = tmp_path / "undated.db"
+    shutil.copy(seed_db, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        (actor,) = conn.execute("SELECT id FROM actors WHERE slug = 'zakharova'").fetchone()
+        ids = [i for (i,) in conn.execute("SELECT id FROM statements WHERE speaker_id = ? ORDER BY id", (actor,))]
+        conn.execute("UPDATE statements SET said = NULL WHERE id IN (?, ?)", ids[:2])
+    conn.close()
+    with Store.open(db) as opened:
+        rows = opened.statements_by(actor, limit=1000)
+        assert [s.said for s in rows[-2:]] == [None, None]
+        assert [s.id for s in rows[-2:]] == sorted(ids[:2], reverse=True)
+        last_dated = rows[-3]
+        rest = opened.statements_by(actor, before=(last_dated.said or "", last_dated.id), limit=10)
+        assert [s.id for s in rest] == [s.id for s in rows[-2:]]
+        after_undated = opened.statements_by(actor, before=("", rows[-2].id), limit=10)
+        assert [s.id for s in after_undated] == [rows[-1].id]
+
+
+def test_measures_for_is_the_browsers_measures_page(store: Store) -> None:
+    for slug in ("russia", "zakharova", "united-states"):
+        actor = store.resolve(slug)[1]
+        assert store.measures_for(actor, limit=1000) == store.measures_page(actor, limit=1000)
+        assert len(store.measures_for(actor, limit=1000)) == store.measures_for_count(actor)
+
+
+def test_title_is_the_summarys_title(store: Store) -> None:
+    assert store.title() == store.summary().title
+
+
+# --------------------------------------------------------------------------- rows from odd files
+
+
+def test_a_blob_where_text_belongs_is_read_as_text(tmp_path: Path, seed_db: Path) -> None:
+    db = tmp_path / "blob.db"
+    shutil.copy(seed_db, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        (actor, statement) = conn.execute(
+            "SELECT speaker_id, id FROM statements ORDER BY said DESC, id DESC LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE statements SET text = x'4f4b20ff', via = 42 WHERE id = ?", (statement,))
+    conn.close()
+    with Store.open(db) as opened:
+        row = next(s for s in opened.statements_page(actor, limit=1000) if s.id == statement)
+        assert row.text == "OK \ufffd"
+        assert row.via == "42"
+
+
+# --------------------------------------------------------------------------- damage check after the first screen
+
+
+def _damage(path: Path, table: str) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    finally:
+        conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size : root * size] = bytes(range(256)) * (size // 256)
+    path.write_bytes(bytes(data))
+
+
+async def test_damage_found_after_the_first_screen_is_an_error_notice(tmp_path: Path, seed_db: Path) -> None:
+    db = tmp_path / "damaged.db"
+    shutil.copy(seed_db, db)
+    _damage(db, "sources")
+    store = Store.open(db, check_seconds=0)  # what `dossier browse` does for a big file
+    try:
+        app = DossierApp(store, check_seconds=5.0)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert any("Maria Zakharova" in line for line in lines(app.browser.actors)) or app.browser.actors.count
+            messages = [str(n.message) for n in app._notifications]
+            assert any("is damaged" in m and m.startswith(str(db)) for m in messages), messages
+            assert all(n.severity == "error" for n in app._notifications if "is damaged" in str(n.message))
+    finally:
+        store.close()
+
+
+async def test_a_healthy_file_checked_after_the_first_screen_says_nothing(seed_db: Path) -> None:
+    store = Store.open(seed_db, check_seconds=0)
+    try:
+        assert store.check_damage(30.0) is True
+        app = DossierApp(store, check_seconds=5.0)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert not list(app._notifications)
+    finally:
+        store.close()
+
+
+# --------------------------------------------------------------------------- one frame per key press
+
+
+async def test_a_press_and_the_panes_it_moves_are_painted_together(store: Store) -> None:
+    app = DossierApp(store, ref="zakharova")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        await pilot.press("2")
+        await settle(pilot)
+        frames: list[tuple[int | None, object]] = []
+        original = app._display
+
+        def record(screen: object, renderable: object) -> None:
+            if renderable is not None:
+                frames.append((browser.statements.highlighted_id, browser.detail.subject))
+            original(screen, renderable)  # type: ignore[arg-type]
+
+        app._display = record  # type: ignore[method-assign]
+        for _ in range(3):
+            await pilot.press("down")
+            await settle(pilot)
+        app._display = original  # type: ignore[method-assign]
+        assert frames, "no frame was painted"
+        # Every frame shows the Detail pane in step with the cursor: no frame with the
+        # cursor moved and the previous statement's detail.
+        assert all(detail == ("statement", cursor) for cursor, detail in frames), frames
+        about = store.statement_detail(browser.statement_id or 0).about
+        assert browser.measures.marked == frozenset(a.measure.id for a in about)
+
+
+async def test_a_hold_never_outlasts_its_deadline(store: Store) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hold = FrameHold(app, seconds=0.02)
+        hold.start()
+        hold.start()  # a second start changes nothing: one batch, one deadline
+        assert hold.active and app._batch_count == 1
+        await asyncio.sleep(0.2)
+        await pilot.pause()
+        assert not hold.active and app._batch_count == 0
+        hold.release()  # released twice: nothing happens
+        assert app._batch_count == 0
+
+
+@pytest.mark.parametrize("seconds", [0.0])
+async def test_a_hold_of_zero_seconds_is_off(store: Store, seconds: float) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hold = FrameHold(app, seconds=seconds)
+        hold.start()
+        assert not hold.active and app._batch_count == 0
