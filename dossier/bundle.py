@@ -33,10 +33,10 @@ from .models import (
     ERROR_MESSAGES,
     Bundle,
     BundleRows,
+    LooseBundleRows,
     Measure,
     Statement,
     StatementRow,
-    UnescapedBundleRows,
     consequence_slug,
 )
 from .text import printable
@@ -101,6 +101,13 @@ class LoadedBundle:
         self.raw = raw
         """The undecoded document (the fast JSON path), decoded only if a line is ever asked for."""
         self.statement_rows = statement_rows
+        self._released = False
+
+    def release_rows(self) -> list[StatementRow] | None:
+        """Hand over the statement rows (the importer frees them once written); `bundle` rebuilds them if asked."""
+        rows, self.statement_rows = self.statement_rows, None
+        self._released = rows is not None
+        return rows
 
     def __repr__(self) -> str:
         return f"LoadedBundle(file={self.file!r})"
@@ -108,19 +115,19 @@ class LoadedBundle:
     @property
     def bundle(self) -> Bundle:
         """The whole bundle as models (built from the document on first use when rows hold the statements)."""
-        if self.statement_rows is not None:
+        if self.statement_rows is not None or self._released:
             if self.raw is not None:
                 body = self.raw[len(codecs.BOM_UTF8) :] if self.raw.startswith(codecs.BOM_UTF8) else self.raw
                 self.head = Bundle.model_validate_json(body)
             else:
-                statements = _STATEMENT_MODELS.validate_python(self.statement_rows)
+                statements = _STATEMENT_MODELS.validate_python(self.statement_rows or [])
                 self.head = self.head.model_copy(update={"statements": statements})
-            self.statement_rows = None
+            self.statement_rows, self._released = None, False
         return self.head
 
     @bundle.setter
     def bundle(self, value: Bundle) -> None:
-        self.head, self.statement_rows = value, None
+        self.head, self.statement_rows, self._released = value, None, False
 
     def line_of(self, path: Path_) -> int | None:
         if not self.lines and self.text is None and self.raw is not None:
@@ -437,8 +444,7 @@ def read_bundle_bytes(raw: bytes, file: str, fmt: str) -> LoadedBundle:
 # got (see `_colons_expected`).
 
 
-_BUNDLE_ROWS: TypeAdapter[BundleRows] = TypeAdapter(BundleRows)
-_UNESCAPED_BUNDLE_ROWS: TypeAdapter[UnescapedBundleRows] = TypeAdapter(UnescapedBundleRows)
+_BUNDLE_ROWS: TypeAdapter[LooseBundleRows] = TypeAdapter(LooseBundleRows)
 
 
 def _read_json_fast(raw: bytes, file: str) -> LoadedBundle | None:
@@ -450,10 +456,7 @@ def _read_json_fast(raw: bytes, file: str) -> LoadedBundle | None:
     """
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        if b"\\u0000" in body:
-            data = _BUNDLE_ROWS.validate_json(body)
-        else:
-            data = _UNESCAPED_BUNDLE_ROWS.validate_json(body)
+        data: BundleRows = _BUNDLE_ROWS.validate_json(body)
     except ValidationError:
         return None
     rows = data.get("statements")
@@ -464,8 +467,10 @@ def _read_json_fast(raw: bytes, file: str) -> LoadedBundle | None:
         measures=data.get("measures", ()),
         events=data.get("events", ()),
     )
-    if body.count(b":") != _colons_expected(head, len(data), rows or []):
-        return None  # a key given twice, or a colon written as an escape: the careful path decides
+    expected = _colons_expected(head, len(data), rows or [])
+    if expected is None or body.count(b":") != expected:
+        # a NUL, a key given twice, or a colon written as an escape: the careful path decides
+        return None
     return LoadedBundle(file=file, bundle=head, raw=raw, statement_rows=rows)
 
 
@@ -479,8 +484,11 @@ _SLUG_KEY = itemgetter("slug")
 _MEASURE_KEY = itemgetter("measure")
 
 
-def _colons_expected(head: Bundle, given: int, rows: list[StatementRow]) -> int:
+def _colons_expected(head: Bundle, given: int, rows: list[StatementRow]) -> int | None:
     """The colons a JSON bundle without duplicate keys has, given what was validated from it.
+
+    None if a statement's text, speaker_role or via holds a NUL, which the
+    validation of rows leaves to this function (see `models.LooseText`).
 
     `head` holds every section but the statements, `given` is the number of
     top-level keys and `rows` the statements as dicts. One colon follows each
@@ -501,7 +509,10 @@ def _colons_expected(head: Bundle, given: int, rows: list[StatementRow]) -> int:
     # A row holds exactly the keys the document gave, so its length counts them.
     total += sum(map(len, rows))
     for getter in (_TEXT_KEY, _GET_ROLE, _GET_VIA):
-        total += "".join(filter(None, map(getter, rows))).count(":")
+        joined = "".join(filter(None, map(getter, rows)))
+        if "\x00" in joined:
+            return None
+        total += joined.count(":")
     total += sum(map(len, chain.from_iterable(filter(None, map(_GET_ABOUT, rows)))))
     return total
 
