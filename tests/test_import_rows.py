@@ -136,3 +136,45 @@ def test_a_duplicate_statement_slug_across_two_json_bundles_is_refused(empty_db:
     assert [p.path for p in caught.value.problems] == ["statements.0.slug"]
     assert "duplicate slug 'q'" in str(caught.value)
     assert file_hash(empty_db) == before
+
+
+@pytest.mark.parametrize(
+    "speaker",
+    [
+        '"speaker": "nobody", "speaker": "a"',  # the last wins in the parser: references hold, the write starts
+        '"speaker": "a", "speaker": "nobody"',  # references fail first
+    ],
+)
+def test_a_duplicate_key_found_during_the_write_is_refused(empty_db: Path, tmp_path: Path, speaker: str) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(
+        '{"actors": [{"slug": "a", "name": "A", "kind": "person"}],\n'
+        f' "statements": [\n  {{"slug": "q", {speaker}, "text": "t"}}\n ]\n}}\n',
+        encoding="utf-8",
+    )
+    before = file_hash(empty_db)
+    with pytest.raises(BundleError) as caught:
+        import_files(empty_db, [path])
+    assert [str(p) for p in caught.value.problems] == [f"{path}: not valid JSON: duplicate key 'speaker'"]
+    assert file_hash(empty_db) == before
+
+
+def test_an_escaped_colon_in_a_statement_is_written_after_the_careful_read(empty_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    statements = '[{"slug": "q", "speaker": "a", "text": "respond\\u003a now", "about": [{"measure": "m"}]}]'
+    path.write_text(
+        json.dumps(_bundle([]) | {"statements": "@statements"}).replace('"@statements"', statements), encoding="utf-8"
+    )
+    report = import_files(empty_db, [path])
+    assert report.inserted["statements"] == 1 and report.inserted["statement_measures"] == 1
+    assert _dump(empty_db)["statements"] == [(1, "q", 1, None, "respond: now", "quote", None, None, None, None)]
+
+
+def test_a_deferred_problem_is_listed_with_the_problems_of_other_files(empty_db: Path, tmp_path: Path) -> None:
+    broken, duplicated = tmp_path / "broken.json", tmp_path / "dup.json"
+    broken.write_text('{"actors": [', encoding="utf-8")
+    duplicated.write_text('{"statements": [{"slug": "q", "slug": "r", "speaker": "a", "text": "t"}]}', encoding="utf-8")
+    with pytest.raises(BundleError) as caught:
+        import_files(empty_db, [broken, duplicated])
+    text = str(caught.value)
+    assert "broken.json:1: not valid JSON" in text and "dup.json: not valid JSON: duplicate key 'slug'" in text
