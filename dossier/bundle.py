@@ -16,7 +16,7 @@ import codecs
 import gc
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress
@@ -102,13 +102,6 @@ class LoadedBundle:
         """The undecoded document (the fast JSON path), decoded only if a line is ever asked for."""
         self.statement_rows = statement_rows
         self._released = False
-        self.pending_check: Callable[[], bool] | None = None
-        """The duplicate-key and NUL check of the fast path, when the reader was asked to defer it."""
-
-    def check_pending(self) -> bool:
-        """Run the deferred check, if any (once): False means the careful path must read the file."""
-        check, self.pending_check = self.pending_check, None
-        return check is None or check()
 
     def release_rows(self) -> list[StatementRow] | None:
         """Hand over the statement rows (the importer frees them once written); `bundle` rebuilds them if asked."""
@@ -400,7 +393,7 @@ def validate_data(data: Any, file: str, lines: dict[Path_, int], text: str | Non
     return loaded
 
 
-def read_bundle(path: Path | str, display: str | None = None, *, defer_check: bool = False) -> LoadedBundle:
+def read_bundle(path: Path | str, display: str | None = None) -> LoadedBundle:
     """Read one bundle file (YAML or JSON by its suffix) and validate its fields."""
     path = Path(path)
     file = display or str(path)
@@ -415,19 +408,12 @@ def read_bundle(path: Path | str, display: str | None = None, *, defer_check: bo
         raise BundleError([Problem(file, None, "", "no such file")]) from None
     except OSError as exc:
         raise BundleError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    return read_bundle_bytes(raw, file, guess_format(path), defer_check=defer_check)
+    return read_bundle_bytes(raw, file, guess_format(path))
 
 
-def read_bundle_bytes(raw: bytes, file: str, fmt: str, *, defer_check: bool = False) -> LoadedBundle:
-    """Read one bundle from its bytes and validate its fields.
-
-    With `defer_check`, the fast JSON path leaves its duplicate-key and NUL
-    check to the caller (`LoadedBundle.check_pending`), who must run it and
-    refuse (or re-read the file) before anything is committed: the importer
-    runs it while SQLite builds the indexes, inside the transaction.
-    """
+def read_bundle_bytes(raw: bytes, file: str, fmt: str) -> LoadedBundle:
     if fmt == "json":
-        fast = _read_json_fast(raw, file, defer_check=True) if defer_check else _read_json_fast(raw, file)
+        fast = _read_json_fast(raw, file)
         if fast is not None:
             return fast
     text = _decode(raw, file)
@@ -463,7 +449,7 @@ def read_bundle_bytes(raw: bytes, file: str, fmt: str, *, defer_check: bool = Fa
 _BUNDLE_ROWS: TypeAdapter[LooseBundleRows] = TypeAdapter(LooseBundleRows)
 
 
-def _read_json_fast(raw: bytes, file: str, *, defer_check: bool = False) -> LoadedBundle | None:
+def _read_json_fast(raw: bytes, file: str) -> LoadedBundle | None:
     """The validated bundle, or None if the careful path must decide (and explain).
 
     The statements are validated into dicts (`models.StatementRow`), not
@@ -483,19 +469,11 @@ def _read_json_fast(raw: bytes, file: str, *, defer_check: bool = False) -> Load
         measures=data.get("measures", ()),
         events=data.get("events", ()),
     )
-    given = len(data)
-
-    def keys_hold() -> bool:
-        expected = _colons_expected(head, given, rows or [])
+    expected = _colons_expected(head, len(data), rows or [])
+    if expected is None or body.count(b":") != expected:
         # a NUL, a key given twice, or a colon written as an escape: the careful path decides
-        return expected is not None and body.count(b":") == expected
-
-    loaded = LoadedBundle(file=file, bundle=head, raw=raw, statement_rows=rows)
-    if defer_check:
-        loaded.pending_check = keys_hold
-    elif not keys_hold():
         return None
-    return loaded
+    return LoadedBundle(file=file, bundle=head, raw=raw, statement_rows=rows)
 
 
 _TEXT_KEY = itemgetter("text")
@@ -775,27 +753,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_bundles(
-    paths: Iterable[Path | str], known: dict[str, set[str]] | None = None, *, defer_check: bool = False
-) -> list[LoadedBundle]:
-    """Read and validate several bundles as one: every problem of every file, or none.
-
-    With `defer_check` (see `read_bundle_bytes`) the returned bundles may carry
-    a pending check; when there are problems, the checks run first, and a file
-    that fails its check is read again by the careful path, so the problems
-    reported are the same as without deferring.
-    """
-    paths = list(paths)
+def load_bundles(paths: Iterable[Path | str], known: dict[str, set[str]] | None = None) -> list[LoadedBundle]:
+    """Read and validate several bundles as one: every problem of every file, or none."""
     loaded: list[LoadedBundle] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            loaded.append(read_bundle(path, defer_check=defer_check))
+            loaded.append(read_bundle(path))
         except BundleError as exc:
             problems.extend(exc.problems)
-    if defer_check and (problems or not _references_hold(loaded, known or {})):
-        if not all([item.check_pending() for item in loaded]):
-            return load_bundles(paths, known)
     if not problems:
         problems.extend(check_references(loaded, known))
     if problems:

@@ -165,25 +165,15 @@ def import_files(db_path: Path, bundle_paths: Sequence[Path]) -> ImportReport:
         with paused_gc():
             # Read and validate every file before the database is touched.
             loaded = _load(conn, bundle_paths)
-            try:
-                return import_loaded(conn, Path(db_path), loaded)
-            except _RecheckNeeded:
-                # Rolled back. A duplicate key or a NUL is refused by the careful path here;
-                # an escaped colon only looked like one, and the careful bundles are written.
-                del loaded
-                return import_loaded(conn, Path(db_path), _load(conn, bundle_paths, defer_check=False))
+            return import_loaded(conn, Path(db_path), loaded)
     except sqlite3.DatabaseError as exc:  # locked, read-only, disk full: one line, the file as it was
         raise store.StoreError(store.explain(Path(db_path), exc)) from None
     finally:
         conn.close()
 
 
-def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path], *, defer_check: bool = True) -> list[LoadedBundle]:
-    return load_bundles(bundle_paths, known=store.known_slugs(conn), defer_check=defer_check)
-
-
-class _RecheckNeeded(Exception):
-    """A deferred check of the fast JSON path failed: the write is rolled back and the files read carefully."""
+def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path]) -> list[LoadedBundle]:
+    return load_bundles(bundle_paths, known=store.known_slugs(conn))
 
 
 def _check(conn: sqlite3.Connection, loaded: list[LoadedBundle]) -> list[Problem]:
@@ -389,10 +379,6 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     # they get a range of ids, not a dict of a million slugs. Otherwise they become models.
     bulk_ids: dict[int, range] = {}
     for index, item in enumerate(loaded):
-        if item.statement_rows is None or not statements.was_empty:
-            # Checked before anything is written; the bulk rows are checked while the indexes build.
-            if not item.check_pending():
-                raise _RecheckNeeded(item.file)
         if item.statement_rows is not None and statements.was_empty:
             bulk_ids[index] = statements.reserve(len(item.statement_rows))
         else:
@@ -538,12 +524,8 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
 
     # A million dicts take ~0.5 s to free, and SQLite lets go of the GIL while it builds
     # the indexes: so they are freed by a second thread meanwhile, not after the import.
-    checks = [check for index in bulk_ids if (check := loaded[index].pending_check)]
-    for index in bulk_ids:
-        loaded[index].pending_check = None
     written = [released for index in bulk_ids if (released := loaded[index].release_rows())]
-    checked: list[bool] = []
-    freeing = threading.Thread(target=_check_and_free, args=(checks, checked, written), name="free-rows", daemon=True)
+    freeing = threading.Thread(target=_free, args=(written,), name="free-rows", daemon=True)
     freeing.start()
     if finish_index is not None:
         finish_index()
@@ -552,18 +534,12 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     if problems:  # references were checked before writing; this guards the importer itself
         raise store.StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
     freeing.join()
-    if len(checked) != len(checks) or not all(checked):
-        raise _RecheckNeeded("a bulk bundle")
     return report
 
 
-def _check_and_free(checks: list[Callable[[], bool]], checked: list[bool], lists: list[list[StatementRow]]) -> None:
-    """Run the deferred checks of the bulk bundles, then free their rows (a thread beside the index build)."""
-    try:
-        checked.extend(check() for check in checks)
-    finally:
-        for rows in lists:
-            rows.clear()
+def _free(lists: list[list[StatementRow]]) -> None:
+    for rows in lists:
+        rows.clear()
 
 
 def _write_statement_rows(
