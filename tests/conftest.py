@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,18 +21,28 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture(scope="session")
+def _built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The default and the empty dossier, built once per run by `dossier init`'s own code."""
+    where = tmp_path_factory.mktemp("built")
+    init_database(where / "seed.db")
+    init_database(where / "empty.db", empty=True)
+    return {"seed": where / "seed.db", "empty": where / "empty.db"}
+
+
 @pytest.fixture
-def seed_db(tmp_path: Path) -> Path:
-    """A fresh copy of the default dossier."""
+def seed_db(tmp_path: Path, _built: dict[str, Path]) -> Path:
+    """A fresh copy of the default dossier, the test's own to change (a byte copy of `dossier init`'s file)."""
     path = tmp_path / "seed.db"
-    init_database(path)
+    shutil.copyfile(_built["seed"], path)
     return path
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Path:
+def empty_db(tmp_path: Path, _built: dict[str, Path]) -> Path:
+    """A fresh dossier with the schema only (`dossier init --empty`)."""
     path = tmp_path / "empty.db"
-    init_database(path, empty=True)
+    shutil.copyfile(_built["empty"], path)
     return path
 
 
