@@ -115,6 +115,10 @@ def _new_file(path: Path, *, force: bool) -> Iterator[sqlite3.Connection]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file 0600; a dossier gets the mode any new file would (0666 less the umask).
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     try:
         conn = _connect_for_write(tmp)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,12 @@ def test_import_refuses_a_newer_schema(seed_db: Path, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="schema version 99, newer than this Dossier reads \\(1\\)"):
         import_files(seed_db, [_write(tmp_path / "b.yaml", "actors: []\n")])
     assert file_hash(seed_db) == before
+
+
+def test_init_gives_the_file_the_usual_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        init_database(tmp_path / "x.db", empty=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.db").stat().st_mode) == 0o644
