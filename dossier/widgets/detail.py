@@ -12,6 +12,7 @@ from the pane, which reads them from the theme.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -29,6 +30,7 @@ from ..models import (
     ActorDetail,
     ConsequenceItem,
     EventItem,
+    LinkItem,
     MeasureDetail,
     SourceItem,
     StatementDetail,
@@ -389,6 +391,20 @@ def statement_blocks(detail: StatementDetail, styles: DetailStyles) -> list[Bloc
     )
 
 
+def _response_links(links: Sequence[LinkItem], styles: DetailStyles) -> list[Block]:
+    """Measures on the other end of response links, each with who asserts the link (a claim)."""
+    return [
+        _link(
+            "",
+            link.measure.title,
+            ("measure", link.measure.id),
+            styles,
+            note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
+        )
+        for link in links
+    ]
+
+
 def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
     item = detail.measure
     facts = " · ".join(value for value in (item.kind, item.status) if value)
@@ -402,27 +418,9 @@ def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
         Block(render.paragraph(detail.description), gap=True) if detail.description else None,
         _source(detail.source, styles),
         _heading("Answers", styles) if detail.responds_to else None,
-        [
-            _link(
-                "",
-                link.measure.title,
-                ("measure", link.measure.id),
-                styles,
-                note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
-            )
-            for link in detail.responds_to
-        ],
+        _response_links(detail.responds_to, styles),
         _heading("Answered by", styles) if detail.answered_by else None,
-        [
-            _link(
-                "",
-                link.measure.title,
-                ("measure", link.measure.id),
-                styles,
-                note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
-            )
-            for link in detail.answered_by
-        ],
+        _response_links(detail.answered_by, styles),
         _heading(f"Consequences · {len(detail.consequences)}", styles) if detail.consequences else None,
         [
             Block(
