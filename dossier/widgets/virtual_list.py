@@ -102,31 +102,24 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     label: ClassVar[str] = "Items"
     """The pane's name in its title (`Statements · 4`)."""
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
+        """A message about one row: the list, the row's model and its index."""
+
+        def __init__(self, virtual_list: VirtualList[Any], item: Any, index: int) -> None:
+            super().__init__()
+            self.virtual_list = virtual_list
+            self.item = item
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList[Any]:
+            return self.virtual_list
+
+    class Highlighted(_RowMessage):
         """The cursor rests on a row whose model is loaded (or on nothing: an empty list)."""
 
-        def __init__(self, virtual_list: VirtualList[Any], item: Any, index: int) -> None:
-            super().__init__()
-            self.virtual_list = virtual_list
-            self.item = item
-            self.index = index
-
-        @property
-        def control(self) -> VirtualList[Any]:
-            return self.virtual_list
-
-    class Selected(Message):
+    class Selected(_RowMessage):
         """Enter was pressed on a row."""
-
-        def __init__(self, virtual_list: VirtualList[Any], item: Any, index: int) -> None:
-            super().__init__()
-            self.virtual_list = virtual_list
-            self.item = item
-            self.index = index
-
-        @property
-        def control(self) -> VirtualList[Any]:
-            return self.virtual_list
 
     @dataclass
     class _Loaded(Message):
