@@ -1,5 +1,5 @@
-"""`python -m dossier` runs the command line."""
+"""`python -m dossier` runs the command line (the browser without the parser when that is all it asks)."""
 
-from dossier.cli import main
+from dossier.launch import main
 
 main()

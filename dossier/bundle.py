@@ -18,7 +18,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import chain, compress
 from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
@@ -28,6 +27,8 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from .errors import BundleError as BundleError  # re-exported: the reader is where callers look for it
+from .errors import Problem as Problem
 from .models import (
     DATE_SHAPE,
     ERROR_MESSAGES,
@@ -39,7 +40,6 @@ from .models import (
     StatementRow,
     consequence_slug,
 )
-from .text import printable
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _PLAIN_TAGS = frozenset(
@@ -49,29 +49,6 @@ MAX_BUNDLE_BYTES = 2 * 1024**3
 """A bundle larger than this is refused before it is read."""
 
 Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a bundle, where it is and what is wrong."""
-
-    file: str
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return printable(text)
-
-
-class BundleError(Exception):
-    """A bundle (or a set of bundles) was refused; `problems` lists every reason."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class LoadedBundle:

@@ -21,32 +21,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
+from .launch import existing_db, open_browser, reason
 
 if TYPE_CHECKING:
     from .store import Store
     from .views import Line
-
-DB_ENV = "DOSSIER_DB"
-"""Environment variable naming the default dossier's file (else the user's data directory)."""
-
-
-def default_db_path() -> Path:
-    """The default dossier: $DOSSIER_DB, else $XDG_DATA_HOME/dossier/default.db (~/.local/share/...)."""
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV]).expanduser()
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "dossier" / "default.db"
-
-
-def ensure_default_db() -> Path:
-    """The default dossier's path, built from the seed the first time it is needed."""
-    path = default_db_path()
-    if not path.exists():
-        from .importer import init_database
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        init_database(path)
-    return path
 
 
 class UserError(click.ClickException):
@@ -75,8 +54,7 @@ class DossierGroup(click.Group):
     """Turns every expected failure into one line on stderr and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .bundle import BundleError
-        from .store import StoreError
+        from .errors import BundleError
 
         debug = bool(ctx.params.get("debug"))
         try:
@@ -94,28 +72,10 @@ class DossierGroup(click.Group):
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             fail(f"refused: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}; nothing was written")
-        except StoreError as exc:
+        except Exception as exc:  # a bad file, path or REF, an I/O error, and the last guard: never a traceback
             if debug:
                 raise
-            fail(str(exc))
-        except OSError as exc:
-            if debug:
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            fail(f"{where}{exc.strerror or exc}")
-        except Exception as exc:  # the last guard: never a traceback without --debug
-            if debug:
-                raise
-            fail(f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} (run with --debug)")
-
-
-def existing_db(path: Path | None) -> Path:
-    """The --db path: must exist (never created); the default dossier is built on first use."""
-    if path is None:
-        return ensure_default_db()
-    if not path.exists():
-        fail(f"{path}: no such file (create one with `dossier init {path}`)")
-    return path
+            fail(reason(exc))
 
 
 db_option = click.option(
@@ -150,33 +110,10 @@ def browse(path: Path | None, ref: str | None) -> None:
 
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
     """
-    from .store import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS, Store
-
-    db = existing_db(path)
-    # A small file is checked for damage before the screen starts (and refused when
-    # damaged); a big one after its first screen, in a thread (README, Robustness).
-    try:
-        later = db.stat().st_size > BROWSE_CHECK_BYTES
-    except OSError:
-        later = False  # Store.open names the problem
-    store = Store.open(db, check_seconds=0 if later else QUICK_CHECK_SECONDS)
-    if ref:
-        store.resolve(ref)  # a bad REF is refused before the screen starts
-    from .app import DossierApp
-
     debug = bool(click.get_current_context().find_root().params.get("debug"))
-    app = DossierApp(store, ref=ref, show_tracebacks=debug, check_seconds=QUICK_CHECK_SECONDS if later else 0)
-    try:
-        app.run()
-    finally:
-        store.close()
-    if app.failure is not None and not debug:
-        # The app ended on an exception it could not handle: one line, as for every command.
-        error = app.failure
-        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        fail(f"unexpected {type(error).__name__}: {message} (run with --debug)")
-    if app.return_code:
-        sys.exit(app.return_code)
+    status = open_browser(path, ref, debug=debug)  # the same way in as `dossier.launch.main`
+    if status:
+        sys.exit(status)
 
 
 @main.command()
@@ -289,6 +226,7 @@ def chain(ref: str, db: Path | None, depth: int, limit: int, as_json: bool) -> N
 
     REF is a measure, a consequence (its measure) or a statement (each measure it is about).
     """
+    from .rows import to_json
     from .store import Store
     from .views import chain_lines
 
@@ -314,7 +252,7 @@ def chain(ref: str, db: Path | None, depth: int, limit: int, as_json: bool) -> N
             shown.update(step.measure.id for step in found.steps)
             chains.append(found)
     if as_json:
-        click.echo(_json([c.model_dump(mode="json") for c in chains]))
+        click.echo(_json(to_json(chains)))
         return
     for index, found in enumerate(chains):
         if index:
@@ -350,6 +288,7 @@ def timeline(
     Partial dates (`2022`, `2022-01`) come before the full dates they contain;
     undated items are left out.
     """
+    from .rows import to_json
     from .store import Store
     from .views import timeline_day, timeline_line
 
@@ -371,7 +310,7 @@ def timeline(
             )
             for item in page:
                 if as_json:
-                    items_json.append(item.model_dump(mode="json"))
+                    items_json.append(to_json(item))
                     continue
                 if item.date != day:
                     day = item.date
@@ -401,13 +340,14 @@ def timeline(
 @click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
 def relations(db: Path | None, actor: str | None, limit: int, offset: int, as_json: bool) -> None:
     """Pairs of actors: the measures each took against the other, and what the other side said about them."""
+    from .rows import to_json
     from .store import Store
     from .views import plain, relation_rows
 
     with Store.open(existing_db(db)) as store:
         pairs = store.relations(actor_id=_actor_id(store, actor), limit=limit, offset=offset)
     if as_json:
-        click.echo(_json([p.model_dump(mode="json") for p in pairs]))
+        click.echo(_json(to_json(pairs)))
         return
     if not pairs:
         click.echo("no measures between two actors", err=True)

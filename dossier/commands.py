@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from .models import ACTOR_KINDS, SearchHit
+from .rows import ACTOR_KINDS, SearchHit
 from .store import StoreError
 from .widgets import render
 

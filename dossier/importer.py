@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from . import store
-from .bundle import BundleError, LoadedBundle, Problem, load_bundles, paused_gc, read_bundle_bytes
+from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
+from .errors import BundleError, Problem
 from .models import StatementRow, consequence_slug
 
 BULK_THRESHOLD = 5000

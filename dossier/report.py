@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .models import Bundle, Measure, MeasureDetail, StatementItem
+from .models import Bundle, Measure
+from .rows import MeasureDetail, StatementItem
 from .store import Store
 from .text import clean_text
 

@@ -27,42 +27,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .models import (
+from .rows import (
     ACTOR_KINDS,
     TIMELINE_KINDS,
-    Actor,
     ActorDetail,
     ActorItem,
     ActorRef,
-    Alias,
     AliasItem,
-    Bundle,
     Chain,
+    ChainDirection,
     ChainStep,
-    Consequence,
     ConsequenceItem,
-    DossierInfo,
     DossierSummary,
-    Event,
     EventItem,
     LinkItem,
-    Measure,
     MeasureDetail,
     MeasureItem,
     MeasureRef,
     Relation,
     RelationMeasure,
     RelationSide,
-    ResponseLink,
     SearchHit,
     SearchKind,
     SearchOrder,
     SearchPage,
-    Source,
     SourceItem,
     StanceItem,
-    Statement,
-    StatementAbout,
     StatementAboutItem,
     StatementDetail,
     StatementItem,
@@ -71,6 +61,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from .models import Bundle
     from .search import SearchQuery, SubstringPlan, Term
 
 SCHEMA_VERSION = 1
@@ -389,12 +380,12 @@ def _lenient_text(conn: sqlite3.Connection) -> Iterator[None]:
 
 # ----------------------------------------------------------------- fast rows
 # The list rows every pane page and every report is made of (`ActorRef`,
-# `ActorItem`, `StatementItem`, `MeasureItem`, `ConsequenceItem`) are built with
-# `model_construct`: their values come from our own database, validated when
-# imported, and validating them again cost more than the query (and built each
-# model's pydantic schema on the first screen's path). A file written by another
-# program may still hold anything: `_text` turns a stray blob or number into text,
-# and an out-of-vocabulary `kind` is shown as it is rather than raising.
+# `ActorItem`, `StatementItem`, `MeasureItem`, `ConsequenceItem`) are plain frozen
+# dataclasses (`dossier.rows`): their values come from our own database, validated
+# when imported, and validating them again cost more than the query. A file
+# written by another program may still hold anything: `_text` turns a stray blob
+# or number into text, and an out-of-vocabulary `kind` is shown as it is rather
+# than raising.
 
 
 def _text(value: Any) -> Any:
@@ -407,7 +398,7 @@ def _text(value: Any) -> Any:
 
 
 def _ref(row: Sequence[Any], start: int) -> ActorRef:
-    return ActorRef.model_construct(id=row[start], slug=_text(row[start + 1]), name=_text(row[start + 2]))
+    return ActorRef(id=row[start], slug=_text(row[start + 1]), name=_text(row[start + 2]))
 
 
 def _actor_ref(row: Sequence[Any], start: int) -> ActorRef | None:
@@ -526,7 +517,7 @@ class Store:
 
     @staticmethod
     def _actor_item(row: Sequence[Any]) -> ActorItem:
-        return ActorItem.model_construct(
+        return ActorItem(
             id=row[0],
             slug=_text(row[1]),
             name=_text(row[2]),
@@ -595,7 +586,7 @@ class Store:
 
     @staticmethod
     def _statement_item(row: Sequence[Any]) -> StatementItem:
-        return StatementItem.model_construct(
+        return StatementItem(
             id=row[0],
             slug=_text(row[1]),
             speaker=_ref(row, 2),
@@ -653,7 +644,7 @@ class Store:
 
     @staticmethod
     def _measure_item(row: Sequence[Any], relation: str | None = None) -> MeasureItem:
-        return MeasureItem.model_construct(
+        return MeasureItem(
             id=row[0],
             slug=_text(row[1]),
             title=_text(row[2]),
@@ -751,10 +742,10 @@ class Store:
             (measure_id, limit, offset),
         )
         return [
-            ConsequenceItem.model_construct(
+            ConsequenceItem(
                 id=r[0],
                 slug=_text(r[1]),
-                measure=MeasureRef.model_construct(id=r[2], slug=_text(r[3]), title=_text(r[4])),
+                measure=MeasureRef(id=r[2], slug=_text(r[3]), title=_text(r[4])),
                 description=_text(r[5]),
                 affects=_actor_ref(r, 6),
                 due=_text(r[9]),
@@ -1152,6 +1143,20 @@ class Store:
 
         Export is the one read that walks whole tables: it is what the user asked for.
         """
+        from .models import (  # the bundle models (pydantic) only for export: the browser never needs them
+            Actor,
+            Alias,
+            Bundle,
+            Consequence,
+            DossierInfo,
+            Event,
+            Measure,
+            ResponseLink,
+            Source,
+            Statement,
+            StatementAbout,
+        )
+
         with self._cursor() as conn:
             meta = dict(conn.execute("SELECT key, value FROM dossier_meta").fetchall())
             slug_of: dict[str, dict[int, str]] = {
@@ -1363,7 +1368,7 @@ class Store:
             item = items[node][0]
             return MeasureRef(id=item.id, slug=item.slug, title=item.title)
 
-        def step(direction: str, node: int, d: int, via: int) -> ChainStep:
+        def step(direction: ChainDirection, node: int, d: int, via: int) -> ChainStep:
             link = (via, node) if direction == "answers" else (node, via)
             who = asserters.get(link, ([], False))
             return ChainStep(
@@ -1744,14 +1749,12 @@ class Store:
             dates[statement_id] = said
         latest = sorted(dates, key=lambda sid: (dates[sid], sid), reverse=True)[:newest]
         replies = [self.statement(sid) for sid in latest]
-        return side.model_copy(
-            update={
-                "replies_counted": True,
-                "reply_count": len(dates),
-                "reply_capped": len(rows) >= self.REPLY_CAP,
-                "reply_stances": tuple(sorted(stances.items(), key=lambda kv: (-kv[1], kv[0]))),
-                "replies": tuple(replies),
-            }
+        return side._replace(
+            replies_counted=True,
+            reply_count=len(dates),
+            reply_capped=len(rows) >= self.REPLY_CAP,
+            reply_stances=tuple(sorted(stances.items(), key=lambda kv: (-kv[1], kv[0]))),
+            replies=tuple(replies),
         )
 
 

@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .models import (
-    ActorRef,
-    Chain,
-    ChainStep,
-    ConsequenceItem,
-    Relation,
-    RelationSide,
-    StatementItem,
-    TimelineItem,
-)
+from .rows import ActorRef, Chain, ChainStep, ConsequenceItem, Relation, RelationSide, StatementItem, TimelineItem
 from .text import clean_text
 
 Role = Literal["", "date", "actor", "title", "muted", "kind", "ref", "warn"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dossier.importer import import_files, init_database
-from dossier.models import ACTOR_KINDS
+from dossier.rows import ACTOR_KINDS
 from dossier.store import Store
 
 

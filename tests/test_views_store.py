@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.models import TimelineItem
+from dossier.rows import TimelineItem
 from dossier.store import Store, StoreError
 
 from .views_bundle import import_ladder

@@ -30,7 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
-from ..models import ActorItem, ConsequenceItem, MeasureItem, StatementItem
+from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
 from ..store import Store, StoreError
 from ..widgets import render
 from ..widgets.detail import (

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.widgets import OptionList
 from textual.worker import get_current_worker
 
-from ..models import Chain
+from ..rows import Chain
 from ..store import Store, StoreError
 from ..views import chain_step_lines, chain_title
 from ._view import ViewScreen

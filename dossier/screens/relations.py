@@ -15,7 +15,7 @@ from textual import on, work
 from textual.widgets import OptionList
 from textual.worker import get_current_worker
 
-from ..models import Relation
+from ..rows import Relation
 from ..store import Store, StoreError
 from ..views import one_line, relation_rows
 from ._view import ViewScreen
@@ -58,11 +58,9 @@ class RelationsScreen(ViewScreen):
         """The replies of a page of pairs, which cost more to count than the pairs: one update per page."""
         try:
             counted = [
-                relation.model_copy(
-                    update={
-                        "forward": self.store.relation_side(relation.first.id, relation.second.id),
-                        "backward": self.store.relation_side(relation.second.id, relation.first.id),
-                    }
+                relation._replace(
+                    forward=self.store.relation_side(relation.first.id, relation.second.id),
+                    backward=self.store.relation_side(relation.second.id, relation.first.id),
                 )
                 for relation in page
             ]

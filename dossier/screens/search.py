@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from ..models import SearchHit
+from ..rows import SearchHit
 from ..store import Store, StoreError
 from ..widgets import render
 from ..widgets.detail import Ref

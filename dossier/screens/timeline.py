@@ -19,7 +19,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..models import TimelineItem
+from ..rows import TimelineItem
 from ..store import Store, StoreError
 from ..views import one_line, timeline_day, timeline_line
 from ._view import ViewScreen

@@ -26,15 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..models import (
-    ActorDetail,
-    ConsequenceItem,
-    EventItem,
-    LinkItem,
-    MeasureDetail,
-    SourceItem,
-    StatementDetail,
-)
+from ..rows import ActorDetail, ConsequenceItem, EventItem, LinkItem, MeasureDetail, SourceItem, StatementDetail
 from . import render
 from .virtual_list import set_virtual_size
 

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from ..models import ActorItem, ConsequenceItem, MeasureItem, StatementItem
+from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
 from . import render
 from .virtual_list import VirtualList
 

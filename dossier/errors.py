@@ -1,0 +1,35 @@
+"""The refusal of a bundle, kept apart from `dossier.bundle` so that every command can name it.
+
+The command line turns a `BundleError` into one line per problem; importing
+the bundle reader for that (pydantic, YAML) would cost the browser its start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .text import printable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bundle, where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return printable(text)
+
+
+class BundleError(Exception):
+    """A bundle (or a set of bundles) was refused; `problems` lists every reason."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
