@@ -8,13 +8,14 @@ import asyncio
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dossier.app import DossierApp
 from dossier.store import Store
 from dossier.widgets.frame_hold import FrameHold
-from tests.pilot_helpers import lines, settle
+from tests.pilot_helpers import lines, settle, shown
 
 SIZE = (120, 40)
 
@@ -183,3 +184,34 @@ async def test_a_hold_of_zero_seconds_is_off(store: Store, seconds: float) -> No
         hold = FrameHold(app, seconds=seconds)
         hold.start()
         assert not hold.active and app._batch_count == 0
+
+
+# --------------------------------------------------------------------------- the first frame
+
+
+@pytest.mark.parametrize(("ref", "actor"), [(None, None), ("actor/ryabkov", "Sergei Ryabkov"), ("zakharova", None)])
+async def test_the_first_frame_already_has_the_actors_and_their_statements(
+    store: Store, ref: str | None, actor: str | None
+) -> None:
+    """Rows are read before the first frame, not in workers after it: nothing is awaited here."""
+    painted: list[tuple[int | None, int | None, str]] = []
+    app = DossierApp(store, ref=ref)
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        if not painted and screen is app.screen and hasattr(screen, "actors"):
+            browser = app.browser
+            painted.append((browser.actors.count, browser.statements.count, shown(browser.actors)))
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        expected_name = actor or (browser.actors.highlighted.name if browser.actors.highlighted else "")
+        assert painted, "no frame was drawn"
+        actors_count, statements_count, actors_text = painted[0]
+        assert actors_count == store.actor_count() and actors_count > 0
+        assert statements_count == browser.statements.count and statements_count is not None
+        assert statements_count == store.statement_count(browser.actor_id or 0)
+        assert expected_name and expected_name in actors_text

@@ -143,6 +143,8 @@ class BrowseScreen(Screen[None]):
         self._forward: list[Location] = []
         self._pending = _Pending(None)
         self._detail_source: PaneName = "actors"
+        self._starting = False
+        """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,10 +164,23 @@ class BrowseScreen(Screen[None]):
         self.actors.focus()
         for pane in (self.statements, self.measures, self.consequences):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
-        if self._start is not None:
-            self._resolve(*self._start, current_actor=None)
-        else:
-            self._apply(Location(None))
+        # The first screen is read here, not in workers: no key can be waiting yet, and
+        # the first frame then shows the actors and the first actor's statements, not
+        # empty panes drawn again a moment later (README, Scale). Measures, consequences
+        # and the Detail pane follow in workers, as for every later selection.
+        self._starting = True
+        try:
+            location = Location(None)
+            if self._start is not None:
+                try:
+                    location = self._locate(*self._start, current_actor=None)
+                except StoreError as exc:
+                    render.notify(self.app, str(exc), severity="error")
+            self._apply(location)
+            if self.actors.highlighted is not None:
+                self.actor_id = self.actors.highlighted_id  # what its Highlighted message will say
+        finally:
+            self._starting = False
 
     # ----------------------------------------------------------------- panes
 
@@ -312,9 +327,9 @@ class BrowseScreen(Screen[None]):
             self._detail_source = location.focus
         self.pane(location.focus).focus()
         if self.actors.count is None and self.actors.highlighted is None and location.actor_id is None:
-            self.actors.load(self._actor_pager())
+            self.actors.load(self._actor_pager(), now=self._starting)
         elif location.actor_id is None or location.actor_id != self.actor_id or self.actors.count is None:
-            self.actors.load(self._actor_pager(), select_id=location.actor_id)
+            self.actors.load(self._actor_pager(), select_id=location.actor_id, now=self._starting)
         else:
             self._select_children()
 
@@ -527,6 +542,7 @@ class BrowseScreen(Screen[None]):
             select_id=rows.pop("statement", None),
             subject=name,
             empty_message="No statements by this actor",
+            now=self._starting,
         )
         measure = rows.pop("measure", None)
         if measure is not None and "consequence" in rows:

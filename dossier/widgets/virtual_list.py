@@ -177,8 +177,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         select_id: int | None = None,
         subject: str | None = None,
         empty_message: str | None = None,
+        now: bool = False,
     ) -> None:
-        """Show the rows of `pager` (None: an empty list), with the row `select_id` under the cursor."""
+        """Show the rows of `pager` (None: an empty list), with the row `select_id` under the cursor.
+
+        The rows are read in a worker; with `now`, here and at once, for the first
+        screen only: no key can be waiting yet, and its first frame then shows rows
+        instead of empty panes that are drawn again a moment later.
+        """
         self._generation += 1
         self._pager = pager
         self._count = None if pager is not None else 0
@@ -196,6 +202,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.refresh()
         if pager is None:
             self._announce()
+        elif now:
+            self._apply_loaded(self._fetch(self._generation, pager, select_id))
         else:
             self._load_rows(self._generation, pager, select_id)
 
@@ -223,9 +231,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     # ----------------------------------------------------------------- loading
 
-    @work(thread=True, exclusive=True, group="load")
-    def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
-        worker = get_current_worker()
+    def _fetch(self, generation: int, pager: Pager[T], select_id: int | None) -> _Loaded:
+        """The count, the cursor's place and its page (in any thread); a store error is reported, not raised."""
         try:
             count = pager.count()
             index = 0
@@ -235,11 +242,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             page_no = index // PAGE_SIZE
             rows = pager.page(None, page_no * PAGE_SIZE, PAGE_SIZE) if count else []
         except StoreError as exc:
-            if not worker.is_cancelled:
-                self.post_message(self._Loaded(generation, 0, 0, 0, [], error=str(exc)))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self._Loaded(generation, count, index, page_no, list(rows)))
+            return self._Loaded(generation, 0, 0, 0, [], error=str(exc))
+        return self._Loaded(generation, count, index, page_no, list(rows))
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
+        loaded = self._fetch(generation, pager, select_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(loaded)
 
     @work(thread=True, exclusive=True, group="pages")
     def _fetch_pages(self, generation: int, pager: Pager[T], wanted: list[tuple[int, T | None]]) -> None:
@@ -253,6 +263,9 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     def _on_virtual_list__loaded(self, message: _Loaded) -> None:
         message.stop()
+        self._apply_loaded(message)
+
+    def _apply_loaded(self, message: _Loaded) -> None:
         if message.generation != self._generation:
             return  # an older selection's rows: the user has moved on
         self._count = message.count
