@@ -119,6 +119,9 @@ class DossierApp(App[None]):
         """How long to look for damage once the first screen is up (0: the store was checked on open)."""
         self._browser: BrowseScreen | None = None
         self._too_small: TooSmallScreen | None = None
+        # The title bar draws it with Content(title), never as markup; the text is cleaned here,
+        # before the first screen is composed (it is drawn once: a dossier's title does not change).
+        self.sub_title = render.content(self.store.title()).plain
 
     def get_default_screen(self) -> BrowseScreen:
         start = self.store.resolve(self.ref) if self.ref else None
@@ -126,8 +129,6 @@ class DossierApp(App[None]):
         return self._browser
 
     def on_mount(self) -> None:
-        # The header draws its title with Content(title), never as markup; the text is cleaned here.
-        self.sub_title = render.content(self.store.title()).plain
         self._fit_terminal(self.size)
 
     @property

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
-from .launch import existing_db, open_browser, reason
+from .launch import LaunchError, existing_db, open_browser, reason
 
 if TYPE_CHECKING:
     from .store import Store
@@ -72,7 +72,9 @@ class DossierGroup(click.Group):
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             fail(f"refused: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}; nothing was written")
-        except Exception as exc:  # a bad file, path or REF, an I/O error, and the last guard: never a traceback
+        except LaunchError as exc:  # a path that does not exist is bad input, with or without --debug
+            fail(str(exc))
+        except Exception as exc:  # a bad file or REF, an I/O error, and the last guard: never a traceback
             if debug:
                 raise
             fail(reason(exc))

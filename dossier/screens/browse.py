@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
@@ -46,6 +46,7 @@ from ..widgets.detail import (
 )
 from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
+from ..widgets.title_bar import TitleBar
 from ..widgets.virtual_list import Pager, VirtualList
 
 PaneName = Literal["actors", "statements", "measures", "consequences", "detail"]
@@ -147,7 +148,7 @@ class BrowseScreen(Screen[None]):
         """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="panes"):
             yield ActorList(id="actors", empty_message="This dossier has no actors")
             with Vertical(id="middle"):
