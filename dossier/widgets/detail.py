@@ -12,6 +12,7 @@ from the pane, which reads them from the theme.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -40,6 +41,12 @@ from .virtual_list import set_virtual_size
 
 Ref = tuple[str, int]
 """A reference to follow: (kind, id), kind one of actor, statement, measure, consequence, event."""
+
+Look = tuple[object, ...]
+"""What one line of the pane shows: its text, spans and style, and whether the cursor is on it."""
+
+STRIP_CACHE = 512
+"""Drawn lines kept by what they show (`Look`), a few screens' worth; the least recently drawn goes first."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,12 @@ class DetailPane(ScrollView, can_focus=True):
         self._lines: list[tuple[int, Text]] = []
         self._first_line: dict[int, int] = {}
         self._width = 0
+        self._strip_width = 0
         self._empty = "Nothing selected"
+        self._title: str | None = None
         self._base: Style | None = None
+        self._strips: OrderedDict[Look, Strip] = OrderedDict()
+        """Drawn lines by what they show, at the current width, base style and focus (see `render_line`)."""
 
     # ----------------------------------------------------------------- public
 
@@ -132,16 +143,33 @@ class DetailPane(ScrollView, can_focus=True):
         return "\n".join(block.text.plain for block in self._blocks)
 
     def show(self, subject: Ref | None, blocks: list[Block], *, title: str, empty: str = "Nothing selected") -> None:
+        """Show these blocks from the top, without a cursor.
+
+        Only the visible lines that look different from what the pane showed
+        are drawn again: from one statement to the next, the blank lines, the
+        headings and often the speaker stay, and each line drawn costs Textual
+        as much again as it costs us. A changed title, width or scroll position,
+        or the empty message on either side, draws the whole pane.
+        """
+        before, top = self._visible_looks(), int(self.scroll_y)
         self.subject = subject
         self._blocks = blocks
         self._links = [index for index, block in enumerate(blocks) if block.ref is not None]
         self._empty = empty
-        self.border_title = render.pane_title(title, None)
+        if title != self._title:
+            self._title = title
+            self.border_title = render.pane_title(title, None)  # repaints the whole pane
         self._width = -1
-        self._layout()
+        self._layout(repaint=False)
         self.set_reactive(DetailPane.cursor, -1)
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        after = self._visible_looks()
+        if before is None or after is None or int(self.scroll_y) != top or len(before) != len(after):
+            self.refresh()
+            return
+        for y, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                self.refresh_line(top + y)
 
     def select_ref(self, ref: Ref | None) -> None:
         """Put the cursor on this reference when the pane shows it."""
@@ -152,10 +180,13 @@ class DetailPane(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- layout
 
-    def _layout(self) -> None:
+    def _layout(self, *, repaint: bool = True) -> None:
         width = self.scrollable_content_region.width
         if width == self._width:
             return
+        if width != self._strip_width:
+            self._strip_width = width
+            self._strips.clear()
         self._width = width
         self._lines = []
         self._first_line = {}
@@ -164,7 +195,22 @@ class DetailPane(ScrollView, can_focus=True):
                 self._lines.append((-1, Text()))
             self._first_line[index] = len(self._lines)
             self._lines.extend((index, line) for line in render.wrap(block.text, max(1, width - 1)))
-        set_virtual_size(self, Size(width, len(self._lines)))
+        set_virtual_size(self, Size(width, len(self._lines)), repaint=repaint)
+
+    def _look(self, line_no: int) -> Look:
+        """What line `line_no` shows, as a key: equal looks draw equal strips."""
+        if line_no >= len(self._lines):
+            return ()
+        block, text = self._lines[line_no]
+        on_cursor = block >= 0 and self.cursor >= 0 and bool(self._links) and self._links[self.cursor] == block
+        return (text.plain, tuple(text.spans), text.style, (2 if self.has_focus else 1) if on_cursor else 0)
+
+    def _visible_looks(self) -> list[Look] | None:
+        """The looks of the visible lines, or None when the pane shows its empty message or is not laid out."""
+        if not self._blocks or self._width != self.scrollable_content_region.width:
+            return None
+        top = int(self.scroll_y)
+        return [self._look(line_no) for line_no in range(top, top + self.scrollable_content_region.height)]
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout()
@@ -260,15 +306,18 @@ class DetailPane(ScrollView, can_focus=True):
             visible = self._visible_links()
             self.cursor = visible[0] if visible else 0
         self._base = None
+        self._strips.clear()
         self.refresh()
 
     def on_blur(self) -> None:
         self._base = None
+        self._strips.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base = None
+        self._strips.clear()
 
     # ----------------------------------------------------------------- drawing
 
@@ -286,13 +335,26 @@ class DetailPane(ScrollView, can_focus=True):
         line_no = int(self.scroll_y) + y
         if line_no >= len(self._lines):
             return Strip.blank(width, base)
-        block, text = self._lines[line_no]
+        # Lines are kept by what they show, not where: the next statement's speaker
+        # line or a heading one line lower is drawn from here. The cache is emptied
+        # when the width, the base style or the focus changes.
+        look = self._look(line_no)
+        strips = self._strips
+        strip = strips.get(look)
+        if strip is not None:
+            strips.move_to_end(look)
+            return strip
+        text = self._lines[line_no][1]
         style = base
-        if block >= 0 and self.cursor >= 0 and self._links and self._links[self.cursor] == block:
+        if look[-1]:
             cursor = "detail--cursor" if self.has_focus else "detail--cursor-blurred"
             style = base + self.get_component_rich_style(cursor)
         row = render.fit(render.join(" ", text), width)
-        return Strip(list(row.render(self.app.console)), width).apply_style(style)
+        strip = Strip(list(row.render(self.app.console)), width).apply_style(style)
+        strips[look] = strip
+        if len(strips) > STRIP_CACHE:
+            strips.popitem(last=False)
+        return strip
 
 
 # --------------------------------------------------------------------------- building blocks

@@ -44,20 +44,24 @@ CACHE_PAGES = 8
 """Pages kept per list; the least recently drawn page goes first."""
 PREFETCH_ROWS = PAGE_SIZE // 2
 """A page is fetched once the viewport comes this close to it."""
+ROW_CACHE = 256
+"""Drawn rows kept per list (a few screens' worth); the least recently drawn goes first."""
 
 
-def set_virtual_size(widget: ScrollView, size: Size) -> None:
+def set_virtual_size(widget: ScrollView, size: Size, *, repaint: bool = True) -> None:
     """Give a Line API widget a new virtual size without a layout of the whole screen.
 
     `virtual_size` is a `layout=True` reactive: setting it re-lays out every
     widget on the screen (tens of milliseconds), though only the scrollbars
     depend on it. `_scroll_update` (Textual's own step after a resize) updates
     them, and asks for a layout itself when a scrollbar appears or goes.
+    `repaint=False`: the caller repaints the lines that changed itself.
     """
     if size != widget.virtual_size:
         widget.set_reactive(ScrollView.virtual_size, size)
         widget._scroll_update(size)
-        widget.refresh()
+        if repaint:
+            widget.refresh()
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._announced: tuple[int, int] | None = None
         self._error: str | None = None
         self._styles: dict[str, Style] = {}
+        self._rows: OrderedDict[int, tuple[object, tuple[object, ...], Strip]] = OrderedDict()
+        """Drawn rows by index: (the row's model, what else decides its look, the strip); see `render_line`."""
         self.frame_hold: FrameHold | None = None
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
 
@@ -183,6 +189,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._pager = pager
         self._count = None if pager is not None else 0
         self._pages.clear()
+        self._rows.clear()
         self._wanted.clear()
         self._announced = None
         self._error = None
@@ -207,6 +214,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def render_item(self, item: T, index: int, width: int) -> Text:
         """One row as Text (built through `render`); subclasses say what a row shows."""
         return render.plain(str(item))
+
+    def row_key(self, item: T, index: int) -> object:
+        """Whatever else, besides the row's model, width, cursor and focus, decides how a row looks.
+
+        A drawn row is kept and drawn again while this stays equal (see `render_line`):
+        a subclass whose rows depend on more (a mark, the row before) must say so here.
+        """
+        return None
 
     def is_selectable(self, item: T) -> bool:
         """Whether the cursor may rest on this row (a group heading may not)."""
@@ -422,10 +437,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     def on_focus(self) -> None:
         self._styles.pop("", None)
+        self._rows.clear()
         self.refresh()
 
     def on_blur(self) -> None:
         self._styles.pop("", None)
+        self._rows.clear()
         self.refresh()
 
     # ----------------------------------------------------------------- drawing
@@ -433,6 +450,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._rows.clear()
 
     def base_style(self) -> Style:
         """The pane's own style (`rich_style`), kept until the styles change: Textual works it out
@@ -457,11 +475,28 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         item = self._item(index)
         if item is None:
             return self._strip(render.plain(" …", self.style("dim")), width, base)
+        # A drawn row is kept while nothing that decides its look has changed, so a
+        # scroll by one row draws one new row, not the pane (~150 µs a row). The
+        # styles are not in the key: the cache is emptied when they change (a theme,
+        # focus, `notify_style_update`), as it is by `load`.
+        on_cursor = index == self.cursor
+        key = (width, on_cursor, on_cursor and self.has_focus, self.row_key(item, index))
+        rows = self._rows
+        cached = rows.get(index)
+        if cached is not None and cached[0] is item and cached[1] == key:
+            rows.move_to_end(index)
+            return cached[2]
         text = self.render_item(item, index, width)
-        if index == self.cursor:
+        if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            return self._strip(text, width, base + self.get_component_rich_style(cursor))
-        return self._strip(text, width, base)
+            strip = self._strip(text, width, base + self.get_component_rich_style(cursor))
+        else:
+            strip = self._strip(text, width, base)
+        rows[index] = (item, key, strip)
+        rows.move_to_end(index)
+        if len(rows) > ROW_CACHE:
+            rows.popitem(last=False)
+        return strip
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         row = render.fit(text, width)
