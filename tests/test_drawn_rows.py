@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +20,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.widget import Widget
 
+from dossier import generate
 from dossier.app import DossierApp
 from dossier.store import Store
 from dossier.widgets import render, virtual_list
@@ -37,17 +41,17 @@ def app(store: Store) -> Iterator[DossierApp]:
     yield DossierApp(store, ref="actor/ryabkov")
 
 
-def on_screen(widget: VirtualList[Any] | DetailPane) -> list[Strip]:
+def on_screen(widget: Widget) -> list[Strip]:
     """Every line the screen holds for the pane, border included (Textual draws again only dirty lines)."""
     return widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
 
 
-def drawn_afresh(widget: VirtualList[Any] | DetailPane) -> list[Strip]:
+def drawn_afresh(widget: Widget) -> list[Strip]:
     """The pane drawn from nothing: our kept rows and lines and Textual's dropped first."""
     widget.notify_style_update()
     if isinstance(widget, VirtualList):
         widget._rows.clear()
-    else:
+    elif isinstance(widget, DetailPane):
         widget._strips.clear()
     widget.refresh()
     return widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
@@ -58,6 +62,9 @@ def assert_fresh(app: DossierApp) -> None:
     for pane in (browser.actors, browser.statements, browser.measures, browser.consequences, browser.detail):
         held = on_screen(pane)
         assert held == drawn_afresh(pane), f"#{pane.id} shows a stale line"
+        if pane.show_vertical_scrollbar:  # its thumb is drawn again only when it moves a cell
+            bar = pane.vertical_scrollbar
+            assert on_screen(bar) == drawn_afresh(bar), f"#{pane.id}'s scrollbar is stale"
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:
@@ -90,6 +97,37 @@ async def test_moving_and_scrolling_never_leave_a_stale_row(app: DossierApp, sto
             await press(pilot, "k")
             assert_fresh(app)
         assert statements.cursor == 0 and statements.scroll_y == 0
+
+
+async def test_a_long_list_scrolls_without_a_stale_row_or_thumb(tmp_path: Path) -> None:
+    """Past a screen of rows, each ↓ scrolls by one; the thumb moves a cell only now and then."""
+    made = generate.generate(tmp_path / "long.db", statements=3000, seed=1)
+    assert made.heaviest is not None and made.heaviest.statements > 100
+    drawn_bars: list[ScrollBar] = []
+    original = ScrollBar.render
+
+    def counting(bar: ScrollBar) -> Any:
+        drawn_bars.append(bar)
+        return original(bar)
+
+    with Store.open(made.path) as store:
+        app = DossierApp(store, ref=f"actor/{made.heaviest.slug}")
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            statements = app.browser.statements
+            await press(pilot, "2")
+            height = statements.scrollable_content_region.height
+            for step in range(1, 41):
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(ScrollBar, "render", counting)
+                    await press(pilot, "j")
+                assert statements.cursor == step
+                assert int(statements.scroll_y) == max(0, step - height + 1)
+                assert_fresh(app)
+            bar = statements.vertical_scrollbar
+            assert bar.position == statements.scroll_y
+        # drawn when its thumb moved a cell, not for each of the 36 rows scrolled
+        assert 0 < drawn_bars.count(bar) < 36
 
 
 async def test_the_cursor_row_follows_focus_theme_and_width(app: DossierApp) -> None:
