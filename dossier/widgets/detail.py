@@ -45,10 +45,11 @@ Ref = tuple[str, int]
 Look = tuple[object, ...]
 """What one line of the pane shows: its text, spans and style, and whether the cursor is on it."""
 
-STRIP_CACHE = 512
-"""Drawn lines kept by what they show (`Look`), a few screens' worth; the least recently drawn goes first."""
+STRIP_CACHE = 2
+"""Screens' worth of drawn lines kept by what they show (`Look`): the lines in view and those just
+before them (the last row's); the least recently drawn goes first."""
 
-WRAP_CACHE = 256
+WRAP_CACHE = 64
 """Blocks kept wrapped, by text and width: the speaker, the headings, a source, seen again on the next row."""
 
 
@@ -212,7 +213,7 @@ class DetailPane(ScrollView, can_focus=True):
         lines = self._wraps.get(key)
         if lines is None:
             lines = self._wraps[key] = render.wrap(text, width)
-            if len(self._wraps) > WRAP_CACHE:
+            while len(self._wraps) > WRAP_CACHE:
                 self._wraps.popitem(last=False)
         else:
             self._wraps.move_to_end(key)
@@ -374,7 +375,7 @@ class DetailPane(ScrollView, can_focus=True):
         row = render.fit(render.join(" ", text), width)
         strip = Strip(list(row.render(self.app.console)), width).apply_style(style)
         strips[look] = strip
-        if len(strips) > STRIP_CACHE:
+        while len(strips) > STRIP_CACHE * max(1, self.size.height):
             strips.popitem(last=False)
         return strip
 

@@ -49,8 +49,9 @@ CACHE_PAGES = 8
 """Pages kept per list; the least recently drawn page goes first."""
 PREFETCH_ROWS = PAGE_SIZE // 2
 """A page is fetched once the viewport comes this close to it."""
-ROW_CACHE = 256
-"""Drawn rows kept per list (a few screens' worth); the least recently drawn goes first."""
+ROW_CACHE = 2
+"""Screens' worth of drawn rows kept per list (the least recently drawn goes first): at least
+the rows in view, or a scroll would find none of them; little more, since they cost memory."""
 
 
 def set_virtual_size(widget: ScrollView, size: Size, *, repaint: bool = True) -> None:
@@ -554,7 +555,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             strip = self._strip(text, width, base)
         rows[index] = (item, key, strip)
         rows.move_to_end(index)
-        if len(rows) > ROW_CACHE:
+        while len(rows) > ROW_CACHE * max(1, self.size.height):
             rows.popitem(last=False)
         return strip
 
