@@ -6,6 +6,9 @@ a quote is shown whole. ↑↓ move between references (and scroll when there
 are none in that direction); Enter on a reference posts `LinkFollowed`, which
 the browse screen turns into a step in its history.
 
+Moving to the next row repaints only the lines that look different (`show`);
+drawn lines and wrapped blocks are kept by what they show.
+
 The `*_blocks` functions turn store models into blocks; they take their styles
 from the pane, which reads them from the theme.
 """

@@ -12,6 +12,11 @@ within this list's rows only, which the store answers from an index. The
 count shown in the title is asked once per `load`, in the same worker as the
 first page. Every result carries the generation of the `load` it belongs to:
 results of an older load (the user has moved on) are dropped.
+
+Drawn rows are kept too (`ROW_CACHE` screens' worth), each while its model,
+the width, the cursor and focus and the subclass's `row_key` stay the same, so
+a scroll by one row draws one new row; the scrollbar is drawn again only when
+its thumb moves a cell (`same_thumb`).
 """
 
 from __future__ import annotations
