@@ -14,11 +14,11 @@ frozen.
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractContextManager
 from typing import Any
 
 from textual.app import App
-from textual.timer import Timer
 from textual.widget import Widget
 
 HOLD_SECONDS = 0.012
@@ -32,7 +32,7 @@ class FrameHold:
         self.app = app
         self.seconds = seconds
         self._batch: AbstractContextManager[None] | None = None
-        self._timer: Timer | None = None
+        self._deadline: asyncio.TimerHandle | None = None
 
     @property
     def active(self) -> bool:
@@ -44,7 +44,9 @@ class FrameHold:
         self._batch = self.app.batch_update()
         self._batch.__enter__()
         # The deadline is not moved by later presses: a held key still paints every `seconds`.
-        self._timer = self.app.set_timer(self.seconds, self.release, name="frame-hold")
+        # A plain event-loop callback, not `set_timer`: a Textual timer is a task of its
+        # own and names its target with `repr(app)`, ~0.2 ms of every key press.
+        self._deadline = asyncio.get_running_loop().call_later(self.seconds, self.release)
 
     def release(self, *changed: Widget) -> None:
         """Paint again; `changed` are widgets just updated that must be in the same frame.
@@ -56,9 +58,9 @@ class FrameHold:
         batch, self._batch = self._batch, None
         if batch is None:
             return
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
         for widget in changed:
             widget._check_refresh()
         batch.__exit__(None, None, None)

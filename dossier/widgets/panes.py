@@ -36,6 +36,11 @@ class ActorList(VirtualList[ActorItem]):
     label = "Actors"
     kind: ClassVar[str] = "actor"
 
+    def row_key(self, item: ActorItem, index: int) -> object:
+        # The kind's heading shows on the first row of a kind: it depends on the row before.
+        previous = self.item_at(index - 1) if index else None
+        return None if previous is None else previous.kind
+
     def render_item(self, item: ActorItem, index: int, width: int) -> Text:
         previous = self.item_at(index - 1) if index else None
         first_of_kind = previous is None or previous.kind != item.kind
@@ -83,9 +88,19 @@ class MeasureList(VirtualList[MeasureItem]):
         self.marked: frozenset[int] = frozenset()
 
     def set_marked(self, measure_ids: frozenset[int]) -> None:
-        if measure_ids != self.marked:
-            self.marked = measure_ids
-            self.refresh()
+        """Mark these measures; only the visible rows whose mark changes are drawn again."""
+        if measure_ids == self.marked:
+            return
+        changed = measure_ids ^ self.marked
+        self.marked = measure_ids
+        top = int(self.scroll_y)
+        for index in range(top, top + self.scrollable_content_region.height):
+            item = self.item_at(index)
+            if item is not None and item.id in changed:
+                self.refresh_line(index)
+
+    def row_key(self, item: MeasureItem, index: int) -> object:
+        return item.id in self.marked
 
     def render_item(self, item: MeasureItem, index: int, width: int) -> Text:
         relation = RELATION_LABELS.get(item.relation or "", "")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
@@ -64,12 +65,37 @@ def join(*parts: Text | str, sep: str = "") -> Text:
     return out
 
 
+_FIT_MARGIN = 3
+"""Cells a prefix must exceed a row by before `fit` cuts the prefix instead of the whole text.
+
+Only the last grapheme of a prefix can differ from the same characters in the
+whole text (a joiner or variation selector just past the cut widens it by a
+cell at most), so with this margin every grapheme up to the cut and the one
+after it are the same in both, and so is the cut."""
+
+
 def fit(text: Text, width: int) -> Text:
-    """One row: cut to `width` cells with an ellipsis, padded with spaces to exactly `width`."""
+    """One row: cut to `width` cells with an ellipsis, padded with spaces to exactly `width`.
+
+    Rich measures and cuts the whole string, grapheme by grapheme, for any text
+    that is not all single-cell characters (a quote in “…”, Chinese): ~100 µs a
+    row for a long statement, of which only a row's width can ever show. So a
+    long text is first cut to a prefix a few cells wider than the row, which
+    gives exactly the same row; when no prefix is wide enough (zero-width
+    characters, combining marks), the whole text is cut as before.
+    """
     if width <= 0:
         return Text(end="")
     row = text.copy()
     row.no_wrap = True
+    plain = row.plain
+    size = width + _FIT_MARGIN + 1
+    while size < len(plain):
+        prefix = plain[:size]
+        if cell_len(prefix) > width + _FIT_MARGIN:
+            row.right_crop(len(plain) - size)
+            break
+        size *= 2
     row.truncate(width, overflow="ellipsis", pad=True)
     return row
 
