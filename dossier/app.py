@@ -32,7 +32,7 @@ Hostile input stops here too:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -105,7 +105,13 @@ class DossierApp(App[None]):
     for a larger terminal instead."""
 
     def __init__(
-        self, store: Store, ref: str | None = None, *, show_tracebacks: bool = False, check_seconds: float = 0.0
+        self,
+        store: Store,
+        ref: str | None = None,
+        *,
+        show_tracebacks: bool = False,
+        check_seconds: float = 0.0,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -117,6 +123,8 @@ class DossierApp(App[None]):
         """The unexpected exception that ended the app, if one did (the command line reports it)."""
         self.check_seconds = check_seconds
         """How long to look for damage once the first screen is up (0: the store was checked on open)."""
+        self.on_first_frame = on_first_frame
+        """Called once the first screen has been drawn (`dossier.launch` turns the collector back on)."""
         self._browser: BrowseScreen | None = None
         self._too_small: TooSmallScreen | None = None
         # The title bar draws it with Content(title), never as markup; the text is cleaned here,
@@ -130,6 +138,8 @@ class DossierApp(App[None]):
 
     def on_mount(self) -> None:
         self._fit_terminal(self.size)
+        if self.on_first_frame is not None:
+            self.call_after_refresh(self.on_first_frame)
 
     @property
     def browser(self) -> BrowseScreen:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,44 @@ async def test_the_first_frame_already_has_the_actors_and_their_statements(
         assert statements_count == browser.statements.count and statements_count is not None
         assert statements_count == store.statement_count(browser.actor_id or 0)
         assert expected_name and expected_name in actors_text
+
+
+async def test_on_first_frame_is_called_once_after_the_first_screen_is_drawn(store: Store) -> None:
+    calls: list[tuple[int, int | None]] = []
+    frames: list[int] = []
+    app = DossierApp(store, on_first_frame=lambda: calls.append((len(frames), app.browser.actors.count)))
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        frames.append(1)
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+    assert len(calls) == 1
+    drawn_before, actors = calls[0]
+    assert drawn_before >= 1 and actors == store.actor_count()
+
+
+def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path: Path, seed_db: Path) -> None:
+    """`dossier.launch` pauses the collector for the start only: the app it runs gets `gc.enable`."""
+    import gc
+
+    from dossier import launch
+
+    seen: dict[str, Any] = {}
+
+    class Recorder(DossierApp):
+        def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            seen["hook"] = self.on_first_frame
+
+    original = sys.modules["dossier.app"].DossierApp
+    sys.modules["dossier.app"].DossierApp = Recorder  # type: ignore[misc]
+    try:
+        assert launch.open_browser(seed_db, None) == 0
+    finally:
+        sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
+    assert seen["hook"] is gc.enable
