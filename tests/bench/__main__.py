@@ -5,12 +5,15 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
 * **import**: `dossier import` of the dossier's JSON bundle into an empty
   file, as a process (start, validation, write, full-text index), against
   the floor: raw `sqlite3.executemany` of the same rows into the same schema
-  in one transaction, plus one full-text rebuild.
+  in one transaction, plus one full-text rebuild; three of each, in turns,
+  and their medians.
 * **first screen**: process start to the first frame, and to the first
   screen with real rows (the heaviest actor's name on screen), for an empty
   Textual app (`tests/bench/empty_app.py`) and for `dossier browse`, driven
-  in a real pseudo-terminal (`tests/bench/terminal.py`); median of a few
-  launches. **Memory**: the process's peak resident set (VmHWM) at the end.
+  in a real pseudo-terminal (`tests/bench/terminal.py`); the median of five
+  launches each, made in rounds (each round launches every program once), so
+  that the floor and the browser meet the same moments of a shared machine.
+  **Memory**: the process's peak resident set (VmHWM) at the end.
 * **key → repaint**: Down pressed 200 times on the heaviest actor's
   statements; each is timed from the write to the end of the last frame it
   caused (synchronized-output frames), median and p95.
@@ -83,6 +86,10 @@ class Screen:
     missed: int = 0
     quit_after_hold: float | None = None
     note: str = ""
+    launch_frames: list[float] = field(default_factory=list)
+    """Seconds to the first frame, one per launch."""
+    launch_rows: list[float] = field(default_factory=list)
+    """Seconds to the first screen with rows, one per launch."""
 
 
 @dataclass
@@ -158,20 +165,39 @@ def timed_process(argv: list[str]) -> tuple[float, int | None, int]:
     return seconds, peak, process.returncode
 
 
-def bench_import(report: Report, datasets: list[Dataset], scratch: Path) -> dict[str, tuple[float, float]]:
+def bench_import(
+    report: Report, datasets: list[Dataset], scratch: Path, runs: int = 3
+) -> dict[str, tuple[float, float]]:
+    """Each dossier's import and its floor, `runs` times in turn (floor, import, floor, ...); medians.
+
+    The floor of 1M rows took 12.0 to 15.3 s on this shared machine from one
+    run to the next, so one of each could put the ratio anywhere between
+    1.4× and 1.7×. In turns, both meet the same spells; the table gives the
+    medians and the spread.
+    """
     report.add("## Import", "")
     rows_out: list[list[str]] = []
     results: dict[str, tuple[float, float]] = {}
     for data in datasets:
         bundle = json_bundle(data)
-        floor, rows = import_floor(data.db, scratch)
-        target = scratch / "import.db"
-        target.unlink(missing_ok=True)
-        importer.init_database(target, empty=True)
-        seconds, peak, status = timed_process(
-            [sys.executable, "-m", "dossier", "import", str(bundle), "--db", str(target)]
-        )
-        target.unlink(missing_ok=True)
+        floors: list[float] = []
+        imports: list[float] = []
+        peak: int | None = None
+        status = 0
+        for _ in range(runs):
+            floor, rows = import_floor(data.db, scratch)
+            floors.append(floor)
+            target = scratch / "import.db"
+            target.unlink(missing_ok=True)
+            importer.init_database(target, empty=True)
+            took, run_peak, run_status = timed_process(
+                [sys.executable, "-m", "dossier", "import", str(bundle), "--db", str(target)]
+            )
+            target.unlink(missing_ok=True)
+            imports.append(took)
+            peak = max(peak or 0, run_peak or 0) or None
+            status = status or run_status
+        floor, seconds = statistics.median(floors), statistics.median(imports)
         results[data.name] = (seconds, floor)
         rows_out.append(
             [
@@ -179,8 +205,8 @@ def bench_import(report: Report, datasets: list[Dataset], scratch: Path) -> dict
                 f"{data.generate_seconds:.1f}",
                 f"{bundle.stat().st_size / 2**20:.0f}",
                 f"{rows:,}",
-                f"{floor:.2f}",
-                f"{seconds:.2f}" + ("" if status == 0 else f" (exit {status})"),
+                f"{floor:.2f} ({min(floors):.2f}-{max(floors):.2f})",
+                f"{seconds:.2f} ({min(imports):.2f}-{max(imports):.2f})" + ("" if status == 0 else f" (exit {status})"),
                 f"{seconds / floor:.2f}×",
                 f"{rows / seconds:,.0f}",
                 mib(peak),
@@ -192,8 +218,8 @@ def bench_import(report: Report, datasets: list[Dataset], scratch: Path) -> dict
             "generate s",
             "bundle MiB",
             "rows",
-            "floor s (executemany + FTS)",
-            "dossier import s",
+            "floor s (executemany + FTS), median (range)",
+            "dossier import s, median (range)",
             "÷ floor",
             "rows/s",
             "import peak MiB",
@@ -206,66 +232,69 @@ def bench_import(report: Report, datasets: list[Dataset], scratch: Path) -> dict
 # --------------------------------------------------------------------------- the terminal
 
 
-def run_screen(
-    label: str,
-    argv: list[str],
-    marker: str,
-    args: argparse.Namespace,
-    *,
-    keys: bool,
-) -> Screen:
-    """Launch `argv` `args.launches` times for the first screen; the last launch also takes the keys."""
-    result = Screen(label)
-    frames: list[float] = []
-    rows: list[float] = []
+def launch_once(result: Screen, argv: list[str], marker: str, args: argparse.Namespace, *, keys: bool) -> None:
+    """One launch of `argv`: the first frame and the first rows; with `keys`, also the keys, memory and quitting."""
+    frames, rows = result.launch_frames, result.launch_rows
+    with Terminal(argv, size=(args.columns, args.lines)) as term:
+        frame = term.wait_for_frame(args.timeout)
+        shown = term.wait_for_text(marker, args.timeout if frame is not None else 0.1)
+        if frame is not None:
+            frames.append(frame)
+        if shown is not None:
+            rows.append(shown)
+        elif frame is not None:
+            result.note = f"{marker!r} never shown"
+        else:
+            result.note = "no frame: " + term.screen_text()[-200:].strip().replace("\n", " ")
+        if not keys or frame is None:
+            if frame is not None:
+                term.quit()
+            return
+        term.drain(quiet=0.2, limit=3.0)
+        for name in args.focus_keys:
+            term.press(key_bytes(name), settle=args.settle)
+        for count in range(args.presses):
+            press = term.press(key_bytes(args.key), settle=args.settle)
+            if press.last_frame is None:
+                result.missed += 1
+                if count == 4 and result.missed == 5:
+                    result.note += "; no repaint on key" if result.note else "no repaint on key"
+                    break
+            else:
+                result.presses.append(press.last_frame)
+        term.hold(key_bytes(args.key), args.hold)
+        result.peak_kib = term.peak_rss_kib()
+        result.quit_after_hold = term.quit()
+
+
+def run_screens(programs: list[tuple[str, list[str], str]], args: argparse.Namespace) -> list[Screen]:
+    """Launch every program `args.launches` times, in rounds: each round launches each program once.
+
+    A shared machine changes speed from one second to the next (here the same
+    import of Textual took 0.18 s or 0.29 s); in rounds, the empty app and the
+    browser meet the same conditions, and a slow spell cannot fall on one of
+    them only. The last round also takes the keys, memory and quitting.
+    """
+    results = [Screen(label) for label, _argv, _marker in programs]
     for launch in range(args.launches):
         last = launch == args.launches - 1
-        with Terminal(argv, size=(args.columns, args.lines)) as term:
-            frame = term.wait_for_frame(args.timeout)
-            shown = term.wait_for_text(marker, args.timeout if frame is not None else 0.1)
-            if frame is not None:
-                frames.append(frame)
-            if shown is not None:
-                rows.append(shown)
-            elif frame is not None:
-                result.note = f"{marker!r} never shown"
-            else:
-                result.note = "no frame: " + term.screen_text()[-200:].strip().replace("\n", " ")
-            if last and frame is not None:
-                term.drain(quiet=0.2, limit=3.0)
-                if keys:
-                    for name in args.focus_keys:
-                        term.press(key_bytes(name), settle=args.settle)
-                    for count in range(args.presses):
-                        press = term.press(key_bytes(args.key), settle=args.settle)
-                        if press.last_frame is None:
-                            result.missed += 1
-                            if count == 4 and result.missed == 5:
-                                result.note += "; no repaint on key" if result.note else "no repaint on key"
-                                break
-                        else:
-                            result.presses.append(press.last_frame)
-                    term.hold(key_bytes(args.key), args.hold)
-                    result.peak_kib = term.peak_rss_kib()
-                    result.quit_after_hold = term.quit()
-                else:
-                    result.peak_kib = term.peak_rss_kib()
-                    term.quit()
-    result.first_frame = statistics.median(frames) if frames else None
-    result.first_rows = statistics.median(rows) if rows else None
-    return result
+        for result, (_label, argv, marker) in zip(results, programs, strict=True):
+            launch_once(result, argv, marker, args, keys=last)
+    for result in results:
+        result.first_frame = statistics.median(result.launch_frames) if result.launch_frames else None
+        result.first_rows = statistics.median(result.launch_rows) if result.launch_rows else None
+    return results
 
 
 def bench_screens(report: Report, datasets: list[Dataset], args: argparse.Namespace) -> list[Screen]:
     report.add("## First screen, memory, keys", "")
-    screens = [
-        run_screen("empty Textual app", [sys.executable, "-m", "tests.bench.empty_app"], EMPTY_MARKER, args, keys=True)
-    ]
+    programs = [("empty Textual app", [sys.executable, "-m", "tests.bench.empty_app"], EMPTY_MARKER)]
     for data in datasets:
         ref = args.ref.format(slug=data.heaviest_slug)
         argv = [sys.executable, "-m", "dossier", "browse", str(data.db), *([ref] if ref else [])]
         marker = args.marker.format(name=data.heaviest_name, slug=data.heaviest_slug)
-        screens.append(run_screen(f"browse {data.name}", argv, marker, args, keys=True))
+        programs.append((f"browse {data.name}", argv, marker))
+    screens = run_screens(programs, args)
     floor = screens[0]
     rows = []
     for s in screens:
@@ -426,7 +455,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--settle", type=float, default=0.05, help="seconds without a frame that end a repaint")
     parser.add_argument("--hold", type=float, default=5.0, help="seconds Down is held before q")
-    parser.add_argument("--launches", type=int, default=3, help="launches per program for the first screen")
+    parser.add_argument("--import-runs", type=int, default=3, help="imports (and floors) per dossier, in turns")
+    parser.add_argument("--launches", type=int, default=5, help="launches per program for the first screen, in rounds")
     parser.add_argument("--timeout", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=20, help="repeats of each store query")
     parser.add_argument("--columns", type=int, default=120)
@@ -466,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     screens: list[Screen] = []
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as scratch:
         if "import" not in args.skip:
-            imports = bench_import(report, datasets, Path(scratch))
+            imports = bench_import(report, datasets, Path(scratch), args.import_runs)
     if "screen" not in args.skip:
         # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
         # would compile dossier's modules (~50 ms) on every launch and time that instead.
