@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from dossier import importer
 from dossier.bundle import BundleError, dump_bundle, read_bundle_bytes
 from dossier.importer import import_files, init_database
 from dossier.store import Store
@@ -49,8 +50,13 @@ def test_a_json_bundle_keeps_its_statements_as_rows_until_asked() -> None:
     assert loaded.statement_rows is None
 
 
-def test_rows_and_models_write_the_same_database(seed_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["small", "bulk"])
+def test_rows_and_models_write_the_same_database(
+    seed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
     """The seed exported as JSON (rows) and as YAML (models) into empty files: the same rows, ids and index."""
+    if bulk:  # the path of a big first load: statement rows straight from the dicts, indexes built after
+        monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
     with Store.open(seed_db) as store:
         bundle = store.export_bundle()
     dumped = {}
@@ -66,7 +72,12 @@ def test_rows_and_models_write_the_same_database(seed_db: Path, tmp_path: Path) 
     assert dumped["json"]["statements_fts"]
 
 
-def test_left_out_keys_take_the_defaults(empty_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["small", "bulk"])
+def test_left_out_keys_take_the_defaults(
+    empty_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:
+        monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
     statements = [
         {"slug": "bare", "speaker": "a", "text": "respond"},
         {"slug": "full", "speaker": "a", "text": "x: y", "kind": "paraphrase", "speaker_role": "r", "lang": "en"}
@@ -136,3 +147,27 @@ def test_a_duplicate_statement_slug_across_two_json_bundles_is_refused(empty_db:
     assert [p.path for p in caught.value.problems] == ["statements.0.slug"]
     assert "duplicate slug 'q'" in str(caught.value)
     assert file_hash(empty_db) == before
+
+
+def test_a_bulk_load_finds_speakers_and_sources_already_in_the_file(
+    empty_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Statements whose speaker and source came with an earlier bundle: their ids are looked up in the file."""
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps(_bundle([])), encoding="utf-8")
+    import_files(empty_db, [first])
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
+    second = tmp_path / "second.json"
+    statements = [
+        {"slug": "one", "speaker": "a", "text": "respond", "source": "s"},
+        {"slug": "two", "speaker": "b", "text": "respond too"},
+    ]
+    second.write_text(
+        json.dumps({"actors": [{"slug": "b", "name": "B", "kind": "state"}], "statements": statements}),
+        encoding="utf-8",
+    )
+    import_files(empty_db, [second])
+    assert _dump(empty_db)["statements"] == [
+        (1, "one", 1, None, "respond", "quote", None, None, None, 1),
+        (2, "two", 2, None, "respond too", "quote", None, None, None, None),
+    ]
