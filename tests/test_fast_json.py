@@ -24,7 +24,7 @@ def _problems(raw: bytes) -> list[str]:
 def _careful(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The problems the careful path alone finds for the same bytes."""
     with monkeypatch.context() as patched:
-        patched.setattr(bundle_module, "_read_json_fast", lambda raw, file: None)
+        patched.setattr(bundle_module, "_read_json_fast", lambda raw, file, **_: None)
         return _problems(raw)
 
 
@@ -139,3 +139,64 @@ def test_a_bulk_import_that_fails_late_leaves_the_file_and_its_indexes(
     names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
     conn.close()
     assert {"statements_by_speaker", "statement_measures_by_measure", "statements_fts_insert"} <= names
+
+
+# --------------------------------------------------------------------------- the duplicate-key count left to the import
+
+
+def _big(statements: list[dict[str, object]]) -> dict[str, object]:
+    return {"actors": [{"slug": "a", "name": "A", "kind": "person"}], "statements": statements}
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every JSON bundle counts as big: its duplicate-key count runs during the write, as for 1M statements."""
+    from dossier import importer
+
+    monkeypatch.setattr(bundle_module, "DEFER_CHECK_ROWS", 0)
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
+
+
+def test_a_big_bundle_leaves_its_count_to_the_import(deferred: None) -> None:
+    raw = json.dumps(_big([{"slug": "q", "speaker": "a", "text": "t: u"}])).encode()
+    assert read_bundle_bytes(raw, "b.json", "json", defer_check=True).confirm is not None
+    assert read_bundle_bytes(raw, "b.json", "json").confirm is None  # every other reader checks at once
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ('{"slug": "q", "speaker": "a", "text": "t", "text": "u"}', "duplicate key"),
+        ('{"slug": "q", "speaker": "a", "text": "t", "about": [{"measure": "m", "measure": "m"}]}', "duplicate key"),
+        ('{"slug": "q", "speaker": "a", "text": "nul\\u0000inside"}', "contains a NUL character"),
+    ],
+)
+def test_a_count_that_fails_during_the_import_refuses_as_before(
+    deferred: None, empty_db: Path, tmp_path: Path, statement: str, message: str
+) -> None:
+    path = tmp_path / "big.json"
+    head = '{"actors": [{"slug": "a", "name": "A", "kind": "person"}],'
+    head += ' "measures": [{"slug": "m", "title": "M", "kind": "other"}], "statements": ['
+    path.write_text(head + statement + ', {"slug": "r", "speaker": "a", "text": "fine"}]}', encoding="utf-8")
+    before = file_hash(empty_db)
+    with pytest.raises(BundleError) as caught:
+        import_files(empty_db, [path])
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and message in problems[0], problems
+    with pytest.raises(BundleError) as direct:  # what reading the file alone reports, word for word
+        read_bundle_bytes(path.read_bytes(), str(path), "json")
+    assert problems == [str(p) for p in direct.value.problems]
+    assert file_hash(empty_db) == before
+
+
+def test_an_escaped_colon_in_a_big_bundle_is_imported_after_all(deferred: None, empty_db: Path, tmp_path: Path) -> None:
+    """The count overestimates for `\\u003a`: the import rolls back, reads again with every check, and imports."""
+    path = tmp_path / "big.json"
+    statements = [{"slug": "q", "speaker": "a", "text": "x"}, {"slug": "r", "speaker": "a", "text": "y"}]
+    path.write_text(json.dumps(_big(statements)).replace('"x"', '"A\\u003a B"'), encoding="utf-8")
+    report = import_files(empty_db, [path])
+    conn = sqlite3.connect(empty_db)
+    rows = conn.execute("SELECT slug, text FROM statements ORDER BY id").fetchall()
+    conn.close()
+    assert rows == [("q", "A: B"), ("r", "y")]
+    assert "statements +2" in report.summary()
