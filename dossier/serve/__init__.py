@@ -18,11 +18,16 @@ Security model, in one place (the README's "Serving" section says the same):
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import signal
+import sys
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 MAX_COLUMNS = 500
 """The widest terminal a client may ask for; wider requests are capped."""
@@ -168,3 +173,50 @@ def checked_db(path: Path) -> tuple[Path, str]:
     with Store.open(path) as store:
         title = store.summary().title
     return path.resolve(), title
+
+
+class _Service(Protocol):
+    async def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=_Service)
+
+
+def serve_until_stopped(
+    start: Callable[[], Awaitable[S]],
+    banner: Callable[[S], list[str]],
+    limits: Limits,
+    sessions: Callable[[S], int],
+    echo: Callable[[str], None],
+) -> None:
+    """Start a server, say where and with which limits, serve until Ctrl+C, SIGTERM or SIGHUP, then end every session.
+
+    `banner` gives the lines about the started service (where to connect);
+    `sessions` how many are running when it stops. What `dossier serve ssh`
+    and `dossier serve web` both run.
+    """
+
+    async def main() -> None:
+        service = await start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, stop.set)
+        for line in banner(service):
+            echo(line)
+        echo(
+            f"  limits:   {limits.max_sessions} sessions, {limits.per_ip} per address, "
+            f"{limits.rate} connections/min per address, idle {limits.idle_timeout:g} s"
+        )
+        echo("Press Ctrl+C to stop.")
+        try:
+            await stop.wait()
+        finally:
+            running = sessions(service)
+            await service.close()
+            echo(f"Stopped; {running} session{'s' if running != 1 else ''} ended.")
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:  # pragma: no cover - a second Ctrl+C while stopping
+        sys.exit(130)

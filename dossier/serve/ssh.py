@@ -29,9 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import stat
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +37,7 @@ from typing import Any
 
 import asyncssh
 
-from . import Limits, RateLimiter, ServeError, SessionSlots, check_exposure, connect_host
+from . import Limits, RateLimiter, ServeError, SessionSlots, check_exposure, connect_host, serve_until_stopped
 from .child import PtyChild
 
 RESTORE_TERMINAL = (
@@ -443,35 +441,17 @@ async def start_ssh(config: SSHConfig) -> SSHService:
 def run_ssh(config: SSHConfig, title: str, echo: Callable[[str], None]) -> None:
     """Serve until Ctrl+C or SIGTERM, then end every session; what `dossier serve ssh` runs."""
 
-    async def main() -> None:
-        service = await start_ssh(config)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, stop.set)
-        limits = config.limits
+    def banner(service: SSHService) -> list[str]:
         auth = f"public keys in {config.authorized_keys}" if config.authorized_keys else "none (any client)"
-        echo(f"Serving {title!r} read-only over SSH on {config.host}:{service.port}")
-        echo(f"  connect:  ssh -p {service.port} {connect_host(config.host)}")
-        echo(f"  host key: {fingerprint(service.host_key)}")
-        echo(f"  auth:     {auth}")
-        echo(
-            f"  limits:   {limits.max_sessions} sessions, {limits.per_ip} per address, "
-            f"{limits.rate} connections/min per address, idle {limits.idle_timeout:g} s"
-        )
-        echo("Press Ctrl+C to stop.")
-        try:
-            await stop.wait()
-        finally:
-            running = len(service.sessions)
-            await service.close()
-            echo(f"Stopped; {running} session{'s' if running != 1 else ''} ended.")
+        return [
+            f"Serving {title!r} read-only over SSH on {config.host}:{service.port}",
+            f"  connect:  ssh -p {service.port} {connect_host(config.host)}",
+            f"  host key: {fingerprint(service.host_key)}",
+            f"  auth:     {auth}",
+        ]
 
     # asyncssh logs every connection at INFO to the root logger's handlers; keep the console to our lines.
     import logging
 
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:  # pragma: no cover - a second Ctrl+C while stopping
-        sys.exit(130)
+    serve_until_stopped(lambda: start_ssh(config), banner, config.limits, lambda service: len(service.sessions), echo)

@@ -27,8 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import signal
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +41,17 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from ..text import clean_text
-from . import Limits, RateLimiter, ServeError, SessionSlots, check_exposure, clamp_size, connect_host, is_loopback
+from . import (
+    Limits,
+    RateLimiter,
+    ServeError,
+    SessionSlots,
+    check_exposure,
+    clamp_size,
+    connect_host,
+    is_loopback,
+    serve_until_stopped,
+)
 from .child import browse_argv, child_env, child_setup, end_process_group, make_home, remove_home
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -359,28 +367,12 @@ async def start_web(config: WebConfig, title: str) -> WebService:
 def run_web(config: WebConfig, title: str, echo: Callable[[str], None]) -> None:
     """Serve until Ctrl+C or SIGTERM, then end every app; what `dossier serve web` runs."""
 
-    async def main() -> None:
-        service = await start_web(config, title)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, stop.set)
-        limits = config.limits
-        echo(f"Serving {title!r} read-only on the web on {config.host}:{service.port}")
-        echo(f"  open:     http://{connect_host(config.host)}:{service.port}/")
-        echo(
-            f"  limits:   {limits.max_sessions} sessions, {limits.per_ip} per address, "
-            f"{limits.rate} connections/min per address, idle {limits.idle_timeout:g} s"
-        )
-        echo("Press Ctrl+C to stop.")
-        try:
-            await stop.wait()
-        finally:
-            running = len(service.server.services)
-            await service.close()
-            echo(f"Stopped; {running} session{'s' if running != 1 else ''} ended.")
+    def banner(service: WebService) -> list[str]:
+        return [
+            f"Serving {title!r} read-only on the web on {config.host}:{service.port}",
+            f"  open:     http://{connect_host(config.host)}:{service.port}/",
+        ]
 
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:  # pragma: no cover - a second Ctrl+C while stopping
-        sys.exit(130)
+    serve_until_stopped(
+        lambda: start_web(config, title), banner, config.limits, lambda service: len(service.server.services), echo
+    )
