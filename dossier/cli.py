@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
-from .launch import LaunchError, existing_db, open_browser, reason
+from .launch import LaunchError, error_line, existing_db, open_browser, reason
 
 if TYPE_CHECKING:
     from .store import Store
@@ -32,10 +32,7 @@ class UserError(click.ClickException):
     """Bad input: printed as `dossier: error: <reason>`, exit status 1."""
 
     def show(self, file: Any = None) -> None:
-        from .text import printable
-
-        # One line, whatever the message quotes (a path with a newline, a key with an escape).
-        click.echo(f"dossier: error: {printable(self.format_message())}", err=True)
+        click.echo(error_line(self.format_message()), err=True)  # as `dossier.launch` says it
 
 
 def warn(warnings: Iterable[str]) -> None:

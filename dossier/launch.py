@@ -108,6 +108,13 @@ def reason(error: Exception) -> str:
     return unexpected(error)
 
 
+def error_line(reason: str) -> str:
+    """How every command says it failed: one line, whatever the reason quotes (a path with a newline)."""
+    from .text import printable
+
+    return f"dossier: error: {printable(reason)}"
+
+
 def _fast_browse(args: list[str]) -> tuple[Path | None, str | None] | None:
     """(path, ref) when `args` ask for nothing but the browser, else None (the full command line decides)."""
     if not args:
@@ -136,8 +143,6 @@ def main() -> None:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
     except Exception as exc:  # every failure is one line here, as in `dossier.cli`
-        from .text import printable
-
-        print(f"dossier: error: {printable(reason(exc))}", file=sys.stderr)
+        print(error_line(reason(exc)), file=sys.stderr)
         sys.exit(1)
     sys.exit(status)

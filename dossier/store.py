@@ -387,9 +387,9 @@ def _lenient_text(conn: sqlite3.Connection) -> Iterator[None]:
 
 # ----------------------------------------------------------------- fast rows
 # The list rows every pane page and every report is made of (`ActorRef`,
-# `ActorItem`, `StatementItem`, `MeasureItem`, `ConsequenceItem`) are plain frozen
-# dataclasses (`dossier.rows`): their values come from our own database, validated
-# when imported, and validating them again cost more than the query. A file
+# `ActorItem`, `StatementItem`, `MeasureItem`, `ConsequenceItem`) are named tuples
+# (`dossier.rows`), built without validation: their values come from our own
+# database, validated when imported, and validating them again cost more than the query. A file
 # written by another program may still hold anything: `_text` turns a stray blob
 # or number into text, and an out-of-vocabulary `kind` is shown as it is rather
 # than raising.

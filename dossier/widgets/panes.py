@@ -36,15 +36,17 @@ class ActorList(VirtualList[ActorItem]):
     label = "Actors"
     kind: ClassVar[str] = "actor"
 
-    def row_key(self, item: ActorItem, index: int) -> object:
-        # The kind's heading shows on the first row of a kind: it depends on the row before.
+    def _kind_before(self, index: int) -> str | None:
+        """The kind of the row before (None for the first row, or one not loaded)."""
         previous = self.item_at(index - 1) if index else None
         return None if previous is None else previous.kind
 
+    def row_key(self, item: ActorItem, index: int) -> object:
+        # The kind's heading shows on the first row of a kind: it depends on the row before.
+        return self._kind_before(index)
+
     def render_item(self, item: ActorItem, index: int, width: int) -> Text:
-        previous = self.item_at(index - 1) if index else None
-        first_of_kind = previous is None or previous.kind != item.kind
-        heading = KIND_HEADINGS.get(item.kind, item.kind) if first_of_kind else ""
+        heading = KIND_HEADINGS.get(item.kind, item.kind) if self._kind_before(index) != item.kind else ""
         row = render.join(
             Text(heading.ljust(_KIND_WIDTH), style=self.style("accent")),
             render.plain(item.name),
