@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,26 @@ ARTICLE = Path(__file__).resolve().parent.parent / "db" / "seed" / "article-2021
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    """What `sql` reads from the file `db`, through a connection of its own."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def page_of(path: Path, table: str) -> tuple[int, int]:
+    """The root page of `table` in the file `path`, and the file's page size (to damage that page)."""
+    conn = sqlite3.connect(path)
+    try:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    finally:
+        conn.close()
+    return root, size
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import statistics
 from pathlib import Path
 
@@ -15,15 +14,7 @@ from dossier.bundle import dump_bundle
 from dossier.cli import main
 from dossier.store import Store, StoreError
 
-from .conftest import file_hash
-
-
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+from .conftest import file_hash, read_rows
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +41,7 @@ def test_the_same_seed_gives_the_same_dossier(tmp_path: Path) -> None:
 
 def test_speakers_are_skewed(synthetic: Path) -> None:
     counts = sorted(
-        (n for (n,) in _rows(synthetic, "SELECT count(*) FROM statements GROUP BY speaker_id")), reverse=True
+        (n for (n,) in read_rows(synthetic, "SELECT count(*) FROM statements GROUP BY speaker_id")), reverse=True
     )
     assert sum(counts) == 6000
     assert counts[0] >= 0.03 * 6000  # the heaviest says at least 3 %
@@ -61,7 +52,7 @@ def test_speakers_are_skewed(synthetic: Path) -> None:
 def test_the_heaviest_speaker_is_reported(tmp_path: Path) -> None:
     made = generate.generate(tmp_path / "h.db", statements=2000, seed=1)
     assert made.heaviest is not None
-    ((slug, count),) = _rows(
+    ((slug, count),) = read_rows(
         tmp_path / "h.db",
         "SELECT a.slug, count(*) FROM statements s JOIN actors a ON a.id = s.speaker_id"
         " GROUP BY a.id ORDER BY count(*) DESC LIMIT 1",
@@ -70,15 +61,15 @@ def test_the_heaviest_speaker_is_reported(tmp_path: Path) -> None:
 
 
 def test_aliases_come_in_other_scripts(synthetic: Path) -> None:
-    names = [name for (name,) in _rows(synthetic, "SELECT name FROM aliases")]
+    names = [name for (name,) in read_rows(synthetic, "SELECT name FROM aliases")]
     assert any(re.search("[а-яА-Я]", str(n)) for n in names)  # Cyrillic
     assert any(not str(n).isascii() and not re.search("[а-яА-Я]", str(n)) for n in names)  # another script
 
 
 def test_measures_answer_each_other_in_chains_and_a_cycle(synthetic: Path) -> None:
-    links = set(_rows(synthetic, "SELECT measure_id, responds_to_id FROM measure_links"))
+    links = set(read_rows(synthetic, "SELECT measure_id, responds_to_id FROM measure_links"))
     assert {(1, 3), (2, 1), (3, 2)} <= links  # the cycle
-    chained = _rows(
+    chained = read_rows(
         synthetic,
         "SELECT count(*) FROM measure_links a JOIN measure_links b ON b.measure_id = a.responds_to_id"
         " WHERE a.measure_id > 3",
@@ -87,21 +78,23 @@ def test_measures_answer_each_other_in_chains_and_a_cycle(synthetic: Path) -> No
 
 
 def test_consequences_events_and_partial_dates(synthetic: Path) -> None:
-    assert _rows(synthetic, "SELECT count(*) FROM consequences WHERE due IS NOT NULL")[0][0] > 0
-    assert _rows(synthetic, "SELECT count(*) FROM event_actors")[0][0] > 0
-    lengths = {n for (n,) in _rows(synthetic, "SELECT DISTINCT length(said) FROM statements WHERE said IS NOT NULL")}
+    assert read_rows(synthetic, "SELECT count(*) FROM consequences WHERE due IS NOT NULL")[0][0] > 0
+    assert read_rows(synthetic, "SELECT count(*) FROM event_actors")[0][0] > 0
+    lengths = {
+        n for (n,) in read_rows(synthetic, "SELECT DISTINCT length(said) FROM statements WHERE said IS NOT NULL")
+    }
     assert lengths == {4, 7, 10}
-    assert _rows(synthetic, "SELECT count(*) FROM statements WHERE said IS NULL")[0][0] > 0
-    assert _rows(synthetic, "SELECT count(*) FROM statement_measures")[0][0] > 0
+    assert read_rows(synthetic, "SELECT count(*) FROM statements WHERE said IS NULL")[0][0] > 0
+    assert read_rows(synthetic, "SELECT count(*) FROM statement_measures")[0][0] > 0
 
 
 def test_the_generated_file_is_a_sound_dossier(synthetic: Path) -> None:
-    assert _rows(synthetic, "PRAGMA foreign_key_check") == []
-    assert _rows(synthetic, "PRAGMA integrity_check") == [("ok",)]
-    assert _rows(synthetic, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
-    triggers = {n for (n,) in _rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert read_rows(synthetic, "PRAGMA foreign_key_check") == []
+    assert read_rows(synthetic, "PRAGMA integrity_check") == [("ok",)]
+    assert read_rows(synthetic, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
+    triggers = {n for (n,) in read_rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert triggers == {"statements_fts_insert", "statements_fts_delete", "statements_fts_update"}
-    indexes = {n for (n,) in _rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    indexes = {n for (n,) in read_rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"statements_by_speaker", "statements_by_said", "statement_measures_by_measure"} <= indexes
     with Store.open(synthetic) as store:
         assert store.search(generate.COMMON_WORD, kind="statement")
@@ -115,7 +108,7 @@ def test_a_generated_dossier_round_trips_through_a_json_bundle(synthetic: Path, 
     report = importer.import_files(empty_db, [bundle])
     assert report.inserted["statements"] == 6000
     assert _export(empty_db) == first
-    assert _rows(empty_db, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
+    assert read_rows(empty_db, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
 
 
 def test_broken_rows_leave_nothing_behind(tmp_path: Path) -> None:

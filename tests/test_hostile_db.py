@@ -23,7 +23,7 @@ from dossier import store as store_module
 from dossier.cli import main
 from dossier.store import Store, StoreError, quick_check
 
-from .conftest import file_hash
+from .conftest import file_hash, page_of
 
 
 def _listing(folder: Path) -> list[str]:
@@ -122,19 +122,9 @@ def test_bad_page_size_in_header(runner: CliRunner, copy: Path) -> None:
     _refused(runner, copy, "is damaged (its header gives a page size of 1000)")
 
 
-def _page_of(path: Path, table: str) -> tuple[int, int]:
-    conn = sqlite3.connect(path)
-    try:
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-        (size,) = conn.execute("PRAGMA page_size").fetchone()
-    finally:
-        conn.close()
-    return root, size
-
-
 def test_corrupt_page_of_a_table_is_found_on_open(runner: CliRunner, copy: Path) -> None:
     # The schema still reads; only quick_check can see that the statements' pages are garbage.
-    root, size = _page_of(copy, "statements")
+    root, size = page_of(copy, "statements")
     data = bytearray(copy.read_bytes())
     start = (root - 1) * size
     data[start : start + size] = bytes(range(256)) * (size // 256)

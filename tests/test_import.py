@@ -14,20 +14,12 @@ from dossier.bundle import BundleError, dump_bundle
 from dossier.importer import import_files, init_database
 from dossier.store import Store, StoreError
 
-from .conftest import file_hash
+from .conftest import file_hash, read_rows
 
 
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_init_builds_the_default_dossier(seed_db: Path) -> None:
@@ -44,7 +36,7 @@ def test_init_refuses_an_existing_file_unless_forced(seed_db: Path) -> None:
         init_database(seed_db, empty=True)
     assert file_hash(seed_db) == before
     init_database(seed_db, empty=True, force=True)
-    assert _rows(seed_db, "SELECT count(*) FROM actors") == [(0,)]
+    assert read_rows(seed_db, "SELECT count(*) FROM actors") == [(0,)]
     assert not [p for p in seed_db.parent.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -77,7 +69,7 @@ def test_a_bad_bundle_leaves_the_file_byte_for_byte(seed_db: Path, tmp_path: Pat
         p.path for p in caught.value.problems
     } == {"statements.1.text"}
     assert file_hash(seed_db) == before
-    assert _rows(seed_db, "SELECT count(*) FROM actors WHERE slug = 'newcomer'") == [(0,)]
+    assert read_rows(seed_db, "SELECT count(*) FROM actors WHERE slug = 'newcomer'") == [(0,)]
 
 
 def test_a_failure_while_writing_rolls_everything_back(
@@ -108,12 +100,12 @@ def test_import_updates_by_slug_and_replaces_children(seed_db: Path, tmp_path: P
     )
     report = import_files(seed_db, [bundle])
     assert report.updated["actors"] == 1
-    assert _rows(seed_db, "SELECT role FROM actors WHERE slug = 'zakharova'") == [("Spokesperson",)]
-    assert _rows(
+    assert read_rows(seed_db, "SELECT role FROM actors WHERE slug = 'zakharova'") == [("Spokesperson",)]
+    assert read_rows(
         seed_db, "SELECT al.name FROM aliases al JOIN actors a ON a.id = al.actor_id WHERE a.slug = 'zakharova'"
     ) == [("Захарова",)]
     # the search index follows the new alias
-    hits = _rows(seed_db, "SELECT entity_id FROM entities_fts WHERE entities_fts MATCH 'Захарова'")
+    hits = read_rows(seed_db, "SELECT entity_id FROM entities_fts WHERE entities_fts MATCH 'Захарова'")
     assert len(hits) == 1
     assert not import_files(seed_db, [bundle]).changed
 
@@ -127,7 +119,7 @@ def test_consequences_can_be_reordered_and_removed(seed_db: Path, tmp_path: Path
         "      - {description: brand new}\n",
     )
     import_files(seed_db, [bundle])
-    rows = _rows(
+    rows = read_rows(
         seed_db,
         "SELECT c.slug, c.position FROM consequences c JOIN measures m ON m.id = c.measure_id"
         " WHERE m.slug = 'russia-orders-us-diplomats-out' ORDER BY c.position",
@@ -141,8 +133,8 @@ def test_statement_index_follows_updates(seed_db: Path, tmp_path: Path) -> None:
         "statements:\n  - {slug: zakharova-respond-accordingly, speaker: zakharova, text: platypus words}\n",
     )
     import_files(seed_db, [bundle])
-    assert _rows(seed_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'platypus'") == [(1,)]
-    assert _rows(seed_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'accordingly'") == [(0,)]
+    assert read_rows(seed_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'platypus'") == [(1,)]
+    assert read_rows(seed_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'accordingly'") == [(0,)]
 
 
 def test_bulk_load_rebuilds_the_index_once(empty_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,11 +142,11 @@ def test_bulk_load_rebuilds_the_index_once(empty_db: Path, tmp_path: Path, monke
     lines = ["actors:", "  - {slug: a, name: A, kind: person}", "statements:"]
     lines += [f"  - {{slug: s{i}, speaker: a, text: 'word{i} common'}}" for i in range(50)]
     import_files(empty_db, [_write(tmp_path / "b.yaml", "\n".join(lines) + "\n")])
-    assert _rows(empty_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'common'") == [(50,)]
+    assert read_rows(empty_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'common'") == [(50,)]
     # the triggers are back after the bulk load
-    triggers = _rows(empty_db, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    triggers = read_rows(empty_db, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
     assert [t[0] for t in triggers] == ["statements_fts_delete", "statements_fts_insert", "statements_fts_update"]
-    assert _rows(empty_db, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
+    assert read_rows(empty_db, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
 
 
 def test_import_refuses_a_missing_database(tmp_path: Path) -> None:

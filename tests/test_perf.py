@@ -16,6 +16,7 @@ import pytest
 from dossier.app import DossierApp
 from dossier.store import Store
 from dossier.widgets.frame_hold import FrameHold
+from tests.conftest import page_of
 from tests.pilot_helpers import lines, settle, shown
 
 SIZE = (120, 40)
@@ -91,12 +92,7 @@ def test_a_blob_where_text_belongs_is_read_as_text(tmp_path: Path, seed_db: Path
 
 
 def _damage(path: Path, table: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-        (size,) = conn.execute("PRAGMA page_size").fetchone()
-    finally:
-        conn.close()
+    root, size = page_of(path, table)
     data = bytearray(path.read_bytes())
     data[(root - 1) * size : root * size] = bytes(range(256)) * (size // 256)
     path.write_bytes(bytes(data))
