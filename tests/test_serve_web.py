@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import re
 import shutil
@@ -240,13 +241,15 @@ class DevTools:
 
 
 def chromium_argv(chromium: Path, profile: str) -> list[str]:
-    """Headless Chromium on a new empty profile, asking nothing of the network but what it is told to open.
+    """Headless Chromium on a new empty profile (docs/serving.md, "The browser test").
 
-    `--no-sandbox`: CI runs as root, where Chromium's sandbox refuses to start.
-    `--disable-background-networking`, `--disable-component-update`,
-    `--disable-sync` and `--disable-quic`: without them Chromium reaches out to
-    Google's servers at start, and a machine without an outside network
-    refuses those connections, which fills stderr and delays the page.
+    `--no-sandbox` is the one it cannot do without here: CI runs as root, and
+    Chromium refuses to start as root with its sandbox. The profile directory
+    is new and empty, so no earlier run's state counts. The rest keep the run
+    to loopback as far as Chromium allows (`--disable-background-networking`,
+    `--disable-component-update`, `--disable-sync`, `--disable-quic`); even
+    with them it asks Google for the time, updates and accounts at start,
+    which fails at once on a closed network without holding up the page.
     """
     return [
         str(chromium),
@@ -276,9 +279,11 @@ async def browse_in_chromium(url: str, shot: Path, client: aiohttp.ClientSession
     try:
         assert process.stderr is not None
         endpoint = ""
+        said: list[str] = []
         while not endpoint:
-            line = (await asyncio.wait_for(process.stderr.readline(), TIMEOUT)).decode()
-            assert line, "chromium ended before it listened"
+            line = (await asyncio.wait_for(process.stderr.readline(), TIMEOUT)).decode(errors="replace")
+            assert line, "chromium ended before it listened: " + " | ".join(said[-3:])
+            said.append(line.strip())
             if line.startswith("DevTools listening on "):
                 endpoint = line.split(" on ", 1)[1].strip()
         async with client.ws_connect(endpoint, max_msg_size=0) as ws:
@@ -297,7 +302,8 @@ async def browse_in_chromium(url: str, shot: Path, client: aiohttp.ClientSession
             shot.write_bytes(base64.b64decode(picture["data"]))
             return classes
     finally:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):  # it may have ended by itself
+            process.kill()
         await process.wait()
         shutil.rmtree(profile, ignore_errors=True)
 
