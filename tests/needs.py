@@ -26,17 +26,17 @@ def in_ci(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
-def missing(what: str, how: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
-    """Fail under CI, else skip; both say what is missing and how to get it."""
+def missing(what: str, why: str, how: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
+    """Fail under CI, else skip; both say what is missing, what needs it and how to get it."""
     if in_ci(environ):
-        pytest.fail(f"{what} is missing and CI=true: {how}", pytrace=False)
-    pytest.skip(f"{what} is missing ({how}); under CI=true this test fails instead")
+        pytest.fail(f"{what} is missing and CI=true ({why}); {how}", pytrace=False)
+    pytest.skip(f"{what} is missing ({why}); {how}. Under CI=true this test fails instead")
 
 
-def chromium(environ: Mapping[str, str] = os.environ) -> Path:
-    """The Chromium program on PATH, to run headless (Debian's is `/usr/bin/chromium`)."""
+def chromium(why: str, environ: Mapping[str, str] = os.environ) -> Path:
+    """The Chromium program on PATH, to run headless (Debian's is `/usr/bin/chromium`); `why` names the test."""
     for name in CHROMIUM_NAMES:
         found = shutil.which(name, path=environ.get("PATH", os.defpath))
         if found:
             return Path(found)
-    missing("Chromium", "install Debian's `chromium` package (`apt-get install chromium`); .ci/run does", environ)
+    missing("Chromium", why, "install Debian's package with `apt-get install chromium` (.ci/run does)", environ)

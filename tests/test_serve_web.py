@@ -315,7 +315,7 @@ async def test_headless_chromium_renders_the_app(
 
     Without Chromium this skips on a laptop and fails under CI=true (`tests/needs.py`).
     """
-    chromium = needs.chromium()
+    chromium = needs.chromium("for the browser test of serve web")
     shot = Path(os.environ.get("DOSSIER_SCREENSHOT", tmp_path / "page.png"))
     classes = await browse_in_chromium(base(server) + "/", shot, client, chromium)
     # The page marks its body "-first-byte" once the app's output has reached the terminal in the tab.

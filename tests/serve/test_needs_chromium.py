@@ -21,16 +21,16 @@ def fake_program(folder: Path, name: str) -> Path:
 
 def test_chromium_missing_under_ci_fails_with_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(pytest.fail.Exception) as failed:
-        needs.chromium({"CI": "true", "PATH": str(tmp_path)})
-    assert "Chromium is missing and CI=true" in str(failed.value)
+        needs.chromium("for a test", {"CI": "true", "PATH": str(tmp_path)})
+    assert "Chromium is missing and CI=true (for a test)" in str(failed.value)
     assert "apt-get install chromium" in str(failed.value)
 
 
 def test_chromium_missing_on_a_laptop_skips_and_says_why(tmp_path: Path) -> None:
     with pytest.raises(pytest.skip.Exception) as skipped:
-        needs.chromium({"PATH": str(tmp_path)})
-    assert "Chromium is missing" in str(skipped.value)
-    assert "CI=true" in str(skipped.value)
+        needs.chromium("for a test", {"PATH": str(tmp_path)})
+    assert "Chromium is missing (for a test)" in str(skipped.value)
+    assert "apt-get install chromium" in str(skipped.value) and "CI=true" in str(skipped.value)
 
 
 @pytest.mark.parametrize("value", ["true", "TRUE", "1", "yes"])
@@ -45,4 +45,5 @@ def test_not_ci(value: str) -> None:
 
 def test_chromium_on_path_is_found(tmp_path: Path) -> None:
     program = fake_program(tmp_path / "bin", "chromium")
-    assert needs.chromium({"CI": "true", "PATH": f"{tmp_path / 'empty'}{os.pathsep}{program.parent}"}) == program
+    path = f"{tmp_path / 'empty'}{os.pathsep}{program.parent}"
+    assert needs.chromium("for a test", {"CI": "true", "PATH": path}) == program
