@@ -158,3 +158,31 @@ def test_the_options_of_dossier_itself_are_named() -> None:
     text = section(README.read_text(encoding="utf-8"), "Commands")
     for spelling in option_names(main):
         assert any(f"`dossier {s}" in text or f"`{s}`" in text for s in spelling), spelling
+
+
+def written_commands(markdown: str) -> list[str]:
+    """Every command line the page writes out: code spans and code-block lines that start with `dossier `."""
+    spans = re.findall(r"(?<!`)`([^`\n]+)`(?!`)", markdown)
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", markdown, flags=re.MULTILINE | re.DOTALL)
+    lines = [line.split(" #", 1)[0] for block in blocks for line in block.splitlines()]
+    return [text.strip() for text in [*spans, *lines] if text.strip().startswith("dossier ")]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_the_pages_write_only_commands_that_exist(page: Path) -> None:
+    real = commands(main)
+    groups = {name[0] for name in real if len(name) > 1}
+    unknown = []
+    for line in written_commands(page.read_text(encoding="utf-8")):
+        words = line.replace("\\|", "|").split()[1:]
+        if not words or words[0].startswith("-") or not re.fullmatch(r"[a-z][a-z-]*(\|[a-z][a-z-]*)*", words[0]):
+            continue  # `dossier --version`, `dossier COMMAND`
+        first = words[0].split("|")
+        if any(word in groups for word in first):
+            second = words[1].split("|") if len(words) > 1 and not words[1].startswith("-") else []
+            known = all((word, sub) in real for word in first for sub in second)  # `dossier serve` alone is fine
+        else:
+            known = all((word,) in real for word in first)
+        if not known:
+            unknown.append(line)
+    assert unknown == []
