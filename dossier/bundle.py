@@ -350,7 +350,7 @@ def _message(error: ErrorDetails) -> str:
         return f"{value[:40]!r} {message}"
     if kind == "slug":
         return f"{value[:60]!r} {message}"
-    if kind == "country":
+    if kind in ("country", "identity"):
         return f"{value[:10]!r} {message}"
     if message.startswith("Value error, "):
         return message[len("Value error, ") :]

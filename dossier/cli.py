@@ -137,7 +137,24 @@ def import_(bundles: tuple[Path, ...], db: Path | None) -> None:
 
     target = existing_db(db)
     report = import_files(target, list(bundles))
+    if report.migration is not None:
+        click.echo(f"dossier: {report.migration.summary(target)}", err=True)
     click.echo(f"imported {len(bundles)} bundle{'s' if len(bundles) != 1 else ''} into {target}: {report.summary()}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def migrate(path: Path) -> None:
+    """Bring a dossier made by an older Dossier to the current schema, keeping a copy of it first.
+
+    The copy is PATH.schema-N.bak beside it (N: the version it had). Missing
+    search-index triggers are re-created too (a `sqlite-utils transform` drops
+    them). The browser reads older files as they are and never migrates them.
+    """
+    from .migrations import migrate_file
+
+    target = existing_db(path)
+    click.echo(migrate_file(target).summary(target))
 
 
 @main.command()
