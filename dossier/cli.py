@@ -201,6 +201,32 @@ def show(ref: str, db: Path | None) -> None:
             click.echo(clean_text(line))
 
 
+@main.command(name="datasette-metadata")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
+def datasette_metadata(db: Path | None, fmt: str) -> None:
+    """Print Datasette metadata for the dossier: labels, facets, newest-first order, search, canned queries.
+
+    \b
+    dossier datasette-metadata --db my.db > metadata.json
+    datasette serve --immutable my.db -m metadata.json
+    """
+    from .datasette_metadata import metadata
+    from .store import Store
+
+    target = existing_db(db)
+    with Store.open(target) as store:
+        warn(store.warnings)
+        title = store.title()
+    data = metadata(target.stem, title=title)
+    if fmt == "json":
+        click.echo(_json(data))
+    else:
+        from .datasette_metadata import dump_yaml
+
+        click.echo(dump_yaml(data), nl=False)
+
+
 # --------------------------------------------------------------------------- chains, timeline, relations
 
 
