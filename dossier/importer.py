@@ -57,6 +57,8 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=dict)
     migration: Migration | None = None
     """What the schema step before the import did (`dossier.migrations`), when it did anything."""
+    notes: list[str] = field(default_factory=list)
+    """What the bundles left out, one line each (FtM entities a dossier has no place for)."""
 
     def add(self, table: str, inserted: int = 0, updated: int = 0) -> None:
         self.inserted[table] = self.inserted.get(table, 0) + inserted
@@ -219,6 +221,7 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
             migration = Migration(store.SCHEMA_VERSION, store.SCHEMA_VERSION, triggers)
         report = _write(conn, loaded)
         report.migration = migration
+        report.notes = [note for item in loaded for note in item.notes]
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
