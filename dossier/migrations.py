@@ -109,7 +109,14 @@ def ensure_index_triggers(conn: sqlite3.Connection) -> list[str]:
     seconds for a million statements; nothing when all three are there,
     which costs one look at the schema). The caller holds the transaction.
     """
-    missing = sorted(set(INDEX_TRIGGERS) - {trigger.name for trigger in _database(conn).table("statements").triggers})
+    # Plain SQL here rather than sqlite-utils' `Table.triggers`: this runs on every import, and
+    # loading sqlite-utils costs ~100 ms (DESIGN.md), more than the rest of a small import.
+    marks = ", ".join("?" * len(INDEX_TRIGGERS))
+    found = conn.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'statements' AND name IN ({marks})",
+        INDEX_TRIGGERS,
+    )
+    missing = sorted(set(INDEX_TRIGGERS) - {name for (name,) in found})
     if not missing:
         return []
     from .importer import rebuild_statement_index
