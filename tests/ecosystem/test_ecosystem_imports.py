@@ -29,7 +29,8 @@ def test_the_browser_loads_none_of_them() -> None:
 def test_the_bundle_models_load_the_country_list_only_when_a_country_is_checked() -> None:
     assert _loaded("import dossier.models, dossier.bundle") == []
     checked = _loaded(
-        "from dossier.models import Actor\nActor.model_validate({'slug': 'a', 'name': 'A', 'kind': 'state', 'country': 'GB'})"
+        "from dossier.models import Actor\n"
+        "Actor.model_validate({'slug': 'a', 'name': 'A', 'kind': 'state', 'country': 'GB'})"
     )
     assert checked == ["pycountry"]
 
