@@ -51,3 +51,13 @@ def test_dossier_import_refuses_uk_in_one_line_and_writes_nothing(
     assert f"{bundle}:2: actors.0.country: 'UK' is not an ISO 3166 country code (ISO gives GB)" in result.output
     assert "Traceback" not in result.output
     assert file_hash(seed_db) == before
+
+
+def test_every_code_we_accept_ftm_keeps_as_it_is() -> None:
+    from followthemoney import registry
+
+    from dossier.models import _iso_countries
+
+    changed = {code: registry.country.clean_text(code) for code in _iso_countries()}
+    assert {code: ftm for code, ftm in changed.items() if ftm != code.lower()} == {}
+    assert len(changed) >= 249
