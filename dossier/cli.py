@@ -193,7 +193,9 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
         bundle = store.export_bundle()
         identity = store.identity()
     if fmt.startswith("ftm"):
-        entities = ftm.export_entities(bundle, identity)
+        left_out: list[str] = []
+        entities = ftm.export_entities(bundle, identity, left_out)
+        warn(left_out)
         lines = ftm.entity_lines(entities) if fmt == "ftm" else ftm.statement_lines(entities)
         text = _escape_for_terminal("".join(line + "\n" for line in lines))
     elif fmt == "markdown":

@@ -104,8 +104,13 @@ class _Ids:
         return signed
 
 
-def export_entities(bundle: Bundle, identity: str) -> list[Entity]:
-    """The dossier as FtM entities, every one checked against its schema (a failure is a bug: ValueError)."""
+def export_entities(bundle: Bundle, identity: str, warnings: list[str] | None = None) -> list[Entity]:
+    """The dossier as FtM entities, every value checked against its FtM property's type.
+
+    A value FtM would refuse (a `url` that is not a URL FtM accepts, say) is
+    left out, with a line in `warnings`; every entity then passes its
+    schema's validation (a failure would be a bug here: ValueError).
+    """
     from followthemoney import model
     from followthemoney.exc import InvalidData
 
@@ -130,6 +135,17 @@ def export_entities(bundle: Bundle, identity: str) -> list[Entity]:
     for entity in out:
         schema = model.get(entity.schema)
         assert schema is not None
+        for name, values in list(entity.properties.items()):
+            prop = schema.get(name)
+            assert prop is not None, f"{entity.schema} has no property {name}"
+            kept = [value for value in values if prop.type.validate(value)]
+            for value in values:
+                if value not in kept and warnings is not None:
+                    warnings.append(f"{entity.id}: {name} {value[:60]!r} is not a valid FtM {prop.type.name}; left out")
+            if kept:
+                entity.properties[name] = kept
+            else:
+                del entity.properties[name]
         try:
             schema.validate(cast("ValidationData", entity.to_dict()))
         except InvalidData as exc:

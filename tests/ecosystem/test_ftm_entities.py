@@ -295,3 +295,21 @@ def test_import_of_ftm_without_the_extra_says_so(
 def test_the_store_identity_is_what_names_the_ids(seed_db: Path) -> None:
     with Store.open(seed_db) as store:
         assert store.identity() == "63ffc967-4b9f-4ab9-b62f-3e350754de9f"
+
+
+HOSTILE = Path(__file__).resolve().parent.parent / "fixtures" / "hostile.yaml"
+
+
+def test_the_hostile_dossier_exports_valid_entities_and_says_what_it_left_out(
+    empty_db: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    assert runner.invoke(main, ["import", str(HOSTILE), "--db", str(empty_db)]).exit_code == 0
+    out = tmp_path / "hostile.ftm.json"
+    result = runner.invoke(main, ["export", "--db", str(empty_db), "--format", "ftm", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "is not a valid FtM name; left out" in result.output  # a name longer than FtM takes
+    text = out.read_text(encoding="utf-8")
+    assert not any(0x7F <= ord(c) <= 0x9F or c in "\u202e\u2066\u200f" for c in text)
+    for line in text.splitlines():
+        entity = json.loads(line)
+        model.get(entity["schema"]).validate(entity)
