@@ -35,15 +35,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.worker import WorkerFailed
 
+from . import keys, messages
 from .screens.browse import BrowseScreen
 from .store import Store
 from .text import clean_text
@@ -72,11 +73,7 @@ class DossierApp(App[None]):
 
     CSS_PATH = "dossier.tcss"
     TITLE = "Dossier"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "command_palette", "Palette", priority=True, id="command-palette"),
-        Binding("question_mark", "show_help", "Help", id="show-help"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
     COMMANDS = App.COMMANDS | {_dossier_commands, _actor_kind_commands}
 
     ALLOWED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -152,6 +149,14 @@ class DossierApp(App[None]):
         while len(self.screen_stack) > 1 and self.screen is not self.browser:
             self.pop_screen()
         self.browser.open_ref(kind, entity_id)
+
+    @on(messages.OpenRef)
+    def _open_ref_asked(self, message: messages.OpenRef) -> None:
+        self.open_ref(message.kind, message.entity_id)
+
+    @on(messages.ShowActorKind)
+    def _show_actor_kind_asked(self, message: messages.ShowActorKind) -> None:
+        self.browser.show_actor_kind(message.kind)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's palette commands, less Screenshot: it writes a file where the app runs,

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal, cast
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from .. import keys
 from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
 from ..store import Store, StoreError
 from ..widgets import render
@@ -87,22 +88,7 @@ class _Pending:
 class BrowseScreen(Screen[None]):
     """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "focus_next_pane", "Next pane", id="next-pane"),
-        Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="previous-pane"),
-        Binding("1", "focus_pane('actors')", "Actors pane", show=False, id="pane-actors"),
-        Binding("2", "focus_pane('statements')", "Statements pane", show=False, id="pane-statements"),
-        Binding("3", "focus_pane('measures')", "Measures pane", show=False, id="pane-measures"),
-        Binding("4", "focus_pane('consequences')", "Consequences pane", show=False, id="pane-consequences"),
-        Binding("5", "focus_pane('detail')", "Detail pane", show=False, id="pane-detail"),
-        Binding("backspace", "go_back", "Back", id="go-back"),
-        Binding("alt+left", "go_back", "Back", show=False, id="go-back-alt"),
-        Binding("alt+right", "go_forward", "Forward", show=False, id="go-forward"),
-        Binding("slash", "open_search", "Search", id="open-search"),
-        Binding("c", "open_chain", "Chain", show=False, id="open-chain"),
-        Binding("t", "open_timeline", "Timeline", show=False, id="open-timeline"),
-        Binding("r", "open_relations", "Relations", show=False, id="open-relations"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
 
     # The selection is state, not something drawn: `repaint=False`, since a screen
     # reactive that repaints redraws every pane of the screen on every key press

@@ -23,13 +23,14 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .. import keys
 from ..rows import ActorDetail, ConsequenceItem, EventItem, LinkItem, MeasureDetail, SourceItem, StatementDetail
 from . import render
 from .virtual_list import set_virtual_size
@@ -69,15 +70,7 @@ class DetailStyles:
 class DetailPane(ScrollView, can_focus=True):
     """The selected item in full, its references followable with Enter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous reference", show=False, id="detail-up"),
-        Binding("down,j", "cursor_down", "Next reference", show=False, id="detail-down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="detail-page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="detail-page-down"),
-        Binding("home,g", "cursor_first", "Top", show=False, id="detail-first"),
-        Binding("end,G", "cursor_last", "Bottom", show=False, id="detail-last"),
-        Binding("enter", "follow_link", "Follow", id="follow-link"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("detail")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "detail--heading",

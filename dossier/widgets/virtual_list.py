@@ -31,7 +31,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.dom import NoScreen
 from textual.geometry import Size
 from textual.message import Message
@@ -42,6 +42,7 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from .. import keys
 from ..store import StoreError
 from . import render
 from .frame_hold import FrameHold
@@ -126,15 +127,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     # list has focus. Otherwise the key goes to the list and bubbles up through every
     # container to the app before its binding is looked up, a hop each (~1 ms a press).
     # Nothing between the list and the app binds these keys, so the same action runs.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous row", show=False, priority=True, id="cursor-up"),
-        Binding("down,j", "cursor_down", "Next row", show=False, priority=True, id="cursor-down"),
-        Binding("pageup", "page_up", "Page up", show=False, priority=True, id="page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, priority=True, id="page-down"),
-        Binding("home,g", "cursor_first", "First row", show=False, priority=True, id="cursor-first"),
-        Binding("end,G", "cursor_last", "Last row", show=False, priority=True, id="cursor-last"),
-        Binding("enter", "select_row", "Open", id="select-row"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("list")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-list--cursor",
