@@ -113,7 +113,7 @@ class DossierApp(App[None]):
         super().__init__()
         self.store = store
         self.ref = ref
-        """Where to open: a slug or kind/slug, resolved before the first screen (cli.py checks it)."""
+        """Where to open: a slug or kind/slug, resolved before the first screen (`open_browser` checks it)."""
         self.show_tracebacks = show_tracebacks
         """Let Textual print the traceback of an unexpected exception (`dossier --debug browse`)."""
         self.failure: BaseException | None = None
@@ -121,7 +121,7 @@ class DossierApp(App[None]):
         self.check_seconds = check_seconds
         """How long to look for damage once the first screen is up (0: the store was checked on open)."""
         self.on_first_frame = on_first_frame
-        """Called once the first screen has been drawn (`dossier.launch` turns the collector back on)."""
+        """Called once the first screen has been drawn (`dossier.opening` turns the collector back on)."""
         self._browser: BrowseScreen | None = None
         self._too_small: TooSmallScreen | None = None
         # The title bar draws it with Content(title), never as markup; the text is cleaned here,

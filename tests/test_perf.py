@@ -235,10 +235,10 @@ async def test_on_first_frame_is_called_once_after_the_first_screen_is_drawn(sto
 
 
 def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path: Path, seed_db: Path) -> None:
-    """`dossier.launch` pauses the collector for the start only: the app it runs gets `gc.enable`."""
+    """`dossier.launch` pauses the collector for the start only: the app `open_browser` runs gets `gc.enable`."""
     import gc
 
-    from dossier import launch
+    from dossier import opening
 
     seen: dict[str, Any] = {}
 
@@ -249,7 +249,7 @@ def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path:
     original = sys.modules["dossier.app"].DossierApp
     sys.modules["dossier.app"].DossierApp = Recorder  # type: ignore[misc]
     try:
-        assert launch.open_browser(seed_db, None) == 0
+        assert opening.open_browser(seed_db, None) == 0
     finally:
         sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
     assert seen["hook"] is gc.enable
