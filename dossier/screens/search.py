@@ -25,10 +25,10 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from .. import keys
+from ..history import Ref
 from ..rows import SearchHit
 from ..store import Store, StoreError
 from ..widgets import render
-from ..widgets.detail import Ref
 from ..widgets.virtual_list import Pager, VirtualList
 
 DEBOUNCE = 0.15

@@ -31,12 +31,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .. import keys
+from ..history import Ref
 from ..rows import ActorDetail, ConsequenceItem, EventItem, LinkItem, MeasureDetail, SourceItem, StatementDetail
 from . import render
 from .virtual_list import set_virtual_size
-
-Ref = tuple[str, int]
-"""A reference to follow: (kind, id), kind one of actor, statement, measure, consequence, event."""
 
 Look = tuple[object, ...]
 """What one line of the pane shows: its text, spans and style, and whether the cursor is on it."""

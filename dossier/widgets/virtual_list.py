@@ -118,6 +118,9 @@ class Pager(Generic[T]):
     """The database id of a row, to select it again later."""
     position: Callable[[int], int | None] = lambda _entity_id: None
     """Where the row with this id stands in the list, or None when it is not there."""
+    of: int | None = None
+    """Whose rows these are (the actor of a Statements pane, the measure of a Consequences pane), so
+    the screen can tell whether a list already shows them (`VirtualList.rows_of`)."""
 
 
 class VirtualList(ScrollView, Generic[T], can_focus=True):
@@ -143,6 +146,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     label: ClassVar[str] = "Items"
     """The pane's name in its title (`Statements · 4`)."""
+    kind: ClassVar[str] = "item"
+    """What one row is (`actor`, `statement`, ...): the kind of the reference the Detail pane opens for it."""
 
     class _RowMessage(Message):
         """A message about one row: the list, the row's model and its index."""
@@ -217,8 +222,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     @property
     def highlighted_id(self) -> int | None:
+        """The database id of the row under the cursor, if loaded: the list's selection."""
         item = self.highlighted
         return None if item is None or self._pager is None else self._pager.ident(item)
+
+    @property
+    def rows_of(self) -> int | None:
+        """Whose rows the list shows (`Pager.of`); None for an empty list."""
+        return None if self._pager is None else self._pager.of
 
     def load(
         self,
