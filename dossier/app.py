@@ -49,6 +49,7 @@ from .screens.browse import BrowseScreen
 from .store import Store
 from .text import clean_text
 from .widgets import render
+from .widgets.textual_compat import GuardedApp
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -68,7 +69,7 @@ def _actor_kind_commands() -> type[Provider]:
     return ActorKindCommands
 
 
-class DossierApp(App[None]):
+class DossierApp(GuardedApp[None]):
     """Browse one dossier, read-only."""
 
     CSS_PATH = "dossier.tcss"
@@ -170,17 +171,16 @@ class DossierApp(App[None]):
             return action in self.KEYS_WHEN_TOO_SMALL
         return action in self.ALLOWED_ACTIONS
 
-    async def _broker_event(self, event_name: str, event: events.Event, default_namespace: DOMNode) -> bool:
+    def drawn_action_allowed(self, event: events.Event, namespace: DOMNode) -> bool:
         # Textual runs an action named in the style of the text under the mouse (`@click=app.quit`).
         # Only scroll bars draw such text on purpose; from anything else the action is dropped.
-        if isinstance(default_namespace, ScrollBar):
-            return await super()._broker_event(event_name, event, default_namespace)
+        if isinstance(namespace, ScrollBar):
+            return True
         meta = getattr(getattr(event, "style", None), "meta", None) or {}
         if any(str(key).startswith("@") for key in meta):
-            event.stop()
-            self.log.warning(f"refused an action drawn in {default_namespace!r}: {meta!r}")
-            return True
-        return False
+            self.log.warning(f"refused an action drawn in {namespace!r}: {meta!r}")
+            return False
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
@@ -191,7 +191,7 @@ class DossierApp(App[None]):
 
     # ----------------------------------------------------------------- failures
 
-    def _handle_exception(self, error: Exception) -> None:
+    def unhandled_exception(self, error: Exception) -> None:
         # Every unhandled exception comes here: from a worker (wrapped in WorkerFailed, the
         # one place where workers' failures are reported) or from a handler.
         if isinstance(error, WorkerFailed):
@@ -200,14 +200,10 @@ class DossierApp(App[None]):
             return
         self.failure = error
         if self.show_tracebacks:
-            super()._handle_exception(error)
-            return
-        # Textual's own handling, less the traceback it would print with its local variables.
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
-        self._close_messages_no_wait()
+            self.textual_exception_handling(error)
+        else:
+            # Textual's own handling, less the traceback it would print with its local variables.
+            self.end_without_traceback(error)
 
     # ----------------------------------------------------------------- terminal size
 

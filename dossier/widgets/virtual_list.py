@@ -46,6 +46,7 @@ from .. import keys
 from ..store import StoreError
 from . import render
 from .frame_hold import FrameHold
+from .textual_compat import update_scrollbars
 
 T = TypeVar("T")
 
@@ -65,13 +66,13 @@ def set_virtual_size(widget: ScrollView, size: Size, *, repaint: bool = True) ->
 
     `virtual_size` is a `layout=True` reactive: setting it re-lays out every
     widget on the screen (tens of milliseconds), though only the scrollbars
-    depend on it. `_scroll_update` (Textual's own step after a resize) updates
-    them, and asks for a layout itself when a scrollbar appears or goes.
+    depend on it. `update_scrollbars` (Textual's own step after a resize)
+    updates them, and asks for a layout itself when a scrollbar appears or goes.
     `repaint=False`: the caller repaints the lines that changed itself.
     """
     if size != widget.virtual_size:
         widget.set_reactive(ScrollView.virtual_size, size)
-        widget._scroll_update(size)
+        update_scrollbars(widget, size)
         if repaint:
             widget.refresh()
 
