@@ -15,12 +15,16 @@ from textual import messages
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.geometry import Size
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from dossier.widgets import textual_compat
 from dossier.widgets.textual_compat import GuardedApp, post_refresh_now, update_scrollbars
 from dossier.widgets.virtual_list import set_virtual_size
+from tests import pilot_helpers
 from tests.pilot_helpers import settle
 
 SIGNATURES: dict[str, list[str]] = {
@@ -165,3 +169,25 @@ async def test_an_unhandled_exception_reaches_the_hook_and_ends_the_app(quiet: b
     assert [str(error) for error in app.seen] == ["a bug"]
     assert app.return_code == 1
     assert not app.is_running
+
+
+# --------------------------------------------------------------------------- what the tests read
+
+TEST_PRIVATE = [(name, owner) for name, owners in pilot_helpers.PRIVATE_NAMES.items() for owner in owners]
+
+
+@pytest.mark.parametrize(("name", "owner"), TEST_PRIVATE)
+async def test_each_private_name_the_tests_read_is_still_there(name: str, owner: type[Any]) -> None:
+    app = _Labelled()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        instance = {App: app, Screen: app.screen, DOMNode: app.screen, Widget: app.query_one("#label")}[owner]
+        assert hasattr(instance, name), f"Textual {textual.__version__}: {owner.__name__} has no {name}"
+        assert pilot_helpers.batch_depth(app) == 0
+        assert pilot_helpers.border_text(app.query_one("#label")) is None
+        assert pilot_helpers.screen_lines(app)[0].startswith("before")
+        assert "before" in pilot_helpers.terminal_bytes(app)
+        assert pilot_helpers.notifications(app) == []
+        app.notify("hello", markup=False)
+        await pilot.pause()
+        assert [n.message for n in pilot_helpers.notifications(app)] == ["hello"]
