@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -626,14 +626,14 @@ class BrowseScreen(Screen[None]):
 
     # ----------------------------------------------------------------- the detail pane
 
-    def on_descendant_focus(self, event: Any) -> None:
-        widget = event.widget
-        for name in ("actors", "statements", "measures", "consequences"):
-            pane = self._panes[name]
-            if widget is pane and name != self._detail_source and isinstance(pane, VirtualList):
-                self._detail_source = name
-                entity_id = pane.highlighted_id
-                self.detail_ref = (pane.kind, entity_id) if entity_id is not None else None
+    @on(events.DescendantFocus, LISTS)
+    def _follow_focused_list(self, event: events.DescendantFocus) -> None:
+        """A list took the focus: the Detail pane shows its row from now on."""
+        pane = event.widget
+        if isinstance(pane, VirtualList) and PANE_OF_KIND[pane.kind] != self._detail_source:
+            self._detail_source = PANE_OF_KIND[pane.kind]
+            entity_id = pane.highlighted_id
+            self.detail_ref = (pane.kind, entity_id) if entity_id is not None else None
 
     def watch_detail_ref(self, ref: Ref | None) -> None:
         if ref is None:
