@@ -298,7 +298,8 @@ class DetailPane(ScrollView, can_focus=True):
         if ref is not None:
             self.post_message(self.LinkFollowed(ref))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # Textual's own click (text selection, actions in the text) is not wanted here
         offset = event.get_content_offset(self)
         self.focus()
         if offset is None:

@@ -511,7 +511,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if item is not None:
             self.post_message(self.Selected(self, item, self.cursor))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # Textual's own click (text selection, actions in the text) is not wanted here
         offset = event.get_content_offset(self)
         if offset is not None and self._count:
             index = int(self.scroll_y) + offset.y

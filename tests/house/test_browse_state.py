@@ -11,7 +11,7 @@ from dossier.app import DossierApp
 from dossier.history import Location
 from dossier.screens.browse import BrowseScreen, PendingRows
 from dossier.store import Store
-from tests.pilot_helpers import settle
+from tests.pilot_helpers import lines, settle
 
 SIZE = (120, 40)
 
@@ -108,3 +108,22 @@ async def test_a_history_step_selects_a_consequence_under_its_measure(store: Sto
         await pilot.press("alt+left")
         await settle(pilot)
         assert browser.location() == here
+
+
+async def test_a_click_puts_the_cursor_on_the_row_and_focuses_the_pane(store: Store) -> None:
+    app = DossierApp(store, ref="zakharova")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        assert app.focused is browser.actors and (browser.statements.count or 0) >= 3
+        await pilot.click(browser.statements, offset=(20, 3))  # the third row (+ the border)
+        await settle(pilot)
+        assert app.focused is browser.statements
+        assert browser.statements.cursor == 2
+        assert browser.detail.subject == ("statement", browser.statement_id)
+        references = [y for y, line in enumerate(lines(browser.detail)) if "→" in line]
+        assert len(references) >= 2
+        await pilot.click(browser.detail, offset=(4, references[1] + 1))
+        await settle(pilot)
+        assert app.focused is browser.detail
+        assert browser.detail.cursor == 1
