@@ -73,3 +73,16 @@ def test_the_help_screen_reads_the_list_not_the_app() -> None:
     imported = import_graph()["dossier.screens.help"]
     assert "dossier.keys" in imported
     assert imported.isdisjoint({"dossier.app", "dossier.screens.browse", "dossier.screens.search"})
+
+
+def test_the_key_list_needs_no_textual_until_bindings_are_built() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dossier.keys as k; rows = k.key_rows(); "
+        "print(len(rows), sorted(m for m in sys.modules if m.startswith(('textual', 'rich'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    count, loaded = result.stdout.split(" ", 1)
+    assert int(count) == len(keys.key_rows()) and loaded.strip() == "[]"
