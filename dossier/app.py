@@ -35,19 +35,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.worker import WorkerFailed
 
+from . import keys, messages
 from .screens.browse import BrowseScreen
 from .store import Store
 from .text import clean_text
 from .widgets import render
+from .widgets.textual_compat import GuardedApp
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -67,16 +69,12 @@ def _actor_kind_commands() -> type[Provider]:
     return ActorKindCommands
 
 
-class DossierApp(App[None]):
+class DossierApp(GuardedApp[None]):
     """Browse one dossier, read-only."""
 
     CSS_PATH = "dossier.tcss"
     TITLE = "Dossier"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "command_palette", "Palette", priority=True, id="command-palette"),
-        Binding("question_mark", "show_help", "Help", id="show-help"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
     COMMANDS = App.COMMANDS | {_dossier_commands, _actor_kind_commands}
 
     ALLOWED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -116,7 +114,7 @@ class DossierApp(App[None]):
         super().__init__()
         self.store = store
         self.ref = ref
-        """Where to open: a slug or kind/slug, resolved before the first screen (cli.py checks it)."""
+        """Where to open: a slug or kind/slug, resolved before the first screen (`open_browser` checks it)."""
         self.show_tracebacks = show_tracebacks
         """Let Textual print the traceback of an unexpected exception (`dossier --debug browse`)."""
         self.failure: BaseException | None = None
@@ -124,7 +122,7 @@ class DossierApp(App[None]):
         self.check_seconds = check_seconds
         """How long to look for damage once the first screen is up (0: the store was checked on open)."""
         self.on_first_frame = on_first_frame
-        """Called once the first screen has been drawn (`dossier.launch` turns the collector back on)."""
+        """Called once the first screen has been drawn (`dossier.opening` turns the collector back on)."""
         self._browser: BrowseScreen | None = None
         self._too_small: TooSmallScreen | None = None
         # The title bar draws it with Content(title), never as markup; the text is cleaned here,
@@ -153,6 +151,14 @@ class DossierApp(App[None]):
             self.pop_screen()
         self.browser.open_ref(kind, entity_id)
 
+    @on(messages.OpenRef)
+    def _open_ref_asked(self, message: messages.OpenRef) -> None:
+        self.open_ref(message.kind, message.entity_id)
+
+    @on(messages.ShowActorKind)
+    def _show_actor_kind_asked(self, message: messages.ShowActorKind) -> None:
+        self.browser.show_actor_kind(message.kind)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's palette commands, less Screenshot: it writes a file where the app runs,
         and a dossier served over SSH or the web must not let a visitor write on the server."""
@@ -165,17 +171,16 @@ class DossierApp(App[None]):
             return action in self.KEYS_WHEN_TOO_SMALL
         return action in self.ALLOWED_ACTIONS
 
-    async def _broker_event(self, event_name: str, event: events.Event, default_namespace: DOMNode) -> bool:
+    def drawn_action_allowed(self, event: events.Event, namespace: DOMNode) -> bool:
         # Textual runs an action named in the style of the text under the mouse (`@click=app.quit`).
         # Only scroll bars draw such text on purpose; from anything else the action is dropped.
-        if isinstance(default_namespace, ScrollBar):
-            return await super()._broker_event(event_name, event, default_namespace)
+        if isinstance(namespace, ScrollBar):
+            return True
         meta = getattr(getattr(event, "style", None), "meta", None) or {}
         if any(str(key).startswith("@") for key in meta):
-            event.stop()
-            self.log.warning(f"refused an action drawn in {default_namespace!r}: {meta!r}")
-            return True
-        return False
+            self.log.warning(f"refused an action drawn in {namespace!r}: {meta!r}")
+            return False
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
@@ -186,7 +191,7 @@ class DossierApp(App[None]):
 
     # ----------------------------------------------------------------- failures
 
-    def _handle_exception(self, error: Exception) -> None:
+    def unhandled_exception(self, error: Exception) -> None:
         # Every unhandled exception comes here: from a worker (wrapped in WorkerFailed, the
         # one place where workers' failures are reported) or from a handler.
         if isinstance(error, WorkerFailed):
@@ -195,14 +200,10 @@ class DossierApp(App[None]):
             return
         self.failure = error
         if self.show_tracebacks:
-            super()._handle_exception(error)
-            return
-        # Textual's own handling, less the traceback it would print with its local variables.
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
-        self._close_messages_no_wait()
+            self.textual_exception_handling(error)
+        else:
+            # Textual's own handling, less the traceback it would print with its local variables.
+            self.end_without_traceback(error)
 
     # ----------------------------------------------------------------- terminal size
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
-from .launch import LaunchError, error_line, existing_db, open_browser, reason
+from .errors import LaunchError, error_line
+from .opening import existing_db, open_browser, reason
 
 if TYPE_CHECKING:
     from .store import Store
@@ -32,7 +33,7 @@ class UserError(click.ClickException):
     """Bad input: printed as `dossier: error: <reason>`, exit status 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(error_line(self.format_message()), err=True)  # as `dossier.launch` says it
+        click.echo(error_line(self.format_message()), err=True)  # as `dossier.launch` says it (`dossier.errors`)
 
 
 def warn(warnings: Iterable[str]) -> None:
@@ -110,7 +111,7 @@ def browse(path: Path | None, ref: str | None) -> None:
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
     """
     debug = bool(click.get_current_context().find_root().params.get("debug"))
-    status = open_browser(path, ref, debug=debug)  # the same way in as `dossier.launch.main`
+    status = open_browser(path, ref, debug=debug)  # the same way in as `dossier.launch.main` (`dossier.opening`)
     if status:
         sys.exit(status)
 

@@ -5,6 +5,10 @@ big dossier never blocks typing) and also takes an exact slug or kind/slug
 (`zakharova`, `measure/us-expels-27-russian-diplomats`). Choosing a hit opens
 it in the browser as a history step. `ActorKindCommands` shows only actors
 of one kind, or all of them again, in the Actors pane.
+
+The providers know neither the App nor the browse screen: they read the
+App's `store` (any App with one will do, `StoreHolder`) and post an intent
+(`dossier.messages`) that the App carries out.
 """
 
 from __future__ import annotations
@@ -12,18 +16,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from .messages import OpenRef, ShowActorKind
 from .rows import ACTOR_KINDS, SearchHit
-from .store import StoreError
+from .store import Store, StoreError
 from .widgets import render
-
-if TYPE_CHECKING:
-    from .app import DossierApp
 
 PALETTE_KINDS = ("actor", "measure", "statement")
 """What the palette finds; consequences and events are for the search screen (`/`)."""
@@ -35,6 +37,12 @@ PER_KIND = 8
 LABEL_WIDTH = 70
 """Cells of a hit's label and of its snippet (and characters matched against the query): the palette
 wraps what it is given, and a 3,000-letter title would otherwise fill the whole list with one hit."""
+
+
+class StoreHolder(Protocol):
+    """What the providers need of the App: the dossier's store."""
+
+    store: Store
 
 
 def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = ()) -> Text:
@@ -54,11 +62,14 @@ class DossierCommands(Provider):
     """Find actors, measures and statements by name, slug or words, and open them in the browser."""
 
     @property
-    def _app(self) -> DossierApp:
-        return cast("DossierApp", self.app)
+    def _store(self) -> Store:
+        return cast(StoreHolder, self.app).store
+
+    def _open(self, kind: str, entity_id: int) -> None:
+        self.app.post_message(OpenRef(kind, entity_id))
 
     def _find(self, query: str) -> list[tuple[str, int, str, tuple[tuple[str, bool], ...]]]:
-        store = self._app.store
+        store = self._store
         found: list[tuple[str, int, str, tuple[tuple[str, bool], ...]]] = []
         try:
             kind, entity_id = store.resolve(query)
@@ -96,7 +107,7 @@ class DossierCommands(Provider):
             yield Hit(
                 score,
                 _display(kind, label, snippet),
-                partial(self._app.open_ref, kind, entity_id),
+                partial(self._open, kind, entity_id),
                 text=name,
                 help=f"Open this {kind} in the browser",
             )
@@ -109,7 +120,7 @@ class ActorKindCommands(Provider):
         return [(f"Actors: show only {kind}", kind) for kind in ACTOR_KINDS] + [("Actors: show every kind", None)]
 
     def _run(self, kind: str | None) -> None:
-        cast("DossierApp", self.app).browser.show_actor_kind(kind)
+        self.app.post_message(ShowActorKind(kind))
 
     async def discover(self) -> Hits:
         for name, kind in self._commands():

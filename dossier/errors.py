@@ -12,6 +12,21 @@ from dataclasses import dataclass
 from .text import printable
 
 
+class LaunchError(Exception):
+    """Bad input for a command or the browser (a path that does not exist), with a one-line reason."""
+
+
+def error_line(reason: str) -> str:
+    """How every command says it failed: one line, whatever the reason quotes (a path with a newline)."""
+    return f"dossier: error: {printable(reason)}"
+
+
+def unexpected(error: BaseException) -> str:
+    """The one line for an error nobody expected (the traceback is for `--debug`)."""
+    text = str(error).strip()
+    return f"unexpected {type(error).__name__}: {text.splitlines()[0] if text else ''} (run with --debug)"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a bundle, where it is and what is wrong."""

@@ -1,12 +1,24 @@
-"""Helpers for driving the app with Pilot: wait for its workers, read what a pane shows."""
+"""Helpers for driving the app with Pilot: wait for its workers, read what a pane shows.
+
+The last part, "Textual's insides", is the one place where the tests read
+Textual's private state (what is queued, held, notified, painted): each is one
+small function, and `tests/house/test_textual_compat.py` fails naming the
+name when a Textual release changes one.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from textual.app import App
+from textual.dom import DOMNode
+from textual.notifications import Notification
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import WorkerCancelled
 
 from dossier.app import DossierApp
@@ -31,8 +43,8 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
         nodes = [app, *app.screen.walk_children(with_self=True)]
         busy = (
             any(not worker.is_finished for worker in app.workers)
-            or any(not node._message_queue.empty() for node in nodes)
-            or app._batch_count > 0  # a frame held for the linked panes (widgets/frame_hold.py)
+            or any(has_messages(node) for node in nodes)
+            or batch_depth(app) > 0  # a frame held for the linked panes (widgets/frame_hold.py)
         )
         quiet = 0 if busy else quiet + 1
         if quiet == 3:
@@ -54,9 +66,98 @@ def shown(widget: VirtualList[Any] | DetailPane) -> str:
 
 
 def title(widget: VirtualList[Any] | DetailPane) -> str:
-    assert widget._border_title is not None
-    return widget._border_title.plain
+    text = border_text(widget)
+    assert text is not None
+    return text
 
 
 def subtitle(widget: VirtualList[Any] | DetailPane) -> str:
-    return widget._border_subtitle.plain if widget._border_subtitle is not None else ""
+    return border_text(widget, subtitle=True) or ""
+
+
+# --------------------------------------------------------------------------- Textual's insides
+
+PRIVATE_NAMES: dict[str, tuple[type[Any], ...]] = {
+    "_message_queue": (DOMNode,),
+    "_batch_count": (App,),
+    "_border_title": (Widget,),
+    "_border_subtitle": (Widget,),
+    "_notifications": (App,),
+    "_display": (App,),
+    "_compositor": (Screen,),
+    "_background_screens": (App,),
+    "_refresh_layout": (Screen,),
+    "_exit_renderables": (App,),
+}
+"""Every private name of Textual read by the tests, and the classes whose instances have it."""
+
+
+def has_messages(node: DOMNode) -> bool:
+    """Whether messages wait in the node's queue."""
+    return not node._message_queue.empty()
+
+
+def batch_depth(app: App[Any]) -> int:
+    """How many `batch_update`s hold painting now (0: painting goes on)."""
+    return app._batch_count
+
+
+def border_text(widget: Widget, *, subtitle: bool = False) -> str | None:
+    """A border's title (or subtitle) as plain text, as drawn (the public getter gives markup)."""
+    content = widget._border_subtitle if subtitle else widget._border_title
+    return None if content is None else content.plain
+
+
+def notifications(app: App[Any]) -> list[Notification]:
+    """The notices shown now (`notify`), oldest first."""
+    return list(app._notifications)
+
+
+@contextlib.contextmanager
+def each_frame(app: App[Any], seen: Callable[[Any, Any], None]) -> Iterator[None]:
+    """Call `seen(screen, renderable)` as each frame is painted (renderable None: nothing to paint)."""
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        seen(screen, renderable)
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        app._display = original  # type: ignore[method-assign]
+
+
+def terminal_bytes(app: App[Any]) -> str:
+    """A full redraw of the screen as the driver would write it to the terminal."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    assert update is not None
+    return update.render_segments(app.console)
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The text of every line of the screen, as drawn (segment by segment)."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+@contextlib.contextmanager
+def counting_layouts(screen: Screen[Any]) -> Iterator[list[int]]:
+    """Count the screen's layouts while the block runs: the list's one number grows."""
+    relayout = screen._refresh_layout
+    count = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        count[0] += 1
+        relayout(*args, **kwargs)
+
+    screen._refresh_layout = counted  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        del screen._refresh_layout
+
+
+def exit_renderables(app: App[Any]) -> list[Any]:
+    """What Textual prints when the app ends (a traceback, after an unhandled exception)."""
+    return list(app._exit_renderables)

@@ -12,8 +12,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from dossier.app import DossierApp
+from dossier.keys import KEYS, key_rows
 from dossier.screens.chain import ChainScreen
-from dossier.screens.help import HelpScreen, key_rows
+from dossier.screens.help import HelpScreen
 from dossier.screens.relations import RelationsScreen
 from dossier.screens.search import SearchScreen
 from dossier.screens.timeline import TimelineScreen
@@ -456,23 +457,8 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
         assert app.return_code == 0
         assert not app.is_running
 
-    every_key = {key.strip() for row in _bindings() for key in row.key.split(",")}
+    every_key = {name for key in KEYS for name in key.key_list}
     assert every_key - pressed == set()
-
-
-def _bindings() -> list[Any]:
-    from textual.binding import Binding
-
-    from dossier.screens._view import ViewList, ViewScreen
-    from dossier.screens.browse import BrowseScreen
-    from dossier.widgets.detail import DetailPane
-    from dossier.widgets.virtual_list import VirtualList
-
-    found = []
-    owners = (DossierApp, BrowseScreen, VirtualList, DetailPane, SearchScreen, HelpScreen, ViewScreen, ViewList)
-    for owner in (*owners, TimelineScreen):
-        found += [binding for binding in owner.BINDINGS if isinstance(binding, Binding)]
-    return found
 
 
 async def test_an_empty_dossier_says_why_its_panes_are_empty(empty_db: Path) -> None:

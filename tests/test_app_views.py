@@ -13,7 +13,7 @@ from dossier.screens.chain import ChainScreen
 from dossier.screens.relations import RelationsScreen
 from dossier.screens.timeline import TimelineScreen
 from dossier.store import Store
-from tests.pilot_helpers import settle, shown
+from tests.pilot_helpers import notifications, settle, shown
 
 SIZE = (120, 40)
 
@@ -85,7 +85,7 @@ async def test_c_without_a_measure_says_why(empty_db: Any) -> None:
             await pilot.press("c")
             await settle(pilot)
             assert isinstance(app.screen, BrowseScreen)
-            assert any("No measure here" in str(n.message) for n in app._notifications)
+            assert any("No measure here" in str(n.message) for n in notifications(app))
 
 
 async def test_t_shows_the_timeline_with_both_january_deadlines(store: Store) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dossier.screens.help import KeyRow, key_rows
+from dossier.keys import KeyRow, key_rows
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -44,7 +44,16 @@ from dossier.store import Store, StoreError
 from dossier.widgets import render
 from dossier.widgets.detail import DetailPane
 from dossier.widgets.virtual_list import VirtualList
-from tests.pilot_helpers import lines, settle, shown
+from tests.pilot_helpers import (
+    counting_layouts,
+    exit_renderables,
+    lines,
+    notifications,
+    screen_lines,
+    settle,
+    shown,
+    terminal_bytes,
+)
 
 from .fixtures.hostile_expect import HOSTILE_BUNDLE, NEVER_SHOWN, PROBES, VIA, hostile_bundle
 
@@ -71,18 +80,6 @@ def hostile(hostile_path: Path) -> Iterator[Store]:
 
 
 # --------------------------------------------------------------------------- what the terminal gets
-
-
-def terminal_bytes(app: App[Any]) -> str:
-    """A full redraw of the screen as the driver would write it to the terminal."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    assert update is not None
-    return update.render_segments(app.console)
-
-
-def screen_lines(app: App[Any]) -> list[str]:
-    """The text of every line of the screen, as drawn (segment by segment)."""
-    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
 
 
 def flat(text: str) -> str:
@@ -386,7 +383,7 @@ async def test_the_app_refuses_actions_off_its_allow_list(
             assert await app.run_action(f"app.{action}") is False, action
             await settle(pilot)
             assert app.is_running and app.screen is app.browser, action
-        assert list(app._notifications) == []
+        assert notifications(app) == []
         for allowed in ("quit", "command_palette", "show_help", "focus_next", "focus_previous"):
             assert app.check_action(allowed, ())
     assert list(tmp_path.iterdir()) == []
@@ -431,21 +428,9 @@ async def test_any_size_down_to_one_cell_and_back_keeps_the_selection(hostile: S
 
 async def layouts_while_idle(pilot: Pilot[Any]) -> int:
     """How many times the screen is laid out in a tenth of a second in which nothing happens."""
-    screen = pilot.app.screen
-    relayout = screen._refresh_layout
-    layouts = 0
-
-    def counted(*args: Any, **kwargs: Any) -> None:
-        nonlocal layouts
-        layouts += 1
-        relayout(*args, **kwargs)
-
-    screen._refresh_layout = counted  # type: ignore[method-assign]
-    try:
+    with counting_layouts(pilot.app.screen) as layouts:
         await pilot.pause(0.1)
-    finally:
-        del screen._refresh_layout
-    return layouts
+    return layouts[0]
 
 
 async def test_resizing_while_a_pane_loads_draws_the_rows_when_enlarged(hostile: Store) -> None:
@@ -519,7 +504,7 @@ async def test_a_worker_that_raises_is_one_notice_and_the_app_goes_on(hostile: S
         hostile.statements_page = broken  # type: ignore[method-assign]
         await press(pilot, "j")
         assert app.is_running
-        notices = list(app._notifications)
+        notices = notifications(app)
         assert [(n.message, n.severity, n.markup) for n in notices] == [
             ("Unexpected RuntimeError: boom  [bold]x[/] (the app goes on)", "error", False)
         ]
@@ -585,7 +570,7 @@ async def test_an_exception_in_a_handler_ends_the_app_without_a_traceback(
             await settle(pilot)
     assert isinstance(app.failure, RuntimeError)
     assert app.return_code == 1
-    assert app._exit_renderables == []  # Textual's traceback (with local variables) is not printed
+    assert exit_renderables(app) == []  # Textual's traceback (with local variables) is not printed
 
 
 # --------------------------------------------------------------------------- another program's writes

@@ -17,7 +17,7 @@ from dossier.app import DossierApp
 from dossier.store import Store
 from dossier.widgets.frame_hold import FrameHold
 from tests.conftest import page_of
-from tests.pilot_helpers import lines, settle, shown
+from tests.pilot_helpers import batch_depth, each_frame, lines, notifications, settle, shown
 
 SIZE = (120, 40)
 
@@ -108,9 +108,9 @@ async def test_damage_found_after_the_first_screen_is_an_error_notice(tmp_path: 
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert any("Maria Zakharova" in line for line in lines(app.browser.actors)) or app.browser.actors.count
-            messages = [str(n.message) for n in app._notifications]
+            messages = [str(n.message) for n in notifications(app)]
             assert any("is damaged" in m and m.startswith(str(db)) for m in messages), messages
-            assert all(n.severity == "error" for n in app._notifications if "is damaged" in str(n.message))
+            assert all(n.severity == "error" for n in notifications(app) if "is damaged" in str(n.message))
     finally:
         store.close()
 
@@ -122,7 +122,7 @@ async def test_a_healthy_file_checked_after_the_first_screen_says_nothing(seed_d
         app = DossierApp(store, check_seconds=5.0)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert not list(app._notifications)
+            assert not notifications(app)
     finally:
         store.close()
 
@@ -138,18 +138,15 @@ async def test_a_press_and_the_panes_it_moves_are_painted_together(store: Store)
         await pilot.press("2")
         await settle(pilot)
         frames: list[tuple[int | None, object]] = []
-        original = app._display
 
         def record(screen: object, renderable: object) -> None:
             if renderable is not None:
                 frames.append((browser.statements.highlighted_id, browser.detail.subject))
-            original(screen, renderable)  # type: ignore[arg-type]
 
-        app._display = record  # type: ignore[method-assign]
-        for _ in range(3):
-            await pilot.press("down")
-            await settle(pilot)
-        app._display = original  # type: ignore[method-assign]
+        with each_frame(app, record):
+            for _ in range(3):
+                await pilot.press("down")
+                await settle(pilot)
         assert frames, "no frame was painted"
         # Every frame shows the Detail pane in step with the cursor: no frame with the
         # cursor moved and the previous statement's detail.
@@ -165,12 +162,12 @@ async def test_a_hold_never_outlasts_its_deadline(store: Store) -> None:
         hold = FrameHold(app, seconds=0.02)
         hold.start()
         hold.start()  # a second start changes nothing: one batch, one deadline
-        assert hold.active and app._batch_count == 1
+        assert hold.active and batch_depth(app) == 1
         await asyncio.sleep(0.2)
         await pilot.pause()
-        assert not hold.active and app._batch_count == 0
+        assert not hold.active and batch_depth(app) == 0
         hold.release()  # released twice: nothing happens
-        assert app._batch_count == 0
+        assert batch_depth(app) == 0
 
 
 @pytest.mark.parametrize("seconds", [0.0])
@@ -180,7 +177,7 @@ async def test_a_hold_of_zero_seconds_is_off(store: Store, seconds: float) -> No
         await settle(pilot)
         hold = FrameHold(app, seconds=seconds)
         hold.start()
-        assert not hold.active and app._batch_count == 0
+        assert not hold.active and batch_depth(app) == 0
 
 
 # --------------------------------------------------------------------------- the first frame
@@ -193,52 +190,48 @@ async def test_the_first_frame_already_has_the_actors_and_their_statements(
     """Rows are read before the first frame, not in workers after it: nothing is awaited here."""
     painted: list[tuple[int | None, int | None, str]] = []
     app = DossierApp(store, ref=ref)
-    original = app._display
 
     def display(screen: Any, renderable: Any) -> None:
         if not painted and screen is app.screen and hasattr(screen, "actors"):
             browser = app.browser
             painted.append((browser.actors.count, browser.statements.count, shown(browser.actors)))
-        original(screen, renderable)
 
-    app._display = display  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        browser = app.browser
-        expected_name = actor or (browser.actors.highlighted.name if browser.actors.highlighted else "")
-        assert painted, "no frame was drawn"
-        actors_count, statements_count, actors_text = painted[0]
-        assert actors_count == store.actor_count() and actors_count > 0
-        assert statements_count == browser.statements.count and statements_count is not None
-        assert statements_count == store.statement_count(browser.actor_id or 0)
-        assert expected_name and expected_name in actors_text
+    with each_frame(app, display):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            browser = app.browser
+            expected_name = actor or (browser.actors.highlighted.name if browser.actors.highlighted else "")
+            assert painted, "no frame was drawn"
+            actors_count, statements_count, actors_text = painted[0]
+            assert actors_count == store.actor_count() and actors_count > 0
+            assert statements_count == browser.statements.count and statements_count is not None
+            assert statements_count == store.statement_count(browser.actor_id or 0)
+            assert expected_name and expected_name in actors_text
 
 
 async def test_on_first_frame_is_called_once_after_the_first_screen_is_drawn(store: Store) -> None:
     calls: list[tuple[int, int | None]] = []
     frames: list[int] = []
     app = DossierApp(store, on_first_frame=lambda: calls.append((len(frames), app.browser.actors.count)))
-    original = app._display
 
     def display(screen: Any, renderable: Any) -> None:
         frames.append(1)
-        original(screen, renderable)
 
-    app._display = display  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "j")
-        await settle(pilot)
+    with each_frame(app, display):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("j", "j")
+            await settle(pilot)
     assert len(calls) == 1
     drawn_before, actors = calls[0]
     assert drawn_before >= 1 and actors == store.actor_count()
 
 
 def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path: Path, seed_db: Path) -> None:
-    """`dossier.launch` pauses the collector for the start only: the app it runs gets `gc.enable`."""
+    """`dossier.launch` pauses the collector for the start only: the app `open_browser` runs gets `gc.enable`."""
     import gc
 
-    from dossier import launch
+    from dossier import opening
 
     seen: dict[str, Any] = {}
 
@@ -249,7 +242,7 @@ def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path:
     original = sys.modules["dossier.app"].DossierApp
     sys.modules["dossier.app"].DossierApp = Recorder  # type: ignore[misc]
     try:
-        assert launch.open_browser(seed_db, None) == 0
+        assert opening.open_browser(seed_db, None) == 0
     finally:
         sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
     assert seen["hook"] is gc.enable

@@ -11,12 +11,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import keys
 from ..store import Store
 from ..text import clean_text
 from ..views import Line, Role, Target
@@ -53,12 +54,7 @@ def content(lines: list[Line]) -> Content:
 class ViewList(OptionList):
     """An option list with the keys every pane has: j/k, g/G besides the arrows, Home and End."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="view.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="view.up"),
-        Binding("g", "first", "First", show=False, id="view.first"),
-        Binding("G", "last", "Last", show=False, id="view.last"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("view-list")
 
 
 class ViewScreen(Screen[Target | None]):
@@ -69,9 +65,7 @@ class ViewScreen(Screen[Target | None]):
     so the cursor steps over them.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="view.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("view")
 
     DEFAULT_CSS = """
     ViewScreen {

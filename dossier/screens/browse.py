@@ -11,25 +11,37 @@ dropped, so holding ↓ stays smooth on a dossier of any size.
 command palette, the Detail pane's references and any other view that wants
 to show an entity call it, and it becomes a step in the history (Back and
 Forward restore the selection of every pane and the focused pane).
+
+Who owns what: each list owns its selection (its cursor, `highlighted_id`);
+the screen's `actor_id`, `statement_id`, ... read the lists, never copy them.
+The screen owns what is not in a list: the Detail pane's subject
+(`detail_ref`), the actor kind filter, the `History` of `Location`s, and the
+rows a history step still has to select (`PendingRows`). A list's
+`Highlighted` message is where the linking happens, one handler per pane.
+
+Queries run in thread workers, never in a handler, except on the first
+screen: `on_mount` reads the actors and the first actor's statements at once
+(no key can be waiting yet), so the first frame has rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, cast
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from .. import keys
+from ..history import PANES, History, Location, PaneName, Ref
 from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
 from ..store import Store, StoreError
 from ..widgets import render
@@ -37,7 +49,6 @@ from ..widgets.detail import (
     Block,
     DetailPane,
     DetailStyles,
-    Ref,
     actor_blocks,
     consequence_blocks,
     event_blocks,
@@ -49,9 +60,6 @@ from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementLi
 from ..widgets.title_bar import TitleBar
 from ..widgets.virtual_list import Pager, VirtualList
 
-PaneName = Literal["actors", "statements", "measures", "consequences", "detail"]
-PANES: tuple[PaneName, ...] = ("actors", "statements", "measures", "consequences", "detail")
-"""The panes in Tab order; the number keys 1–5 focus them."""
 PANE_OF_KIND: dict[str, PaneName] = {
     "actor": "actors",
     "statement": "statements",
@@ -60,61 +68,55 @@ PANE_OF_KIND: dict[str, PaneName] = {
 }
 REF_KINDS = ("actor", "statement", "measure", "consequence", "event")
 """What `open_ref` can open."""
-HISTORY_LIMIT = 200
-"""Steps kept in each direction; the oldest go first."""
+LISTS = "#actors,#statements,#measures,#consequences"
+"""A selector for the four list panes."""
 
 
 @dataclass(frozen=True)
-class Location:
-    """Everything a history step restores: the row selected in every pane, and the focused pane."""
+class PendingRows:
+    """The rows a history step still has to select, each once its pane has loaded.
 
-    actor_id: int | None
+    `statement_id` and `measure_id` are selected when the actor `actor_id` is
+    (its panes load then); `consequence_id` when the measure `consequence_of`
+    is (its Consequences pane loads then). A field is cleared once its row has
+    been asked for, so a later load of the same pane leaves the user's row.
+    """
+
+    actor_id: int | None = None
     statement_id: int | None = None
     measure_id: int | None = None
     consequence_id: int | None = None
-    focus: PaneName = "actors"
-    detail: Ref | None = None
+    consequence_of: int | None = None
 
 
-@dataclass
-class _Pending:
-    """The rows a history step still has to select once their pane has loaded."""
+def chain_measure(store: Store, ref: Ref | None, highlighted_measure: int | None) -> int | None:
+    """The measure whose response chain `c` shows: the one in the Detail pane, or of what is there.
 
-    actor_id: int | None
-    rows: dict[str, int] = field(default_factory=dict)
+    A measure is itself; a consequence gives its measure; a statement the first
+    measure it is about. Otherwise the measure highlighted in the Measures pane.
+    Queries the store: call it in a worker.
+    """
+    if ref is not None:
+        kind, entity_id = ref
+        if kind == "measure":
+            return entity_id
+        if kind == "consequence":
+            return store.consequence(entity_id).measure.id
+        if kind == "statement":
+            about = store.statement_detail(entity_id).about
+            if about:
+                return about[0].measure.id
+    return highlighted_measure
 
 
 class BrowseScreen(Screen[None]):
     """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "focus_next_pane", "Next pane", id="next-pane"),
-        Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="previous-pane"),
-        Binding("1", "focus_pane('actors')", "Actors pane", show=False, id="pane-actors"),
-        Binding("2", "focus_pane('statements')", "Statements pane", show=False, id="pane-statements"),
-        Binding("3", "focus_pane('measures')", "Measures pane", show=False, id="pane-measures"),
-        Binding("4", "focus_pane('consequences')", "Consequences pane", show=False, id="pane-consequences"),
-        Binding("5", "focus_pane('detail')", "Detail pane", show=False, id="pane-detail"),
-        Binding("backspace", "go_back", "Back", id="go-back"),
-        Binding("alt+left", "go_back", "Back", show=False, id="go-back-alt"),
-        Binding("alt+right", "go_forward", "Forward", show=False, id="go-forward"),
-        Binding("slash", "open_search", "Search", id="open-search"),
-        Binding("c", "open_chain", "Chain", show=False, id="open-chain"),
-        Binding("t", "open_timeline", "Timeline", show=False, id="open-timeline"),
-        Binding("r", "open_relations", "Relations", show=False, id="open-relations"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
 
-    # The selection is state, not something drawn: `repaint=False`, since a screen
-    # reactive that repaints redraws every pane of the screen on every key press
-    # (~40 ms at 120x40). Each pane repaints itself when what it shows changes.
-    actor_id: reactive[int | None] = reactive(None, init=False, repaint=False)
-    """The actor highlighted in the Actors pane; decides the Statements and Measures panes."""
-    statement_id: reactive[int | None] = reactive(None, init=False, repaint=False)
-    """The statement highlighted in the Statements pane; its measures are marked in the Measures pane."""
-    measure_id: reactive[int | None] = reactive(None, init=False, repaint=False)
-    """The measure highlighted in the Measures pane; decides the Consequences pane."""
-    consequence_id: reactive[int | None] = reactive(None, init=False, repaint=False)
-    """The consequence highlighted in the Consequences pane."""
+    # State, not something drawn: `repaint=False`, since a screen reactive that
+    # repaints redraws every pane of the screen on every key press (~40 ms at
+    # 120x40). Each pane repaints itself when what it shows changes.
     detail_ref: reactive[Ref | None] = reactive(None, init=False, repaint=False)
     """What the Detail pane shows: the focused list's row, or a reference opened into it."""
     actor_kind: reactive[str | None] = reactive(None, init=False, repaint=False)
@@ -134,34 +136,51 @@ class BrowseScreen(Screen[None]):
         statement_id: int
         measure_ids: frozenset[int]
 
+    @dataclass
+    class _ChainFound(Message):
+        measure_id: int | None
+
     def __init__(self, store: Store, *, start: Ref | None = None, check_seconds: float = 0.0) -> None:
         super().__init__()
         self.store = store
         self._start = start
         self._check_seconds = check_seconds
         """Damage check still to run once the first actors are on screen (0: none)."""
-        self._back: list[Location] = []
-        self._forward: list[Location] = []
-        self._pending = _Pending(None)
+        self.history: History[Location] = History()
+        """The steps behind and ahead (Back, Forward)."""
+        self._pending = PendingRows()
         self._detail_source: PaneName = "actors"
         self._starting = False
         """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
+        # The panes, made here and kept: a lookup by id on every key press costs more than the move.
+        self.actors = ActorList(id="actors", empty_message="This dossier has no actors")
+        self.statements = StatementList(id="statements", empty_message="No actor selected")
+        self.measures = MeasureList(id="measures", empty_message="No actor selected")
+        self.consequences = ConsequenceList(id="consequences", empty_message="Select a measure to see its consequences")
+        self.detail = DetailPane(id="detail")
+        self._panes: dict[PaneName, ActorList | StatementList | MeasureList | ConsequenceList | DetailPane] = {
+            "actors": self.actors,
+            "statements": self.statements,
+            "measures": self.measures,
+            "consequences": self.consequences,
+            "detail": self.detail,
+        }
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Horizontal(id="panes"):
-            yield ActorList(id="actors", empty_message="This dossier has no actors")
+            yield self.actors
             with Vertical(id="middle"):
-                yield StatementList(id="statements", empty_message="No actor selected")
-                yield MeasureList(id="measures", empty_message="No actor selected")
-                yield ConsequenceList(id="consequences", empty_message="Select a measure to see its consequences")
-            yield DetailPane(id="detail")
+                yield self.statements
+                yield self.measures
+                yield self.consequences
+            yield self.detail
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._hold = FrameHold(self.app)
-        for name in ("actors", "statements", "measures", "consequences"):
-            cast(VirtualList[Any], self.pane(name)).frame_hold = self._hold
+        for pane in (self.actors, self.statements, self.measures, self.consequences):
+            pane.frame_hold = self._hold
         self.actors.focus()
         for pane in (self.statements, self.measures, self.consequences):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
@@ -179,34 +198,35 @@ class BrowseScreen(Screen[None]):
                     render.notify(self.app, str(exc), severity="error")
             self._apply(location)
             if self.actors.highlighted is not None:
-                self.actor_id = self.actors.highlighted_id  # what its Highlighted message will say
+                # What its Highlighted message will ask for, at once: the first frame has the statements.
+                self._show_actor(self.actors.highlighted_id)
         finally:
             self._starting = False
 
-    # ----------------------------------------------------------------- panes
+    # ----------------------------------------------------------------- panes and the selection
+
+    def pane(self, name: PaneName) -> ActorList | StatementList | MeasureList | ConsequenceList | DetailPane:
+        return self._panes[name]
 
     @property
-    def actors(self) -> ActorList:
-        return self.query_one("#actors", ActorList)
+    def actor_id(self) -> int | None:
+        """The actor highlighted in the Actors pane; decides the Statements and Measures panes."""
+        return self.actors.highlighted_id
 
     @property
-    def statements(self) -> StatementList:
-        return self.query_one("#statements", StatementList)
+    def statement_id(self) -> int | None:
+        """The statement highlighted in the Statements pane; its measures are marked in the Measures pane."""
+        return self.statements.highlighted_id
 
     @property
-    def measures(self) -> MeasureList:
-        return self.query_one("#measures", MeasureList)
+    def measure_id(self) -> int | None:
+        """The measure highlighted in the Measures pane; decides the Consequences pane."""
+        return self.measures.highlighted_id
 
     @property
-    def consequences(self) -> ConsequenceList:
-        return self.query_one("#consequences", ConsequenceList)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one("#detail", DetailPane)
-
-    def pane(self, name: PaneName) -> Widget:
-        return self.query_one(f"#{name}")
+    def consequence_id(self) -> int | None:
+        """The consequence highlighted in the Consequences pane."""
+        return self.consequences.highlighted_id
 
     @property
     def focused_pane(self) -> PaneName:
@@ -228,8 +248,7 @@ class BrowseScreen(Screen[None]):
         """
         if kind not in REF_KINDS:
             raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
-        self._remember(self._back, self.location())
-        self._forward.clear()
+        self.history.leave(self.location())
         self._resolve(kind, entity_id, current_actor=self.actor_id)
         self.refresh_bindings()
 
@@ -246,16 +265,11 @@ class BrowseScreen(Screen[None]):
 
     @property
     def can_go_back(self) -> bool:
-        return bool(self._back)
+        return self.history.can_go_back
 
     @property
     def can_go_forward(self) -> bool:
-        return bool(self._forward)
-
-    @staticmethod
-    def _remember(stack: list[Location], location: Location) -> None:
-        stack.append(location)
-        del stack[:-HISTORY_LIMIT]
+        return self.history.can_go_forward
 
     @work(thread=True, exclusive=True, group="navigate")
     def _resolve(self, kind: str, entity_id: int, current_actor: int | None) -> None:
@@ -311,15 +325,12 @@ class BrowseScreen(Screen[None]):
 
     def _apply(self, location: Location) -> None:
         """Select every pane's row as `location` says (rows load in workers) and focus its pane."""
-        self._pending = _Pending(location.actor_id)
-        rows = self._pending.rows
-        for name, value in (
-            ("statement", location.statement_id),
-            ("measure", location.measure_id),
-            ("consequence", location.consequence_id),
-        ):
-            if value is not None:
-                rows[name] = value
+        self._pending = PendingRows(
+            actor_id=location.actor_id,
+            statement_id=location.statement_id,
+            measure_id=location.measure_id,
+            consequence_id=location.consequence_id,
+        )
         if location.focus == "detail" and location.detail is not None:
             # A row of a list keeps driving the pane; anything else (an event) stays put.
             self._detail_source = PANE_OF_KIND.get(location.detail[0], "detail")
@@ -333,19 +344,36 @@ class BrowseScreen(Screen[None]):
             self.actors.load(self._actor_pager(), select_id=location.actor_id, now=self._starting)
         else:
             self._select_children()
+        if location.focus != "detail":
+            self._show_focused_row(location)
+
+    def _show_focused_row(self, location: Location) -> None:
+        """The Detail pane shows the focused list's row at once when that row is already highlighted.
+
+        Otherwise its `Highlighted` message does, once it has loaded. (Following a
+        statement's speaker, the actor already selected, would else leave the
+        statement in the Detail pane: no row moves, so no message comes.)
+        """
+        wanted = {
+            "actors": location.actor_id,
+            "statements": location.statement_id,
+            "measures": location.measure_id,
+            "consequences": location.consequence_id,
+        }.get(location.focus)
+        pane = self.pane(location.focus)
+        if wanted is not None and isinstance(pane, VirtualList) and pane.highlighted_id == wanted:
+            self.detail_ref = (pane.kind, wanted)
 
     def _select_children(self) -> None:
         """The actor is already selected: move its panes to the pending rows."""
-        rows = self._pending.rows
-        statement = rows.pop("statement", None)
+        pending = self._pending
+        self._pending = replace(pending, statement_id=None, measure_id=None, consequence_id=None)
+        statement, measure, consequence = pending.statement_id, pending.measure_id, pending.consequence_id
         if statement is not None and statement != self.statement_id:
             self.statements.select_id(statement)
-        measure = rows.pop("measure", None)
-        consequence = rows.pop("consequence", None)
         if measure is not None and measure != self.measure_id:
-            if consequence is not None:
-                rows["consequence-of"] = measure
-                rows["consequence"] = consequence
+            if consequence is not None:  # once the measure's consequences have loaded
+                self._pending = replace(self._pending, consequence_of=measure, consequence_id=consequence)
             self.measures.select_id(measure)
         elif consequence is not None and consequence != self.consequence_id:
             self.consequences.select_id(consequence)
@@ -354,31 +382,32 @@ class BrowseScreen(Screen[None]):
 
     def action_go_back(self) -> None:
         """Return to where the user was before the last link followed."""
-        if self._back:
-            self._remember(self._forward, self.location())
-            self._apply(self._back.pop())
+        location = self.history.back(self.location())
+        if location is not None:
+            self._apply(location)
             self.refresh_bindings()
 
     def action_go_forward(self) -> None:
         """Redo the step that Back undid."""
-        if self._forward:
-            self._remember(self._back, self.location())
-            self._apply(self._forward.pop())
+        location = self.history.forward(self.location())
+        if location is not None:
+            self._apply(location)
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # None greys the key out in the footer: there is nowhere to go.
         if action == "go_back":
-            return True if self._back else None
+            return True if self.history.can_go_back else None
         if action == "go_forward":
-            return True if self._forward else None
+            return True if self.history.can_go_forward else None
         return True
 
     # ----------------------------------------------------------------- focus keys
 
     def action_focus_pane(self, name: str) -> None:
-        if name in PANES:
-            self.pane(name).focus()
+        for pane in PANES:
+            if pane == name:
+                self.pane(pane).focus()
 
     def action_focus_next_pane(self) -> None:
         self._focus_step(1)
@@ -403,29 +432,25 @@ class BrowseScreen(Screen[None]):
 
     # ----------------------------------------------------------------- chain, timeline, relations
 
-    def chain_measure(self) -> int | None:
-        """The measure whose response chain `c` shows: the one in the Detail pane, or of what is there.
-
-        A measure is itself; a consequence gives its measure; a statement the first
-        measure it is about. Otherwise the measure highlighted in the Measures pane.
-        """
-        ref = self.detail_ref
-        if ref is not None:
-            kind, entity_id = ref
-            if kind == "measure":
-                return entity_id
-            if kind == "consequence":
-                return self.store.consequence(entity_id).measure.id
-            if kind == "statement":
-                about = self.store.statement_detail(entity_id).about
-                if about:
-                    return about[0].measure.id
-        return self.measure_id
-
     def action_open_chain(self) -> None:
-        """The response chain of the measure at hand (see `chain_measure`)."""
-        measure_id = self.chain_measure()
-        if measure_id is None:
+        """The response chain of the measure at hand (see `chain_measure`), found in a worker."""
+        self._find_chain_measure(self.detail_ref, self.measure_id)
+
+    @work(thread=True, exclusive=True, group="chain")
+    def _find_chain_measure(self, ref: Ref | None, highlighted_measure: int | None) -> None:
+        try:
+            measure_id = chain_measure(self.store, ref, highlighted_measure)
+        except StoreError as exc:
+            self.app.call_from_thread(render.notify, self.app, str(exc), severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._ChainFound(measure_id))
+
+    @on(_ChainFound)
+    def _open_chain(self, message: _ChainFound) -> None:
+        if not self.is_current:
+            return  # the user has opened another screen meanwhile: do not cover it
+        if message.measure_id is None:
             self.notify(
                 "No measure here: highlight a measure, or a statement about one, to see its chain.",
                 title="Chain",
@@ -435,7 +460,7 @@ class BrowseScreen(Screen[None]):
             return
         from .chain import ChainScreen
 
-        self.app.push_screen(ChainScreen(self.store, measure_id), self._open_result)
+        self.app.push_screen(ChainScreen(self.store, message.measure_id), self._open_result)
 
     def action_open_timeline(self) -> None:
         """Everything dated in the dossier, in date order, from the start."""
@@ -486,6 +511,7 @@ class BrowseScreen(Screen[None]):
             page=page,
             ident=lambda item: item.id,
             position=lambda statement_id: store.statement_position(actor_id, statement_id),
+            of=actor_id,
         )
 
     def _measure_pager(self, actor_id: int) -> Pager[MeasureItem]:
@@ -495,6 +521,7 @@ class BrowseScreen(Screen[None]):
             page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start),
             ident=lambda item: item.id,
             position=lambda measure_id: store.measure_position(actor_id, measure_id),
+            of=actor_id,
         )
 
     def _consequence_pager(self, measure_id: int) -> Pager[ConsequenceItem]:
@@ -504,50 +531,70 @@ class BrowseScreen(Screen[None]):
             page=lambda after, start, limit: store.consequences_of(measure_id, limit=limit, offset=start),
             ident=lambda item: item.id,
             position=lambda consequence_id: store.consequence_position(measure_id, consequence_id),
+            of=measure_id,
         )
 
     # ----------------------------------------------------------------- highlights flow down
 
-    @on(VirtualList.Highlighted)
-    def _show_highlighted(self, message: VirtualList.Highlighted) -> None:
+    # Textual runs every handler that matches, in the order they are written here: the
+    # linked panes start loading before the Detail pane follows and the frame is let go.
+
+    @on(VirtualList.Highlighted, "#actors")
+    def _show_actor_rows(self, message: VirtualList.Highlighted) -> None:
+        self._show_actor(None if message.item is None else message.item.id)
+        if self._check_seconds > 0:
+            # The first screen has its rows: only now look for damage, in a thread.
+            seconds, self._check_seconds = self._check_seconds, 0.0
+            self.call_after_refresh(self._check_damage, seconds)
+
+    @on(VirtualList.Highlighted, "#statements")
+    def _mark_statement_measures(self, message: VirtualList.Highlighted) -> None:
+        if message.item is None:
+            self.measures.set_marked(frozenset())
+        elif self._detail_source != "statements":
+            self._load_marks(message.item.id)
+        # else the Detail pane is about to load this statement: its marks come with it
+        # (`_show_detail`), one query and one worker per key press instead of two.
+
+    @on(VirtualList.Highlighted, "#measures")
+    def _show_measure_consequences(self, message: VirtualList.Highlighted) -> None:
+        self._show_measure(None if message.item is None else message.item.id)
+
+    @on(VirtualList.Highlighted, LISTS)
+    def _follow_in_detail(self, message: VirtualList.Highlighted) -> None:
         pane = message.virtual_list
-        entity_id = None if message.item is None else message.item.id
-        if isinstance(pane, ActorList):
-            self.actor_id = entity_id
-            if self._check_seconds > 0:
-                # The first screen has its rows: only now look for damage, in a thread.
-                seconds, self._check_seconds = self._check_seconds, 0.0
-                self.call_after_refresh(self._check_damage, seconds)
-        elif isinstance(pane, StatementList):
-            self.statement_id = entity_id
-        elif isinstance(pane, MeasureList):
-            self.measure_id = entity_id
-        elif isinstance(pane, ConsequenceList):
-            self.consequence_id = entity_id
         if pane.id == self._detail_source:
-            self.detail_ref = (cast(Any, pane).kind, entity_id) if entity_id is not None else None
+            self.detail_ref = (pane.kind, message.item.id) if message.item is not None else None
         else:
             self._hold.release()  # the Detail pane does not follow this pane: paint the move now
 
-    def watch_actor_id(self, actor_id: int | None) -> None:
-        pending = self._pending
-        rows = pending.rows if pending.actor_id == actor_id else {}
+    def _show_actor(self, actor_id: int | None) -> None:
+        """Load the actor's Statements and Measures, unless they are the ones shown (and pending rows)."""
+        if self.statements.rows_of == actor_id and self.measures.rows_of == actor_id:
+            return
         if actor_id is None:
             self.statements.load(None, empty_message="No actor selected")
             self.measures.load(None, empty_message="No actor selected")
             return
+        pending = self._pending
+        statement = measure = None
+        if pending.actor_id == actor_id:
+            statement, measure = pending.statement_id, pending.measure_id
+            self._pending = replace(
+                pending,
+                statement_id=None,
+                measure_id=None,
+                consequence_of=measure if measure is not None and pending.consequence_id is not None else None,
+            )
         actor = self.actors.highlighted
         name = actor.name if actor is not None and actor.id == actor_id else None
         self.statements.load(
             self._statement_pager(actor_id),
-            select_id=rows.pop("statement", None),
+            select_id=statement,
             subject=name,
             empty_message="No statements by this actor",
             now=self._starting,
         )
-        measure = rows.pop("measure", None)
-        if measure is not None and "consequence" in rows:
-            rows["consequence-of"] = measure
         self.measures.load(
             self._measure_pager(actor_id),
             select_id=measure,
@@ -555,15 +602,17 @@ class BrowseScreen(Screen[None]):
             empty_message="No measures involve this actor",
         )
 
-    def watch_measure_id(self, measure_id: int | None) -> None:
+    def _show_measure(self, measure_id: int | None) -> None:
+        """Load the measure's Consequences, unless they are the ones shown (and a pending row)."""
+        if self.consequences.rows_of == measure_id:
+            return
         if measure_id is None:
             self.consequences.load(None, empty_message="Select a measure to see its consequences")
             return
-        rows = self._pending.rows
         consequence = None
-        if rows.get("consequence-of") == measure_id:
-            del rows["consequence-of"]
-            consequence = rows.pop("consequence", None)
+        if self._pending.consequence_of == measure_id:
+            consequence = self._pending.consequence_id
+            self._pending = replace(self._pending, consequence_of=None, consequence_id=None)
         measure = self.measures.highlighted
         self.consequences.load(
             self._consequence_pager(measure_id),
@@ -571,14 +620,6 @@ class BrowseScreen(Screen[None]):
             subject=measure.title if measure is not None and measure.id == measure_id else None,
             empty_message="No consequences recorded for this measure",
         )
-
-    def watch_statement_id(self, statement_id: int | None) -> None:
-        if statement_id is None:
-            self.measures.set_marked(frozenset())
-        elif self._detail_source != "statements":
-            self._load_marks(statement_id)
-        # else the Detail pane is about to load this statement: its marks come with it
-        # (`_show_detail`), one query and one worker per key press instead of two.
 
     @work(thread=True, exclusive=True, group="marks")
     def _load_marks(self, statement_id: int) -> None:
@@ -604,12 +645,14 @@ class BrowseScreen(Screen[None]):
 
     # ----------------------------------------------------------------- the detail pane
 
-    def on_descendant_focus(self, event: Any) -> None:
-        widget = event.widget
-        if isinstance(widget, VirtualList) and widget.id in PANES and widget.id != self._detail_source:
-            self._detail_source = widget.id
-            entity_id = widget.highlighted_id
-            self.detail_ref = (cast(Any, widget).kind, entity_id) if entity_id is not None else None
+    @on(events.DescendantFocus, LISTS)
+    def _follow_focused_list(self, event: events.DescendantFocus) -> None:
+        """A list took the focus: the Detail pane shows its row from now on."""
+        pane = event.widget
+        if isinstance(pane, VirtualList) and PANE_OF_KIND[pane.kind] != self._detail_source:
+            self._detail_source = PANE_OF_KIND[pane.kind]
+            entity_id = pane.highlighted_id
+            self.detail_ref = (pane.kind, entity_id) if entity_id is not None else None
 
     def watch_detail_ref(self, ref: Ref | None) -> None:
         if ref is None:
@@ -670,12 +713,11 @@ class BrowseScreen(Screen[None]):
     def _follow_detail_link(self, message: DetailPane.LinkFollowed) -> None:
         self.open_ref(*message.ref)
 
-    @on(VirtualList.Selected)
+    @on(VirtualList.Selected, LISTS)
     def _open_selected(self, message: VirtualList.Selected) -> None:
         """Enter on a row opens it: the Detail pane shows it with its references to follow."""
         pane = message.virtual_list
-        if pane.id in PANES:
-            self._detail_source = pane.id
-            self.detail_ref = (cast(Any, pane).kind, message.item.id)
-            self.detail.focus()
-            self.detail.cursor = 0 if self.detail.references else -1
+        self._detail_source = PANE_OF_KIND[pane.kind]
+        self.detail_ref = (pane.kind, message.item.id)
+        self.detail.focus()
+        self.detail.cursor = 0 if self.detail.references else -1

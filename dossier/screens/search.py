@@ -17,17 +17,18 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
+from .. import keys
+from ..history import Ref
 from ..rows import SearchHit
 from ..store import Store, StoreError
 from ..widgets import render
-from ..widgets.detail import Ref
 from ..widgets.virtual_list import Pager, VirtualList
 
 DEBOUNCE = 0.15
@@ -94,12 +95,7 @@ class SearchResults(VirtualList[ResultRow]):
 class SearchScreen(Screen[Ref | None]):
     """Type words; hits appear while typing; Enter opens one in the browser."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close_search", "Back to browser", id="close-search"),
-        Binding("up", "previous_hit", "Previous hit", show=False, id="previous-hit"),
-        Binding("down", "next_hit", "Next hit", show=False, id="next-hit"),
-        Binding("enter", "open_hit", "Open hit", priority=True, id="open-hit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("search")
 
     @dataclass
     class _Hits(Message):

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from .. import keys
 from ..rows import TimelineItem
 from ..store import Store, StoreError
 from ..views import one_line, timeline_day, timeline_line
@@ -37,9 +38,7 @@ KIND_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
 class TimelineScreen(ViewScreen):
     """The merged timeline of the dossier, or of one actor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "next_filter", "Filter kind", id="timeline.filter"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("timeline")
 
     PAGE = 100
     """Items read per page."""

@@ -23,19 +23,18 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .. import keys
+from ..history import Ref
 from ..rows import ActorDetail, ConsequenceItem, EventItem, LinkItem, MeasureDetail, SourceItem, StatementDetail
 from . import render
 from .virtual_list import set_virtual_size
-
-Ref = tuple[str, int]
-"""A reference to follow: (kind, id), kind one of actor, statement, measure, consequence, event."""
 
 Look = tuple[object, ...]
 """What one line of the pane shows: its text, spans and style, and whether the cursor is on it."""
@@ -69,15 +68,7 @@ class DetailStyles:
 class DetailPane(ScrollView, can_focus=True):
     """The selected item in full, its references followable with Enter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous reference", show=False, id="detail-up"),
-        Binding("down,j", "cursor_down", "Next reference", show=False, id="detail-down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="detail-page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="detail-page-down"),
-        Binding("home,g", "cursor_first", "Top", show=False, id="detail-first"),
-        Binding("end,G", "cursor_last", "Bottom", show=False, id="detail-last"),
-        Binding("enter", "follow_link", "Follow", id="follow-link"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("detail")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "detail--heading",
@@ -307,7 +298,8 @@ class DetailPane(ScrollView, can_focus=True):
         if ref is not None:
             self.post_message(self.LinkFollowed(ref))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # Textual's own click (text selection, actions in the text) is not wanted here
         offset = event.get_content_offset(self)
         self.focus()
         if offset is None:

@@ -15,11 +15,13 @@ frozen.
 from __future__ import annotations
 
 import asyncio
-from contextlib import AbstractContextManager
+from contextlib import ExitStack
 from typing import Any
 
 from textual.app import App
 from textual.widget import Widget
+
+from .textual_compat import post_refresh_now
 
 HOLD_SECONDS = 0.012
 """The longest a frame waits for the linked panes: under one frame period, so a slow load costs at most this."""
@@ -31,7 +33,8 @@ class FrameHold:
     def __init__(self, app: App[Any], seconds: float = HOLD_SECONDS) -> None:
         self.app = app
         self.seconds = seconds
-        self._batch: AbstractContextManager[None] | None = None
+        self._batch: ExitStack | None = None
+        """The open `App.batch_update()` while painting is held."""
         self._deadline: asyncio.TimerHandle | None = None
 
     @property
@@ -41,8 +44,8 @@ class FrameHold:
     def start(self) -> None:
         if self._batch is not None or self.seconds <= 0:
             return
-        self._batch = self.app.batch_update()
-        self._batch.__enter__()
+        self._batch = ExitStack()
+        self._batch.enter_context(self.app.batch_update())
         # The deadline is not moved by later presses: a held key still paints every `seconds`.
         # A plain event-loop callback, not `set_timer`: a Textual timer is a task of its
         # own and names its target with `repr(app)`, ~0.2 ms of every key press.
@@ -53,7 +56,7 @@ class FrameHold:
 
         A widget tells the screen it needs a repaint on its own next idle, which
         comes after the screen has painted what was already dirty: for `changed`
-        that is done now (`_check_refresh`, Textual's own step, pinned version).
+        that is done now (`post_refresh_now`).
         """
         batch, self._batch = self._batch, None
         if batch is None:
@@ -62,7 +65,7 @@ class FrameHold:
             self._deadline.cancel()
             self._deadline = None
         for widget in changed:
-            widget._check_refresh()
-        batch.__exit__(None, None, None)
+            post_refresh_now(widget)
+        batch.close()
         # Painting resumes on the screen's next idle: prompt it, since nothing else may be queued.
         self.app.screen.check_idle()

@@ -34,7 +34,7 @@ class ActorList(VirtualList[ActorItem]):
     """Actors grouped by kind (people, organisations, states, media, groups), by name within a kind."""
 
     label = "Actors"
-    kind: ClassVar[str] = "actor"
+    kind = "actor"
 
     def _kind_before(self, index: int) -> str | None:
         """The kind of the row before (None for the first row, or one not loaded)."""
@@ -61,7 +61,7 @@ class StatementList(VirtualList[StatementItem]):
     """The selected actor's statements, newest first: date, quote or paraphrase, text, channel."""
 
     label = "Statements"
-    kind: ClassVar[str] = "statement"
+    kind = "statement"
     VIA_WIDTH: ClassVar[int] = 12
     """The channel column, shown when the pane is wide enough to keep the text readable."""
 
@@ -83,7 +83,7 @@ class MeasureList(VirtualList[MeasureItem]):
     """
 
     label = "Measures"
-    kind: ClassVar[str] = "measure"
+    kind = "measure"
 
     def __init__(self, *, empty_message: str = "Nothing here", id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(empty_message=empty_message, id=id)
@@ -120,7 +120,7 @@ class ConsequenceList(VirtualList[ConsequenceItem]):
     """Consequences of the selected measure: due date, certainty, who is affected, what happens."""
 
     label = "Consequences"
-    kind: ClassVar[str] = "consequence"
+    kind = "consequence"
 
     def render_item(self, item: ConsequenceItem, index: int, width: int) -> Text:
         row = render.join(

@@ -31,7 +31,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.dom import NoScreen
 from textual.geometry import Size
 from textual.message import Message
@@ -42,9 +42,11 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from .. import keys
 from ..store import StoreError
 from . import render
 from .frame_hold import FrameHold
+from .textual_compat import update_scrollbars
 
 T = TypeVar("T")
 
@@ -64,13 +66,13 @@ def set_virtual_size(widget: ScrollView, size: Size, *, repaint: bool = True) ->
 
     `virtual_size` is a `layout=True` reactive: setting it re-lays out every
     widget on the screen (tens of milliseconds), though only the scrollbars
-    depend on it. `_scroll_update` (Textual's own step after a resize) updates
-    them, and asks for a layout itself when a scrollbar appears or goes.
+    depend on it. `update_scrollbars` (Textual's own step after a resize)
+    updates them, and asks for a layout itself when a scrollbar appears or goes.
     `repaint=False`: the caller repaints the lines that changed itself.
     """
     if size != widget.virtual_size:
         widget.set_reactive(ScrollView.virtual_size, size)
-        widget._scroll_update(size)
+        update_scrollbars(widget, size)
         if repaint:
             widget.refresh()
 
@@ -117,6 +119,9 @@ class Pager(Generic[T]):
     """The database id of a row, to select it again later."""
     position: Callable[[int], int | None] = lambda _entity_id: None
     """Where the row with this id stands in the list, or None when it is not there."""
+    of: int | None = None
+    """Whose rows these are (the actor of a Statements pane, the measure of a Consequences pane), so
+    the screen can tell whether a list already shows them (`VirtualList.rows_of`)."""
 
 
 class VirtualList(ScrollView, Generic[T], can_focus=True):
@@ -126,15 +131,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     # list has focus. Otherwise the key goes to the list and bubbles up through every
     # container to the app before its binding is looked up, a hop each (~1 ms a press).
     # Nothing between the list and the app binds these keys, so the same action runs.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous row", show=False, priority=True, id="cursor-up"),
-        Binding("down,j", "cursor_down", "Next row", show=False, priority=True, id="cursor-down"),
-        Binding("pageup", "page_up", "Page up", show=False, priority=True, id="page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, priority=True, id="page-down"),
-        Binding("home,g", "cursor_first", "First row", show=False, priority=True, id="cursor-first"),
-        Binding("end,G", "cursor_last", "Last row", show=False, priority=True, id="cursor-last"),
-        Binding("enter", "select_row", "Open", id="select-row"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("list")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-list--cursor",
@@ -150,6 +147,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     label: ClassVar[str] = "Items"
     """The pane's name in its title (`Statements · 4`)."""
+    kind: ClassVar[str] = "item"
+    """What one row is (`actor`, `statement`, ...): the kind of the reference the Detail pane opens for it."""
 
     class _RowMessage(Message):
         """A message about one row: the list, the row's model and its index."""
@@ -224,8 +223,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     @property
     def highlighted_id(self) -> int | None:
+        """The database id of the row under the cursor, if loaded: the list's selection."""
         item = self.highlighted
         return None if item is None or self._pager is None else self._pager.ident(item)
+
+    @property
+    def rows_of(self) -> int | None:
+        """Whose rows the list shows (`Pager.of`); None for an empty list."""
+        return None if self._pager is None else self._pager.of
 
     def load(
         self,
@@ -506,7 +511,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if item is not None:
             self.post_message(self.Selected(self, item, self.cursor))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # Textual's own click (text selection, actions in the text) is not wanted here
         offset = event.get_content_offset(self)
         if offset is not None and self._count:
             index = int(self.scroll_y) + offset.y

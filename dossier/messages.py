@@ -1,0 +1,27 @@
+"""App-wide intents: messages any screen or palette provider posts to the App, which carries them out.
+
+A palette provider (`dossier.commands`) or a view posts one of these instead
+of calling into the App or the browse screen, so it imports neither: the App
+closes what stands above the browser and hands the intent to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class OpenRef(Message):
+    """Show this entity in the browser, as a step in the history (`BrowseScreen.open_ref`)."""
+
+    kind: str
+    entity_id: int
+
+
+@dataclass
+class ShowActorKind(Message):
+    """Only actors of this kind in the Actors pane (None: every kind, grouped)."""
+
+    kind: str | None

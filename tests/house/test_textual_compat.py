@@ -1,0 +1,193 @@
+"""The private parts of Textual that Dossier uses (`dossier/widgets/textual_compat.py`) are still there.
+
+Each fails loudly, naming the name, when a Textual release renames, removes or
+changes one: update the one function in `textual_compat.py`, not the app.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar
+
+import pytest
+import textual
+from textual import messages
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from dossier.widgets import textual_compat
+from dossier.widgets.textual_compat import GuardedApp, post_refresh_now, update_scrollbars
+from dossier.widgets.virtual_list import set_virtual_size
+from tests import pilot_helpers
+from tests.pilot_helpers import settle
+
+SIGNATURES: dict[str, list[str]] = {
+    "_scroll_update": ["self", "virtual_size"],
+    "_check_refresh": ["self"],
+    "_broker_event": ["self", "event_name", "event", "default_namespace"],
+    "_handle_exception": ["self", "error"],
+    "_close_messages_no_wait": ["self"],
+}
+"""The parameters `textual_compat` calls each private method with."""
+
+
+def pinned_textual() -> str:
+    from pathlib import Path
+
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    return pyproject.split('"textual==', 1)[1].split('"', 1)[0]
+
+
+def test_the_installed_textual_is_the_pinned_one() -> None:
+    assert textual.__version__ == pinned_textual(), "textual_compat.py is checked against the pinned release only"
+
+
+PRIVATE = [(owner, name) for owner, names in textual_compat.PRIVATE_NAMES.items() for name in names]
+
+
+@pytest.mark.parametrize(("owner", "name"), PRIVATE)
+def test_each_private_name_is_still_there(owner: type[Any], name: str) -> None:
+    assert hasattr(owner, name), f"Textual {textual.__version__} has no {owner.__name__}.{name}"
+    if name in SIGNATURES:
+        parameters = list(inspect.signature(getattr(owner, name)).parameters)
+        assert parameters == SIGNATURES[name], f"{owner.__name__}.{name} now takes {parameters}"
+
+
+def test_an_app_still_has_its_private_attributes() -> None:
+    app = App[None]()
+    for name in textual_compat.PRIVATE_ATTRIBUTES:
+        assert hasattr(app, name), f"Textual {textual.__version__} apps have no {name}"
+    assert app._return_code is None and app._exception is None
+    assert textual_compat.GuardedApp._handle_exception is not App._handle_exception
+
+
+class _Scrolled(App[None]):
+    def compose(self) -> ComposeResult:
+        from dossier.widgets.virtual_list import VirtualList
+
+        yield VirtualList(id="list")
+
+
+async def test_update_scrollbars_fits_the_scrollbar_without_a_layout() -> None:
+    app = _Scrolled()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        widget = app.query_one("#list", textual.scroll_view.ScrollView)
+        set_virtual_size(widget, Size(30, 500))
+        await pilot.pause()
+        assert widget.show_vertical_scrollbar
+        assert widget.vertical_scrollbar.window_virtual_size == 500
+        update_scrollbars(widget, Size(30, 900))  # the scrollbar follows the size handed in
+        assert widget.vertical_scrollbar.window_virtual_size == 900
+
+
+class _Labelled(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("before", id="label")
+
+
+async def test_post_refresh_now_tells_the_screen_at_once() -> None:
+    app = _Labelled()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        label = app.query_one("#label", Static)
+        posted: list[object] = []
+        original = app.screen.post_message
+
+        def record(message: Any) -> bool:
+            posted.append(message)
+            return original(message)
+
+        app.screen.post_message = record  # type: ignore[method-assign]
+        label.update("after")
+        post_refresh_now(label)
+        assert any(isinstance(message, messages.Update) and message.widget is label for message in posted)
+        app.screen.post_message = original  # type: ignore[method-assign]
+
+
+class _Clickable(GuardedApp[None]):
+    """A bare GuardedApp with text that names an action, and a switch for the firewall."""
+
+    allow = True
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.from_markup("[@click=app.quit]QUIT ME[/]"), id="leak")
+
+    def drawn_action_allowed(self, event: Any, namespace: Any) -> bool:
+        return self.allow
+
+
+async def test_a_drawn_action_runs_only_when_allowed() -> None:
+    allowed = _Clickable()
+    async with allowed.run_test(size=(40, 5)) as pilot:
+        await pilot.click("#leak", offset=(2, 0))
+        await pilot.pause()
+        assert not allowed.is_running  # the hook passes it on: Textual ran the action
+    refused = _Clickable()
+    refused.allow = False
+    async with refused.run_test(size=(40, 5)) as pilot:
+        await pilot.click("#leak", offset=(2, 0))
+        await settle(pilot)
+        assert refused.is_running
+
+
+class _Broken(GuardedApp[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("b", "break", "Break")]
+    quiet = True
+    seen: ClassVar[list[Exception]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("x")
+
+    def unhandled_exception(self, error: Exception) -> None:
+        self.seen.append(error)
+        if self.quiet:
+            self.end_without_traceback(error)
+        else:
+            self.textual_exception_handling(error)
+
+    def action_break(self) -> None:
+        raise RuntimeError("a bug")
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+async def test_an_unhandled_exception_reaches_the_hook_and_ends_the_app(quiet: bool) -> None:
+    app = _Broken()
+    app.quiet = quiet
+    app.seen.clear()
+    with pytest.raises(RuntimeError, match="a bug"):  # run_test raises it again, as Textual does
+        async with app.run_test(size=(40, 5)) as pilot:
+            await pilot.pause()
+            await pilot.press("b")
+            await pilot.pause()
+    assert [str(error) for error in app.seen] == ["a bug"]
+    assert app.return_code == 1
+    assert not app.is_running
+
+
+# --------------------------------------------------------------------------- what the tests read
+
+TEST_PRIVATE = [(name, owner) for name, owners in pilot_helpers.PRIVATE_NAMES.items() for owner in owners]
+
+
+@pytest.mark.parametrize(("name", "owner"), TEST_PRIVATE)
+async def test_each_private_name_the_tests_read_is_still_there(name: str, owner: type[Any]) -> None:
+    app = _Labelled()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        instance = {App: app, Screen: app.screen, DOMNode: app.screen, Widget: app.query_one("#label")}[owner]
+        assert hasattr(instance, name), f"Textual {textual.__version__}: {owner.__name__} has no {name}"
+        assert pilot_helpers.batch_depth(app) == 0
+        assert pilot_helpers.border_text(app.query_one("#label")) is None
+        assert pilot_helpers.screen_lines(app)[0].startswith("before")
+        assert "before" in pilot_helpers.terminal_bytes(app)
+        assert pilot_helpers.notifications(app) == []
+        app.notify("hello", markup=False)
+        await pilot.pause()
+        assert [n.message for n in pilot_helpers.notifications(app)] == ["hello"]
