@@ -1,0 +1,140 @@
+"""A draft as a bundle: YAML that `dossier import` accepts as it is, with the draft's notes in comments.
+
+Bundles refuse fields they do not know, and the notes that only a draft has
+(the sentence an item came from, its confidence and the reasons) are no part
+of a dossier, so they are YAML comments above each item:
+
+    # from: “We regard the US demand as an expulsion …,” Zakharova added.
+    # confidence: low: pronoun 'he' taken for Sergei Ryabkov, last named 3 paragraphs before
+    - slug: ryabkov-we-regard-the-us-demand
+      ...
+
+Comments survive hand edits and are ignored by the importer; the same notes
+are on the `Draft` objects for a program that reads drafts (`dossier.draft.Draft`).
+Actors already in the dossier are referenced by slug and not repeated, so
+importing a draft never rewrites them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .build import Draft, DraftActor, DraftStatement
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in order, multi-line text as literal blocks."""
+
+
+_UNSAFE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_NOT_IN_COMMENT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufffe\uffff]"
+)
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style: str | None = None
+    if _UNSAFE_IN_TEXT.search(value):
+        style = '"'
+    elif "\n" in value:
+        style = "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def _item(data: dict[str, Any]) -> str:
+    text = yaml.dump([data], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    text = _UNSAFE_IN_OUTPUT.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+    return "".join("  " + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def comment(text: str, width: int = 400) -> str:
+    """One comment line's text: no line breaks or controls (they would end the comment), at most `width` characters."""
+    flat = " ".join(_NOT_IN_COMMENT.sub(" ", text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _notes(sentence: str, reasons: list[str], extra: list[str] | None = None) -> str:
+    lines = [f"  # from: {comment(sentence)}"]
+    lines.append("  # confidence: high" if not reasons else f"  # confidence: low: {comment('; '.join(reasons))}")
+    for note in extra or []:
+        lines.append(f"  # {comment(note)}")
+    return "\n".join(lines) + "\n"
+
+
+def actor_data(actor: DraftActor) -> dict[str, Any]:
+    data: dict[str, Any] = {"slug": actor.slug, "name": actor.name, "kind": actor.kind}
+    if actor.role:
+        data["role"] = actor.role
+    if actor.affiliation:
+        data["affiliation"] = actor.affiliation
+    if actor.country:
+        data["country"] = actor.country
+    if actor.aliases:
+        data["aliases"] = [{"name": alias} for alias in actor.aliases]
+    return data
+
+
+def statement_data(item: DraftStatement) -> dict[str, Any]:
+    data: dict[str, Any] = {"slug": item.slug, "speaker": item.speaker, "kind": item.kind, "text": item.text}
+    if item.speaker_role:
+        data["speaker_role"] = item.speaker_role
+    if item.said:
+        data["said"] = item.said
+    if item.via:
+        data["via"] = item.via
+    data["source"] = item.source
+    return data
+
+
+def render(draft: Draft) -> str:
+    """The draft as YAML bundle text."""
+    out: list[str] = []
+    quotes = sum(1 for s in draft.statements if s.kind == "quote")
+    out.append("# A draft bundle made by `dossier draft`: check every item against its sentence, then import it.")
+    out.append(f"# Drafted from: {comment(', '.join(draft.names), 300)}")
+    out.append(
+        f"# {len(draft.statements)} statements ({quotes} quotes, {len(draft.statements) - quotes} paraphrases),"
+        f" {len(draft.actors)} new actors, {len(draft.matched)} actors already in the dossier."
+    )
+    out.append("# Each item's comment gives the sentence it was drafted from and a confidence: high, or low with why.")
+    for note in draft.notes:
+        out.append(f"# {comment(note)}")
+    out.append("")
+    out.append("sources:")
+    for source in draft.sources:
+        if source.dropped:
+            out.append(f"  # left out as page clutter: {comment(' | '.join(source.dropped), 300)}")
+        out.append(_item(source.data).rstrip("\n"))
+    out.append("")
+    if draft.actors or draft.matched:
+        out.append("actors:")
+    else:
+        out.append("actors: []")
+    if draft.matched:
+        out.append("  # Already in the dossier, referenced by slug and not repeated:")
+        for match in draft.matched:
+            out.append(f"  #   {comment(match)}")
+    for actor in draft.actors:
+        out.append(_notes(actor.sentence, actor.reasons).rstrip("\n"))
+        out.append(_item(actor_data(actor)).rstrip("\n"))
+    if draft.matched and not draft.actors:
+        out.append("  []")
+    out.append("")
+    out.append("statements:" if draft.statements else "statements: []")
+    for item in draft.statements:
+        extra = [f"said: {item.said_note}"] if item.said_note else []
+        out.append(_notes(item.sentence, item.reasons, extra).rstrip("\n"))
+        out.append(_item(statement_data(item)).rstrip("\n"))
+    if draft.unattributed:
+        out.append("")
+        out.append("# Quotes with no speaker found (not drafted; add them by hand if they are speech):")
+        for text, sentence in draft.unattributed:
+            out.append(f"#   “{comment(text, 200)}” in: {comment(sentence, 300)}")
+    return "\n".join(out) + "\n"
