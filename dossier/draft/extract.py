@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..search import fold_name
-from .lexicon import FRAGMENT_VERBS, MEDIA, MONTHS, PARAPHRASE_VERBS, PRONOUNS, SPEECH_VERBS, WEEKDAYS
+from .lexicon import FRAGMENT_VERBS, MEDIA, MONTHS, PARAPHRASE_VERBS, PRONOUNS, SPEECH_VERBS, STATES, WEEKDAYS
 from .names import (
-    GROUPS,
     PHRASE,
     Actor,
     Found,
     Registry,
     classify,
     demonym,
+    groups,
     org_key,
     role_after,
     role_before,
@@ -86,7 +86,23 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
     if found.kind == "surname":
         key = registry.by_surname(found.name)
         if key is None:
-            return None
+            # "spokeswoman Zakharova", "Mr Peskov": a job title or courtesy title before one word makes it a name.
+            role = role_before(para, found.start)
+            titled = re.search(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$", para[max(0, found.start - 5) : found.start])
+            if role is None and not titled:
+                return None
+            key = fold_name(found.name)
+            registry.add(
+                Actor(
+                    key,
+                    found.name,
+                    "person",
+                    role=role,
+                    country=_country_of_role(role),
+                    sentence=sentence,
+                    reasons=["named by surname only"],
+                )
+            )
     elif found.kind == "person":
         name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", found.name)
         role = found.role
@@ -160,19 +176,17 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
     return key
 
 
+_STATE_NAMES = {code: name for code, name, _others, _demonyms in STATES}
+
+
 def _ensure_state(registry: Registry, code: str, sentence: str) -> str | None:
-    for _c, name, _o, _d in _states():
-        if _c == code:
-            key = "state:" + code
-            registry.add(Actor(key, name, "state", country=code, sentence=sentence))
-            return key
-    return None
-
-
-def _states() -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
-    from .lexicon import STATES
-
-    return STATES
+    name = _STATE_NAMES.get(code)
+    if name is None:
+        return None
+    key = "state:" + code
+    if key not in registry.actors:
+        registry.add(Actor(key, name, "state", country=code, sentence=sentence))
+    return key
 
 
 def _country_of_role(role: str | None) -> str | None:
@@ -204,19 +218,19 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             for found in classify(para, match.start(), match.group()):
                 _add_found(registry, found, p, para, sentence)
                 found_spans.append((found.start, found.end))
-        for match in GROUPS.finditer(para):
-            who = state_of(match.group("who"))
+        for g_start, g_end, written, noun in groups(para):
+            who = state_of(written)
             if who is None:
                 continue
             code, _ = who
-            name = f"{match.group('who')} {match.group('noun')}"
+            name = f"{written} {noun}"
             key = "group:" + fold_name(name)
-            start, end = sentence_at(bounds[p], match.start())
+            start, end = sentence_at(bounds[p], g_start)
             registry.add(Actor(key, name, "group", country=code, sentence=para[start:end]))
             state_key = _ensure_state(registry, code, para[start:end])
             if state_key and not registry.actors[key].affiliation:
                 registry.actors[key].affiliation = state_key
-            registry.mention(p, match.start(), match.end(), key)
+            registry.mention(p, g_start, g_end, key)
     registry.mentions.sort(key=lambda m: (m.para, m.start))
 
 
@@ -243,6 +257,18 @@ _NOUN_SPEAKERS = {
 }
 
 
+_BY_AS = re.compile(
+    r"\b(?:described|called|branded|labell?ed|termed|denounced|condemned|critici[sz]ed|dubbed|slammed)\s+by\s+"
+    r"(?P<who>[^,;“”\"]{2,60}?)\s+as\s+(?:an?\s+|the\s+)?$"
+)
+"""Passive attribution of a quoted fragment: "described by Russia as a “hostile action”"."""
+_INSIDE = re.compile(
+    r"[,.]?\s+[–—-]\s*(?P<who>[^–—“”\"]{1,40}?)\s+(?:said|added|stressed|noted|stated|continued|explained)[.,]?"
+    r"\s*[–—-]\s+"
+)
+"""An attribution inside a quote, between dashes: "“I can confirm …, – he said. – As for …”"."""
+
+
 @dataclass
 class Speaker:
     key: str
@@ -258,7 +284,8 @@ class Attributor:
         self.paragraphs = article.paragraphs
         self.registry = registry
         self.bounds = bounds
-        self.last_speaker: tuple[int, str] | None = None
+        self.last_speaker: tuple[int, str, bool] | None = None
+        """(paragraph, actor key, an unnamed spokesperson) of the last quote's speaker."""
 
     # ----------------------------------------------------------------- resolving a phrase
 
@@ -306,6 +333,15 @@ class Attributor:
 
     def _pronoun(self, p: int, pos: int, word: str) -> Speaker | None:
         kind = PRONOUNS[word]
+        if self.last_speaker is not None:
+            last_para, last_key, unnamed = self.last_speaker
+            last = self.registry.actors[last_key]
+            if kind != "person" and last.kind in ("organization", "state", "group") and p - last_para <= 1:
+                return Speaker(last_key, [], last.role)  # "It added": the organisation that just spoke
+            if kind == "person" and unnamed:
+                person = self.registry.last_before(p, pos, ("person",))
+                if person is None or person.para < last_para:
+                    return Speaker(last_key, [f"pronoun {word!r} taken for the unnamed spokesperson of {last.name}"])
         kinds = (
             ("person",)
             if kind == "person"
@@ -359,6 +395,14 @@ class Attributor:
         after_start = last.end
         post = para[after_start:s_end]
         via = self._via(last.para, s_start, s_end, quote)
+        # 0. Inside it, between dashes: `“…, – he said. – …”`.
+        for part in quote.parts:
+            text = self.paragraphs[part.para]
+            inside = _INSIDE.search(text, part.open, part.close or part.end)
+            if inside:
+                speaker = self.resolve(part.para, inside.start("who"), inside.end("who"))
+                if speaker is not None:
+                    return speaker, via, True
         # 1. After the quote: `,” X said` or `,” said X`.
         speaker = self._after(last.para, after_start, post)
         if speaker is not None:
@@ -404,6 +448,8 @@ class Attributor:
             return None
         for index, word in enumerate(words):
             low = word.group().lower()
+            if not word.group()[0].islower():
+                continue  # "the United States": a capitalised word is a name, not a verb
             if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
                 if index == 0:
                     # `said X, the …` / `according to X`: the speaker follows the verb.
@@ -431,9 +477,14 @@ class Attributor:
         return None
 
     def _before(self, p: int, offset: int, pre: str) -> Speaker | None:
+        passive = _BY_AS.search(pre)
+        if passive:
+            return self.resolve(p, offset + passive.start("who"), offset + passive.end("who"))
         words = list(_WORD.finditer(pre))
         for word in reversed(words):
             low = word.group().lower()
+            if not word.group()[0].islower() and low != "according":
+                continue
             if low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"):
                 if low == "according":
                     to = re.match(r"\s+to\s+([^,]+)", pre[word.end() :])
@@ -471,7 +522,11 @@ class Attributor:
             chosen = [m for m in clean if m.kind in kinds]
             if chosen:
                 # The first one is the sentence's subject; an appositive name later in it is the same actor.
-                return self.resolve(p, chosen[0].start, chosen[0].end)
+                speaker = self.resolve(p, chosen[0].start, chosen[0].end)
+                if speaker is not None and kinds != ("person",):
+                    if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
+                        speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                return speaker
         text = para[start:end]
         words = [w.lower() for w in _WORD.findall(text)]
         if words and words[0] in PRONOUNS:
@@ -589,13 +644,15 @@ def extract(article: Article) -> Extraction:
     bounds = [sentence_bounds(para, protected.get(p, [])) for p, para in enumerate(paragraphs)]
     registry = Registry()
     _name_actors(article, registry, bounds)
+    for mention in registry.mentions:
+        mention.quoted = any(a < mention.start < b for a, b in protected.get(mention.para, ()))
     attributor = Attributor(article, registry, bounds)
     day = article.day
     items: list[Item] = []
     unattributed: list[Item] = []
     previous: Item | None = None
     for quote in quotes:
-        text = quote_text(quote.text(paragraphs))
+        text = quote_text(_INSIDE.sub(". ", quote.text(paragraphs)))
         first, last = quote.first, quote.last
         s_start, _ = sentence_at(bounds[first.para], first.open)
         _, s_end = sentence_at(bounds[last.para], max(last.open, last.end - 1))
@@ -637,7 +694,8 @@ def extract(article: Article) -> Extraction:
         actor.speaks = True
         items.append(item)
         previous = item
-        attributor.last_speaker = (last.para, speaker.key)
+        unnamed = any("unnamed spokesperson" in reason for reason in speaker.reasons)
+        attributor.last_speaker = (last.para, speaker.key, unnamed)
     items.extend(_paraphrases(article, registry, attributor, bounds, protected, day))
     items.sort(key=lambda i: (i.para, i.pos))
     return Extraction(article, registry, items, unattributed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 SPEECH_VERBS = frozenset(
     """
-    said says say saying told tells tell added adds stated states declared declares noted notes wrote writes
+    said says say saying told tells tell added adds stated states noted notes wrote writes
     asked asks warned warns insisted insists explained explains continued argued argues claimed claims
     remarked responded replied announced announces commented stressed stresses emphasized emphasised
     underlined tweeted posted urged urges vowed vows pledged promised complained accused acknowledged
@@ -309,6 +309,7 @@ PLACE_WORDS = frozenset(
     peninsula island islands sea strait ocean river mountains region province oblast street square avenue bay
     gulf valley basin republic city kingdom coast desert forest lake canal airport station palace hall hotel
     conference summit treaty act accord agreement convention war crisis day university institute center centre
+    new san st los las saint santa fort port mount
     """.split()
 )
 """Words that make a capitalised phrase a place, an event or a thing, never a person."""

@@ -34,8 +34,9 @@ for _code, _name, _others, _demonyms in STATES:
     for _written in (_name, *_others, *_demonyms):
         _STATE_BY_NAME.setdefault(_written.lower(), (_code, _name))
     _DEMONYM[_code] = _demonyms[0]
-_DEMONYMS = {d.lower() for _c, _n, _o, ds in STATES for d in ds}
 _STATE_NAMES = {w.lower() for _c, n, others, _d in STATES for w in (n, *others)}
+_DEMONYMS = {d.lower() for _c, _n, _o, ds in STATES for d in ds} - _STATE_NAMES
+"""Words that only qualify ("Russian"), never name a state alone ("US" does both)."""
 
 _ORG_COUNTRY = {
     "state department": "US",
@@ -99,6 +100,8 @@ class Mention:
     end: int
     key: str
     kind: str
+    quoted: bool = False
+    """Named inside a quote: never what a pronoun or "the ministry" outside it stands for."""
 
 
 class Registry:
@@ -154,9 +157,9 @@ class Registry:
         for mention in self.mentions:
             if (mention.para, mention.start) >= (para, pos):
                 break
-            if mention.kind not in kinds:
+            if mention.kind not in kinds or mention.quoted:
                 continue
-            if head and head not in self.actors[mention.key].key:
+            if head and fold_name(head) not in self.actors[mention.key].key:
                 continue
             best = mention
         return best
@@ -311,15 +314,29 @@ def org_key(name: str, country: str | None) -> str:
     return f"{(country or '').lower()}:{fold_name(_core(name.split()))}"
 
 
-def group_pattern() -> re.Pattern[str]:
-    """Nationality or state followed by a group noun: "Russian officials", "Washington officials"."""
-    words = sorted({w for _c, n, others, ds in STATES for w in (*ds, n, *others)}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in words)
-    nouns = "|".join(sorted(GROUP_NOUNS))
-    return re.compile(rf"\b(?:[Ss]enior |[Tt]op )?(?P<who>{alternatives})\s+(?P<noun>{nouns})\b")
+_GROUP_NOUN = re.compile(r"\b(?:" + "|".join(sorted(GROUP_NOUNS)) + r")\b")
+_BEFORE_NOUN = re.compile(r"(?:^|\s)((?:[A-Z][\w.]*\s){1,3})$")
 
 
-GROUPS = group_pattern()
+def groups(para: str) -> list[tuple[int, int, str, str]]:
+    """Nationality or state followed by a group noun ("Russian officials", "Washington officials").
+
+    (start, end, who as written, noun) for each; the group noun is found first and
+    the words before it are looked up, which is much faster than one pattern of every state.
+    """
+    found = []
+    for noun in _GROUP_NOUN.finditer(para):
+        before = _BEFORE_NOUN.search(para, max(0, noun.start() - 40), noun.start())
+        if not before:
+            continue
+        words = before.group(1).split()
+        for take in range(len(words), 0, -1):
+            who = " ".join(words[-take:])
+            if who.lower() in _STATE_BY_NAME:
+                start = noun.start() - len(who) - 1
+                found.append((start, noun.end(), who, noun.group()))
+                break
+    return found
 
 
 def role_before(para: str, start: int) -> str | None:

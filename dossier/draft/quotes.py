@@ -96,6 +96,8 @@ def _marks(para: str, style: str) -> list[tuple[int, str]]:
             elif ch == '"':
                 opening, closing = _is_open_position(para, i), _is_close_position(para, i)
                 found.append((i, "either" if opening == closing else "open" if opening else "close"))
+            elif ch == "’" and _is_close_position(para, i) and not (i + 1 < len(para) and para[i + 1].isalnum()):
+                found.append((i, "single-close"))  # closes a double quote only when nothing else does
     elif style == "single":
         for i, ch in enumerate(para):
             if ch not in "‘’'":
@@ -132,11 +134,20 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
             else:
                 spans.append(running)
                 running = None
+        skip: set[int] = set()
         for index, (i, role) in enumerate(marks):
+            if index in skip:
+                continue
             if open_at is None:
                 if role in ("open", "either"):
                     open_at = i
                 continue
+            if role == "single-close" and para[i - 1 : i].lower() == "s" and para[i + 1 : i + 3].strip()[:1].islower():
+                continue  # "countries’ embassies": a possessive
+            if role == "single-close":
+                if any(r in ("close", "either") for _, r in marks[index + 1 :]):
+                    continue
+                role = "close"
             if role == "possessive":
                 later = any(r in ("close", "either") for _, r in marks[index + 1 :])
                 if later:
@@ -151,6 +162,12 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
                 else:
                     spans.append(QuoteSpan([part]))
                 open_at = None
+            elif role == "open" and sum(1 for _, r in marks[index + 1 :] if r in ("close", "either")) >= 2:
+                # A quote inside the quote, in the same marks: its closing mark is not the outer one's.
+                nested_close = next(
+                    j for j, (_, r) in enumerate(marks[index + 1 :], start=index + 1) if r in ("close", "either")
+                )
+                skip.add(nested_close)
             elif role == "open" and i > open_at + 1:
                 # A second opening mark: the first quote was never closed; it ends here.
                 part = Part(p, open_at, None, i)

@@ -87,14 +87,25 @@ def decode(raw: bytes, name: str) -> str:
         return text
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _control_share(head: bytes) -> float:
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / max(1, len(head))
+
+
+_DOUBLED_MARKS = re.compile(r"''|‘‘|’’|``")
+
+
+def _doubled_mark(match: re.Match[str]) -> str:
+    return {"''": '"', "‘‘": "“", "’’": "”", "``": "“"}[match.group()]
 
 
 def read_article(raw: bytes, name: str) -> Article:
     """An article from a file's bytes (plain text or HTML); `DraftError` when it is not one."""
-    text = decode(raw, name)
+    # Two single marks typed for a double one (''like this'') are a double mark.
+    text = _DOUBLED_MARKS.sub(_doubled_mark, decode(raw, name))
     if _looks_like_html(text):
         article = _from_html(text, name)
     else:

@@ -17,41 +17,59 @@ importing a draft never rewrites them.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-import yaml
-
 from .build import Draft, DraftActor, DraftStatement
 
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, keys in order, multi-line text as literal blocks."""
-
-
-_UNSAFE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Written by hand rather than by PyYAML's emitter, which took two thirds of the drafting time:
+# a scalar is plain when it obviously can be, else a JSON string (a valid YAML double-quoted
+# scalar) with what YAML reads as a line break or refuses escaped; the article text is a literal block.
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._/()’'-]*[A-Za-z0-9.)]|[A-Za-z]")
+_YAML_WORDS = frozenset("y n yes no true false on off null".split())
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufffe\uffff]")
+_NOT_IN_BLOCK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufffe\uffff]"
+)
 _NOT_IN_COMMENT = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufffe\uffff]"
 )
 
 
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style: str | None = None
-    if _UNSAFE_IN_TEXT.search(value):
-        style = '"'
-    elif "\n" in value:
-        style = "|"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def scalar(value: str) -> str:
+    """A string as a YAML scalar that reads back as exactly that string."""
+    if _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS and ": " not in value and " #" not in value:
+        return value
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", json.dumps(value, ensure_ascii=False))
 
 
-_Dumper.add_representer(str, _str_representer)
+def _block(value: str, indent: str) -> str | None:
+    """A multi-line string as a literal block, when one can hold it exactly."""
+    lines = value.split("\n")
+    if _NOT_IN_BLOCK.search(value) or value != value.strip() or any(line[:1].isspace() for line in lines):
+        return None
+    return "|-\n" + "\n".join(f"{indent}{line}" if line else "" for line in lines)
 
 
 def _item(data: dict[str, Any]) -> str:
-    text = yaml.dump([data], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    text = _UNSAFE_IN_OUTPUT.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
-    return "".join("  " + line if line.strip() else line for line in text.splitlines(keepends=True))
+    """One entity as a block sequence item under a section, indented two spaces."""
+    out: list[str] = []
+    first = True
+    for key, value in data.items():
+        lead = "  - " if first else "    "
+        first = False
+        if isinstance(value, list):
+            out.append(f"{lead}{key}:")
+            for entry in value:
+                inner = [f"{k}: {scalar(v)}" for k, v in entry.items()]
+                out.append("      - " + inner[0])
+                out.extend("        " + line for line in inner[1:])
+        elif "\n" in value:
+            out.append(f"{lead}{key}: {_block(value, '      ') or scalar(value)}")
+        else:
+            out.append(f"{lead}{key}: {scalar(value)}")
+    return "\n".join(out) + "\n"
 
 
 def comment(text: str, width: int = 400) -> str:

@@ -106,9 +106,7 @@ class Score:
 
 def drafted_pairs(draft: Draft) -> list[Pair]:
     names = {actor.slug: actor.name for actor in draft.actors}
-    return [
-        Pair(names.get(s.speaker, s.speaker), s.text, s.confidence) for s in draft.statements if s.kind == "quote"
-    ]
+    return [Pair(names.get(s.speaker, s.speaker), s.text, s.confidence) for s in draft.statements if s.kind == "quote"]
 
 
 def score(labels: list[Pair], drafted: list[Pair], name: str = "") -> Score:
@@ -224,7 +222,9 @@ def report(tuned_only: bool = False, show_misses: bool = False) -> list[str]:
     lines = ["## Drafting from articles (rules only)", ""]
     parts = [("tuned", False)] if tuned_only else [("held out", True), ("tuned", False)]
     scores = {}
-    lines.append("| part | articles | labelled quotes | drafted quotes | precision | recall | high-confidence precision |")
+    lines.append(
+        "| part | articles | labelled quotes | drafted quotes | precision | recall | high-confidence precision |"
+    )
     lines.append("|---|---|---|---|---|---|---|")
     labels = load_labels()
     for name, held in parts:
