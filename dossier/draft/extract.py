@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..search import fold_name
-from .lexicon import FRAGMENT_VERBS, MEDIA, MONTHS, PARAPHRASE_VERBS, PRONOUNS, SPEECH_VERBS, STATES, WEEKDAYS
+from .lexicon import (
+    COMMON_CAPITALISED,
+    FRAGMENT_VERBS,
+    MEDIA,
+    MONTHS,
+    PARAPHRASE_VERBS,
+    PRONOUNS,
+    SPEECH_VERBS,
+    STATES,
+    WEEKDAYS,
+)
 from .names import (
     PHRASE,
     Actor,
@@ -319,8 +329,6 @@ class Attributor:
             key = self.registry.by_surname(bare[0])
             if key:
                 return Speaker(key, [], self.registry.actors[key].role)
-            from .lexicon import COMMON_CAPITALISED
-
             if bare[0].lower() not in COMMON_CAPITALISED:
                 key = fold_name(bare[0])
                 self.registry.add(
@@ -451,6 +459,8 @@ class Attributor:
             if not word.group()[0].islower():
                 continue  # "the United States": a capitalised word is a name, not a verb
             if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
+                if index == 0 and low.endswith("ing"):
+                    return None  # `“…,” adding that …`: the subject before the quote speaks, not what follows
                 if index == 0:
                     # `said X, the …` / `according to X`: the speaker follows the verb.
                     tail = rest[word.end() :]
@@ -539,6 +549,10 @@ class Attributor:
             if word in _NOUN_SPEAKERS:
                 kind, head = _NOUN_SPEAKERS[word]
                 return self._noun(p, start, word, kind, head)
+        # The sentence opens with a name the rules did not know ("Landsbergis called it …").
+        opening = re.match(r"\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text)
+        if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
+            return self.resolve(p, start + opening.start(1), start + opening.end(1))
         return None
 
     def _via(self, p: int, start: int, end: int, quote: QuoteSpan | None) -> str | None:

@@ -15,7 +15,7 @@ SPEECH_VERBS = frozenset(
     admitted concluded confirmed confirms denied suggested observed recalled reiterated lamented condemned
     called calls described describes branded denounced dubbed criticised criticized demanded demands
     threatened predicted agreed disagreed retorted countered quipped cautioned charged alleged maintained
-    protested told-reporters
+    protested stating adding insisting noting warning writing arguing
     """.split()
 )
 """Verbs that tie a quote or a clause to the one who speaks."""

@@ -65,7 +65,7 @@ def quote_style(paragraphs: list[str]) -> str:
     """'double' when the article quotes with double marks, else 'single' (or 'none')."""
     text = "\n".join(paragraphs)
     doubles = sum(text.count(c) for c in DOUBLE_OPEN + DOUBLE_CLOSE + '"')
-    if doubles >= 2:
+    if doubles:
         return "double"
     openers = len(re.findall(r"(?:^|[\s(\[—–-])[‘'][A-Za-z0-9]", text, re.MULTILINE))
     return "single" if openers else "none"

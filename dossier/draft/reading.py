@@ -245,7 +245,7 @@ def _from_html(text: str, name: str) -> Article:
 
 # --------------------------------------------------------------------------- plain text
 
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WRITTEN_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_WORDS})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _WRITTEN_MDY = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
