@@ -254,7 +254,8 @@ def test_html_is_reduced_to_its_text() -> None:
         'content="2021-12-01T10:00:00Z"><style>p { color: red }</style><script>var x = "“a quote”";</script></head>'
         "<body><nav>Home “News”</nav><h1>Russia expels diplomats</h1><figure><img src=x>"
         "<figcaption>“A caption quote,” said nobody.</figcaption></figure>"
-        "<p>“We will respond,” Russian Foreign Minister Sergey Lavrov said.</p><footer>© The Daily</footer></body></html>"
+        "<p>“We will respond,” Russian Foreign Minister Sergey Lavrov said.</p>"
+        "<footer>© The Daily</footer></body></html>"
     )
     made = draft_text(page.encode(), "page.html")
     (source,) = made.sources
