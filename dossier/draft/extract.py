@@ -267,6 +267,8 @@ _NOUN_SPEAKERS = {
 }
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but)\b")
+"""Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
 _BY_AS = re.compile(
     r"\b(?:described|called|branded|labell?ed|termed|denounced|condemned|critici[sz]ed|dubbed|slammed)\s+by\s+"
     r"(?P<who>[^,;“”\"]{2,60}?)\s+as\s+(?:an?\s+|the\s+)?$"
@@ -479,7 +481,7 @@ class Attributor:
                     return self.resolve(p, offset + begin + span_start, offset + begin + span_end)
                 # `X said`: the words before the verb are the speaker, if they are few.
                 subject = rest[: word.start()]
-                if len(subject.split()) > 9 or re.search(r"[.;!?“”\"]", subject):
+                if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", subject):
                     return None
                 return self.resolve(p, offset + begin, offset + begin + word.start())
             if low in _SKIPPABLE:
@@ -518,6 +520,11 @@ class Attributor:
     def _subject(self, p: int, start: int, end: int) -> Speaker | None:
         """The speaker among the words before a verb: the person nearest the verb, else the nearest other actor."""
         para = self.paragraphs[p]
+        # In "X ordered … in what Beijing warned was “…”", the verb's own clause names its subject:
+        # the words after the last clause break, when an actor is named there.
+        breaks = list(_CLAUSE_BREAK.finditer(para, start, end))
+        if breaks and self.registry.in_span(p, breaks[-1].end(), end):
+            start = breaks[-1].end()
         mentions = self.registry.in_span(p, start, end)
         # Mentions after "according to"/"told"/"quoted" are not the subject.
         clean = [

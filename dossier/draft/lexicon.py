@@ -56,6 +56,15 @@ ROLE_NOUNS = frozenset(
 )
 """Nouns that name a job: a word phrase that holds one is a role, never a name."""
 
+DOMAIN_WORDS = frozenset(
+    """
+    state defense defence foreign affairs commerce treasury justice interior homeland security energy health
+    education labor labour agriculture transportation veterans europe asia africa trade finance economy
+    culture information war navy army air staff cabinet republic federation kingdom union
+    """.split()
+)
+"""Words of a ministry's field after "of"/"for" in a title ("Secretary of State", "Minister for Foreign Affairs")."""
+
 TITLE_WORDS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady".split())
 """Courtesy titles before a name: dropped from the name, a hint that a person follows."""
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..search import fold_name
 from .lexicon import (
     COMMON_CAPITALISED,
+    DOMAIN_WORDS,
     GROUP_NOUNS,
     MEDIA,
     ORG_ACRONYMS,
@@ -51,7 +52,7 @@ _ORG_COUNTRY = {
 """Organisations whose country goes without saying."""
 
 _CONNECTORS = "of|for|and|the|on|in|de|van|von|der|da|di|du|bin|ibn|al|la|le"
-_CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z][A-Za-z0-9]*(?:[-][A-Za-z]+)*(?:['’][A-Z][a-z]+)?)"
+_CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][A-Za-z0-9]*(?:[-][A-Za-z]+)*(?:['’][A-Z][a-z]+)?)"
 PHRASE = re.compile(rf"(?<![\w.’'-]){_CAP}(?:\s+(?:(?:{_CONNECTORS})\s+)*{_CAP})*")
 """A run of capitalised words, with the small words that join the parts of a name ("Ministry of Foreign Affairs")."""
 
@@ -194,7 +195,7 @@ def _plausible_name(words: list[str]) -> bool:
             or low in ORG_HEADS
             or low in _STATE_BY_NAME
             or low in MEDIA
-            or word.isupper()
+            or (word.isupper() and not re.fullmatch(r"[A-Z]\.", word))
             or not word[0].isupper()
             or any(ch.isdigit() for ch in word)
         ):
@@ -265,8 +266,15 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
         r = role_at[-1]
         tail_from = r + 1
         if tail_from < len(words) and lows[tail_from] in ("of", "for"):
-            # "Secretary of State Antony Blinken": the role runs on; the name is the last two words.
-            tail_from = max(tail_from, len(words) - 2)
+            # "Secretary of State Antony Blinken", "Minister for Foreign Affairs Wang Yi": the role runs on
+            # through the words that name a ministry's field; the name is what follows.
+            tail_from += 1
+            while tail_from < len(words) - 1 and (
+                lows[tail_from] in DOMAIN_WORDS
+                or lows[tail_from] in _STATE_BY_NAME
+                or lows[tail_from] in _CONNECTOR_SET
+            ):
+                tail_from += 1
         tail = words[tail_from:]
         head_words = words[:tail_from]
         if tail and _plausible_name(tail):
