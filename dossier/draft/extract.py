@@ -233,6 +233,12 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             if who is None:
                 continue
             code, _ = who
+            if noun == "government":
+                # "the British government" speaks for the state.
+                key = _ensure_state(registry, code, para[slice(*sentence_at(bounds[p], g_start))]) or ""
+                if key:
+                    registry.mention(p, g_start, g_end, key)
+                continue
             name = f"{written} {noun}"
             key = "group:" + fold_name(name)
             start, end = sentence_at(bounds[p], g_start)
@@ -267,6 +273,10 @@ _NOUN_SPEAKERS = {
 }
 
 
+_APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
+"""A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
+_STATEMENT_BY = re.compile(r"\bstatement\s+(?:by|of|from|issued by|released by)\s+")
+"""Where an article says whose statement it quotes."""
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but)\b")
 """Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
 _BY_AS = re.compile(
@@ -346,8 +356,10 @@ class Attributor:
         if self.last_speaker is not None:
             last_para, last_key, unnamed = self.last_speaker
             last = self.registry.actors[last_key]
-            if kind != "person" and last.kind in ("organization", "state", "group") and p - last_para <= 1:
-                return Speaker(last_key, [], last.role)  # "It added": the organisation that just spoke
+            if kind != "person" and last.kind in ("organization", "state", "group") and p - last_para <= 2:
+                # "It added": the organisation that just spoke.
+                far = [f"pronoun {word!r} taken for {last.name}, the last speaker"] if p - last_para > 1 else []
+                return Speaker(last_key, far, last.role)
             if kind == "person" and unnamed:
                 person = self.registry.last_before(p, pos, ("person",))
                 if person is None or person.para < last_para:
@@ -373,6 +385,16 @@ class Attributor:
         return Speaker(found.key, reasons, actor.role)
 
     def _noun(self, p: int, pos: int, word: str, kind: str, head: str | None) -> Speaker | None:
+        if word == "statement":
+            # "the statement said": whose statement the article named last ("a statement by the ministry").
+            for q in range(p, max(-1, p - 4), -1):
+                text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
+                for found in reversed(list(_STATEMENT_BY.finditer(text))):
+                    for mention in self.registry.in_span(q, found.end(), found.end() + 80):
+                        if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
+                            return Speaker(mention.key, [], self.registry.actors[mention.key].role)
+            if self.last_speaker is not None:
+                return Speaker(self.last_speaker[1], ["'the statement' taken for the last speaker's"])
         if kind == "organization":
             found = self.registry.last_before(p, pos, ("organization",), head=head)
             if found is None:
@@ -453,7 +475,7 @@ class Attributor:
         lead = re.match(r"^[\s,;—–-]*", post)
         begin = lead.end() if lead else 0
         rest = post[begin:]
-        words = list(_WORD.finditer(rest))[:12]
+        words = list(_WORD.finditer(rest))[:30]
         if not words:
             return None
         for index, word in enumerate(words):
@@ -461,6 +483,8 @@ class Attributor:
             if not word.group()[0].islower():
                 continue  # "the United States": a capitalised word is a name, not a verb
             if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
+                if index >= 12 and not _APPOSITIVE_SUBJECT.match(rest[: word.start()]):
+                    return None  # too far from the quote to be its attribution
                 if index == 0 and low.endswith("ing"):
                     return None  # `“…,” adding that …`: the subject before the quote speaks, not what follows
                 if index == 0:
@@ -481,11 +505,17 @@ class Attributor:
                     return self.resolve(p, offset + begin + span_start, offset + begin + span_end)
                 # `X said`: the words before the verb are the speaker, if they are few.
                 subject = rest[: word.start()]
+                appositive = _APPOSITIVE_SUBJECT.match(subject)
+                if appositive:
+                    # `“…,” Sir Richard Dalton, who was ambassador to Tehran, said.`: the name before the commas.
+                    return self.resolve(p, offset + begin, offset + begin + appositive.end("name"))
                 if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", subject):
                     return None
                 return self.resolve(p, offset + begin, offset + begin + word.start())
             if low in _SKIPPABLE:
                 continue
+            if index >= 12:
+                break
         return None
 
     def _before(self, p: int, offset: int, pre: str) -> Speaker | None:
@@ -717,7 +747,7 @@ def extract(article: Article) -> Extraction:
         previous = item
         unnamed = any("unnamed spokesperson" in reason for reason in speaker.reasons)
         attributor.last_speaker = (last.para, speaker.key, unnamed)
-    items.extend(_paraphrases(article, registry, attributor, bounds, protected, day))
+    items.extend(_paraphrases(article, registry, attributor, bounds, protected, day, list(items)))
     items.sort(key=lambda i: (i.para, i.pos))
     return Extraction(article, registry, items, unattributed)
 
@@ -729,10 +759,14 @@ def _paraphrases(
     bounds: list[list[tuple[int, int]]],
     protected: dict[int, list[tuple[int, int]]],
     day: date | None,
+    quote_items: list[Item],
 ) -> list[Item]:
     found: list[Item] = []
     for p, para in enumerate(article.paragraphs):
         for start, end in bounds[p]:
+            # A pronoun here stands for whoever spoke last before this sentence.
+            before = [q for q in quote_items if (q.para, q.pos) < (p, start) and q.speaker]
+            attributor.last_speaker = (before[-1].para, before[-1].speaker, False) if before else None  # type: ignore[assignment]
             sentence = para[start:end]
             quoted = sum(min(b, end) - max(a, start) for a, b in protected.get(p, []) if a < end and b > start)
             if quoted > (end - start) / 2:

@@ -34,7 +34,7 @@ PARAPHRASE_VERBS = frozenset(
 
 FRAGMENT_VERBS = frozenset(
     """
-    condemned called described branded denounced dubbed criticised criticized termed labelled labeled
+    condemned called described branded denounced dubbed criticised criticized termed labelled labeled defined deemed
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
     accused demanded urged warned vowed pledged promised said says added noted insisted wrote
     """.split()
@@ -102,7 +102,9 @@ ORG_ACRONYMS = {
 }
 """Organisations named by one word (case as written)."""
 
-GROUP_NOUNS = frozenset("officials sources diplomats authorities lawmakers ministers leaders prosecutors".split())
+GROUP_NOUNS = frozenset(
+    "officials sources diplomats authorities lawmakers ministers leaders prosecutors government".split()
+)
 """Plural nouns that, after a nationality, make a group speaker ("Russian officials")."""
 
 MEDIA = {
