@@ -389,8 +389,8 @@ class Attributor:
             # "the statement said": whose statement the article named last ("a statement by the ministry").
             for q in range(p, max(-1, p - 4), -1):
                 text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
-                for found in reversed(list(_STATEMENT_BY.finditer(text))):
-                    for mention in self.registry.in_span(q, found.end(), found.end() + 80):
+                for by in reversed(list(_STATEMENT_BY.finditer(text))):
+                    for mention in self.registry.in_span(q, by.end(), by.end() + 80):
                         if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
                             return Speaker(mention.key, [], self.registry.actors[mention.key].role)
             if self.last_speaker is not None:
@@ -766,7 +766,8 @@ def _paraphrases(
         for start, end in bounds[p]:
             # A pronoun here stands for whoever spoke last before this sentence.
             before = [q for q in quote_items if (q.para, q.pos) < (p, start) and q.speaker]
-            attributor.last_speaker = (before[-1].para, before[-1].speaker, False) if before else None  # type: ignore[assignment]
+            last = before[-1] if before else None
+            attributor.last_speaker = (last.para, last.speaker, False) if last and last.speaker else None
             sentence = para[start:end]
             quoted = sum(min(b, end) - max(a, start) for a, b in protected.get(p, []) if a < end and b > start)
             if quoted > (end - start) / 2:
