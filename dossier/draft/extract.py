@@ -261,7 +261,7 @@ _NOUN_SPEAKERS = {
     "kremlin": ("organization", "kremlin"),
     "government": ("organization", "government"),
     "office": ("organization", "office"),
-    "agency": ("organization", "agency"),
+    "agency": ("media", None),
     "statement": ("organization", None),
     "spokesperson": ("spokes", None),
     "spokesman": ("spokes", None),
@@ -385,6 +385,12 @@ class Attributor:
         return Speaker(found.key, reasons, actor.role)
 
     def _noun(self, p: int, pos: int, word: str, kind: str, head: str | None) -> Speaker | None:
+        if kind == "media":
+            # "the agency said": the news agency named last (its own words), else an organisation.
+            agency = self.registry.last_before(p, pos, ("media",)) or self.registry.last_before(
+                p, pos, ("organization",), head="agency"
+            )
+            return Speaker(agency.key, []) if agency else None
         if word == "statement":
             # "the statement said": whose statement the article named last ("a statement by the ministry").
             for q in range(p, max(-1, p - 4), -1):
@@ -485,6 +491,12 @@ class Attributor:
             if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
                 if index >= 12 and not _APPOSITIVE_SUBJECT.match(rest[: word.start()]):
                     return None  # too far from the quote to be its attribution
+                if low in ("quoted", "cited"):
+                    # `“…,” the agency quoted Zakharova as saying`: the one quoted speaks, the agency relays.
+                    relayed = re.match(r"\s+(.{2,80}?)\s+as\s+(?:saying|telling|stating)\b", rest[word.end() :])
+                    if relayed:
+                        at = offset + begin + word.end()
+                        return self.resolve(p, at + relayed.start(1), at + relayed.end(1))
                 if index == 0 and low.endswith("ing"):
                     return None  # `“…,” adding that …`: the subject before the quote speaks, not what follows
                 if index == 0:
@@ -719,6 +731,8 @@ def extract(article: Article) -> Extraction:
                 continue  # a term in quotation marks ("so-called “foreign agents”"), not speech
         if not quote.closed:
             reasons.append("no closing quotation mark: the quote may end elsewhere")
+        if not quote.opened:
+            reasons.append("no opening quotation mark: the quote is taken to start with its paragraph")
         said, said_note = resolve_day(sentence, day)
         item = Item(
             "quote",

@@ -32,6 +32,12 @@ class Part:
     close: int | None
     end: int
     """Offset just after the closing mark (or the paragraph's end)."""
+    lost_open: bool = False
+    """No opening mark: the quote starts with its paragraph (`open` is 0 and not a mark)."""
+
+    @property
+    def inner_start(self) -> int:
+        return self.open if self.lost_open else self.open + 1
 
 
 @dataclass
@@ -45,12 +51,16 @@ class QuoteSpan:
         for part in self.parts:
             para = paragraphs[part.para]
             stop = part.close if part.close is not None else part.end
-            pieces.append(para[part.open + 1 : stop].strip())
+            pieces.append(para[part.inner_start : stop].strip())
         return " ".join(p for p in pieces if p)
 
     @property
     def closed(self) -> bool:
         return self.parts[-1].close is not None
+
+    @property
+    def opened(self) -> bool:
+        return not self.parts[0].lost_open
 
     @property
     def first(self) -> Part:
@@ -116,6 +126,13 @@ def _marks(para: str, style: str) -> list[tuple[int, str]]:
     return found
 
 
+_ATTRIBUTION_AFTER = re.compile(
+    r"[\s,.—–-]*(?:[A-Za-z’'.-]+\s+){0,7}?(?:said|says|told|added|stated|noted|stressed|quoted|wrote|insisted|"
+    r"warned|explained|declared|announced|according)\b"
+)
+"""An attribution right after a mark: `,” Lavrov told journalists`, `" the agency quoted X as saying`."""
+
+
 def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
     """Every quote of the article, in order."""
     style = quote_style(paragraphs)
@@ -141,6 +158,10 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
             if open_at is None:
                 if role in ("open", "either"):
                     open_at = i
+                elif role == "close" and index == 0 and _ATTRIBUTION_AFTER.match(para, i + 1):
+                    # A closing mark, then `X said`, with no opening mark before it in the paragraph:
+                    # the opening mark was lost (a block quote on the page); the quote starts the paragraph.
+                    spans.append(QuoteSpan([Part(p, 0, i, i + 1, lost_open=True)]))
                 continue
             if role == "single-close" and para[i - 1 : i].lower() == "s" and para[i + 1 : i + 3].strip()[:1].islower():
                 continue  # "countries’ embassies": a possessive
@@ -168,6 +189,23 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
                     j for j, (_, r) in enumerate(marks[index + 1 :], start=index + 1) if r in ("close", "either")
                 )
                 skip.add(nested_close)
+            elif (
+                role == "open"
+                and index == len(marks) - 1
+                and i > open_at + 1
+                and _is_close_position(para, i)
+                or (role == "open" and index == len(marks) - 1 and _ATTRIBUTION_AFTER.match(para, i + 1))
+            ):
+                # The paragraph's last mark, while a quote is open and nothing else closes it: a closing
+                # mark typed the wrong way round (`steps “.`, `years, "the agency quoted …`).
+                part = Part(p, open_at, i, i + 1)
+                if running is not None:
+                    running.parts.append(part)
+                    spans.append(running)
+                    running = None
+                else:
+                    spans.append(QuoteSpan([part]))
+                open_at = None
             elif role == "open" and i > open_at + 1:
                 # A second opening mark: the first quote was never closed; it ends here.
                 part = Part(p, open_at, None, i)

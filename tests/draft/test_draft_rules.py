@@ -266,3 +266,28 @@ def test_html_is_reduced_to_its_text() -> None:
     )
     assert pairs(made) == [("Sergey Lavrov", "We will respond")]
     assert "caption" not in source.data["note"] and "color" not in source.data["note"]
+
+
+def test_a_quote_whose_opening_mark_was_lost_starts_with_its_paragraph() -> None:
+    made = draft(
+        "Russia expelled 60 diplomats on Thursday.\n\n"
+        "We will retaliate in kind. These include the expulsion of the same number of diplomats,” Russian Foreign "
+        "Minister Sergei Lavrov told journalists on Thursday."
+    )
+    (statement,) = quotes(made)
+    assert speaker_name(made, statement) == "Sergei Lavrov"
+    assert statement.text == "We will retaliate in kind. These include the expulsion of the same number of diplomats."
+    assert statement.reasons == ["no opening quotation mark: the quote is taken to start with its paragraph"]
+
+
+def test_a_closing_mark_typed_the_wrong_way_round_still_closes() -> None:
+    made = draft(
+        "“The initiators of the escalation will be informed about further steps “, Russian Foreign Minister Sergey "
+        "Lavrov said.\n\n"
+        "“Washington has brought ties to a standstill in recent years, \"the agency Interfax quoted Maria Zakharova "
+        "as saying."
+    )
+    assert pairs(made) == [
+        ("Sergey Lavrov", "The initiators of the escalation will be informed about further steps"),
+        ("Maria Zakharova", "Washington has brought ties to a standstill in recent years."),
+    ]
