@@ -14,7 +14,7 @@ from .build import Draft, build
 from .extract import extract
 from .matching import DossierActors
 from .reading import MAX_ARTICLE_BYTES, DraftError, read_article
-from .render import render
+from .render import count, render
 
 
 def draft_text(raw: bytes, name: str = "article", dossier: DossierActors | None = None) -> Draft:
@@ -91,11 +91,13 @@ def run(paths: list[Path], output: Path | None, db: Path) -> tuple[str | None, l
     where = f" to {output}" if output is not None else ""
     plural = "s" if len(paths) != 1 else ""
     messages = [
-        f"drafted {len(paths)} article{plural}{where}: {quotes} quotes, {len(draft.statements) - quotes} paraphrases,"
-        f" {len(draft.actors)} new actors, {len(draft.matched)} already in the dossier"
+        f"drafted {len(paths)} article{plural}{where}: {count(quotes, 'quote')},"
+        f" {count(len(draft.statements) - quotes, 'paraphrase')}, {count(len(draft.actors), 'new actor')},"
+        f" {len(draft.matched)} already in the dossier"
     ]
     if draft.unattributed:
-        messages.append(f"dossier: warning: {len(draft.unattributed)} quotes with no speaker found (listed at the end)")
+        found = count(len(draft.unattributed), "quote")
+        messages.append(f"dossier: warning: {found} with no speaker found (listed at the end of the draft)")
     if not draft.statements:
         messages.append("dossier: warning: no quotes or paraphrases found")
     return (None if output is not None else text), messages

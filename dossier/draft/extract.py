@@ -29,6 +29,7 @@ from .lexicon import (
     FRAGMENT_VERBS,
     MEDIA,
     MONTHS,
+    ORG_ACRONYMS,
     PARAPHRASE_VERBS,
     PRONOUNS,
     SPEECH_VERBS,
@@ -154,7 +155,8 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
         country = found.country
         # "Russia’s Foreign Ministry": the state before the possessive is the organisation's.
         possessive = re.search(r"([A-Z][\w.]+)['’]s\s+$", para[max(0, found.start - 40) : found.start])
-        if country is None and possessive and state_of(possessive.group(1)):
+        international = name in ORG_ACRONYMS.values()  # "Russia’s UN mission" is not a Russian UN
+        if country is None and possessive and state_of(possessive.group(1)) and not international:
             code = state_of(possessive.group(1))[0]  # type: ignore[index]
             country = code
             adjective = demonym(code)

@@ -72,6 +72,11 @@ def _item(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def count(n: int, noun: str) -> str:
+    """`1 quote`, `2 quotes`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def comment(text: str, width: int = 400) -> str:
     """One comment line's text: no line breaks or controls (they would end the comment), at most `width` characters."""
     flat = " ".join(_NOT_IN_COMMENT.sub(" ", text).split())
@@ -118,8 +123,9 @@ def render(draft: Draft) -> str:
     out.append("# A draft bundle made by `dossier draft`: check every item against its sentence, then import it.")
     out.append(f"# Drafted from: {comment(', '.join(draft.names), 300)}")
     out.append(
-        f"# {len(draft.statements)} statements ({quotes} quotes, {len(draft.statements) - quotes} paraphrases),"
-        f" {len(draft.actors)} new actors, {len(draft.matched)} actors already in the dossier."
+        f"# {count(len(draft.statements), 'statement')} ({count(quotes, 'quote')},"
+        f" {count(len(draft.statements) - quotes, 'paraphrase')}), {count(len(draft.actors), 'new actor')},"
+        f" {count(len(draft.matched), 'actor')} already in the dossier."
     )
     out.append("# Each item's comment gives the sentence it was drafted from and a confidence: high, or low with why.")
     for note in draft.notes:

@@ -284,10 +284,16 @@ def test_a_closing_mark_typed_the_wrong_way_round_still_closes() -> None:
     made = draft(
         "“The initiators of the escalation will be informed about further steps “, Russian Foreign Minister Sergey "
         "Lavrov said.\n\n"
-        "“Washington has brought ties to a standstill in recent years, \"the agency Interfax quoted Maria Zakharova "
+        '“Washington has brought ties to a standstill in recent years, "the agency Interfax quoted Maria Zakharova '
         "as saying."
     )
     assert pairs(made) == [
         ("Sergey Lavrov", "The initiators of the escalation will be informed about further steps"),
         ("Maria Zakharova", "Washington has brought ties to a standstill in recent years."),
     ]
+
+
+def test_an_international_organisation_keeps_its_name_after_a_possessive() -> None:
+    made = draft("The United States expelled 12 diplomats from Russia’s UN mission on Monday.")
+    names = {a.name for a in made.actors}
+    assert "United Nations" in names and "Russian United Nations" not in names
