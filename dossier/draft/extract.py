@@ -230,29 +230,6 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             for found in classify(para, match.start(), match.group()):
                 _add_found(registry, found, p, para, sentence)
                 found_spans.append((found.start, found.end))
-        for found in _MINISTRY.finditer(para):
-            who = found.group("who")
-            code = state_of(re.sub(r"['’]s$", "", who))[0] if who and state_of(re.sub(r"['’]s$", "", who)) else None
-            head = found.group("org").lower()
-            if head.startswith("ministry of"):
-                head = head.replace("ministry of foreign affairs", "foreign ministry")
-            name = " ".join(w.capitalize() if w not in ("of",) else w for w in head.split())
-            if code:
-                name = f"{demonym(code)} {name}"
-            start = found.start("who") if who else found.start("org")
-            if any(m.para == p and m.start <= found.start("org") < m.end for m in registry.mentions):
-                continue  # already named by its capitalised name
-            key = org_key(name, code)
-            if code is None:
-                same = [k for k, a in registry.actors.items() if a.kind == "organization" and k.endswith(":" + key[1:])]
-                key = same[-1] if same else key
-            s_start, s_end = sentence_at(bounds[p], found.start())
-            registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end]))
-            if code:
-                state_key = _ensure_state(registry, code, para[s_start:s_end])
-                if state_key and not registry.actors[key].affiliation:
-                    registry.actors[key].affiliation = state_key
-            registry.mention(p, start, found.end(), key)
         for g_start, g_end, written, noun in groups(para):
             who = state_of(written)
             if who is None:
@@ -277,11 +254,6 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
 
 # --------------------------------------------------------------------------- speakers
 
-_MINISTRY = re.compile(
-    r"(?:\b(?P<who>[A-Z][\w.]+(?:['’]s)?)\s+)?(?P<org>(?:foreign|defen[cs]e|interior|external affairs) ministry|"
-    r"foreign office|ministry of (?:foreign|external) affairs)\b"
-)
-"""A ministry written in lower case ("its foreign ministry", "the French foreign ministry")."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 _SKIPPABLE = frozenset("also then later further again previously had has have was is would had once repeatedly".split())
 _NOUN_SPEAKERS = {
@@ -292,14 +264,7 @@ _NOUN_SPEAKERS = {
     "government": ("organization", "government"),
     "office": ("organization", "office"),
     "agency": ("media", None),
-    "statement": ("document", None),
-    "text": ("document", None),
-    "report": ("document", None),
-    "note": ("document", None),
-    "document": ("document", None),
-    "release": ("document", None),
-    "announcement": ("document", None),
-    "communique": ("document", None),
+    "statement": ("organization", None),
     "spokesperson": ("spokes", None),
     "spokesman": ("spokes", None),
     "spokeswoman": ("spokes", None),
@@ -310,11 +275,6 @@ _NOUN_SPEAKERS = {
 }
 
 
-_SENTENCE_END_SAID = re.compile(
-    r",\s*(?P<who>[^,;“”\"«»]{2,80}?)\s+(?:said|says|reported|added|stated|announced|noted|told\s+\w+)"
-    r"(?:\s+[^,;“”\"«»]{0,80})?[.!]?\s*$"
-)
-"""A sentence that ends with its attribution: `…, Iranian Foreign Ministry's website reported.`"""
 _APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
 """A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
 _STATEMENT_BY = re.compile(r"\bstatement\s+(?:by|of|from|issued by|released by)\s+")
@@ -433,7 +393,7 @@ class Attributor:
                 p, pos, ("organization",), head="agency"
             )
             return Speaker(agency.key, []) if agency else None
-        if kind == "document":
+        if word == "statement":
             # "the statement said": whose statement the article named last ("a statement by the ministry").
             for q in range(p, max(-1, p - 4), -1):
                 text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
@@ -442,12 +402,7 @@ class Attributor:
                         if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
                             return Speaker(mention.key, [], self.registry.actors[mention.key].role)
             if self.last_speaker is not None:
-                return Speaker(self.last_speaker[1], [f"'the {word}' taken for the last speaker's"])
-            org = self.registry.last_before(p, pos, ("organization",))
-            if org is not None:
-                name = self.registry.actors[org.key].name
-                return Speaker(org.key, [f"'the {word}' taken for that of {name}, the last organisation named"])
-            return None
+                return Speaker(self.last_speaker[1], ["'the statement' taken for the last speaker's"])
         if kind == "organization":
             found = self.registry.last_before(p, pos, ("organization",), head=head)
             if found is None:
@@ -500,12 +455,6 @@ class Attributor:
         speaker = self._before(first.para, f_start, pre)
         if speaker is not None:
             return speaker, via or self._via(first.para, f_start, first.open, quote), True
-        # 2b. The sentence ends with its attribution after other words: `“a” and “b”, the ministry said …`.
-        tail = _SENTENCE_END_SAID.search(para, last.end, s_end)
-        if tail:
-            speaker = self.resolve(last.para, tail.start("who"), tail.end("who"))
-            if speaker is not None:
-                return speaker, via, True
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
             prev = self.paragraphs[first.para - 1]
@@ -588,13 +537,10 @@ class Attributor:
         if passive:
             return self.resolve(p, offset + passive.start("who"), offset + passive.end("who"))
         words = list(_WORD.finditer(pre))
-        for index, word in enumerate(reversed(words)):
+        for word in reversed(words):
             low = word.group().lower()
             if not word.group()[0].islower() and low != "according":
                 continue
-            after_to = index + 1 < len(words) and words[-index - 2].group().lower() == "to"
-            if low in ("say", "state", "add", "note", "stress") and after_to:
-                low = "says"  # "the text goes on to state that …"
             if low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"):
                 if low == "according":
                     to = re.match(r"\s+to\s+([^,]+)", pre[word.end() :])

@@ -45,7 +45,7 @@ SPEECH_VERBS = REPORTING_VERBS - {"declare", "declares", "declared", "declaring"
     admitted concluded confirmed confirms denied suggested observed recalled reiterated lamented condemned
     called calls described describes branded denounced dubbed criticised criticized demanded demands
     threatened predicted agreed disagreed retorted countered quipped cautioned charged alleged maintained
-    protested stating adding insisting noting warning writing arguing reads
+    protested stating adding insisting noting warning writing arguing
     """.split()
 )
 """Verbs that tie a quote to the one who speaks ("declared them “…”" is not speech, so not `declared`)."""

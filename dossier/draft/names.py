@@ -191,7 +191,6 @@ def _plausible_name(words: list[str]) -> bool:
         if (
             low in COMMON_CAPITALISED
             or low in PLACE_WORDS
-            or (low in DOMAIN_WORDS and low != "justice")
             or low in ROLE_NOUNS
             or low in ORG_HEADS
             or low in _STATE_BY_NAME

