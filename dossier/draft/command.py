@@ -17,6 +17,12 @@ from .reading import MAX_ARTICLE_BYTES, DraftError, read_article
 from .render import count, render
 
 
+RULES_ONLY = (
+    "People, organisations and speakers were found by rules only (no language model: see docs/draft.md, spaCy)."
+)
+"""Said in every draft's head: spaCy is not used, whether or not it is installed (docs/draft.md says why)."""
+
+
 def draft_text(raw: bytes, name: str = "article", dossier: DossierActors | None = None) -> Draft:
     """A draft from one article's bytes (no file, no dossier needed)."""
     return build([extract(read_article(raw, name))], dossier)
@@ -46,12 +52,7 @@ def draft_files(paths: list[Path], db: Path | None) -> tuple[Draft, str]:
 
         with Store.open(db) as store:
             draft = build(extractions, DossierActors(store))
-    try:
-        import spacy  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        draft.notes.append(
-            "People and organisations were found by rules only: spaCy is not installed (pip install 'dossier[draft]')."
-        )
+    draft.notes.append(RULES_ONLY)
     text = render(draft)
     _check(text)
     return draft, text
