@@ -16,7 +16,6 @@ from .matching import DossierActors
 from .reading import MAX_ARTICLE_BYTES, DraftError, read_article
 from .render import count, render
 
-
 RULES_ONLY = (
     "People, organisations and speakers were found by rules only (no language model: see docs/draft.md, spaCy)."
 )
