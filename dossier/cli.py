@@ -580,7 +580,7 @@ def generate(path: Path, statements: int, actors: int | None, measures: int | No
 @main.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the draft to FILE.")
-@click.option("--db", "db", type=click.Path(path_type=Path), default=None, help="Tie actors to this dossier's.")
+@db_option
 def draft(articles: tuple[Path, ...], output: Path | None, db: Path | None) -> None:
     """Draft a bundle from news ARTICLE files (text or HTML): quotes, speakers, paraphrases, people, organisations.
 
