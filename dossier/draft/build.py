@@ -87,13 +87,16 @@ class _Slugs:
     def __init__(self, dossier: DossierActors | None) -> None:
         self.dossier = dossier
         self.used: dict[str, set[str]] = {"actor": set(), "statement": set(), "source": set()}
+        self.next: dict[tuple[str, str], int] = {}
+        """The next number to try after a base slug (a long article repeats a slug many times)."""
 
     def new(self, kind: str, base: str) -> str:
         slug = base
-        n = 2
+        n = self.next.get((kind, base), 2)
         while slug in self.used[kind] or (self.dossier is not None and self.dossier.taken(kind, slug)):
             slug = f"{base}-{n}"
             n += 1
+        self.next[(kind, base)] = n
         self.used[kind].add(slug)
         return slug
 

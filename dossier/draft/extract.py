@@ -349,7 +349,6 @@ class Attributor:
                     Actor(key, bare[0], "person", sentence=self._sentence(p, start), reasons=["named by surname only"])
                 )
                 self.registry.mention(p, start, end, key)
-                self.registry.mentions.sort(key=lambda m: (m.para, m.start))
                 return Speaker(key, ["named by surname only"])
         return None
 
@@ -410,9 +409,7 @@ class Attributor:
             return Speaker(found.key, [])
         if kind in ("spokes", "official", "ambassador", "minister"):
             # "the spokeswoman": the last person whose role says so, else the last organisation.
-            for mention in reversed(self.registry.mentions):
-                if (mention.para, mention.start) >= (p, pos):
-                    continue
+            for mention in self.registry.before(p, pos):
                 actor = self.registry.actors[mention.key]
                 if actor.kind == "person" and actor.role and word[:6] in actor.role.lower():
                     return Speaker(mention.key, [f"{word!r} taken for {actor.name}, the last {word} named"], actor.role)
@@ -778,11 +775,14 @@ def _paraphrases(
     quote_items: list[Item],
 ) -> list[Item]:
     found: list[Item] = []
+    spoken = [q for q in quote_items if q.speaker]
+    next_quote = 0
     for p, para in enumerate(article.paragraphs):
         for start, end in bounds[p]:
             # A pronoun here stands for whoever spoke last before this sentence.
-            before = [q for q in quote_items if (q.para, q.pos) < (p, start) and q.speaker]
-            last = before[-1] if before else None
+            while next_quote < len(spoken) and (spoken[next_quote].para, spoken[next_quote].pos) < (p, start):
+                next_quote += 1
+            last = spoken[next_quote - 1] if next_quote else None
             attributor.last_speaker = (last.para, last.speaker, False) if last and last.speaker else None
             sentence = para[start:end]
             quoted = sum(min(b, end) - max(a, start) for a, b in protected.get(p, []) if a < end and b > start)

@@ -11,7 +11,9 @@ tied to the actor first named in full.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..search import fold_name
@@ -108,10 +110,16 @@ class Mention:
 class Registry:
     """The actors of one article, with every place each is named, in text order."""
 
+    LOOKBACK = 30
+    """Paragraphs searched back for what a pronoun or "the ministry" stands for: further back is no reference."""
+
     def __init__(self) -> None:
         self.actors: dict[str, Actor] = {}
         self.mentions: list[Mention] = []
         self._surnames: dict[str, list[str]] = {}
+        self._by_para: dict[int, list[Mention]] = {}
+        """The mentions of each paragraph in order: lookups never walk the whole article (a long one is slow)."""
+        self._last_seen: dict[str, tuple[int, int]] = {}
 
     # ----------------------------------------------------------------- adding
 
@@ -138,7 +146,10 @@ class Registry:
         return known
 
     def mention(self, para: int, start: int, end: int, key: str) -> None:
-        self.mentions.append(Mention(para, start, end, key, self.actors[key].kind))
+        mention = Mention(para, start, end, key, self.actors[key].kind)
+        self.mentions.append(mention)
+        bisect.insort(self._by_para.setdefault(para, []), mention, key=lambda m: m.start)
+        self._last_seen[key] = max(self._last_seen.get(key, (-1, -1)), (para, start))
 
     # ----------------------------------------------------------------- looking up
 
@@ -149,24 +160,29 @@ class Registry:
             return None
         if len(keys) == 1:
             return keys[0]
-        last = {m.key: i for i, m in enumerate(self.mentions)}
-        return max(keys, key=lambda k: last.get(k, -1))
+        return max(keys, key=lambda k: self._last_seen.get(k, (-1, -1)))
+
+    def before(self, para: int, pos: int) -> Iterator[Mention]:
+        """Mentions before (para, pos), nearest first, at most `LOOKBACK` paragraphs back."""
+        for p in range(para, max(-1, para - self.LOOKBACK - 1), -1):
+            for mention in reversed(self._by_para.get(p, ())):
+                if p == para and mention.start >= pos:
+                    continue
+                yield mention
 
     def last_before(self, para: int, pos: int, kinds: tuple[str, ...], head: str | None = None) -> Mention | None:
         """The last mention before (para, pos) of an actor of one of `kinds` (whose name has `head`, if given)."""
-        best: Mention | None = None
-        for mention in self.mentions:
-            if (mention.para, mention.start) >= (para, pos):
-                break
+        folded = fold_name(head) if head else None
+        for mention in self.before(para, pos):
             if mention.kind not in kinds or mention.quoted:
                 continue
-            if head and fold_name(head) not in self.actors[mention.key].key:
+            if folded and folded not in self.actors[mention.key].key:
                 continue
-            best = mention
-        return best
+            return mention
+        return None
 
     def in_span(self, para: int, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.para == para and m.start >= start and m.end <= end]
+        return [m for m in self._by_para.get(para, ()) if m.start >= start and m.end <= end]
 
 
 # --------------------------------------------------------------------------- phrases
