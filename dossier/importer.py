@@ -1,10 +1,11 @@
 """Bundles into SQLite: validate everything first, then write all or nothing.
 
-The importer is the write side of the store: `store.py` opens databases and
-runs every read; this module (with `init_database` and the generator, which
-reuse it) is the only code that writes. Writes go through one
-`sqlite_utils.Database` on our own connection, inside one explicit
-`BEGIN IMMEDIATE` transaction, so a failure anywhere leaves the file as it was.
+The importer is the write side of the store: `dossier.store` opens databases
+and runs every read; this module (with `init_database` and the generator, which
+reuse it) is the only code that writes. Writes run on one plain `sqlite3`
+connection (`dossier.store.connection` opens an existing file for writing),
+inside one explicit `BEGIN IMMEDIATE` transaction, so a failure anywhere leaves
+the file as it was; rows go in with `executemany`.
 
 Identity is the slug. Importing a bundle upserts by slug: a row whose values
 are unchanged is not written at all, so importing the same bundle twice
@@ -31,10 +32,11 @@ from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
-from . import store
 from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
-from .errors import BundleError, Problem
+from .errors import BundleError, Problem, StoreError
 from .models import StatementRow, consequence_slug
+from .schema import ENTITY_KIND_CODES, SCHEMA_VERSION
+from .store.connection import check_schema, connect_existing, explain, file_uri
 
 BULK_THRESHOLD = 5000
 """New statements above which the full-text index is rebuilt once instead of kept by triggers."""
@@ -93,7 +95,7 @@ def seed_bundle_bytes() -> bytes:
 
 
 def _connect_for_write(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(file_uri(path, mode="rw"), uri=True, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
@@ -108,11 +110,11 @@ def _new_file(path: Path, *, force: bool) -> Iterator[sqlite3.Connection]:
     """
     path = Path(path)
     if path.exists() and not force:
-        raise store.StoreError(f"{path} already exists (use --force to replace it)")
+        raise StoreError(f"{path} already exists (use --force to replace it)")
     if path.is_dir():
-        raise store.StoreError(f"{path} is a directory")
+        raise StoreError(f"{path} is a directory")
     if not path.parent.is_dir():
-        raise store.StoreError(f"{path.parent} is not a directory")
+        raise StoreError(f"{path.parent} is not a directory")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -153,9 +155,9 @@ def init_database(path: Path, *, empty: bool = False, force: bool = False) -> Im
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring an older dossier to the current schema; refuse a newer one (store.check_schema)."""
-    version = store.check_schema(conn, path)
-    if version < store.SCHEMA_VERSION:
+    """Bring an older dossier to the current schema; refuse a newer one (check_schema)."""
+    version = check_schema(conn, path)
+    if version < SCHEMA_VERSION:
         # Version 1 is the first; later versions add their steps here, each idempotent.
         conn.executescript(schema_sql())
 
@@ -177,20 +179,28 @@ def import_files(db_path: Path, bundle_paths: Sequence[Path]) -> ImportReport:
 
 
 def _import_files(db_path: Path, bundle_paths: Sequence[Path], *, defer_check: bool) -> ImportReport:
-    conn = store.connect_existing(db_path, write=True)
+    conn = connect_existing(db_path, write=True)
     try:
         with paused_gc():
             # Read and validate every file before the database is touched.
             loaded = _load(conn, bundle_paths, defer_check=defer_check)
             return import_loaded(conn, db_path, loaded)
     except sqlite3.DatabaseError as exc:  # locked, read-only, disk full: one line, the file as it was
-        raise store.StoreError(store.explain(db_path, exc)) from None
+        raise StoreError(explain(db_path, exc)) from None
     finally:
         conn.close()
 
 
+def known_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Slugs a bundle may reference without defining: actors, sources and measures already stored."""
+    return {
+        section: {slug for (slug,) in conn.execute(f"SELECT slug FROM {section}")}
+        for section in ("actors", "sources", "measures")
+    }
+
+
 def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path], *, defer_check: bool = False) -> list[LoadedBundle]:
-    return load_bundles(bundle_paths, known=store.known_slugs(conn), defer_check=defer_check)
+    return load_bundles(bundle_paths, known=known_slugs(conn), defer_check=defer_check)
 
 
 class _Unconfirmed(Exception):
@@ -200,7 +210,7 @@ class _Unconfirmed(Exception):
 def _check(conn: sqlite3.Connection, loaded: list[LoadedBundle]) -> list[Problem]:
     from .bundle import check_references
 
-    return check_references(loaded, store.known_slugs(conn))
+    return check_references(loaded, known_slugs(conn))
 
 
 def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBundle]) -> ImportReport:
@@ -279,7 +289,7 @@ class _Table:
         if slug not in self.ids:
             found = self.conn.execute(f"SELECT id FROM {self.name} WHERE slug = ?", (slug,)).fetchone()
             if found is None:  # check_references ran before: this is a bug, not bad input
-                raise store.StoreError(f"{self.name}: unknown slug {slug!r}")
+                raise StoreError(f"{self.name}: unknown slug {slug!r}")
             self.ids[slug] = found[0]
         return self.ids[slug]
 
@@ -558,7 +568,7 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     refresh_entity_index(conn, touched)
     problems = _foreign_key_problems(conn, skip=_BULK_TABLES if bulk_ids else ())
     if problems:  # references were checked before writing; this guards the importer itself
-        raise store.StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
+        raise StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
     freeing.join()
     if not all(confirmed) or len(confirmed) != len(confirms):
         raise _Unconfirmed()
@@ -761,16 +771,13 @@ def build_database(path: Path, tables: Iterable[tuple[str, Rows]], *, force: boo
         rebuild_entity_index(conn)
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise store.StoreError(f"the rows break {len(problems)} references (first: {tuple(problems[0])})")
+            raise StoreError(f"the rows break {len(problems)} references (first: {tuple(problems[0])})")
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = DELETE")
     return report
 
 
 # --------------------------------------------------------------------------- search indexes
-
-ENTITY_KIND_CODES = store.ENTITY_KIND_CODES
-"""entities_fts rowid = entity id * 8 + kind code: a point lookup, never a scan."""
 
 CJK_FUNCTION = "dossier_has_cjk"
 """The SQL name of `dossier.search.has_cjk`, registered for the bulk rebuild of statements_cjk."""

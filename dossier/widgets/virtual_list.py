@@ -42,7 +42,7 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from ..store import StoreError
+from ..errors import StoreError
 from . import render
 from .frame_hold import FrameHold
 

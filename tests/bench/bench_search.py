@@ -13,7 +13,7 @@ six mid-frequency words from 2,000 (Zipf-like: the bench's mid word is in
 about 1%), two rare words from 200,000 (about 10 statements each), and every
 200th statement is Chinese. Actors have Latin and Cyrillic names.
 
-Figures: median and p95 of `Store.search(word, limit=50)` (the first page,
+Figures: median and p95 of `Store.search_page(word, limit=50)` (the first page,
 "recent" order, all kinds) over RUNS runs, for a rare, a mid and a common
 word, plus prefixes, fragments, CJK and the ranked refinement.
 
