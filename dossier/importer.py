@@ -166,24 +166,13 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def import_files(db_path: Path, bundle_paths: Sequence[Path]) -> ImportReport:
-    """Validate the bundles against each other and the database, then write them in one transaction.
-
-    A big JSON bundle's duplicate-key count runs while SQLite builds the indexes
-    (`_write`); if it fails, nothing is kept and the files are read again with
-    every check first, so a refusal is explained as always.
-    """
-    try:
-        return _import_files(Path(db_path), bundle_paths, defer_check=True)
-    except _Unconfirmed:
-        return _import_files(Path(db_path), bundle_paths, defer_check=False)
-
-
-def _import_files(db_path: Path, bundle_paths: Sequence[Path], *, defer_check: bool) -> ImportReport:
+    """Validate the bundles against each other and the database, then write them in one transaction."""
+    db_path = Path(db_path)
     conn = connect_existing(db_path, write=True)
     try:
         with paused_gc():
             # Read and validate every file before the database is touched.
-            loaded = _load(conn, bundle_paths, defer_check=defer_check)
+            loaded = _load(conn, bundle_paths)
             return import_loaded(conn, db_path, loaded)
     except sqlite3.DatabaseError as exc:  # locked, read-only, disk full: one line, the file as it was
         raise StoreError(explain(db_path, exc)) from None
@@ -199,12 +188,8 @@ def known_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
     }
 
 
-def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path], *, defer_check: bool = False) -> list[LoadedBundle]:
-    return load_bundles(bundle_paths, known=known_slugs(conn), defer_check=defer_check)
-
-
-class _Unconfirmed(Exception):
-    """A check left to the write (`LoadedBundle.confirm`) failed: roll back, and read with every check first."""
+def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path]) -> list[LoadedBundle]:
+    return load_bundles(bundle_paths, known=known_slugs(conn))
 
 
 def _check(conn: sqlite3.Connection, loaded: list[LoadedBundle]) -> list[Problem]:
@@ -554,14 +539,9 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     _replace_children(conn, "event_actors", "event_id", ("event_id", "actor_id"), participants, events.fresh, report)
 
     # SQLite lets go of the GIL while it builds the indexes: meanwhile a second thread
-    # runs the checks the reader left (~1.4 s for a million statements) and then frees
-    # the million dicts (~0.5 s), instead of doing both before and after the writing.
-    confirms = [item.confirm for item in loaded if item.confirm is not None]
+    # frees the million statement dicts (~0.5 s), instead of after the writing.
     written = [released for index in bulk_ids if (released := loaded[index].release_rows())]
-    confirmed: list[bool] = []
-    freeing = threading.Thread(
-        target=_confirm_then_free, args=(confirms, written, confirmed), name="confirm-free", daemon=True
-    )
+    freeing = threading.Thread(target=_free_rows, args=(written,), name="free-rows", daemon=True)
     freeing.start()
     if finish_index is not None:
         finish_index()
@@ -570,20 +550,12 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     if problems:  # references were checked before writing; this guards the importer itself
         raise StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
     freeing.join()
-    if not all(confirmed) or len(confirmed) != len(confirms):
-        raise _Unconfirmed()
     return report
 
 
-def _confirm_then_free(
-    confirms: list[Callable[[], bool]], lists: list[list[StatementRow]], confirmed: list[bool]
-) -> None:
-    """Run the checks the reader left (they read the rows), then free the rows."""
-    try:
-        confirmed.extend(confirm() for confirm in confirms)
-    finally:
-        for rows in lists:
-            rows.clear()
+def _free_rows(lists: list[list[StatementRow]]) -> None:
+    for rows in lists:
+        rows.clear()
 
 
 def _write_statement_rows(
