@@ -179,7 +179,7 @@ def _import(template: Path, folder: Path, name: str, raw: bytes) -> tuple[str, d
 _COLON_BUG = b'{"actors":[{"slug":"a","name":"first\\u003a","kind":"person","role":"r","role":"s"}]}'
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=_bundles())
 @example(raw=_COLON_BUG)
 def test_the_fast_and_the_careful_path_agree(raw: bytes, empty_db: Path) -> None:
@@ -204,7 +204,7 @@ def test_the_bundles_hold_what_the_property_is_about() -> None:
     """The generator writes duplicate keys, escapes and odd text, and some bundles pass: the property is not empty."""
     seen = {"duplicate": False, "escaped colon": False, "accepted": False, "refused": False}
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=200, deadline=None, database=None)
     @given(raw=_bundles())
     def look(raw: bytes) -> None:
         text = raw.decode("utf-8")
