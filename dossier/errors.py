@@ -48,3 +48,7 @@ class BundleError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StoreError(Exception):
+    """A database that cannot be opened or read, with a one-line reason."""

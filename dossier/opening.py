@@ -49,7 +49,7 @@ def existing_db(path: Path | None) -> Path:
 
 def reason(error: Exception) -> str:
     """The one-line reason for an error of the browser's own (bad path, bad file, bad REF, I/O)."""
-    from .store import StoreError
+    from .errors import StoreError
 
     if isinstance(error, (LaunchError, StoreError)):
         return str(error)
