@@ -70,7 +70,7 @@ def open_browser(path: Path | None, ref: str | None, *, debug: bool = False) -> 
 
     db = existing_db(path)
     # A small file is checked for damage before the screen starts (and refused when
-    # damaged); a big one after its first screen, in a thread (README, Robustness).
+    # damaged); a big one after its first screen, in a thread (docs/robustness.md).
     try:
         later = db.stat().st_size > BROWSE_CHECK_BYTES
     except OSError:

@@ -118,7 +118,7 @@ class StoreBase:
         conn = connect_existing(self.path, check_seconds=0)
         # A small page cache: the check reads each page about once, and SQLite's default
         # 2 MiB, filled by a big file, was most of what the browser's memory grew by on
-        # 1M statements (its peak is measured against a 1k dossier's; README, Scale).
+        # 1M statements (its peak is measured against a 1k dossier's; docs/performance.md).
         conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
         try:
             return quick_check(conn, self.path, seconds)

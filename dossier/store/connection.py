@@ -47,7 +47,7 @@ reported as a one-line `StoreError`.
 READ_CACHE_KIB = 1024
 """SQLite's page cache per reading connection, in KiB (its default is 2000): the browser's queries
 are index walks of a few pages, the file's pages stay in the system's cache, and on 1M statements
-half the default kept the peak memory 1 MiB lower with the same key and search times (README, Scale)."""
+half the default kept the peak memory 1 MiB lower with the same key and search times (docs/performance.md)."""
 CHECK_CACHE_KIB = 256
 """The page cache of the connection that looks for damage after the first screen, in KiB."""
 BROWSE_CHECK_BYTES = 8 * 1024 * 1024
