@@ -364,6 +364,14 @@ def roll_back_interrupted_write(path: Path) -> None:
         conn.close()
 
 
+def _rolled_back(path: Path, exc: sqlite3.Error) -> bool:
+    """True if `exc` is an open reader meeting a write that died mid-transaction, now rolled back: read again."""
+    if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+        return False
+    roll_back_interrupted_write(path)
+    return True
+
+
 def known_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
     """Slugs a bundle may reference without defining: actors, sources and measures already stored."""
     return {
@@ -517,6 +525,8 @@ class Store:
             try:
                 return conn.execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
+                if _rolled_back(self.path, exc):  # another program's write died mid-way: undone, read again
+                    return conn.execute(sql, params).fetchall()
                 if not _is_decode_error(exc):
                     raise
                 with _lenient_text(conn):
@@ -528,6 +538,9 @@ class Store:
             try:
                 row = conn.execute(sql, params).fetchone()
             except sqlite3.OperationalError as exc:
+                if _rolled_back(self.path, exc):
+                    row = conn.execute(sql, params).fetchone()
+                    return row
                 if not _is_decode_error(exc):
                     raise
                 with _lenient_text(conn):
