@@ -61,6 +61,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bulk-statements", type=int, default=100_000)
     parser.add_argument("--incremental-statements", type=int, default=4_000, help="stay ≤ 5,000: above, it is bulk")
     parser.add_argument("--runs", type=int, default=3, help="finished imports per path, to time it (the median)")
+    parser.add_argument(
+        "--window",
+        choices=("run", "transaction"),
+        default="run",
+        help="draw kill moments from the whole run (default) or from BEGIN to the end of COMMIT only",
+    )
     parser.add_argument("--scratch", type=Path, default=None, help="where the files are made (default: a temp dir)")
     args = parser.parse_args(argv)
     args.paths = [p for p in args.paths.split(",") if p]
@@ -89,14 +95,21 @@ def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]
                 flush=True,
             )
         case = base[kind] if name == kind else with_small_cache(base[kind], folder, args.runs)
-        print(f"{case.name}: a finished import takes {case.seconds:.2f} s (median of {args.runs})", flush=True)
-        draw = random.Random(f"{args.seed}-{name}")
+        began, committed = case.window
+        print(
+            f"{case.name}: a finished import takes {case.seconds:.2f} s (median of {args.runs});"
+            f" its transaction ran from {began:.2f} s to {committed:.2f} s",
+            flush=True,
+        )
+        draw = random.Random(f"{args.seed}-{name}-{args.window}")
+        low, high = (began, committed) if args.window == "transaction" else (0.0, case.seconds)
         points = [kill_before_commit(case, folder)] if case.small_cache else []
         for index in range(args.points):
-            delay = draw.uniform(0, case.seconds)
+            delay = draw.uniform(low, high)
             point = run_point(case, delay, folder)
             points.append(point)
-            flags = ("exited first " if point.exited_first else "") + ("hot journal " if point.journal_left else "")
+            flags = "exited first " if point.exited_first else ""
+            flags += "hot journal " if point.journal_left else "in the transaction " if point.in_transaction else ""
             verdict = "intact" if point.intact else "NOT INTACT: " + "; ".join(point.problems)
             print(f"  {index + 1:2}/{args.points} kill at {delay:6.3f} s: {point.state:7} {flags}{verdict}", flush=True)
         results.append((case, points))
@@ -105,14 +118,16 @@ def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]
 
 def table(results: list[tuple[Case, list[Point]]]) -> list[str]:
     lines = [
-        "| path | import s | points | exited before the kill | hot journal left | old | new | intact |",
-        "|---|---|---|---|---|---|---|---|",
+        "| path | import s | transaction s | points | exited before the kill | killed in the transaction"
+        " | of which hot journal | old | new | intact |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for case, points in results:
         timed = [p for p in points if p.delay >= 0]
         extra = " (+1 just before COMMIT)" if len(timed) != len(points) else ""
         lines.append(
-            f"| {case.name} | {case.seconds:.2f} | {len(timed)}{extra} | {sum(p.exited_first for p in points)}"
+            f"| {case.name} | {case.seconds:.2f} | {case.window[0]:.2f}–{case.window[1]:.2f} | {len(timed)}{extra}"
+            f" | {sum(p.exited_first for p in points)} | {sum(p.in_transaction for p in points)}"
             f" | {sum(p.journal_left for p in points)} | {sum(p.state == 'old' for p in points)}"
             f" | {sum(p.state == 'new' for p in points)} | {sum(p.intact for p in points)}/{len(points)} |"
         )
@@ -128,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"# kill -9 of dossier import\n\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
         f"{os.cpu_count()} CPUs · load {load[0]:.2f} · Python {platform.python_version()} · "
-        f"SQLite {sqlite3.sqlite_version} · seed {args.seed}\n",
+        f"SQLite {sqlite3.sqlite_version} · seed {args.seed} · kill moments drawn from the {args.window}\n",
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="dossier-crash-", dir=args.scratch) as scratch:

@@ -46,20 +46,26 @@ def dossier_argv(*args: str) -> list[str]:
 
 
 _WRAPPED = """
-import os, signal, sqlite3, sys
+import os, signal, sqlite3, sys, time
 
-mode, db, bundle = sys.argv[1:4]
+flags, db, bundle = sys.argv[1].split(","), sys.argv[2], sys.argv[3]
 
 class Connection(sqlite3.Connection):
     def execute(self, sql, *args):
-        if sql.lstrip().upper().startswith("PRAGMA CACHE_SIZE"):
-            sql = "PRAGMA cache_size = -%d" % (64 if mode == "precommit" else SMALL_CACHE_KIB)
-        if mode == "precommit" and sql.strip().upper() in ("COMMIT", "END"):
+        word = sql.strip().upper()
+        if word.startswith("PRAGMA CACHE_SIZE") and "small-cache" in flags:
+            sql = "PRAGMA cache_size = -%d" % (64 if "precommit" in flags else SMALL_CACHE_KIB)
+        if word in ("COMMIT", "END") and "precommit" in flags:
             os.kill(os.getpid(), signal.SIGKILL)  # every row written, the commit never comes
-        return super().execute(sql, *args)
+        if word.startswith("BEGIN") and "trace" in flags:
+            print("began", time.time(), file=sys.stderr, flush=True)
+        result = super().execute(sql, *args)
+        if word in ("COMMIT", "END") and "trace" in flags:
+            print("committed", time.time(), file=sys.stderr, flush=True)
+        return result
 
     def commit(self):
-        if mode == "precommit" and self.in_transaction:
+        if "precommit" in flags and self.in_transaction:
             os.kill(os.getpid(), signal.SIGKILL)
         super().commit()
 
@@ -68,19 +74,21 @@ sqlite3.connect = lambda *args, **kwargs: connect(*args, factory=Connection, **k
 from dossier.cli import main
 main(["import", bundle, "--db", db])
 """
-"""`dossier import` with a small page cache, so changed pages reach the file all through the write (the
-importer's own 256 MiB cache keeps a load of 100k statements in memory until COMMIT); with `precommit`,
-it also kills itself instead of committing. Connections are wrapped, not the importer's functions, so
-this holds however the importer is arranged."""
+"""`dossier import` with its connections wrapped, not the importer's functions, so that this holds however
+the importer is arranged. Flags: `small-cache`, a 2 MiB page cache, so changed pages reach the file all
+through the write (the importer's own 256 MiB keeps a load of 100k statements in memory until COMMIT);
+`precommit`, a 64 KiB cache and a kill instead of the COMMIT; `trace`, the clock at BEGIN and after COMMIT
+on stderr (the transaction's window, for the timed runs)."""
 
 SMALL_CACHE_KIB = 2048
 
 
-def import_argv(db: Path, bundle: Path, *, small_cache: bool = False, mode: str = "small-cache") -> list[str]:
-    """The import to kill: `dossier import` itself, or (`small_cache`) the same through `_WRAPPED`."""
-    if not small_cache:
+def import_argv(db: Path, bundle: Path, *flags: str) -> list[str]:
+    """The import to kill: `dossier import` itself, or with `flags` the same through `_WRAPPED`."""
+    if not flags:
         return dossier_argv("import", str(bundle), "--db", str(db))
-    return [sys.executable, "-c", _WRAPPED.replace("SMALL_CACHE_KIB", str(SMALL_CACHE_KIB)), mode, str(db), str(bundle)]
+    code = _WRAPPED.replace("SMALL_CACHE_KIB", str(SMALL_CACHE_KIB))
+    return [sys.executable, "-c", code, ",".join(flags), str(db), str(bundle)]
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -120,6 +128,8 @@ class Case:
     """How long a finished `dossier import` took, as a process: kill times are drawn from [0, seconds)."""
     small_cache: bool = False
     """Imports run with a small page cache (`import_argv`)."""
+    window: tuple[float, float] = (0.0, 0.0)
+    """When the write transaction ran in the timed run of median length: from BEGIN to the end of COMMIT."""
 
 
 def bulk_bundle(folder: Path, statements: int, seed: int = 0) -> Path:
@@ -160,13 +170,16 @@ def incremental_bundle(folder: Path, seed_db: Path, statements: int, seed: int =
     return path
 
 
-def timed_import(db: Path, bundle: Path, small_cache: bool = False) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(import_argv(db, bundle, small_cache=small_cache), capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+def timed_import(db: Path, bundle: Path, small_cache: bool = False) -> tuple[float, float, float]:
+    """Seconds from the start of the process to its end, to BEGIN, and to the end of COMMIT."""
+    started = time.time()
+    flags = ("trace", "small-cache") if small_cache else ("trace",)
+    done = subprocess.run(import_argv(db, bundle, *flags), capture_output=True, text=True)
+    seconds = time.time() - started
     if done.returncode != 0:
         raise AssertionError(f"dossier import failed: {done.stderr.strip()}")
-    return seconds
+    marks = dict(line.split() for line in done.stderr.splitlines() if line.startswith(("began ", "committed ")))
+    return seconds, float(marks["began"]) - started, float(marks["committed"]) - started
 
 
 def make_case(
@@ -185,8 +198,10 @@ def make_case(
     finished.unlink()
     if before == after:
         raise AssertionError(f"{name}: the bundle changes nothing, so a kill could not be seen")
-    seconds = sorted(times)[len(times) // 2]
-    return Case(name, base, bundle, show_ref, before, after, show_before, show_after, seconds, small_cache)
+    seconds, began, committed = sorted(times)[len(times) // 2]
+    return Case(
+        name, base, bundle, show_ref, before, after, show_before, show_after, seconds, small_cache, (began, committed)
+    )
 
 
 def with_small_cache(case: Case, folder: Path, runs: int = 1) -> Case:
@@ -222,8 +237,10 @@ class Point:
     delay: float
     exited_first: bool = False
     """The import finished before the kill came."""
+    in_transaction: bool = False
+    """The kill came inside the write transaction, after its first change: a `-journal` was beside the file."""
     journal_left: bool = False
-    """The kill came mid-transaction, after the journal's first sync: a hot `-journal` was beside the file."""
+    """... and after the journal's first sync (pages of the file may have changed): the journal was hot."""
     state: str = "?"
     """"old", "new" or "neither" (the export compared with the references)."""
     problems: list[str] = field(default_factory=list)
@@ -235,9 +252,8 @@ class Point:
 
 def kill_import(db: Path, bundle: Path, delay: float, small_cache: bool = False) -> bool:
     """Start `dossier import`, SIGKILL it after `delay` seconds; True if it had already exited."""
-    process = subprocess.Popen(
-        import_argv(db, bundle, small_cache=small_cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    argv = import_argv(db, bundle, *(("small-cache",) if small_cache else ()))
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     exited = process.poll() is not None
     if not exited:
@@ -261,6 +277,7 @@ def hot_journal(db: Path) -> bool:
 
 def check_file(case: Case, db: Path, point: Point) -> None:
     """Every check of a file a kill left behind; what fails goes to `point.problems`."""
+    point.in_transaction = Path(f"{db}-journal").exists()
     point.journal_left = hot_journal(db)
     shown = show(case.show_ref, db)  # the first to open it: no manual step before
     if shown not in (case.show_before, case.show_after):
@@ -316,7 +333,7 @@ def kill_before_commit(case: Case, scratch: Path) -> Point:
     """
     db = scratch / f"{case.name}-precommit.db"
     shutil.copyfile(case.base, db)
-    done = subprocess.run(import_argv(db, case.bundle, small_cache=True, mode="precommit"), capture_output=True)
+    done = subprocess.run(import_argv(db, case.bundle, "small-cache", "precommit"), capture_output=True)
     point = Point(case.name, -1.0)
     if done.returncode != -signal.SIGKILL:
         point.problems.append(f"the import was not killed (exit {done.returncode}): {done.stderr.decode()[-300:]}")

@@ -168,7 +168,7 @@ def test_an_open_store_keeps_reading_after_an_import_is_killed_mid_write(seed_db
     before = export_json(seed_db)
     with Store.open(seed_db, check_seconds=0) as opened:
         actors = opened.actors_grouped(limit=100)
-        argv = import_argv(seed_db, bundle, small_cache=True, mode="precommit")
+        argv = import_argv(seed_db, bundle, "small-cache", "precommit")
         assert subprocess.run(argv, capture_output=True).returncode < 0  # killed, changed pages in the file
         assert hot_journal(seed_db)
         assert opened.actors_grouped(limit=100) == actors  # rolled back, then read: no error shown
