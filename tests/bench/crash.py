@@ -34,16 +34,21 @@ import argparse
 import os
 import platform
 import random
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+from dossier.store import Store, StoreError
 from tests.faults.killing import (
     Case,
     Point,
     bulk_case,
+    dossier_argv,
     incremental_case,
     kill_before_commit,
     run_point,
@@ -67,9 +72,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default="run",
         help="draw kill moments from the whole run (default) or from BEGIN to the end of COMMIT only",
     )
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: kills, readers")
     parser.add_argument("--scratch", type=Path, default=None, help="where the files are made (default: a temp dir)")
     args = parser.parse_args(argv)
     args.paths = [p for p in args.paths.split(",") if p]
+    args.skip = {s for s in args.skip.split(",") if s}
     unknown = [p for p in args.paths if p not in PATHS]
     if unknown:
         parser.error(f"unknown path {unknown[0]!r} (use {', '.join(PATHS)})")
@@ -104,7 +111,7 @@ def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]
         draw = random.Random(f"{args.seed}-{name}-{args.window}")
         low, high = (began, committed) if args.window == "transaction" else (0.0, case.seconds)
         points = [kill_before_commit(case, folder)] if case.small_cache else []
-        for index in range(args.points):
+        for index in range(0 if "kills" in args.skip else args.points):
             delay = draw.uniform(low, high)
             point = run_point(case, delay, folder)
             points.append(point)
@@ -114,6 +121,61 @@ def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]
             print(f"  {index + 1:2}/{args.points} kill at {delay:6.3f} s: {point.state:7} {flags}{verdict}", flush=True)
         results.append((case, points))
     return results
+
+
+def _read_until(opened: Store, stop: threading.Event, took: list[float], errors: list[str]) -> None:
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            opened.actors_grouped(limit=100)
+            opened.search("embassy", limit=20)
+            opened.summary()
+        except StoreError as exc:
+            errors.append(str(exc))
+            continue
+        took.append(time.perf_counter() - started)
+
+
+def reader_figures(cases: list[Case], scratch: Path) -> list[str]:
+    """A store opened as the browser opens it, reading in a loop while a finished import runs into its file.
+
+    Each round asks what a moving browser asks (the Actors pane, a search, the
+    title bar's counts). Rounds are timed; a round that fails is counted.
+    """
+    lines = [
+        "| path | import s | reader rounds | median ms | p95 ms | max ms | failed rounds | new rows seen after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for case in cases:
+        db = scratch / f"{case.name}-read.db"
+        shutil.copyfile(case.base, db)
+        took: list[float] = []
+        errors: list[str] = []
+        stop = threading.Event()
+        with Store.open(db, check_seconds=0) as opened:
+            reader = threading.Thread(target=_read_until, args=(opened, stop, took, errors))
+            reader.start()
+            started = time.perf_counter()
+            try:
+                done = subprocess.run(dossier_argv("import", str(case.bundle), "--db", str(db)), capture_output=True)
+            finally:
+                seconds = time.perf_counter() - started
+                stop.set()
+                reader.join()
+            try:
+                seen = done.returncode == 0 and bool(opened.resolve(case.show_ref))
+            except StoreError:
+                seen = False
+        db.unlink()
+        ordered = sorted(took) or [0.0]
+        lines.append(
+            f"| {case.name} | {seconds:.2f} | {len(took)} | {ordered[len(ordered) // 2] * 1000:.1f}"
+            f" | {ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000:.1f}"
+            f" | {ordered[-1] * 1000:.1f} | {len(errors)} | {'yes' if seen else 'NO'} |"
+        )
+        for error in sorted(set(errors))[:3]:
+            lines.append(f"  failed: {error}")
+    return lines
 
 
 def table(results: list[tuple[Case, list[Point]]]) -> list[str]:
@@ -148,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="dossier-crash-", dir=args.scratch) as scratch:
         results = run(args, Path(scratch))
-    lines = table(results)
+        lines = table(results)
+        if "readers" not in args.skip:
+            plain = [case for case, _ in results if not case.small_cache]
+            lines += ["", "## A reader during an import", "", *reader_figures(plain, Path(scratch))]
     print("\n" + "\n".join(lines))
     return 0 if all(p.intact for _, points in results for p in points) else 1
 
