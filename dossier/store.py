@@ -298,13 +298,13 @@ def connect_existing(
     cannot open at all in a read-only directory. (With a -wal present, another
     program may be writing: the file is opened normally, so its changes are seen.)
     The one exception: a write that died mid-transaction is rolled back first
-    (`roll_back_interrupted_write`), as SQLite would on any writable open.
+    (`roll_back_interrupted_write`), as SQLite would on any writable open, and
+    before the file's header is checked, which it may contradict until then.
     Warnings (a damage check cut short) are appended to `warnings`.
     """
     path = Path(path)
+    roll_back_interrupted_write(path)  # first: a write killed mid-COMMIT leaves the file shorter than its header says
     header = _check_file(path)
-    if not write:
-        roll_back_interrupted_write(path)
     params = {"mode": "rw" if write else "ro"}
     if not write and header.wal and not Path(f"{path}-wal").exists():
         params["immutable"] = "1"
@@ -349,11 +349,14 @@ def roll_back_interrupted_write(path: Path) -> None:
     writer is not hot, so this only waits for that writer like any reader;
     a file that cannot be written here is left as it is, for `explain` to name.
     """
-    if not os.path.exists(f"{path}-journal"):
-        return
     try:
+        if not os.path.exists(f"{path}-journal") or not os.path.isfile(path):
+            return
+        with open(path, "rb") as handle:  # only an SQLite file: SQLite never sees anything else (`_check_file`)
+            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return
         conn = sqlite3.connect(_file_uri(path, mode="rw"), uri=True, isolation_level=None)
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):
         return
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_SECONDS * 1000)}")

@@ -29,6 +29,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -334,7 +335,7 @@ def run_point(case: Case, delay: float, scratch: Path) -> Point:
 # --------------------------------------------------------------------------- a kill inside the transaction
 
 
-def kill_before_commit(case: Case, scratch: Path) -> Point:
+def kill_before_commit(case: Case, scratch: Path, then: Callable[[Path], None] | None = None) -> Point:
     """Kill an import after its last write, just before COMMIT, with changed pages already in the file.
 
     The deterministic companion of the random points: the one moment that
@@ -343,6 +344,8 @@ def kill_before_commit(case: Case, scratch: Path) -> Point:
     db = scratch / f"{case.name}-precommit.db"
     shutil.copyfile(case.base, db)
     done = subprocess.run(import_argv(db, case.bundle, "small-cache", "precommit"), capture_output=True)
+    if then is not None:
+        then(db)
     point = Point(case.name, -1.0)
     if done.returncode != -signal.SIGKILL:
         point.problems.append(f"the import was not killed (exit {done.returncode}): {done.stderr.decode()[-300:]}")
