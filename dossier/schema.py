@@ -14,6 +14,21 @@ SCHEMA_VERSION = 2
 """The schema this code writes (PRAGMA user_version of db/schema.sql). It reads older files as they
 are, read-only; `dossier.migrations` steps one forward (`dossier migrate`, or any import into it)."""
 
+DATA_TABLES = (
+    "dossier_meta",
+    "sources",
+    "actors",
+    "aliases",
+    "measures",
+    "measure_links",
+    "consequences",
+    "statements",
+    "statement_measures",
+    "events",
+    "event_actors",
+)
+"""The tables that hold a dossier's data (not its indexes), parents before children."""
+
 ENTITY_KIND_CODES = {"actor": 1, "measure": 2, "consequence": 3, "event": 4}
 """entities_fts and entities_trigram rowid = entity id * 8 + kind code: a point lookup, never a scan."""
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StoreError
-from ..schema import SCHEMA_VERSION
+from ..schema import DATA_TABLES, SCHEMA_VERSION
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -57,21 +57,7 @@ READ_BUSY_SECONDS = 2.0
 """How long a reader waits for another program's lock before saying the file is locked."""
 WRITE_BUSY_SECONDS = 5.0
 
-_CORE_TABLES = (
-    "dossier_meta",
-    "sources",
-    "actors",
-    "aliases",
-    "measures",
-    "measure_links",
-    "consequences",
-    "statements",
-    "statement_measures",
-    "events",
-    "event_actors",
-    "statements_fts",
-    "entities_fts",
-)
+_CORE_TABLES = (*DATA_TABLES, "statements_fts", "entities_fts")
 """Tables every dossier of the current schema has."""
 
 

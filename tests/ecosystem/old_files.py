@@ -11,21 +11,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from dossier.schema import DATA_TABLES
+
 SCHEMA_V1 = Path(__file__).with_name("schema_v1.sql")
 
-_DATA_TABLES = (
-    "dossier_meta",
-    "sources",
-    "actors",
-    "aliases",
-    "measures",
-    "measure_links",
-    "consequences",
-    "statements",
-    "statement_measures",
-    "events",
-    "event_actors",
-)
 
 
 def build_v1(path: Path, rows_from: Path) -> Path:
@@ -35,7 +24,7 @@ def build_v1(path: Path, rows_from: Path) -> Path:
         conn.executescript(SCHEMA_V1.read_text(encoding="utf-8"))
         conn.execute("ATTACH DATABASE ? AS source", (str(rows_from),))
         conn.execute("BEGIN")
-        for table in _DATA_TABLES:
+        for table in DATA_TABLES:
             conn.execute(f"INSERT INTO main.{table} SELECT * FROM source.{table}")
         conn.execute("DELETE FROM main.dossier_meta WHERE key = 'identity'")
         conn.execute(

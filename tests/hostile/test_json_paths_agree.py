@@ -23,6 +23,7 @@ from dossier import bundle as bundle_module
 from dossier import importer
 from dossier.bundle import BundleError, read_bundle_bytes
 from dossier.importer import import_files
+from dossier.schema import DATA_TABLES
 
 _SPECIALS = [":", ":", '"', "\\", "/", "\n", "\t", "\x1b", "\x7f", "\u0085", "\u2028", "\u202e"]
 _SPECIALS += ["é", "Ж", "中", "😀", " "]
@@ -34,19 +35,6 @@ _CHAR = st.integers(0, 199).flatmap(
     lambda n: _RARE if n == 100 else st.sampled_from(_SPECIALS) if n % 2 else st.characters(codec="utf-8")
 )
 _SHORT = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\n": "\\n", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\r": "\\r"}
-_TABLES = (
-    "dossier_meta",
-    "sources",
-    "actors",
-    "aliases",
-    "measures",
-    "measure_links",
-    "consequences",
-    "statements",
-    "statement_measures",
-    "events",
-    "event_actors",
-)
 
 
 def _literal(chars: list[tuple[str, int]]) -> str:
@@ -169,7 +157,7 @@ def _import(template: Path, folder: Path, name: str, raw: bytes) -> tuple[str, d
         return "\n".join(str(p) for p in exc.problems), {}
     conn = sqlite3.connect(db)
     try:
-        rows = {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in _TABLES}
+        rows = {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in DATA_TABLES}
     finally:
         conn.close()
     return report, rows
