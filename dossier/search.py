@@ -7,7 +7,7 @@ characters, lone surrogates, 10,000 characters, nothing) and returns a
 as parameters. Every word reaches FTS5 inside double quotes (with `"` doubled),
 so FTS5 only ever sees quoted strings joined by operators we chose.
 
-The language (documented in the README, "Search"):
+The language (documented in docs/search.md):
 
 * words: every word must match; a word of three or more characters also
   matches as a prefix (`ultimat` finds "ultimatums"). Case and diacritics

@@ -7,7 +7,7 @@ address, connections per minute per address, idle time. This module holds
 what they share and imports neither asyncssh nor aiohttp, so the command
 line can check its options before paying for either.
 
-Security model, in one place (the README's "Serving" section says the same):
+Security model, in one place (docs/serving.md says the same):
 - nothing a client sends reaches a shell: the child is started with an
   argument vector, never a command line, and runs only the browser;
 - the dossier is opened read-only by the browser; the server never writes it;
@@ -43,7 +43,7 @@ class ServeError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What one server allows; the defaults are documented in the README and in `--help`."""
+    """What one server allows; the defaults are documented in docs/serving.md and in `--help`."""
 
     max_sessions: int = 8
     """Browsers running at once, across all clients."""

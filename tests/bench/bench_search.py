@@ -17,7 +17,7 @@ Figures: median and p95 of `Store.search(word, limit=50)` (the first page,
 "recent" order, all kinds) over RUNS runs, for a rare, a mid and a common
 word, plus prefixes, fragments, CJK and the ranked refinement.
 
-    python -m tests.bench search                     # 1M statements
+    python -m tests.bench.bench_search               # 1M statements
     python -m tests.bench.bench_search 100000        # another size
 """
 
