@@ -1,12 +1,15 @@
 -- Dossier schema. One SQLite file holds one dossier.
 --
--- The schema version is PRAGMA user_version (see the last line). Vocabularies
+-- The schema version is PRAGMA user_version (see the last line); dossier/migrations.py
+-- steps an older file forward, one step per version. Vocabularies
 -- are CHECK constraints that mirror the Literal types in dossier/models.py.
 -- Dates are ISO text and may be partial ('2022-01', '2022'); they sort as text.
 -- Every lookup the browser makes has an index; see the comment on each.
 
 PRAGMA foreign_keys = ON;
 
+-- The dossier's own facts, one row each: `identity` (a UUID written at `dossier init`,
+-- kept by export and import), `title`, `description`.
 CREATE TABLE IF NOT EXISTS dossier_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -154,11 +157,16 @@ CREATE INDEX IF NOT EXISTS measures_by_pair ON measures(imposed_by_id, target_id
 -- the importer), so "Захарова", "Zakharova" and "Zaharova" meet; measure
 -- titles and descriptions, consequence descriptions, event titles. It is
 -- small, so it keeps its own copy. Its rowid is entity id * 8 + kind code.
+-- statements_fts names its table as `content="statements"`, in double quotes and
+-- without spaces: that is the form by which Datasette and sqlite-utils find a
+-- table's full-text index (their detect_fts), so Datasette shows a search box
+-- and `sqlite-utils search` works. statements_cjk below keeps single quotes on
+-- purpose, so that neither takes the CJK index for the main one.
 CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(
     text,
-    content = 'statements',
-    content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    content="statements",
+    content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(
     kind UNINDEXED,
@@ -191,7 +199,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS statements_cjk USING fts5(
 
 -- Keep statements_fts and statements_cjk in step with statements. The importer
 -- drops these triggers for a bulk load and rebuilds the indexes once instead
--- (see importer.py). A row is deleted from statements_cjk only if it is in it.
+-- (see importer.py); every import and migration re-creates any that are missing
+-- (dossier/migrations.py). A row is deleted from statements_cjk only if it is in it.
 CREATE TRIGGER IF NOT EXISTS statements_fts_insert AFTER INSERT ON statements BEGIN
     INSERT INTO statements_fts(rowid, text) VALUES (new.id, new.text);
     INSERT INTO statements_cjk(rowid, text) SELECT new.id, new.text WHERE new.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
@@ -209,4 +218,4 @@ CREATE TRIGGER IF NOT EXISTS statements_fts_update AFTER UPDATE OF text ON state
     INSERT INTO statements_cjk(rowid, text) SELECT new.id, new.text WHERE new.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
 END;
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

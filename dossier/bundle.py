@@ -86,6 +86,8 @@ class LoadedBundle:
         careful path must read the file again; the importer runs it while SQLite builds
         its indexes and rolls back when it fails."""
         self._released = False
+        self.notes: list[str] = []
+        """What was left out of the file, one line each (FtM entities a dossier has no place for)."""
 
     def release_rows(self) -> list[StatementRow] | None:
         """Hand over the statement rows (the importer frees them once written); `bundle` rebuilds them if asked."""
@@ -350,7 +352,7 @@ def _message(error: ErrorDetails) -> str:
         return f"{value[:40]!r} {message}"
     if kind == "slug":
         return f"{value[:60]!r} {message}"
-    if kind == "country":
+    if kind in ("country", "identity"):
         return f"{value[:10]!r} {message}"
     if message.startswith("Value error, "):
         return message[len("Value error, ") :]
@@ -392,7 +394,30 @@ def read_bundle(path: Path | str, display: str | None = None, *, defer_check: bo
         raise BundleError([Problem(file, None, "", "no such file")]) from None
     except OSError as exc:
         raise BundleError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if _is_ftm(raw):
+        return _read_ftm(raw, file)
     return read_bundle_bytes(raw, file, guess_format(path), defer_check=defer_check)
+
+
+def _is_ftm(raw: bytes) -> bool:
+    """FollowTheMoney JSON lines: a first line under 1 MiB that is an entity (`dossier.ftm.looks_like_ftm`)."""
+    first = raw[: 1 << 20].lstrip()
+    if not first.startswith(b"{") or b'"schema"' not in first.split(b"\n", 1)[0]:
+        return False
+    from .ftm import looks_like_ftm
+
+    return looks_like_ftm(first)
+
+
+def _read_ftm(raw: bytes, file: str) -> LoadedBundle:
+    from . import ftm
+
+    if not ftm.available():
+        raise BundleError([Problem(file, None, "", ftm.MISSING)])
+    found = ftm.read_entities(raw, file)
+    loaded = validate_data(found.data, file, found.lines)
+    loaded.notes = found.skipped
+    return loaded
 
 
 def read_bundle_bytes(raw: bytes, file: str, fmt: str, *, defer_check: bool = False) -> LoadedBundle:

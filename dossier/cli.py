@@ -133,28 +133,76 @@ def init(path: Path, empty: bool, force: bool) -> None:
 @click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 def import_(bundles: tuple[Path, ...], db: Path | None) -> None:
-    """Validate BUNDLE files (YAML or JSON) together, then write them all or nothing."""
+    """Validate BUNDLE files (YAML or JSON) together, then write them all or nothing.
+
+    FollowTheMoney JSON lines (Person, Organization, PublicBody, LegalEntity,
+    Sanction) are read too, with `dossier[ftm]`; other entities are left out,
+    each with a one-line reason.
+    """
     from .importer import import_files
 
     target = existing_db(db)
     report = import_files(target, list(bundles))
+    if report.migration is not None:
+        click.echo(f"dossier: {report.migration.summary(target)}", err=True)
+    warn(report.notes)
     click.echo(f"imported {len(bundles)} bundle{'s' if len(bundles) != 1 else ''} into {target}: {report.summary()}")
 
 
 @main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def migrate(path: Path) -> None:
+    """Bring a dossier made by an older Dossier to the current schema, keeping a copy of it first.
+
+    The copy is PATH.schema-N.bak beside it (N: the version it had). Missing
+    search-index triggers are re-created too (a `sqlite-utils transform` drops
+    them). The browser reads older files as they are and never migrates them.
+    """
+    from .migrations import migrate_file
+
+    target = existing_db(path)
+    click.echo(migrate_file(target).summary(target))
+
+
+@main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "markdown"]), default="yaml", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml", "markdown", "ftm", "ftm-statements"]),
+    default="yaml",
+    show_default=True,
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE, not stdout.")
 def export(db: Path | None, fmt: str, output: Path | None) -> None:
-    """Write the dossier as a bundle (json, yaml) or as a readable Markdown dossier."""
+    """Write the dossier as a bundle (json, yaml), a readable Markdown dossier, or FollowTheMoney JSON lines.
+
+    `ftm` writes FtM entities, one a line; `ftm-statements` FtM statements,
+    which also keep each alias's language. Both need `dossier[ftm]`.
+    """
     from .bundle import dump_bundle
     from .report import markdown
     from .store import Store
 
+    if fmt.startswith("ftm"):
+        from . import ftm
+
+        if not ftm.available():
+            fail(ftm.MISSING)
     with Store.open(existing_db(db)) as store:
         warn(store.warnings)
         bundle = store.export_bundle()
-    text = "\n".join(markdown(bundle)) + "\n" if fmt == "markdown" else dump_bundle(bundle, fmt)
+        identity = store.identity()
+    if fmt.startswith("ftm"):
+        left_out: list[str] = []
+        entities = ftm.export_entities(bundle, identity, left_out)
+        warn(left_out)
+        lines = ftm.entity_lines(entities) if fmt == "ftm" else ftm.statement_lines(entities)
+        text = _escape_for_terminal("".join(line + "\n" for line in lines))
+    elif fmt == "markdown":
+        text = "\n".join(markdown(bundle)) + "\n"
+    else:
+        text = dump_bundle(bundle, fmt)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -185,7 +233,41 @@ def show(ref: str, db: Path | None) -> None:
             click.echo(clean_text(line))
 
 
+@main.command(name="datasette-metadata")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
+def datasette_metadata(db: Path | None, fmt: str) -> None:
+    """Print Datasette metadata for the dossier: labels, facets, newest-first order, search, canned queries.
+
+    \b
+    dossier datasette-metadata --db my.db > metadata.json
+    datasette serve --immutable my.db -m metadata.json
+    """
+    from .datasette_metadata import metadata
+    from .store import Store
+
+    target = existing_db(db)
+    with Store.open(target) as store:
+        warn(store.warnings)
+        title = store.title()
+    data = metadata(target.stem, title=title)
+    if fmt == "json":
+        click.echo(_json(data))
+    else:
+        from .datasette_metadata import dump_yaml
+
+        click.echo(dump_yaml(data), nl=False)
+
+
 # --------------------------------------------------------------------------- chains, timeline, relations
+
+
+def _escape_for_terminal(text: str) -> str:
+    """JSON text with C1 controls, DEL, bidi controls and line separators escaped (JSON reads them back the same)."""
+    import re
+
+    unsafe = r"[\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+    return re.sub(unsafe, lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def _json(data: Any) -> str:

@@ -1,10 +1,14 @@
 """Bundles into SQLite: validate everything first, then write all or nothing.
 
 The importer is the write side of the store: `store.py` opens databases and
-runs every read; this module (with `init_database` and the generator, which
-reuse it) is the only code that writes. Writes go through one
-`sqlite_utils.Database` on our own connection, inside one explicit
-`BEGIN IMMEDIATE` transaction, so a failure anywhere leaves the file as it was.
+runs every read; this module (with `init_database`, the generator and
+`dossier.migrations`, which reuse it) is the only code that writes. Writes
+run on our own connection with `executemany` (sqlite-utils' `insert_all` was
+measured 5-8x slower for bulk loads; sqlite-utils serves the schema steps in
+`dossier.migrations`), inside one explicit `BEGIN IMMEDIATE` transaction, so
+a failure anywhere leaves the file as it was. An older file is first brought
+to the current schema (`dossier.migrations.migrate`, its own transaction,
+after the bundles are validated and before they are written).
 
 Identity is the slug. Importing a bundle upserts by slug: a row whose values
 are unchanged is not written at all, so importing the same bundle twice
@@ -23,6 +27,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +39,7 @@ from typing import Any
 from . import store
 from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
 from .errors import BundleError, Problem
+from .migrations import Migration, ensure_index_triggers, migrate
 from .models import StatementRow, consequence_slug
 
 BULK_THRESHOLD = 5000
@@ -49,6 +55,10 @@ class ImportReport:
 
     inserted: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    migration: Migration | None = None
+    """What the schema step before the import did (`dossier.migrations`), when it did anything."""
+    notes: list[str] = field(default_factory=list)
+    """What the bundles left out, one line each (FtM entities a dossier has no place for)."""
 
     def add(self, table: str, inserted: int = 0, updated: int = 0) -> None:
         self.inserted[table] = self.inserted.get(table, 0) + inserted
@@ -149,15 +159,9 @@ def init_database(path: Path, *, empty: bool = False, force: bool = False) -> Im
             if problems:  # the shipped seed is tested; this guards a broken build
                 raise BundleError(problems)
             report = _write(conn, loaded)
+        # The seed names its own identity; an empty dossier gets a new one.
+        conn.execute("INSERT OR IGNORE INTO dossier_meta (key, value) VALUES ('identity', ?)", (str(uuid.uuid4()),))
     return report
-
-
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring an older dossier to the current schema; refuse a newer one (store.check_schema)."""
-    version = store.check_schema(conn, path)
-    if version < store.SCHEMA_VERSION:
-        # Version 1 is the first; later versions add their steps here, each idempotent.
-        conn.executescript(schema_sql())
 
 
 # --------------------------------------------------------------------------- import
@@ -207,10 +211,17 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
     # A page cache big enough for the statement indexes (the default is 2 MiB): this
     # connection's own setting, gone when it closes, nothing written to the file.
     conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
+    migration = None
+    if store.check_schema(conn, db_path) < store.SCHEMA_VERSION:  # a newer file is refused here
+        migration = migrate(conn, db_path)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        _migrate(conn, db_path)
+        triggers = ensure_index_triggers(conn)  # e.g. dropped by a sqlite-utils transform()
+        if triggers and migration is None:
+            migration = Migration(store.SCHEMA_VERSION, store.SCHEMA_VERSION, triggers)
         report = _write(conn, loaded)
+        report.migration = migration
+        report.notes = [note for item in loaded for note in item.notes]
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -414,11 +425,17 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
             c.slug or consequence_slug(m.slug, n) for m in b.measures for n, c in enumerate(m.consequences, 1)
         )
 
+    # A bundle's identity is taken by a dossier that holds nothing yet (export -> import into a new
+    # file keeps it), or has none; merged into a dossier with contents of its own, it is not.
+    adopt_identity = all(t.was_empty for t in (sources, actors, measures, statements, events)) or (
+        conn.execute("SELECT 1 FROM dossier_meta WHERE key = 'identity'").fetchone() is None
+    )
     for b in bundles:
         if b.dossier is not None:
-            meta = [("title", b.dossier.title)]
-            if b.dossier.description:
-                meta.append(("description", b.dossier.description))
+            meta = [(key, value) for key in ("title", "description") if (value := getattr(b.dossier, key))]
+            if b.dossier.identity and adopt_identity:
+                meta.append(("identity", b.dossier.identity))
+                adopt_identity = False
             for key, value in meta:
                 old = conn.execute("SELECT value FROM dossier_meta WHERE key = ?", (key,)).fetchone()
                 if old is None or old[0] != value:
@@ -759,6 +776,10 @@ def build_database(path: Path, tables: Iterable[tuple[str, Rows]], *, force: boo
             insert_rows(conn, table, rows, report)
         finish_index()
         rebuild_entity_index(conn)
+        # Rows carry no identity of their own: one derived from the title and first slugs, so the
+        # same seed gives the same dossier (store.dossier_identity).
+        identity = store.dossier_identity(conn)
+        conn.execute("INSERT OR IGNORE INTO dossier_meta (key, value) VALUES ('identity', ?)", (identity,))
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise store.StoreError(f"the rows break {len(problems)} references (first: {tuple(problems[0])})")

@@ -14,11 +14,12 @@ and the screen cannot hold them safely), and so are integers SQLite cannot store
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, NotRequired
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, Strict, StringConstraints, with_config
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 from typing_extensions import TypedDict
 
 from .rows import DATE_PATTERN, ActorKind, Certainty, MeasureKind, MeasureStatus, Stance, StatementKind
@@ -41,6 +42,7 @@ ERROR_MESSAGES = {
     "plain_text": "contains a NUL character or a lone surrogate",
     "partial_date": "is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
     "country": "is not an ISO 3166 alpha-2 code (two capital letters)",
+    "identity": "is not a UUID (8-4-4-4-12 lower-case hex digits)",
 }
 """The error type each field check raises, with its message when the input is not shown."""
 
@@ -73,7 +75,39 @@ Text = Annotated[str, _NonEmpty()]
 OptionalText = Annotated[str, _Checked(_PLAIN_PATTERN, "plain_text")]
 Slug = Annotated[str, _Checked(_SLUG_PATTERN, "slug", max_length=200)]
 PartialDate = Annotated[str, _Checked(DATE_PATTERN, "partial_date")]
-Country = Annotated[str, _Checked(_COUNTRY_PATTERN, "country")]
+_COUNTRY_HINTS = {"UK": "GB", "EL": "GR"}
+"""Codes often written for a country whose ISO 3166 code is another (reserved by ISO for the UK and Greece)."""
+USER_ASSIGNED_COUNTRIES = frozenset({"XK"})
+"""Codes outside ISO 3166 that are still taken: Kosovo's XK, as the EU and FollowTheMoney use it."""
+
+
+@functools.cache
+def _iso_countries() -> frozenset[str]:
+    import pycountry  # loaded on the first country checked: the browser never validates bundles
+
+    return frozenset(country.alpha_2 for country in pycountry.countries) | USER_ASSIGNED_COUNTRIES
+
+
+def _check_country(code: str) -> str:
+    """Two capital letters that ISO 3166-1 (pycountry's list) knows; `UK` is told it means `GB`."""
+    if code in _iso_countries():
+        return code
+    if code in _COUNTRY_HINTS:
+        meant = _COUNTRY_HINTS[code]
+        raise PydanticCustomError("country", f"is not an ISO 3166 country code (ISO gives {meant})")
+    raise PydanticCustomError("country", "is not an ISO 3166 country code")
+
+
+class _Country:
+    """Annotation: the country pattern (in Rust), then the ISO 3166 list (in Python: actors are few)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _check_country, _Checked(_COUNTRY_PATTERN, "country").schema
+        )
+
+
+Country = Annotated[str, _Country()]
 Lang = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")]
 
 
@@ -86,8 +120,16 @@ class _Strict(BaseModel):
 # --------------------------------------------------------------------------- bundle
 
 
+Identity = Annotated[str, _Checked(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "identity")]
+"""A dossier's stable identity: a UUID in its canonical lower-case form."""
+
+
 class DossierInfo(_Strict):
-    title: Text
+    """The `dossier:` block. `identity` is the dossier's own (written at `dossier init`); an import
+    gives it to a dossier that has none of its own yet or holds nothing yet, so export -> import keeps it."""
+
+    identity: Identity | None = None
+    title: Text | None = None
     description: OptionalText | None = None
 
 

@@ -149,7 +149,7 @@ def _md(text: str | None) -> str:
 
 def markdown(bundle: Bundle) -> Iterator[str]:
     """A readable dossier: actors with their quotes, measures with consequences and links, sources."""
-    title = bundle.dossier.title if bundle.dossier else "Dossier"
+    title = (bundle.dossier.title if bundle.dossier else None) or "Dossier"
     yield f"# {_md(title)}"
     yield ""
     if bundle.dossier and bundle.dossier.description:

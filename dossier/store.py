@@ -21,6 +21,7 @@ import stat
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,8 +65,9 @@ if TYPE_CHECKING:
     from .models import Bundle
     from .search import SearchQuery, SubstringPlan, Term
 
-SCHEMA_VERSION = 1
-"""The schema this code reads and writes (PRAGMA user_version of db/schema.sql)."""
+SCHEMA_VERSION = 2
+"""The schema this code writes (PRAGMA user_version of db/schema.sql). It reads older files as they
+are, read-only; `dossier.migrations` steps one forward (`dossier migrate`, or any import into it)."""
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 EntityKind = Literal["actor", "statement", "measure", "source", "event", "consequence"]
@@ -325,6 +327,29 @@ def connect_existing(
     return conn
 
 
+IDENTITY_NAMESPACE = uuid.UUID("5d6f6c52-3b1e-4f0a-9a55-0d0551e40001")
+"""The namespace of identities derived for files made before schema 2 (`dossier_identity`)."""
+
+
+def dossier_identity(conn: sqlite3.Connection) -> str:
+    """The dossier's stable identity: the UUID in dossier_meta, written at `dossier init` (schema 2).
+
+    A file made before schema 2 has none, and a read-only open must not write
+    one, so it gets one derived from what no import changes: its title and the
+    slugs of its first actor, measure and statement (point lookups by primary
+    key). Migrating the file writes this same value, so what was keyed by it
+    before finds the dossier again afterwards.
+    """
+    row = conn.execute("SELECT value FROM dossier_meta WHERE key = 'identity'").fetchone()
+    if row is not None and row[0]:
+        return str(row[0])
+    parts = [conn.execute("SELECT value FROM dossier_meta WHERE key = 'title'").fetchone()]
+    for table in ("actors", "measures", "statements"):
+        parts.append(conn.execute(f"SELECT slug FROM {table} ORDER BY id LIMIT 1").fetchone())
+    key = "\x1f".join("" if part is None else str(part[0]) for part in parts)
+    return str(uuid.uuid5(IDENTITY_NAMESPACE, key))
+
+
 def known_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
     """Slugs a bundle may reference without defining: actors, sources and measures already stored."""
     return {
@@ -502,6 +527,11 @@ class Store:
         which scan every table (tens of milliseconds on 1M statements, before the first frame)."""
         row = self._one("SELECT value FROM dossier_meta WHERE key = 'title'")
         return _text(row[0]) if row and row[0] is not None else self.path.stem
+
+    def identity(self) -> str:
+        """The dossier's stable identity (`dossier_identity`): kept by export and import."""
+        with self._cursor() as conn:
+            return dossier_identity(conn)
 
     def summary(self) -> DossierSummary:
         title = self._one("SELECT value FROM dossier_meta WHERE key = 'title'")
@@ -1170,6 +1200,7 @@ class Store:
 
         with self._cursor() as conn:
             meta = dict(conn.execute("SELECT key, value FROM dossier_meta").fetchall())
+            meta["identity"] = dossier_identity(conn)  # a file made before schema 2: the derived one
             slug_of: dict[str, dict[int, str]] = {
                 table: dict(conn.execute(f"SELECT id, slug FROM {table}").fetchall())
                 for table in ("actors", "sources", "measures", "statements", "events")
@@ -1287,9 +1318,9 @@ class Store:
                     "SELECT id, slug, title, date, place, description, source_id FROM events ORDER BY id"
                 )
             ]
-        info = None
-        if "title" in meta:
-            info = DossierInfo(**clean(title=meta["title"], description=meta.get("description")))
+        info = DossierInfo(
+            **clean(identity=meta["identity"], title=meta.get("title"), description=meta.get("description"))
+        )
         return Bundle(
             dossier=info,
             sources=tuple(sources),

@@ -29,7 +29,7 @@ def _alias_bomb(levels: int = 12) -> bytes:
 def _truncated_seed(fmt: str) -> bytes:
     """The seed cut inside a quoted string half way through, as an interrupted copy leaves it."""
     text = SEED.read_bytes() if fmt == "yaml" else dump_bundle(read_bundle(SEED).bundle, fmt).encode("utf-8")
-    return text[: text.index(b'"', len(text) // 2) + 5]
+    return text[: text.index(b': "', len(text) // 2) + 8]
 
 
 REFUSED: list[tuple[str, bytes, list[str]]] = [

@@ -12,7 +12,7 @@ import pytest
 from dossier import importer
 from dossier.bundle import BundleError, dump_bundle
 from dossier.importer import import_files, init_database
-from dossier.store import Store, StoreError
+from dossier.store import SCHEMA_VERSION, Store, StoreError
 
 from .conftest import file_hash, read_rows
 
@@ -26,7 +26,7 @@ def test_init_builds_the_default_dossier(seed_db: Path) -> None:
     with Store.open(seed_db) as store:
         summary = store.summary()
     assert summary.title == "US-Russia diplomat expulsions, 2021"
-    assert summary.schema_version == 1
+    assert summary.schema_version == SCHEMA_VERSION
     assert summary.counts["statements"] >= 10 and summary.counts["measures"] >= 2
 
 
@@ -161,7 +161,7 @@ def test_import_refuses_a_newer_schema(seed_db: Path, tmp_path: Path) -> None:
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     before = file_hash(seed_db)
-    with pytest.raises(StoreError, match="schema version 99, newer than this Dossier reads \\(1\\)"):
+    with pytest.raises(StoreError, match="schema version 99, newer than this Dossier reads \\(2\\)"):
         import_files(seed_db, [_write(tmp_path / "b.yaml", "actors: []\n")])
     assert file_hash(seed_db) == before
 
