@@ -49,9 +49,10 @@ def existing_db(path: Path | None) -> Path:
 
 def reason(error: Exception) -> str:
     """The one-line reason for an error of the browser's own (bad path, bad file, bad REF, I/O)."""
+    from .notebook import NotebookError
     from .store import StoreError
 
-    if isinstance(error, (LaunchError, StoreError)):
+    if isinstance(error, (LaunchError, StoreError, NotebookError)):
         return str(error)
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
