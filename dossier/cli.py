@@ -99,19 +99,27 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
-        ctx.invoke(browse, path=None, ref=None)
+        ctx.invoke(browse, path=None, ref=None, notebook_path=None)
 
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.argument("ref", required=False)
-def browse(path: Path | None, ref: str | None) -> None:
+@click.option(
+    "--notebook",
+    "notebook_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Your notebook file: marks, notes, tags (default: $XDG_DATA_HOME/dossier/notebook.db).",
+)
+def browse(path: Path | None, ref: str | None, notebook_path: Path | None) -> None:
     """Browse a dossier file (default: the default dossier), optionally opened at REF.
 
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
     """
     debug = bool(click.get_current_context().find_root().params.get("debug"))
-    status = open_browser(path, ref, debug=debug)  # the same way in as `dossier.launch.main` (`dossier.opening`)
+    # The same way in as `dossier.launch.main` (`dossier.opening`).
+    status = open_browser(path, ref, debug=debug, notebook=notebook_path)
     if status:
         sys.exit(status)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -58,6 +59,8 @@ KINDS = ("actor", "statement", "measure", "consequence", "event")
 """What an entry can be about."""
 NOTEBOOK_ENV = "DOSSIER_NOTEBOOK"
 """Environment variable naming the notebook file; `off` turns the notebook off (served sessions)."""
+OFF_MESSAGE = "The notebook is off here (a served session writes nothing on the server); y still copies."
+"""What `m n # b` say when the notebook is off ($DOSSIER_NOTEBOOK=off, as `dossier serve` sets it)."""
 LOCK_SECONDS = 2.0
 """How long a save waits for another writer before the notebook is called locked."""
 
@@ -210,6 +213,8 @@ class Notebook:
         self.path = path
         self.conn = conn
         self.db = Database(conn)
+        self.lock = threading.RLock()
+        """Held by every read and save: the browser saves from worker threads, one at a time."""
 
     # --------------------------------------------------------------------- opening
 
@@ -298,26 +303,30 @@ class Notebook:
     # --------------------------------------------------------------------- reading
 
     def entry(self, dossier: str, kind: str, slug: str) -> Entry | None:
-        row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM entries WHERE dossier = ? AND kind = ? AND slug = ?", (dossier, kind, slug)
-        ).fetchone()
+        with self.lock:
+            row = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE dossier = ? AND kind = ? AND slug = ?", (dossier, kind, slug)
+            ).fetchone()
         return None if row is None else _entry(row)
 
     def entries(self, dossier: str | None = None) -> list[Entry]:
         """Every entry of one dossier (None: of every dossier), by kind and slug."""
-        if dossier is None:
-            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY dossier, kind, slug")
-        else:
-            rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM entries WHERE dossier = ? ORDER BY kind, slug", (dossier,)
-            )
+        with self.lock:
+            if dossier is None:
+                rows = self.conn.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY dossier, kind, slug").fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM entries WHERE dossier = ? ORDER BY kind, slug", (dossier,)
+                ).fetchall()
         return [_entry(row) for row in rows]
 
     def used_tags(self) -> list[str]:
         """Every tag in the notebook, most used first, then by name (for completion)."""
-        rows = self.conn.execute(
-            "SELECT value, count(*) AS n FROM entries, json_each(entries.tags) GROUP BY value ORDER BY n DESC, value"
-        )
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT value, count(*) AS n FROM entries, json_each(entries.tags)"
+                " GROUP BY value ORDER BY n DESC, value"
+            ).fetchall()
         return [str(row[0]) for row in rows]
 
     # --------------------------------------------------------------------- saving
@@ -325,17 +334,24 @@ class Notebook:
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise NotebookError(f"{self.path}: is locked by another program; nothing was saved ({exc})") from None
-        try:
-            yield
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        with self.lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise NotebookError(f"{self.path}: is locked by another program; nothing was saved ({exc})") from None
+            except sqlite3.DatabaseError as exc:
+                raise NotebookError(f"{self.path}: cannot be written ({exc}); nothing was saved") from None
+            try:
+                yield
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise NotebookError(f"{self.path}: cannot be written ({exc}); nothing was saved") from None
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def _write(self, entry: Entry) -> Entry:
         """Store `entry` (inside a transaction) as its next version; an empty entry is removed."""

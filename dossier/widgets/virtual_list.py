@@ -208,6 +208,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """Drawn rows by index: (the row's model, what else decides its look, the strip); see `render_line`."""
         self.frame_hold: FrameHold | None = None
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
+        self.notebook_marks: frozenset[str] = frozenset()
+        """Slugs of the rows the researcher has marked (`m`): drawn with a mark in front (`set_notebook_marks`)."""
 
     # ----------------------------------------------------------------- public
 
@@ -274,6 +276,18 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """Put the cursor on the row with this id (reloads the list around it)."""
         if self._pager is not None:
             self.load(self._pager, select_id=entity_id, subject=self.subject)
+
+    def set_notebook_marks(self, slugs: frozenset[str]) -> None:
+        """Mark the rows with these slugs; only the visible rows whose mark changes are drawn again."""
+        if slugs == self.notebook_marks:
+            return
+        changed = slugs ^ self.notebook_marks
+        self.notebook_marks = slugs
+        top = int(self.scroll_y)
+        for index in range(top, top + self.scrollable_content_region.height):
+            item = self._item(index)
+            if item is not None and getattr(item, "slug", None) in changed:
+                self.refresh_line(index)
 
     def render_item(self, item: T, index: int, width: int) -> Text:
         """One row as Text (built through `render`); subclasses say what a row shows."""
@@ -565,13 +579,16 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         # styles are not in the key: the cache is emptied when they change (a theme,
         # focus, `notify_style_update`), as it is by `load`.
         on_cursor = index == self.cursor
-        key = (width, on_cursor, on_cursor and self.has_focus, self.row_key(item, index))
+        marked = bool(self.notebook_marks) and getattr(item, "slug", None) in self.notebook_marks
+        key = (width, on_cursor, on_cursor and self.has_focus, marked, self.row_key(item, index))
         rows = self._rows
         cached = rows.get(index)
         if cached is not None and cached[0] is item and cached[1] == key:
             rows.move_to_end(index)
             return cached[2]
         text = self.render_item(item, index, width)
+        if marked:
+            text = render.join(Text("● ", style=self.style("mark")), text)
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
             strip = self._strip(text, width, base + self.get_component_rich_style(cursor))

@@ -14,6 +14,7 @@ from dossier.app import DossierApp
 from dossier.screens._view import ViewList, ViewScreen
 from dossier.screens.browse import BrowseScreen
 from dossier.screens.help import HelpScreen
+from dossier.screens.notebook import ConflictScreen, NotebookScreen, NoteScreen, TagsScreen
 from dossier.screens.search import SearchScreen
 from dossier.screens.timeline import TimelineScreen
 from dossier.widgets.detail import DetailPane
@@ -30,6 +31,10 @@ OWNERS: dict[keys.Owner, type[DOMNode]] = {
     "view": ViewScreen,
     "view-list": ViewList,
     "timeline": TimelineScreen,
+    "note": NoteScreen,
+    "tags": TagsScreen,
+    "conflict": ConflictScreen,
+    "notebook": NotebookScreen,
 }
 
 
