@@ -296,8 +296,12 @@ class NotebookKeys:
         app.call_from_thread(self._saved, saved)
 
     def _saved(self, entry: Entry) -> None:
+        before = self.state.entries.get((entry.kind, entry.slug))
         self.state.put(entry)
         self.redraw_marks()
+        shown = (before.note, before.tags) if before is not None else ("", ())
+        if shown == (entry.note, entry.tags):
+            return  # a mark: drawn in the lists already, and the Detail pane does not show it
         if self.detail_subject is not None and (entry.kind, entry.slug) == (
             self.detail_subject.kind,
             self.detail_subject.slug,
@@ -453,15 +457,11 @@ class NotebookKeys:
         if entry is None:
             return []
         blocks: list[Block] = []
-        if entry.marked:
-            blocks.append(
-                Block(render.join(Text("● ", style=styles.accent), Text("Marked", style=styles.heading)), gap=True)
-            )
         if entry.tags:
             tags = render.join(
                 Text("Tags  ", style=styles.heading), render.plain(" ".join(f"#{t}" for t in entry.tags), styles.accent)
             )
-            blocks.append(Block(tags, gap=not entry.marked))
+            blocks.append(Block(tags, gap=True))
         if entry.note:
             blocks.append(Block(Text("Your note", style=styles.heading), gap=True))
             blocks.append(Block(render.paragraph(entry.note)))

@@ -357,7 +357,8 @@ def bench_notebook_keys(report: Report, data: Dataset) -> dict[str, list[float]]
             if values
             else [name, "—", "—", "0"]
             for name, values in (
-                ("m → mark drawn", times["m"]),
+                ("m → mark drawn, first frame", times["m first"]),
+                ("m → mark drawn, last frame", times["m"]),
                 (f"b → notebook of {ENTRIES:,}, first frame", times["b first"]),
                 (f"b → notebook of {ENTRIES:,}, last frame", times["b last"]),
             )

@@ -61,7 +61,7 @@ def bench_notebook(
     db: Path, heaviest_slug: str, *, presses: int = 60, opens: int = 15, settle: float = 0.05
 ) -> dict[str, list[float]]:
     """Times in seconds: `m` (last frame), `b` (first and last frame) and Escape back."""
-    times: dict[str, list[float]] = {"m": [], "b first": [], "b last": []}
+    times: dict[str, list[float]] = {"m first": [], "m": [], "b first": [], "b last": []}
     with tempfile.TemporaryDirectory(prefix="dossier-bench-notebook-") as scratch:
         notebook = Path(scratch) / "notebook.db"
         fill_notebook(notebook, db)
@@ -74,7 +74,8 @@ def bench_notebook(
             term.drain(quiet=0.3, limit=3.0)
             for _ in range(presses):
                 press = term.press(key_bytes("m"), settle=settle)
-                if press.last_frame is not None:
+                if press.first_frame is not None and press.last_frame is not None:
+                    times["m first"].append(press.first_frame)
                     times["m"].append(press.last_frame)
             term.drain(quiet=0.5, limit=5.0)  # the saves
             for _ in range(opens):
