@@ -27,13 +27,6 @@ from .rows import ACTOR_KINDS, SearchHit
 from .store import Store, StoreError
 from .widgets import render
 
-
-class StoreHolder(Protocol):
-    """What the providers need of the App: the dossier's store."""
-
-    store: Store
-
-
 PALETTE_KINDS = ("actor", "measure", "statement")
 """What the palette finds; consequences and events are for the search screen (`/`)."""
 _KIND_RANK = {"actor": 0.3, "measure": 0.2, "statement": 0.1}
@@ -44,6 +37,12 @@ PER_KIND = 8
 LABEL_WIDTH = 70
 """Cells of a hit's label and of its snippet (and characters matched against the query): the palette
 wraps what it is given, and a 3,000-letter title would otherwise fill the whole list with one hit."""
+
+
+class StoreHolder(Protocol):
+    """What the providers need of the App: the dossier's store."""
+
+    store: Store
 
 
 def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = ()) -> Text:

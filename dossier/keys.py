@@ -42,6 +42,23 @@ WHERE: dict[Owner, str] = {
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
+OWNER_CLASSES: dict[Owner, str] = {
+    "app": "dossier.app.DossierApp",
+    "browse": "dossier.screens.browse.BrowseScreen",
+    "list": "dossier.widgets.virtual_list.VirtualList",
+    "detail": "dossier.widgets.detail.DetailPane",
+    "search": "dossier.screens.search.SearchScreen",
+    "help": "dossier.screens.help.HelpScreen",
+    "view": "dossier.screens._view.ViewScreen",
+    "view-list": "dossier.screens._view.ViewList",
+    "timeline": "dossier.screens.timeline.TimelineScreen",
+    "note": "dossier.screens.notebook.NoteScreen",
+    "tags": "dossier.screens.notebook.TagsScreen",
+    "conflict": "dossier.screens.notebook.ConflictScreen",
+    "notebook": "dossier.screens.notebook.NotebookScreen",
+}
+"""The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
+
 
 @dataclass(frozen=True)
 class Key:

@@ -357,6 +357,25 @@ class BrowseScreen(NotebookActions, Screen[None]):
             self.actors.load(self._actor_pager(), select_id=location.actor_id, now=self._starting)
         else:
             self._select_children()
+        if location.focus != "detail":
+            self._show_focused_row(location)
+
+    def _show_focused_row(self, location: Location) -> None:
+        """The Detail pane shows the focused list's row at once when that row is already highlighted.
+
+        Otherwise its `Highlighted` message does, once it has loaded. (Following a
+        statement's speaker, the actor already selected, would else leave the
+        statement in the Detail pane: no row moves, so no message comes.)
+        """
+        wanted = {
+            "actors": location.actor_id,
+            "statements": location.statement_id,
+            "measures": location.measure_id,
+            "consequences": location.consequence_id,
+        }.get(location.focus)
+        pane = self.pane(location.focus)
+        if wanted is not None and isinstance(pane, VirtualList) and pane.highlighted_id == wanted:
+            self.detail_ref = (pane.kind, wanted)
 
     def _select_children(self) -> None:
         """The actor is already selected: move its panes to the pending rows."""

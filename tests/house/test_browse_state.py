@@ -127,3 +127,23 @@ async def test_a_click_puts_the_cursor_on_the_row_and_focuses_the_pane(store: St
         await settle(pilot)
         assert app.focused is browser.detail
         assert browser.detail.cursor == 1
+
+
+async def test_following_the_speaker_already_selected_shows_the_speaker(store: Store) -> None:
+    """No row moves (the actor is already highlighted), yet the Detail pane must show where the link led."""
+    app = DossierApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        actor = browser.actor_id
+        await pilot.press("tab", "enter")  # open the first statement: its references, the speaker first
+        await settle(pilot)
+        assert app.focused is browser.detail and browser.detail.ref == ("actor", actor)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is browser.actors and browser.actor_id == actor
+        assert browser.detail.subject == ("actor", actor)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert app.focused is browser.detail
+        assert browser.detail.subject == ("statement", browser.statement_id)

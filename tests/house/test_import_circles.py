@@ -8,14 +8,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "dossier"
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+def module_name(path: Path, root: Path = PACKAGE.parent) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports_of(path: Path, modules: set[str]) -> set[str]:
+def imports_of(path: Path, modules: set[str], root: Path = PACKAGE.parent) -> set[str]:
     """The modules of `dossier` this file imports, wherever the import stands."""
-    name = module_name(path)
+    name = module_name(path, root)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -27,7 +27,10 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
                 target = ".".join([*base, node.module] if node.module else base)
             else:
                 target = node.module or ""
-            candidates = [target, *(f"{target}.{alias.name}" for alias in node.names)]
+            submodules = [f"{target}.{alias.name}" for alias in node.names]
+            # `from . import connection` imports the submodule; `from . import Store`, the package itself.
+            names_in_package = any(module not in modules for module in submodules)
+            candidates = [*submodules, *([target] if names_in_package else [])]
         else:
             continue
         found |= {candidate for candidate in candidates if candidate in modules and candidate != name}
@@ -77,6 +80,18 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_check_finds_a_circle() -> None:
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_importing_a_submodule_is_not_importing_from_the_package(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .a import A\n")
+    (package / "a.py").write_text("from . import b\nA = 1\n")
+    (package / "b.py").write_text("B = 2\n")
+    (package / "c.py").write_text("from . import A\n")
+    modules = {"pkg", "pkg.a", "pkg.b", "pkg.c"}
+    assert imports_of(package / "a.py", modules, root=tmp_path) == {"pkg.b"}
+    assert imports_of(package / "c.py", modules, root=tmp_path) == {"pkg"}
 
 
 def test_the_graph_sees_every_kind_of_import() -> None:

@@ -10,32 +10,17 @@ from textual.dom import DOMNode
 
 import dossier
 from dossier import keys
-from dossier.app import DossierApp
-from dossier.screens._view import ViewList, ViewScreen
-from dossier.screens.browse import BrowseScreen
-from dossier.screens.help import HelpScreen
-from dossier.screens.notebook import ConflictScreen, NotebookScreen, NoteScreen, TagsScreen
-from dossier.screens.search import SearchScreen
-from dossier.screens.timeline import TimelineScreen
-from dossier.widgets.detail import DetailPane
-from dossier.widgets.virtual_list import VirtualList
 from tests.house.test_import_circles import import_graph
 
-OWNERS: dict[keys.Owner, type[DOMNode]] = {
-    "app": DossierApp,
-    "browse": BrowseScreen,
-    "list": VirtualList,
-    "detail": DetailPane,
-    "search": SearchScreen,
-    "help": HelpScreen,
-    "view": ViewScreen,
-    "view-list": ViewList,
-    "timeline": TimelineScreen,
-    "note": NoteScreen,
-    "tags": TagsScreen,
-    "conflict": ConflictScreen,
-    "notebook": NotebookScreen,
-}
+
+def owner_class(owner: keys.Owner) -> type[DOMNode]:
+    module, _, name = keys.OWNER_CLASSES[owner].rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    assert isinstance(cls, type) and issubclass(cls, DOMNode)
+    return cls
+
+
+OWNERS: dict[keys.Owner, type[DOMNode]] = {owner: owner_class(owner) for owner in keys.OWNER_CLASSES}
 
 
 def dossier_classes() -> set[type[DOMNode]]:
@@ -74,7 +59,7 @@ def test_no_class_binds_a_key_outside_the_list() -> None:
 def test_ids_are_unique_and_every_owner_has_a_place() -> None:
     ids = [key.id for key in keys.KEYS]
     assert len(ids) == len(set(ids))
-    assert {key.owner for key in keys.KEYS} == set(OWNERS) == set(keys.WHERE)
+    assert {key.owner for key in keys.KEYS} == set(keys.OWNER_CLASSES) == set(keys.WHERE)
 
 
 def test_the_key_table_merges_keys_that_do_the_same_in_one_place() -> None:
@@ -88,3 +73,16 @@ def test_the_help_screen_reads_the_list_not_the_app() -> None:
     imported = import_graph()["dossier.screens.help"]
     assert "dossier.keys" in imported
     assert imported.isdisjoint({"dossier.app", "dossier.screens.browse", "dossier.screens.search"})
+
+
+def test_the_key_list_needs_no_textual_until_bindings_are_built() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dossier.keys as k; rows = k.key_rows(); "
+        "print(len(rows), sorted(m for m in sys.modules if m.startswith(('textual', 'rich'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    count, loaded = result.stdout.split(" ", 1)
+    assert int(count) == len(keys.key_rows()) and loaded.strip() == "[]"
