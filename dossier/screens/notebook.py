@@ -241,6 +241,12 @@ class NotebookList(VirtualList[NotebookRow]):
             empty_message="Nothing marked, noted or tagged on this dossier yet (m, n, # in the browser)", id=id
         )
         self.orphans: frozenset[tuple[str, str]] = frozenset()
+        self.entry_count = 0
+        """Entries shown (each once, whatever its tags): the title counts these, not the rows."""
+
+    def _update_title(self) -> None:
+        super()._update_title()
+        self.border_title = render.pane_title(self.label, self.entry_count if self.count is not None else None)
 
     def is_selectable(self, item: NotebookRow) -> bool:
         return item.entry is not None
@@ -289,6 +295,7 @@ class NotebookScreen(Screen[Ref | None]):
 
     def _show(self, narrow: str, *, now: bool = False) -> None:
         rows = notebook_rows(self.entries, narrow)
+        self.list.entry_count = len({row.entry.key for row in rows if row.entry is not None})
         first = next((row.id for row in rows if row.entry is not None), None)
         self.list.load(
             Pager(

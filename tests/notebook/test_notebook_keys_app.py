@@ -14,7 +14,7 @@ from dossier.app import DossierApp
 from dossier.notebook import OFF_MESSAGE, Notebook
 from dossier.screens.notebook import ConflictScreen, NotebookScreen, NoteScreen, TagsScreen
 from dossier.store import Store
-from tests.pilot_helpers import notifications, settle, shown
+from tests.pilot_helpers import border_text, notifications, settle, shown
 
 SIZE = (120, 40)
 
@@ -155,6 +155,7 @@ async def test_b_opens_the_notebook_by_tag_narrowed_by_typing_and_enter_is_a_his
         assert isinstance(screen, NotebookScreen)
         text = shown(screen.list)
         assert "#russia · 1" in text and "Untagged · 2" in text
+        assert border_text(screen.list) == "Notebook · 3"
         assert "orphaned" in text  # the removed actor, kept
         await pilot.press(*"first move")
         await settle(pilot)

@@ -118,3 +118,20 @@ def test_listing_never_makes_a_notebook(seed_db: Path, tmp_path: Path) -> None:
     notebook = tmp_path / "none-yet.db"
     result = CliRunner().invoke(main, ["notes", "list", "--db", str(seed_db), "--notebook", str(notebook)])
     assert result.exit_code == 0 and not notebook.exists()
+
+
+def test_notes_on_a_file_made_before_identities_follow_it_through_migrate(seed_db: Path, tmp_path: Path) -> None:
+    """A schema-1 file has no identity written: one derived from its title and first slugs, kept by `migrate`."""
+    from tests.ecosystem.old_files import build_v1
+
+    old = build_v1(tmp_path / "old.db", seed_db)
+    before = old.read_bytes()
+    derived = identity_of(old)
+    assert old.read_bytes() == before  # read-only: nothing written to find it
+    notebook = tmp_path / "notebook.db"
+    fill(notebook, derived)
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate", str(old)]).exit_code == 0
+    assert identity_of(old) == derived
+    result = runner.invoke(main, ["notes", "list", "--db", str(old), "--notebook", str(notebook)])
+    assert "statement/antonov-lift-mutual-limitations  ●  #response #russia" in result.stdout
