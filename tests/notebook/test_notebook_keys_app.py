@@ -300,3 +300,67 @@ async def test_a_served_session_writes_no_notebook_and_y_still_copies(
         await settle(pilot)
         assert " — " in app.clipboard
     assert not data.exists()
+
+
+async def test_a_save_refused_by_a_locked_notebook_takes_the_mark_back_and_says_why(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from dossier import notebook as nb
+
+    notebook = tmp_path / "nb.db"
+    Notebook.open(notebook).close()
+    monkeypatch.setattr(nb, "LOCK_SECONDS", 0.1)
+    app = make_app(store, notebook)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_statements(pilot, app)
+        holder = sqlite3.connect(notebook, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            await pilot.press("m")
+            await settle(pilot)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert app.browser.statements.notebook_marks == frozenset()
+        assert last_notice(app).startswith("Not saved: ") and "locked" in last_notice(app)
+
+
+async def test_tags_changed_elsewhere_are_shown_as_they_are_now(store: Store, tmp_path: Path) -> None:
+    notebook = tmp_path / "nb.db"
+    app = make_app(store, notebook)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_statements(pilot, app)
+        slug = app.browser.statements.highlighted.slug  # type: ignore[union-attr]
+        await pilot.press("number_sign")
+        await settle(pilot)
+        with Notebook.open(notebook) as book:
+            book.save_tags(store.identity(), "statement", slug, ["theirs"], expected=0)
+        await pilot.press(*"mine", "enter")
+        await settle(pilot)
+        assert "changed elsewhere" in last_notice(app)
+        assert "#theirs" in shown(app.browser.detail) and "#mine" not in shown(app.browser.detail)
+
+
+async def test_hostile_notes_labels_and_tags_are_shown_literally_in_the_notebook(store: Store, tmp_path: Path) -> None:
+    notebook = tmp_path / "nb.db"
+    with Notebook.open(notebook) as book:
+        book.save_note(
+            store.identity(),
+            "actor",
+            "lavrov",
+            "[@click=app.quit]quit[/] \x1b[2J\u202ereversed",
+            expected=0,
+            label="[bold]Lavrov[/]",
+        )
+        book.save_tags(store.identity(), "actor", "lavrov", ["[red]x[/]"], expected=1)
+    app = make_app(store, notebook)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        text = shown(app.screen.query_one("#notebook-list"))  # type: ignore[arg-type]
+        assert "#[red]x[/] · 1" in text and "[bold]Lavrov[/]" in text and "[@click=app.quit]quit[/]" in text
+        assert "\x1b" not in text and "\u202e" not in text
+        assert app.is_running
