@@ -780,5 +780,32 @@ def generate(path: Path, statements: int, actors: int | None, measures: int | No
     click.echo(f"generated {path}: {made.summary()}{heaviest}")
 
 
+# --------------------------------------------------------------------------- draft
+
+
+@main.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the draft to FILE.")
+@db_option
+def draft(articles: tuple[Path, ...], output: Path | None, db: Path | None) -> None:
+    """Draft a bundle from news ARTICLE files (text or HTML): quotes, speakers, paraphrases, people, organisations.
+
+    The dossier (--db, default: the default dossier) is only read, to reuse the
+    actors it has. Every item comes with the sentence it was drafted from and a
+    confidence; review the draft, then `dossier import` it.
+    """
+    from .draft import DraftError
+    from .draft.command import run
+
+    try:
+        text, messages = run(list(articles), output, existing_db(db))
+    except DraftError as exc:
+        fail(str(exc))
+    if text is not None:
+        click.echo(text, nl=False)
+    for line in messages:
+        click.echo(line, err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -23,6 +23,10 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   is, and `b` → the notebook screen over 10,000 entries (`bench_notebook.py`).
 * **search** and **panes**: `Store.search` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
+* **draft**: precision and recall of the (speaker, quote) pairs `dossier draft`
+  finds in the hand-labelled articles of `tests/draft/articles`, held-out and
+  tuned apart, the seed article, and the time per 10 KB
+  (`tests/bench/bench_draft.py`, also runnable alone).
 
 Options let the harness follow the browser as it changes: `--marker`,
 `--ref`, `--focus-keys`, `--key` (see `--help`). The table is printed and
@@ -480,7 +484,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views"
+        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, draft"
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -543,6 +547,10 @@ def main(argv: list[str] | None = None) -> int:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:
         bench_views(report, datasets)
+    if "draft" not in args.skip:
+        from . import bench_draft  # quotes and speakers drafted from the labelled articles (tests/draft/articles)
+
+        report.add(*bench_draft.report())
     checks(report, imports, screens, names[-1], names[0])
     if notebook:
         m, b = notebook["m"], notebook["b last"]

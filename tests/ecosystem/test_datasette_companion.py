@@ -152,3 +152,19 @@ def test_sqlite_utils_rebuild_fts_finds_the_index(seed_db: Path) -> None:
         conn.close()
     result = CliRunner().invoke(sqlite_utils_cli, ["search", str(seed_db), "statements", "ultimatums", "-c", "slug"])
     assert json.loads(result.output) == [{"slug": RYABKOV}]
+
+
+async def test_the_metadata_gives_a_schema_1_file_its_search_too(
+    seed_db: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    from tests.ecosystem.old_files import build_v1
+
+    old = build_v1(tmp_path / "old.db", seed_db)
+    before = file_hash(old)
+    page = await _datasette(old).client.get("/old/statements")
+    assert 'type="search"' not in page.text  # Datasette cannot find a schema 1 index by itself
+    data = await _json(
+        _datasette(old, _metadata(runner, old)), "/old/statements.json?_search=ultimatums&_shape=objects"
+    )
+    assert [row["slug"] for row in data["rows"]] == [RYABKOV]
+    assert file_hash(old) == before  # read-only: metadata and Datasette change nothing

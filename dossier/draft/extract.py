@@ -1,0 +1,861 @@
+"""The rules that turn an article into drafted items: actors, quotes with their speakers, paraphrases, dates.
+
+One pass names the actors (`dossier.draft.names`), in text order so that a
+surname or a pronoun can be tied to the person named before it. Then each
+quote (`dossier.draft.quotes`) gets its speaker from the words around it:
+
+* after it: `“…,” Zakharova added.`, `“…,” said the ministry.`, `“…,” he told RIA.`;
+* before it: `Ryabkov said: “…”`, `RIA quoted Zakharova as saying “…”`, and a
+  quoted fragment's subject: `Ryabkov condemned it as “destruction …”`;
+* else the speaker of the quote before it (a follow-on quote, `“…,” he added.
+  “…”`), or of a paragraph that ends `said:`.
+
+A pronoun is the last person named (he, she) or organisation (it) before it; an
+unnamed spokesperson is their organisation; a news agency that relays the words
+is the `via`, not the speaker. Clauses such as `X said that …`, `according to X,
+…` are paraphrases. Every item keeps its sentence and the reasons it is
+uncertain; an item with no reason is high confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..search import fold_name
+from .lexicon import (
+    COMMON_CAPITALISED,
+    FRAGMENT_VERBS,
+    MEDIA,
+    MONTHS,
+    ORG_ACRONYMS,
+    PARAPHRASE_VERBS,
+    PRONOUNS,
+    SPEECH_VERBS,
+    STATES,
+    WEEKDAYS,
+)
+from .names import (
+    PHRASE,
+    Actor,
+    Found,
+    Registry,
+    classify,
+    demonym,
+    groups,
+    org_key,
+    role_after,
+    role_before,
+    state_of,
+)
+from .quotes import QuoteSpan, find_quotes, sentence_at, sentence_bounds
+from .reading import Article
+
+SHORT_QUOTE_WORDS = 4
+"""A quote of fewer words than this is kept only when a speaking verb stands right by it (else: a term in quotes)."""
+
+
+@dataclass
+class Item:
+    """A drafted statement: a quote or a paraphrase, its speaker, and how sure the rules are."""
+
+    kind: str
+    text: str
+    speaker: str | None
+    """The speaker's actor key (None: no speaker found)."""
+    sentence: str
+    para: int
+    pos: int
+    speaker_role: str | None = None
+    said: str | None = None
+    via: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    said_note: str | None = None
+    """Why `said` is what it is, when the sentence does not say."""
+
+    @property
+    def confidence(self) -> str:
+        return "low" if self.reasons else "high"
+
+
+@dataclass
+class Extraction:
+    """What the rules found in one article."""
+
+    article: Article
+    registry: Registry
+    items: list[Item]
+    unattributed: list[Item]
+    """Quotes whose speaker the rules could not find: listed in the draft for the researcher, not drafted."""
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: str) -> str | None:
+    if found.kind == "surname":
+        key = registry.by_surname(found.name)
+        if key is None:
+            # "spokeswoman Zakharova", "Mr Peskov": a job title or courtesy title before one word makes it a name.
+            role = role_before(para, found.start)
+            titled = re.search(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$", para[max(0, found.start - 5) : found.start])
+            if role is None and not titled:
+                return None
+            key = fold_name(found.name)
+            registry.add(
+                Actor(
+                    key,
+                    found.name,
+                    "person",
+                    role=role,
+                    country=_country_of_role(role),
+                    sentence=sentence,
+                    reasons=["named by surname only"],
+                )
+            )
+    elif found.kind == "person":
+        name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", found.name)
+        role = found.role
+        before = role_before(para, found.start - (len(found.role) + 1 if found.role else 0))
+        if before and role:
+            role = f"{before} {role}" if not role.startswith(before) else role
+        role = role or before or role_after(para, found.end)
+        if role is not None and role.split()[-1].lower() in ("of", "for"):
+            role = None
+        country = found.country or _country_of_role(role)
+        words = name.split()
+        if len(words) == 1:
+            key = registry.by_surname(name) or fold_name(name)
+            if key not in registry.actors:
+                registry.add(
+                    Actor(
+                        key,
+                        name,
+                        "person",
+                        role=role,
+                        country=country,
+                        sentence=sentence,
+                        reasons=["named by surname only"],
+                    )
+                )
+        else:
+            key = fold_name(name)
+            known_key = registry.by_surname(words[-1])
+            if known_key and known_key.split()[0][:1] == key.split()[0][:1]:
+                key = known_key  # "Sergei Ryabkov" then "Sergey Ryabkov": one person
+            actor = registry.add(Actor(key, name, "person", role=role, country=country, sentence=sentence))
+            if role and not actor.role:
+                actor.role = role
+        affiliation = _affiliation_of_role(registry, role, country) if role else None
+        if affiliation and not registry.actors[key].affiliation:
+            registry.actors[key].affiliation = affiliation
+    elif found.kind == "organization":
+        name = found.name
+        country = found.country
+        # "Russia’s Foreign Ministry": the state before the possessive is the organisation's.
+        possessive = re.search(r"([A-Z][\w.]+)['’]s\s+$", para[max(0, found.start - 40) : found.start])
+        international = name in ORG_ACRONYMS.values()  # "Russia’s UN mission" is not a Russian UN
+        if country is None and possessive and state_of(possessive.group(1)) and not international:
+            code = state_of(possessive.group(1))[0]  # type: ignore[index]
+            country = code
+            adjective = demonym(code)
+            if adjective:
+                name = f"{adjective} {name}"
+        if name.lower().startswith("the "):
+            name = name[4:]
+        key = org_key(name, country)
+        if country is None:
+            # "the Foreign Ministry" after "the Russian Foreign Ministry": the one already named.
+            same = [k for k in registry.actors if k.split(":", 1)[-1] == key.split(":", 1)[-1]]
+            if len(same) == 1:
+                key = same[0]
+        registry.add(Actor(key, name, "organization", country=country, sentence=sentence))
+        if country:
+            state_key = _ensure_state(registry, country, sentence)
+            if state_key and not registry.actors[key].affiliation:
+                registry.actors[key].affiliation = state_key
+    elif found.kind == "state":
+        key = _ensure_state(registry, found.country or "", sentence) or ""
+        if not key:
+            return None
+    elif found.kind == "media":
+        key = "media:" + fold_name(found.name)
+        registry.add(Actor(key, found.name, "media", sentence=sentence))
+    else:
+        return None
+    registry.mention(p, found.start, found.end, key)
+    return key
+
+
+_STATE_NAMES = {code: name for code, name, _others, _demonyms in STATES}
+
+
+def _ensure_state(registry: Registry, code: str, sentence: str) -> str | None:
+    name = _STATE_NAMES.get(code)
+    if name is None:
+        return None
+    key = "state:" + code
+    if key not in registry.actors:
+        registry.add(Actor(key, name, "state", country=code, sentence=sentence))
+    return key
+
+
+def _country_of_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    for word in role.split():
+        state = state_of(re.sub(r"['’]s$", "", word))
+        if state:
+            return state[0]
+    return None
+
+
+def _affiliation_of_role(registry: Registry, role: str, country: str | None) -> str | None:
+    """The organisation a role names ("Foreign Ministry spokesperson"), if it was named; else the state."""
+    for key, actor in registry.actors.items():
+        if actor.kind == "organization" and actor.name.lower() in role.lower():
+            return key
+    if country:
+        return _ensure_state(registry, country, "")
+    return None
+
+
+def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[int, int]]]) -> None:
+    for p, para in enumerate(article.paragraphs):
+        found_spans: list[tuple[int, int]] = []
+        for match in PHRASE.finditer(para):
+            start, end = sentence_at(bounds[p], match.start())
+            sentence = para[start:end]
+            for found in classify(para, match.start(), match.group()):
+                _add_found(registry, found, p, para, sentence)
+                found_spans.append((found.start, found.end))
+        for g_start, g_end, written, noun in groups(para):
+            who = state_of(written)
+            if who is None:
+                continue
+            code, _ = who
+            if noun == "government":
+                # "the British government" speaks for the state.
+                key = _ensure_state(registry, code, para[slice(*sentence_at(bounds[p], g_start))]) or ""
+                if key:
+                    registry.mention(p, g_start, g_end, key)
+                continue
+            name = f"{written} {noun}"
+            key = "group:" + fold_name(name)
+            start, end = sentence_at(bounds[p], g_start)
+            registry.add(Actor(key, name, "group", country=code, sentence=para[start:end]))
+            state_key = _ensure_state(registry, code, para[start:end])
+            if state_key and not registry.actors[key].affiliation:
+                registry.actors[key].affiliation = state_key
+            registry.mention(p, g_start, g_end, key)
+    registry.mentions.sort(key=lambda m: (m.para, m.start))
+
+
+# --------------------------------------------------------------------------- speakers
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+_SKIPPABLE = frozenset("also then later further again previously had has have was is would had once repeatedly".split())
+_NOUN_SPEAKERS = {
+    "ministry": ("organization", "ministry"),
+    "department": ("organization", "department"),
+    "embassy": ("organization", "embassy"),
+    "kremlin": ("organization", "kremlin"),
+    "government": ("organization", "government"),
+    "office": ("organization", "office"),
+    "agency": ("media", None),
+    "statement": ("organization", None),
+    "spokesperson": ("spokes", None),
+    "spokesman": ("spokes", None),
+    "spokeswoman": ("spokes", None),
+    "official": ("official", None),
+    "diplomat": ("official", None),
+    "ambassador": ("ambassador", None),
+    "minister": ("minister", None),
+}
+
+
+_APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
+"""A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
+_STATEMENT_BY = re.compile(r"\bstatement\s+(?:by|of|from|issued by|released by)\s+")
+"""Where an article says whose statement it quotes."""
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but)\b")
+"""Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
+_BY_AS = re.compile(
+    r"\b(?:described|called|branded|labell?ed|termed|denounced|condemned|critici[sz]ed|dubbed|slammed)\s+by\s+"
+    r"(?P<who>[^,;“”\"]{2,60}?)\s+as\s+(?:an?\s+|the\s+)?$"
+)
+"""Passive attribution of a quoted fragment: "described by Russia as a “hostile action”"."""
+_INSIDE = re.compile(
+    r"[,.]?\s+[–—-]\s*(?P<who>[^–—“”\"]{1,40}?)\s+(?:said|added|stressed|noted|stated|continued|explained)[.,]?"
+    r"\s*[–—-]\s+"
+)
+"""An attribution inside a quote, between dashes: "“I can confirm …, – he said. – As for …”"."""
+
+
+@dataclass
+class Speaker:
+    key: str
+    reasons: list[str] = field(default_factory=list)
+    role: str | None = None
+
+
+class Attributor:
+    """Finds the speaker of each quote and paraphrase of one article."""
+
+    def __init__(self, article: Article, registry: Registry, bounds: list[list[tuple[int, int]]]) -> None:
+        self.article = article
+        self.paragraphs = article.paragraphs
+        self.registry = registry
+        self.bounds = bounds
+        self.last_speaker: tuple[int, str, bool] | None = None
+        """(paragraph, actor key, an unnamed spokesperson) of the last quote's speaker."""
+
+    # ----------------------------------------------------------------- resolving a phrase
+
+    def resolve(self, p: int, start: int, end: int) -> Speaker | None:
+        """The actor a speaker phrase at paragraph `p` [start, end) stands for."""
+        para = self.paragraphs[p]
+        phrase = para[start:end]
+        mentions = self.registry.in_span(p, start, end)
+        for wanted in (("person",), ("group",), ("organization",), ("state",), ("media",)):
+            for mention in mentions:
+                if mention.kind in wanted:
+                    actor = self.registry.actors[mention.key]
+                    reasons = list(actor.reasons)
+                    role = role_after(para, mention.end)
+                    if mention.kind == "person" and not role:
+                        role = actor.role
+                    if wanted == ("organization",) and re.search(r"\b(spokes\w+|official|representative)\b", phrase):
+                        reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                    return Speaker(mention.key, reasons, role)
+        words = [w.lower() for w in _WORD.findall(phrase)]
+        for word in words:
+            if word in PRONOUNS:
+                return self._pronoun(p, start, word)
+        for word in reversed(words):
+            if word in _NOUN_SPEAKERS:
+                kind, head = _NOUN_SPEAKERS[word]
+                return self._noun(p, start, word, kind, head)
+        # A capitalised word the rules did not know: a surname named for the first time.
+        bare = re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", phrase)
+        if len(bare) == 1 and bare[0].lower() not in PRONOUNS:
+            key = self.registry.by_surname(bare[0])
+            if key:
+                return Speaker(key, [], self.registry.actors[key].role)
+            if bare[0].lower() not in COMMON_CAPITALISED:
+                key = fold_name(bare[0])
+                self.registry.add(
+                    Actor(key, bare[0], "person", sentence=self._sentence(p, start), reasons=["named by surname only"])
+                )
+                self.registry.mention(p, start, end, key)
+                return Speaker(key, ["named by surname only"])
+        return None
+
+    def _pronoun(self, p: int, pos: int, word: str) -> Speaker | None:
+        kind = PRONOUNS[word]
+        if self.last_speaker is not None:
+            last_para, last_key, unnamed = self.last_speaker
+            last = self.registry.actors[last_key]
+            if kind != "person" and last.kind in ("organization", "state", "group") and p - last_para <= 2:
+                # "It added": the organisation that just spoke.
+                far = [f"pronoun {word!r} taken for {last.name}, the last speaker"] if p - last_para > 1 else []
+                return Speaker(last_key, far, last.role)
+            if kind == "person" and unnamed:
+                person = self.registry.last_before(p, pos, ("person",))
+                if person is None or person.para < last_para:
+                    return Speaker(last_key, [f"pronoun {word!r} taken for the unnamed spokesperson of {last.name}"])
+        kinds = (
+            ("person",)
+            if kind == "person"
+            else ("organization", "state")
+            if kind == "organization"
+            else ("group", "organization", "state")
+        )
+        found = self.registry.last_before(p, pos, kinds)
+        if found is None:
+            return None
+        actor = self.registry.actors[found.key]
+        reasons: list[str] = []
+        if kind != "person":
+            reasons.append(f"pronoun {word!r} taken for {actor.name}, the last {actor.kind} named")
+        elif p - found.para > 1:
+            reasons.append(f"pronoun {word!r} taken for {actor.name}, last named {p - found.para} paragraphs before")
+        elif self.last_speaker and self.last_speaker[1] != found.key and self.last_speaker[0] >= found.para:
+            reasons.append(f"pronoun {word!r} taken for {actor.name}, the last person named, not the last speaker")
+        return Speaker(found.key, reasons, actor.role)
+
+    def _noun(self, p: int, pos: int, word: str, kind: str, head: str | None) -> Speaker | None:
+        if kind == "media":
+            # "the agency said": the news agency named last (its own words), else an organisation.
+            agency = self.registry.last_before(p, pos, ("media",)) or self.registry.last_before(
+                p, pos, ("organization",), head="agency"
+            )
+            return Speaker(agency.key, []) if agency else None
+        if word == "statement":
+            # "the statement said": whose statement the article named last ("a statement by the ministry").
+            for q in range(p, max(-1, p - 4), -1):
+                text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
+                for by in reversed(list(_STATEMENT_BY.finditer(text))):
+                    for mention in self.registry.in_span(q, by.end(), by.end() + 80):
+                        if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
+                            return Speaker(mention.key, [], self.registry.actors[mention.key].role)
+            if self.last_speaker is not None:
+                return Speaker(self.last_speaker[1], ["'the statement' taken for the last speaker's"])
+        if kind == "organization":
+            found = self.registry.last_before(p, pos, ("organization",), head=head)
+            if found is None:
+                return None
+            return Speaker(found.key, [])
+        if kind in ("spokes", "official", "ambassador", "minister"):
+            # "the spokeswoman": the last person whose role says so, else the last organisation.
+            for mention in self.registry.before(p, pos):
+                actor = self.registry.actors[mention.key]
+                if actor.kind == "person" and actor.role and word[:6] in actor.role.lower():
+                    return Speaker(mention.key, [f"{word!r} taken for {actor.name}, the last {word} named"], actor.role)
+            org = self.registry.last_before(p, pos, ("organization",))
+            if org is not None:
+                return Speaker(org.key, ["an unnamed spokesperson: their organisation is given as the speaker"], None)
+        return None
+
+    def _sentence(self, p: int, pos: int) -> str:
+        start, end = sentence_at(self.bounds[p], pos)
+        return self.paragraphs[p][start:end]
+
+    # ----------------------------------------------------------------- quotes
+
+    def quote_speaker(self, quote: QuoteSpan, previous: Item | None) -> tuple[Speaker | None, str | None, bool]:
+        """(speaker, via, next to a verb) for a quote."""
+        last = quote.last
+        para = self.paragraphs[last.para]
+        s_start, s_end = sentence_at(self.bounds[last.para], last.end - 1)
+        after_start = last.end
+        post = para[after_start:s_end]
+        via = self._via(last.para, s_start, s_end, quote)
+        # 0. Inside it, between dashes: `“…, – he said. – …”`.
+        for part in quote.parts:
+            text = self.paragraphs[part.para]
+            inside = _INSIDE.search(text, part.open, part.close or part.end)
+            if inside:
+                speaker = self.resolve(part.para, inside.start("who"), inside.end("who"))
+                if speaker is not None:
+                    return speaker, via, True
+        # 1. After the quote: `,” X said` or `,” said X`.
+        speaker = self._after(last.para, after_start, post)
+        if speaker is not None:
+            return speaker, via, True
+        # 2. Before it, in its sentence: `X said: “`, `X condemned it as “`.
+        first = quote.first
+        fpara = self.paragraphs[first.para]
+        f_start, _ = sentence_at(self.bounds[first.para], first.open)
+        pre = fpara[f_start : first.open]
+        speaker = self._before(first.para, f_start, pre)
+        if speaker is not None:
+            return speaker, via or self._via(first.para, f_start, first.open, quote), True
+        # 3. A paragraph that ends `said:` before a paragraph that is a quote.
+        if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
+            prev = self.paragraphs[first.para - 1]
+            bounds = self.bounds[first.para - 1]
+            ps, pe = bounds[-1]
+            speaker = self._before(first.para - 1, ps, prev[ps:pe])
+            if speaker is not None:
+                return speaker, via, True
+        # 4. A follow-on quote: the speaker of the quote before it.
+        if previous is not None and previous.speaker is not None and previous.kind == "quote":
+            if previous.para == first.para:
+                return Speaker(previous.speaker, [], previous.speaker_role), via or previous.via, False
+            if first.para - previous.para == 1 and first.open == 0:
+                return (
+                    Speaker(
+                        previous.speaker,
+                        ["speaker carried over from the quote in the paragraph before"],
+                        previous.speaker_role,
+                    ),
+                    via or previous.via,
+                    False,
+                )
+        return None, via, False
+
+    def _after(self, p: int, offset: int, post: str) -> Speaker | None:
+        lead = re.match(r"^[\s,;—–-]*", post)
+        begin = lead.end() if lead else 0
+        rest = post[begin:]
+        words = list(_WORD.finditer(rest))[:30]
+        if not words:
+            return None
+        for index, word in enumerate(words):
+            low = word.group().lower()
+            if not word.group()[0].islower():
+                continue  # "the United States": a capitalised word is a name, not a verb
+            if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
+                if index >= 12 and not _APPOSITIVE_SUBJECT.match(rest[: word.start()]):
+                    return None  # too far from the quote to be its attribution
+                if low in ("quoted", "cited"):
+                    # `“…,” the agency quoted Zakharova as saying`: the one quoted speaks, the agency relays.
+                    relayed = re.match(r"\s+(.{2,80}?)\s+as\s+(?:saying|telling|stating)\b", rest[word.end() :])
+                    if relayed:
+                        at = offset + begin + word.end()
+                        return self.resolve(p, at + relayed.start(1), at + relayed.end(1))
+                if index == 0 and low.endswith("ing"):
+                    return None  # `“…,” adding that …`: the subject before the quote speaks, not what follows
+                if index == 0:
+                    # `said X, the …` / `according to X`: the speaker follows the verb.
+                    tail = rest[word.end() :]
+                    stop = re.search(
+                        r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after)\b"
+                        r"|\s(?:on|in|at|during|after|when|to reporters|of)\s",
+                        tail,
+                    )
+                    span_end = word.end() + (stop.start() if stop else len(tail))
+                    span_start = word.end()
+                    if low == "according":
+                        to = re.match(r"\s+to\s+", tail)
+                        if not to:
+                            return None
+                        span_start += to.end()
+                    return self.resolve(p, offset + begin + span_start, offset + begin + span_end)
+                # `X said`: the words before the verb are the speaker, if they are few.
+                subject = rest[: word.start()]
+                appositive = _APPOSITIVE_SUBJECT.match(subject)
+                if appositive:
+                    # `“…,” Sir Richard Dalton, who was ambassador to Tehran, said.`: the name before the commas.
+                    return self.resolve(p, offset + begin, offset + begin + appositive.end("name"))
+                if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", subject):
+                    return None
+                return self.resolve(p, offset + begin, offset + begin + word.start())
+            if low in _SKIPPABLE:
+                continue
+            if index >= 12:
+                break
+        return None
+
+    def _before(self, p: int, offset: int, pre: str) -> Speaker | None:
+        passive = _BY_AS.search(pre)
+        if passive:
+            return self.resolve(p, offset + passive.start("who"), offset + passive.end("who"))
+        words = list(_WORD.finditer(pre))
+        for word in reversed(words):
+            low = word.group().lower()
+            if not word.group()[0].islower() and low != "according":
+                continue
+            if low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"):
+                if low == "according":
+                    to = re.match(r"\s+to\s+([^,]+)", pre[word.end() :])
+                    if to:
+                        return self.resolve(p, offset + word.end() + to.start(1), offset + word.end() + to.end(1))
+                    return None
+                # The subject: the clause before the verb (after a fronted phrase, the part after its comma).
+                subject_end = word.start()
+                subject_start = 0
+                if low == "saying":
+                    quoted = re.search(r"\b(?:quoted|cited)\s+(.+?)\s+as\s*$", pre[:subject_end])
+                    if quoted:
+                        return self.resolve(p, offset + quoted.start(1), offset + quoted.end(1))
+                    # `…, saying “…”`: the sentence's subject speaks.
+                speaker = self._subject(p, offset + subject_start, offset + subject_end)
+                if speaker is not None:
+                    return speaker
+                return None
+        return None
+
+    def _subject(self, p: int, start: int, end: int) -> Speaker | None:
+        """The speaker among the words before a verb: the person nearest the verb, else the nearest other actor."""
+        para = self.paragraphs[p]
+        # In "X ordered … in what Beijing warned was “…”", the verb's own clause names its subject:
+        # the words after the last clause break, when an actor is named there.
+        breaks = list(_CLAUSE_BREAK.finditer(para, start, end))
+        if breaks and self.registry.in_span(p, breaks[-1].end(), end):
+            start = breaks[-1].end()
+        mentions = self.registry.in_span(p, start, end)
+        # Mentions after "according to"/"told"/"quoted" are not the subject.
+        clean = [
+            m
+            for m in mentions
+            if not re.search(
+                r"\b(?:to|told|by|with|of|against|on|at|from)\s+(?:the\s+)?(?:\w+['’]s\s+)?$",
+                para[max(start, m.start - 30) : m.start],
+            )
+        ]
+        for kinds in (("person",), ("group", "organization"), ("state", "media")):
+            chosen = [m for m in clean if m.kind in kinds]
+            if chosen:
+                # The first one is the sentence's subject; an appositive name later in it is the same actor.
+                speaker = self.resolve(p, chosen[0].start, chosen[0].end)
+                if speaker is not None and kinds != ("person",):
+                    if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
+                        speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                return speaker
+        text = para[start:end]
+        words = [w.lower() for w in _WORD.findall(text)]
+        if words and words[0] in PRONOUNS:
+            return self._pronoun(p, start, words[0])
+        for pronoun in ("he", "she"):
+            found = re.search(rf"(?:^|,\s*|\band\s+){pronoun}\b", text, re.IGNORECASE)
+            if found:
+                return self._pronoun(p, start + found.start(), pronoun)
+        for word in reversed(words):
+            if word in _NOUN_SPEAKERS:
+                kind, head = _NOUN_SPEAKERS[word]
+                return self._noun(p, start, word, kind, head)
+        # The sentence opens with a name the rules did not know ("Landsbergis called it …").
+        opening = re.match(r"\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text)
+        if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
+            return self.resolve(p, start + opening.start(1), start + opening.end(1))
+        return None
+
+    def _via(self, p: int, start: int, end: int, quote: QuoteSpan | None) -> str | None:
+        """A news agency named in the sentence but outside the quote: the words came through it."""
+        for mention in self.registry.in_span(p, start, end):
+            if mention.kind != "media":
+                continue
+            if quote is not None and any(
+                part.para == p and part.open <= mention.start < (part.close or part.end) for part in quote.parts
+            ):
+                continue
+            return self.registry.actors[mention.key].name
+        return None
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def resolve_day(sentence: str, article_day: date | None) -> tuple[str | None, str | None]:
+    """(ISO date, None) from "on Wednesday", "yesterday", "on December 1" against the article's date.
+
+    When the sentence names no day: (the article's date, a note saying so).
+    """
+    if article_day is None:
+        return None, None
+    low = sentence.lower()
+    found = re.search(r"\b(?:on|last|this)\s+(" + "|".join(WEEKDAYS) + r")\b", low)
+    if found:
+        wanted = WEEKDAYS.index(found.group(1))
+        back = (article_day.weekday() - wanted) % 7
+        if found.group(0).startswith("last") and back == 0:
+            back = 7
+        return (article_day - timedelta(days=back)).isoformat(), None
+    if re.search(r"\byesterday\b", low):
+        return (article_day - timedelta(days=1)).isoformat(), None
+    month_words = "|".join(sorted(MONTHS, key=len, reverse=True))
+    found = re.search(rf"\bon\s+({month_words})\.?\s+(\d{{1,2}})\b|\bon\s+(\d{{1,2}})\s+({month_words})\b", low)
+    if found:
+        month = MONTHS[found.group(1) or found.group(4)]
+        day = int(found.group(2) or found.group(3))
+        year = article_day.year
+        try:
+            when = date(year, month, day)
+            if when > article_day:
+                when = date(year - 1, month, day)
+            return when.isoformat(), None
+        except ValueError:
+            pass
+    return article_day.isoformat(), "the article's date (the sentence gives no day)"
+
+
+# --------------------------------------------------------------------------- paraphrases
+
+_VERB_ALTERNATION = "|".join(sorted(PARAPHRASE_VERBS, key=len, reverse=True))
+_P_ACCORDING_FIRST = re.compile(r"^According to (?P<spk>[^,]{2,90}), (?P<clause>.{15,})$", re.DOTALL)
+_P_ACCORDING_INSIDE = re.compile(r"^(?P<a>.{3,}?), according to (?P<spk>[^,]{2,90}), (?P<b>.{3,})$", re.DOTALL)
+_P_ACCORDING_LAST = re.compile(r"^(?P<clause>.{15,}?),? according to (?P<spk>[^,]{2,90}?)[.!]?$", re.DOTALL)
+_P_THAT = re.compile(
+    rf"^(?P<pre>[^“”\"]{{2,200}}?)\b(?P<verb>{_VERB_ALTERNATION})(?P<obj>\s+[^,.;“”\"]{{0,60}}?)??\s+that\s+(?P<clause>.{{10,}})$",
+    re.DOTALL,
+)
+_P_SAID_LAST = re.compile(
+    r"^(?P<clause>[^“”\"]{15,}?), (?P<pre>[^,“”\"]{2,80}?) (?:said|says|added|stated|told reporters|announced)"
+    r"(?: on \w+| in a statement)?[.!]?$",
+    re.DOTALL,
+)
+_P_SAID = re.compile(
+    r"^(?P<pre>[^“”\",]{2,120}?) (?P<verb>said|says|announced|warned|claimed)(?: on \w+| in a statement| late on \w+)?"
+    r" (?P<clause>(?:the|it|he|she|they|a|an|its|his|her|their|there|this|[A-Z][a-z]+)\b[^“”\"]{15,})$",
+    re.DOTALL,
+)
+
+
+def quote_text(text: str) -> str:
+    """A quote as a statement's text: a trailing comma (American punctuation before `he said`) becomes a period."""
+    text = text.strip()
+    if text.endswith((",", ";", ":")):
+        text = text[:-1].rstrip() + ("." if len(text.split()) >= SHORT_QUOTE_WORDS else "")
+    return text
+
+
+def _clause_text(text: str) -> str:
+    text = text.strip().rstrip(",;")
+    text = re.sub(r"\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=[.”’\"]*$)", "", text)
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in '.!?”’"':
+        text += "."
+    return text
+
+
+# --------------------------------------------------------------------------- the whole article
+
+
+def extract(article: Article) -> Extraction:
+    """Actors, quotes and paraphrases of one article."""
+    paragraphs = article.paragraphs
+    quotes = find_quotes(paragraphs)
+    protected: dict[int, list[tuple[int, int]]] = {}
+    for quote in quotes:
+        for part in quote.parts:
+            protected.setdefault(part.para, []).append((part.open, part.end))
+    bounds = [sentence_bounds(para, protected.get(p, [])) for p, para in enumerate(paragraphs)]
+    registry = Registry()
+    _name_actors(article, registry, bounds)
+    for mention in registry.mentions:
+        mention.quoted = any(a < mention.start < b for a, b in protected.get(mention.para, ()))
+    attributor = Attributor(article, registry, bounds)
+    day = article.day
+    items: list[Item] = []
+    unattributed: list[Item] = []
+    previous: Item | None = None
+    for quote in quotes:
+        text = quote_text(_INSIDE.sub(". ", quote.text(paragraphs)))
+        first, last = quote.first, quote.last
+        s_start, _ = sentence_at(bounds[first.para], first.open)
+        _, s_end = sentence_at(bounds[last.para], max(last.open, last.end - 1))
+        if first.para == last.para:
+            sentence = paragraphs[first.para][s_start:s_end]
+        else:
+            sentence = paragraphs[first.para][s_start:] + " … " + paragraphs[last.para][:s_end]
+        speaker, via, adjacent = attributor.quote_speaker(quote, previous)
+        words = len(text.split())
+        reasons: list[str] = []
+        if words < SHORT_QUOTE_WORDS:
+            if not adjacent:
+                continue  # a term in quotation marks ("so-called “foreign agents”"), not speech
+        if not quote.closed:
+            reasons.append("no closing quotation mark: the quote may end elsewhere")
+        if not quote.opened:
+            reasons.append("no opening quotation mark: the quote is taken to start with its paragraph")
+        said, said_note = resolve_day(sentence, day)
+        item = Item(
+            "quote",
+            text,
+            None,
+            sentence,
+            first.para,
+            first.open,
+            said=said,
+            via=via,
+            reasons=reasons,
+            said_note=said_note,
+        )
+        if speaker is None:
+            item.reasons.append("no speaker found: no speaking verb or name by the quote")
+            unattributed.append(item)
+            continue
+        actor = registry.actors[speaker.key]
+        if via and actor.kind == "media" and actor.name == via:
+            via = item.via = None
+        item.speaker = speaker.key
+        item.speaker_role = speaker.role or actor.role
+        item.reasons.extend(speaker.reasons)
+        actor.speaks = True
+        items.append(item)
+        previous = item
+        unnamed = any("unnamed spokesperson" in reason for reason in speaker.reasons)
+        attributor.last_speaker = (last.para, speaker.key, unnamed)
+    items.extend(_paraphrases(article, registry, attributor, bounds, protected, day, list(items)))
+    items.sort(key=lambda i: (i.para, i.pos))
+    return Extraction(article, registry, items, unattributed)
+
+
+def _paraphrases(
+    article: Article,
+    registry: Registry,
+    attributor: Attributor,
+    bounds: list[list[tuple[int, int]]],
+    protected: dict[int, list[tuple[int, int]]],
+    day: date | None,
+    quote_items: list[Item],
+) -> list[Item]:
+    found: list[Item] = []
+    spoken = [q for q in quote_items if q.speaker]
+    next_quote = 0
+    for p, para in enumerate(article.paragraphs):
+        for start, end in bounds[p]:
+            # A pronoun here stands for whoever spoke last before this sentence.
+            while next_quote < len(spoken) and (spoken[next_quote].para, spoken[next_quote].pos) < (p, start):
+                next_quote += 1
+            last = spoken[next_quote - 1] if next_quote else None
+            attributor.last_speaker = (last.para, last.speaker, False) if last and last.speaker else None
+            sentence = para[start:end]
+            quoted = sum(min(b, end) - max(a, start) for a, b in protected.get(p, []) if a < end and b > start)
+            if quoted > (end - start) / 2:
+                continue
+            item = _paraphrase(p, start, sentence, registry, attributor)
+            if item is None:
+                continue
+            item.said, item.said_note = resolve_day(sentence, day)
+            found.append(item)
+    return found
+
+
+def _paraphrase(p: int, start: int, sentence: str, registry: Registry, attributor: Attributor) -> Item | None:
+    def speaker_at(a: int, b: int) -> Speaker | None:
+        return attributor._subject(p, start + a, start + b)
+
+    def via_in(a: int, b: int) -> str | None:
+        return attributor._via(p, start + a, start + b, None)
+
+    text: str | None = None
+    speaker: Speaker | None = None
+    via: str | None = None
+    match = _P_ACCORDING_FIRST.match(sentence)
+    if match:
+        speaker = attributor.resolve(p, start + match.start("spk"), start + match.end("spk"))
+        text = match.group("clause")
+    if speaker is None:
+        match = _P_ACCORDING_INSIDE.match(sentence)
+        if match:
+            speaker = attributor.resolve(p, start + match.start("spk"), start + match.end("spk"))
+            text = f"{match.group('a')} {match.group('b')}"
+    if speaker is None:
+        match = _P_ACCORDING_LAST.match(sentence)
+        if match:
+            speaker = attributor.resolve(p, start + match.start("spk"), start + match.end("spk"))
+            text = match.group("clause")
+    if speaker is None:
+        match = _P_THAT.match(sentence)
+        if match:
+            speaker = speaker_at(0, match.start("verb"))
+            text = match.group("clause")
+            if match.group("obj"):
+                via = via_in(match.start("obj"), match.end("obj"))
+    if speaker is None:
+        match = _P_SAID_LAST.match(sentence)
+        if match:
+            speaker = attributor.resolve(p, start + match.start("pre"), start + match.end("pre"))
+            text = match.group("clause")
+    if speaker is None:
+        match = _P_SAID.match(sentence)
+        if match:
+            speaker = speaker_at(0, match.start("verb"))
+            text = match.group("clause")
+    if speaker is None or not text:
+        return None
+    actor = registry.actors[speaker.key]
+    if via == actor.name:
+        via = None
+    if actor.kind == "media":
+        via = actor.name
+    actor.speaks = True
+    return Item(
+        "paraphrase",
+        _clause_text(text),
+        speaker.key,
+        sentence,
+        p,
+        start,
+        speaker_role=speaker.role or actor.role,
+        via=via,
+        reasons=list(speaker.reasons),
+    )
+
+
+__all__ = ["Extraction", "Item", "extract", "resolve_day", "MEDIA"]
