@@ -364,3 +364,19 @@ async def test_hostile_notes_labels_and_tags_are_shown_literally_in_the_notebook
         assert "#[red]x[/] · 1" in text and "[bold]Lavrov[/]" in text and "[@click=app.quit]quit[/]" in text
         assert "\x1b" not in text and "\u202e" not in text
         assert app.is_running
+
+
+async def test_the_dossier_file_is_never_written_by_the_notebook(seed_db: Path, tmp_path: Path) -> None:
+    from tests.conftest import file_hash
+
+    before = file_hash(seed_db)
+    with Store.open(seed_db) as store:
+        app = make_app(store, tmp_path / "nb.db")
+        async with app.run_test(size=SIZE) as pilot:
+            await at_statements(pilot, app)
+            await pilot.press("m", "n", *"a note", "ctrl+s")
+            await settle(pilot)
+            await pilot.press("number_sign", *"tag", "enter")
+            await settle(pilot)
+            assert "#tag" in shown(app.browser.detail)
+    assert file_hash(seed_db) == before
