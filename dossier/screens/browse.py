@@ -441,7 +441,9 @@ class BrowseScreen(NotebookActions, Screen[None]):
     def action_open_search(self) -> None:
         from .search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store), self._open_result)
+        search = SearchScreen(self.store)
+        self.app.push_screen(search, self._open_result)
+        search.call_after_refresh(lambda: self.notebook.mark_results(search.results))  # marks drawn in the hits
 
     # ----------------------------------------------------------------- chain, timeline, relations
 

@@ -149,6 +149,10 @@ class NotebookState:
     def marks(self, kind: str) -> frozenset[str]:
         return frozenset(slug for (k, slug), entry in self.entries.items() if k == kind and entry.marked)
 
+    def marked_refs(self) -> frozenset[str]:
+        """Every marked entity as `kind/slug` (for a list of several kinds: the search results)."""
+        return frozenset(entry.ref for entry in self.entries.values() if entry.marked)
+
     def used_tags(self) -> list[str]:
         """Tags for completion: this dossier's most used first, then the rest of the notebook's."""
         counts: dict[str, int] = {}
@@ -213,6 +217,10 @@ class NotebookKeys:
     def lists(self) -> list[VirtualList[Any]]:
         screen = self.screen
         return [screen.actors, screen.statements, screen.measures, screen.consequences]
+
+    def mark_results(self, results: VirtualList[Any]) -> None:
+        """Draw the marks in a list of several kinds (the search results), by `kind/slug`."""
+        results.set_notebook_marks(self.state.marked_refs())
 
     def close(self) -> None:
         if self.state.book is not None:

@@ -209,7 +209,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.frame_hold: FrameHold | None = None
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
         self.notebook_marks: frozenset[str] = frozenset()
-        """Slugs of the rows the researcher has marked (`m`): drawn with a mark in front (`set_notebook_marks`)."""
+        """The rows the researcher has marked (`m`), by `notebook_key`: drawn with a mark in front."""
 
     # ----------------------------------------------------------------- public
 
@@ -277,16 +277,21 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if self._pager is not None:
             self.load(self._pager, select_id=entity_id, subject=self.subject)
 
-    def set_notebook_marks(self, slugs: frozenset[str]) -> None:
-        """Mark the rows with these slugs; only the visible rows whose mark changes are drawn again."""
-        if slugs == self.notebook_marks:
+    def notebook_key(self, item: T) -> str | None:
+        """What the notebook knows a row by: its slug (a list of one kind); None for a row it cannot mark."""
+        slug = getattr(item, "slug", None)
+        return slug if isinstance(slug, str) else None
+
+    def set_notebook_marks(self, keys: frozenset[str]) -> None:
+        """Mark the rows with these `notebook_key`s; only the visible rows whose mark changes are drawn again."""
+        if keys == self.notebook_marks:
             return
-        changed = slugs ^ self.notebook_marks
-        self.notebook_marks = slugs
+        changed = keys ^ self.notebook_marks
+        self.notebook_marks = keys
         top = int(self.scroll_y)
         for index in range(top, top + self.scrollable_content_region.height):
             item = self._item(index)
-            if item is not None and getattr(item, "slug", None) in changed:
+            if item is not None and self.notebook_key(item) in changed:
                 self.refresh_line(index)
 
     def render_item(self, item: T, index: int, width: int) -> Text:
@@ -579,7 +584,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         # styles are not in the key: the cache is emptied when they change (a theme,
         # focus, `notify_style_update`), as it is by `load`.
         on_cursor = index == self.cursor
-        marked = bool(self.notebook_marks) and getattr(item, "slug", None) in self.notebook_marks
+        marked = bool(self.notebook_marks) and self.notebook_key(item) in self.notebook_marks
         key = (width, on_cursor, on_cursor and self.has_focus, marked, self.row_key(item, index))
         rows = self._rows
         cached = rows.get(index)

@@ -380,3 +380,24 @@ async def test_the_dossier_file_is_never_written_by_the_notebook(seed_db: Path, 
             await settle(pilot)
             assert "#tag" in shown(app.browser.detail)
     assert file_hash(seed_db) == before
+
+
+async def test_a_mark_is_drawn_in_the_search_results_too(store: Store, tmp_path: Path) -> None:
+    from dossier.screens.search import SearchScreen
+
+    app = make_app(store, tmp_path / "nb.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        actor = app.browser.actors.highlighted
+        assert actor is not None
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*actor.name.split()[-1])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        rows = shown(app.screen.results).splitlines()
+        assert any(row.startswith("●") and actor.name in row for row in rows), rows
+        assert sum(row.startswith("●") for row in rows) == 1
