@@ -27,8 +27,9 @@ test: $(STAMP) ## run every test (not the benchmarks)
 bench: $(STAMP) ## run the benchmarks in tests/bench and print the figures
 	$(PY) -m tests.bench
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff, and the layer contracts in pyproject.toml (import-linter)
 	$(VENV)/bin/ruff check dossier tests
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP) ## mypy --strict
 	$(VENV)/bin/mypy

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .citation import Style, load_and_cite
+from .errors import StoreError
 from .notebook import Entry
-from .store import Store, StoreError
+from .store import Store
 from .text import clean_text
 
 

@@ -16,14 +16,14 @@ import codecs
 import gc
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
+import jiter
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -69,7 +69,6 @@ class LoadedBundle:
         text: str | None = None,
         raw: bytes | None = None,
         statement_rows: list[StatementRow] | None = None,
-        confirm: Callable[[], bool] | None = None,
     ) -> None:
         self.file = file
         self.head = bundle
@@ -80,11 +79,6 @@ class LoadedBundle:
         self.raw = raw
         """The undecoded document (the fast JSON path), decoded only if a line is ever asked for."""
         self.statement_rows = statement_rows
-        self.confirm = confirm
-        """A check of the fast path still to run, when the reader was asked to leave it
-        (`defer_check`): the duplicate-key count of a big JSON bundle. False means the
-        careful path must read the file again; the importer runs it while SQLite builds
-        its indexes and rolls back when it fails."""
         self._released = False
         self.notes: list[str] = []
         """What was left out of the file, one line each (FtM entities a dossier has no place for)."""
@@ -292,15 +286,46 @@ def _lines_of(text: str) -> dict[Path_, int]:
     return lines
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object gave a key twice (`_duplicate_keys` says where)."""
+
+
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
-            seen.add(key)
+        raise _DuplicateKey()
     return result
+
+
+_JITER_LINE = re.compile(r" at line (\d+) column \d+$")
+
+
+def _duplicate_keys(text: str, file: str) -> list[Problem]:
+    """Every key a JSON document gives twice, as `file:line: path: duplicate key`.
+
+    JSON's `json.loads` and jiter both say that a key is given twice, neither
+    says on which path; the YAML composer, which reads JSON too, gives each key
+    its line and path (`_plain`), as for a YAML bundle. Where it reads the
+    document otherwise (a tab before it, a key of more than 1,024 characters),
+    jiter still gives the line.
+    """
+    try:
+        node = yaml.compose(_SURROGATE_ESCAPE.sub(r"\\ufffd", text), Loader=yaml.CBaseLoader)
+        if node is not None:
+            _plain(node, file, {})
+    except BundleError as exc:
+        found = [problem for problem in exc.problems if problem.message == "duplicate key"]
+        if found:
+            return found
+    except yaml.YAMLError:
+        pass
+    line = None
+    try:
+        jiter.from_json(text.encode("utf-8"), catch_duplicate_keys=True)
+    except ValueError as exc:
+        where = _JITER_LINE.search(str(exc))
+        line = int(where.group(1)) if where else None
+    return [Problem(file, line, "", "duplicate key")]
 
 
 def _json_constant(name: str) -> Any:
@@ -314,6 +339,8 @@ def parse_text(text: str, file: str, fmt: str) -> tuple[Any, dict[Path_, int]]:
             data = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_json_constant)
         except json.JSONDecodeError as exc:
             raise BundleError([Problem(file, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+        except _DuplicateKey:
+            raise BundleError(_duplicate_keys(text, file)) from None
         except RecursionError:
             raise BundleError([Problem(file, None, "", "not valid JSON: nested too deeply")]) from None
         except ValueError as exc:
@@ -379,8 +406,8 @@ def validate_data(data: Any, file: str, lines: dict[Path_, int], text: str | Non
     return loaded
 
 
-def read_bundle(path: Path | str, display: str | None = None, *, defer_check: bool = False) -> LoadedBundle:
-    """Read one bundle file (YAML or JSON by its suffix) and validate its fields (`defer_check`: see `confirm`)."""
+def read_bundle(path: Path | str, display: str | None = None) -> LoadedBundle:
+    """Read one bundle file (YAML or JSON by its suffix) and validate its fields."""
     path = Path(path)
     file = display or str(path)
     try:
@@ -396,7 +423,7 @@ def read_bundle(path: Path | str, display: str | None = None, *, defer_check: bo
         raise BundleError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     if _is_ftm(raw):
         return _read_ftm(raw, file)
-    return read_bundle_bytes(raw, file, guess_format(path), defer_check=defer_check)
+    return read_bundle_bytes(raw, file, guess_format(path))
 
 
 def _is_ftm(raw: bytes) -> bool:
@@ -420,9 +447,9 @@ def _read_ftm(raw: bytes, file: str) -> LoadedBundle:
     return loaded
 
 
-def read_bundle_bytes(raw: bytes, file: str, fmt: str, *, defer_check: bool = False) -> LoadedBundle:
+def read_bundle_bytes(raw: bytes, file: str, fmt: str) -> LoadedBundle:
     if fmt == "json":
-        fast = _read_json_fast(raw, file, defer_check=defer_check)
+        fast = _read_json_fast(raw, file)
         if fast is not None:
             return fast
     text = _decode(raw, file)
@@ -443,42 +470,42 @@ def read_bundle_bytes(raw: bytes, file: str, fmt: str, *, defer_check: bool = Fa
 
 
 # --------------------------------------------------------------------------- the fast JSON path
-# A JSON bundle is first validated straight from its bytes by pydantic-core
-# (Rust parser, field checks in Rust): measured 7.9 s for a million statements,
-# against 9 s to parse with `json.loads` (duplicate keys checked by a hook) and
-# 25 s to validate the parsed data. Anything it refuses goes to the careful path
-# above, which finds every problem with its line, so the messages are the same.
-# The Rust parser keeps the last of duplicate keys instead of refusing them, so
-# the colons in the bytes are counted and compared with the keys the dicts and
-# models got (see `_colons_expected`). Statements become dicts, not models
-# (`models.StatementRow`): 17.4 s instead of 24.4 s for `dossier import` of a
-# million statements, 1.6 GiB instead of 2.5 GiB (README, "Scale and benchmarks").
+# A JSON bundle is first parsed by jiter (the Rust parser pydantic-core is built
+# on), which refuses a key given twice wherever it stands and however it is
+# written (`"a\u0062"` is `"ab"`), then validated by pydantic-core (field checks
+# in Rust). Measured on a million statements: 5.6-7.2 s and a 1.38 GiB peak,
+# against 6.7-7.3 s and 1.64 GiB for validating the bytes directly and then
+# counting colons to find duplicate keys (which an escaped colon could fool).
+# Anything refused here goes to the careful path above, which finds every
+# problem with its line, so the messages are the same. Statements become dicts,
+# not models (`models.StatementRow`): 17.4 s instead of 24.4 s for `dossier
+# import` of a million statements, 1.6 GiB instead of 2.5 GiB.
 
 
 _BUNDLE_ROWS: TypeAdapter[LooseBundleRows] = TypeAdapter(LooseBundleRows)
 
 
-DEFER_CHECK_ROWS = 5000
-"""Statements from which a JSON bundle's duplicate-key count may be left to the importer (`defer_check`)."""
-
-
-def _read_json_fast(raw: bytes, file: str, *, defer_check: bool = False) -> LoadedBundle | None:
+def _read_json_fast(raw: bytes, file: str) -> LoadedBundle | None:
     """The validated bundle, or None if the careful path must decide (and explain).
 
     The statements are validated into dicts (`models.StatementRow`), not
-    models: measured ~0.6 s less to validate a million statements, and the same dicts
-    then serve the duplicate-key count, the reference check and the insert.
-    With `defer_check`, the duplicate-key count of a bundle of more than
-    `DEFER_CHECK_ROWS` statements is left in `LoadedBundle.confirm` (~1.4 s
-    for a million statements, which the importer runs while SQLite builds
-    its indexes).
+    models: measured ~0.6 s less to validate a million statements, and the
+    same dicts then serve the reference check and the insert.
     """
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    # JSON can hold a NUL only as the escape `\u0000` (a raw control character is not
+    # JSON); the statements' text fields are not checked for it (`models.LooseText`).
+    if b"\\u0000" in body:
+        return None
     try:
-        data: BundleRows = _BUNDLE_ROWS.validate_json(body)
+        parsed = jiter.from_json(body, catch_duplicate_keys=True, allow_inf_nan=False)
+    except ValueError:  # not JSON, or a key given twice
+        return None
+    try:
+        data: BundleRows = _BUNDLE_ROWS.validate_python(parsed)
     except ValidationError:
         return None
-    rows = data.get("statements")
+    del parsed
     head = Bundle.model_construct(
         dossier=data.get("dossier"),
         sources=data.get("sources", ()),
@@ -486,88 +513,25 @@ def _read_json_fast(raw: bytes, file: str, *, defer_check: bool = False) -> Load
         measures=data.get("measures", ()),
         events=data.get("events", ()),
     )
-    confirm = partial(_counts_agree, head, len(data), rows or [], body)
-    deferred = defer_check and rows is not None and len(rows) > DEFER_CHECK_ROWS
-    if not deferred and not confirm():
-        return None
-    return LoadedBundle(file=file, bundle=head, raw=raw, statement_rows=rows, confirm=confirm if deferred else None)
-
-
-def _counts_agree(head: Bundle, given: int, rows: list[StatementRow], body: bytes) -> bool:
-    """False for a NUL, a key given twice, or a colon written as an escape: the careful path decides."""
-    expected = _colons_expected(head, given, rows)
-    return expected is not None and body.count(b":") == expected
-
-
-_TEXT_KEY = itemgetter("text")
-_GET_ROLE = methodcaller("get", "speaker_role")
-_GET_VIA = methodcaller("get", "via")
-_GET_SOURCE = methodcaller("get", "source")
-_GET_ABOUT = methodcaller("get", "about")
-_SPEAKER_KEY = itemgetter("speaker")
-_SLUG_KEY = itemgetter("slug")
-_MEASURE_KEY = itemgetter("measure")
-
-
-def _colons_expected(head: Bundle, given: int, rows: list[StatementRow]) -> int | None:
-    """The colons a JSON bundle without duplicate keys has, given what was validated from it.
-
-    None if a statement's text, speaker_role or via holds a NUL, which the
-    validation of rows leaves to this function (see `models.LooseText`).
-
-    `head` holds every section but the statements, `given` is the number of
-    top-level keys and `rows` the statements as dicts. One colon follows each
-    key, and the others stand inside strings, which only the free-text fields
-    can hold (slugs, dates, codes and vocabularies have none). A colon written
-    as an escape (`\\u003a`) is counted here but not in the bytes, so this can
-    overestimate, never underestimate; a duplicate key adds a colon to the
-    bytes but none here. The bytes therefore hold exactly this many colons
-    only if no key was given twice.
-    """
-    total = given
-    for model in _small_models(head):
-        total += len(model.model_fields_set)
-        for value in model.__dict__.values():
-            if type(value) is str:
-                total += value.count(":")
-    # The bulk, a million statements: counted by C loops (map, join), not statement by statement.
-    # A row holds exactly the keys the document gave, so its length counts them.
-    total += sum(map(len, rows))
-    for getter in (_TEXT_KEY, _GET_ROLE, _GET_VIA):
-        joined = "".join(filter(None, map(getter, rows)))
-        if "\x00" in joined:
-            return None
-        total += joined.count(":")
-    total += sum(map(len, chain.from_iterable(filter(None, map(_GET_ABOUT, rows)))))
-    return total
-
-
-_ABOUT = attrgetter("about")
-_SLUG_OF = attrgetter("slug")
-_SPEAKER = attrgetter("speaker")
-_SOURCE = attrgetter("source")
-_MEASURE = attrgetter("measure")
-
-
-def _small_models(bundle: Bundle) -> Iterator[BaseModel]:
-    """Every model in a bundle but the statements and what they hold."""
-    if bundle.dossier is not None:
-        yield bundle.dossier
-    yield from bundle.sources
-    for actor in bundle.actors:
-        yield actor
-        yield from actor.aliases
-    for measure in bundle.measures:
-        yield measure
-        yield from measure.in_response_to
-        yield from measure.consequences
-    yield from bundle.events
+    return LoadedBundle(file=file, bundle=head, raw=raw, statement_rows=data.get("statements"))
 
 
 # --------------------------------------------------------------------------- references
 
 
 _SECTIONS = ("sources", "actors", "measures", "statements", "events")
+
+# Getters for the bulk of a big bundle: its statements are walked by C loops (map, set), not one by one.
+_SLUG_OF = attrgetter("slug")
+_SPEAKER = attrgetter("speaker")
+_SOURCE = attrgetter("source")
+_ABOUT = attrgetter("about")
+_MEASURE = attrgetter("measure")
+_SLUG_KEY = itemgetter("slug")
+_SPEAKER_KEY = itemgetter("speaker")
+_GET_SOURCE = methodcaller("get", "source")
+_GET_ABOUT = methodcaller("get", "about")
+_MEASURE_KEY = itemgetter("measure")
 
 
 def check_references(loaded: list[LoadedBundle], known: dict[str, set[str]] | None = None) -> list[Problem]:
@@ -776,19 +740,13 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_bundles(
-    paths: Iterable[Path | str], known: dict[str, set[str]] | None = None, *, defer_check: bool = False
-) -> list[LoadedBundle]:
-    """Read and validate several bundles as one: every problem of every file, or none.
-
-    With `defer_check`, a big JSON bundle's duplicate-key count is left to the
-    caller (`LoadedBundle.confirm`), which must run it before it commits anything.
-    """
+def load_bundles(paths: Iterable[Path | str], known: dict[str, set[str]] | None = None) -> list[LoadedBundle]:
+    """Read and validate several bundles as one: every problem of every file, or none."""
     loaded: list[LoadedBundle] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            loaded.append(read_bundle(path, defer_check=defer_check))
+            loaded.append(read_bundle(path))
         except BundleError as exc:
             problems.extend(exc.problems)
     if not problems:

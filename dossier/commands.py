@@ -1,6 +1,6 @@
 """Command palette (Ctrl+P) providers: jump to any actor, measure or statement; filter the actors.
 
-`DossierCommands` asks `Store.search` (words as prefixes, in a thread, so a
+`DossierCommands` asks `Store.search_page` (words as prefixes, in a thread, so a
 big dossier never blocks typing) and also takes an exact slug or kind/slug
 (`zakharova`, `measure/us-expels-27-russian-diplomats`). Choosing a hit opens
 it in the browser as a history step. `ActorKindCommands` shows only actors
@@ -22,9 +22,10 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from .errors import StoreError
 from .messages import OpenNotebook, OpenRef, ShowActorKind
 from .rows import ACTOR_KINDS, SearchHit
-from .store import Store, StoreError
+from .store import Store
 from .widgets import render
 
 PALETTE_KINDS = ("actor", "measure", "statement")
@@ -85,7 +86,7 @@ class DossierCommands(Provider):
         hits: list[SearchHit] = []
         for kind in PALETTE_KINDS:
             try:
-                hits += store.search(query, kind=kind, limit=PER_KIND)
+                hits += store.search_page(query, kind=kind, limit=PER_KIND).hits
             except StoreError:
                 continue
         found += [(hit.kind, hit.id, hit.label, hit.snippet) for hit in hits]

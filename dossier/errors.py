@@ -1,7 +1,11 @@
-"""The refusal of a bundle, kept apart from `dossier.bundle` so that every command can name it.
+"""Every error the layers share, and the one-line way of saying it.
 
-The command line turns a `BundleError` into one line per problem; importing
-the bundle reader for that (pydantic, YAML) would cost the browser its start.
+`StoreError` (a file or a REF the store cannot serve), `BundleError` (a
+refused bundle, with its problems) and `LaunchError` (bad input for a command
+or the browser) live here, apart from the code that raises them, so that the
+command line, the browser and the servers can name them without importing the
+store or the bundle reader (pydantic, YAML), which would cost the browser its
+start. `error_line` is how every command says it failed.
 """
 
 from __future__ import annotations
@@ -48,3 +52,7 @@ class BundleError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StoreError(Exception):
+    """A database that cannot be opened or read, with a one-line reason."""

@@ -390,7 +390,7 @@ def default_measures(statements: int) -> int:
 
 
 def _check_size(name: str, value: int, least: int) -> None:
-    from .store import StoreError
+    from .errors import StoreError
 
     if not least <= value <= MAX_ROWS:
         raise StoreError(f"--{name} must be between {least:,} and {MAX_ROWS:,}, not {value:,}")

@@ -1,14 +1,15 @@
 """Bundles into SQLite: validate everything first, then write all or nothing.
 
-The importer is the write side of the store: `store.py` opens databases and
-runs every read; this module (with `init_database`, the generator and
-`dossier.migrations`, which reuse it) is the only code that writes. Writes
-run on our own connection with `executemany` (sqlite-utils' `insert_all` was
-measured 5-8x slower for bulk loads; sqlite-utils serves the schema steps in
-`dossier.migrations`), inside one explicit `BEGIN IMMEDIATE` transaction, so
-a failure anywhere leaves the file as it was. An older file is first brought
-to the current schema (`dossier.migrations.migrate`, its own transaction,
-after the bundles are validated and before they are written).
+The importer is the write side of the store: `dossier.store` opens databases
+and runs every read; this module (with `init_database`, the generator and
+`dossier.migrations`, which reuse it) is the only code that writes. Writes run
+on one plain `sqlite3` connection (`dossier.store.connection` opens an existing
+file for writing) with `executemany` (sqlite-utils' `insert_all` was measured
+5-8x slower for bulk loads; sqlite-utils serves the schema steps in
+`dossier.migrations`), inside one explicit `BEGIN IMMEDIATE` transaction, so a
+failure anywhere leaves the file as it was. An older file is first brought to
+the current schema (`dossier.migrations.migrate`, its own transaction, after
+the bundles are validated and before they are written).
 
 Identity is the slug. Importing a bundle upserts by slug: a row whose values
 are unchanged is not written at all, so importing the same bundle twice
@@ -31,16 +32,17 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
-from . import store
 from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
-from .errors import BundleError, Problem
+from .errors import BundleError, Problem, StoreError
+from .fts import rebuild_statement_index
 from .migrations import Migration, ensure_index_triggers, migrate
 from .models import StatementRow, consequence_slug
+from .schema import ENTITY_KIND_CODES, SCHEMA_VERSION, schema_sql, seed_bundle_bytes
+from .store.connection import check_schema, connect_existing, dossier_identity, explain, file_uri
 
 BULK_THRESHOLD = 5000
 """New statements above which the full-text index is rebuilt once instead of kept by triggers."""
@@ -77,33 +79,11 @@ class ImportReport:
         return ", ".join(parts) if parts else "nothing changed"
 
 
-# --------------------------------------------------------------------------- schema
-
-
-def _data_file(name: str) -> bytes:
-    """A file of `db/`: from the checkout when run from one, else as shipped inside the package.
-
-    The wheel carries `db/` as `dossier/data/` (see pyproject.toml), so an
-    installed `dossier` works outside the checkout.
-    """
-    checkout = Path(__file__).resolve().parent.parent / "db" / name
-    if checkout.is_file():
-        return checkout.read_bytes()
-    return resources.files("dossier").joinpath("data", *name.split("/")).read_bytes()
-
-
-def schema_sql() -> str:
-    """The schema (db/schema.sql)."""
-    return _data_file("schema.sql").decode("utf-8")
-
-
-def seed_bundle_bytes() -> bytes:
-    """The default dossier (db/seed/dossier.yaml), the source of truth for `dossier init`."""
-    return _data_file("seed/dossier.yaml")
+# --------------------------------------------------------------------------- files
 
 
 def _connect_for_write(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(file_uri(path, mode="rw"), uri=True, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
@@ -118,11 +98,11 @@ def _new_file(path: Path, *, force: bool) -> Iterator[sqlite3.Connection]:
     """
     path = Path(path)
     if path.exists() and not force:
-        raise store.StoreError(f"{path} already exists (use --force to replace it)")
+        raise StoreError(f"{path} already exists (use --force to replace it)")
     if path.is_dir():
-        raise store.StoreError(f"{path} is a directory")
+        raise StoreError(f"{path} is a directory")
     if not path.parent.is_dir():
-        raise store.StoreError(f"{path.parent} is not a directory")
+        raise StoreError(f"{path.parent} is not a directory")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -168,43 +148,36 @@ def init_database(path: Path, *, empty: bool = False, force: bool = False) -> Im
 
 
 def import_files(db_path: Path, bundle_paths: Sequence[Path]) -> ImportReport:
-    """Validate the bundles against each other and the database, then write them in one transaction.
-
-    A big JSON bundle's duplicate-key count runs while SQLite builds the indexes
-    (`_write`); if it fails, nothing is kept and the files are read again with
-    every check first, so a refusal is explained as always.
-    """
-    try:
-        return _import_files(Path(db_path), bundle_paths, defer_check=True)
-    except _Unconfirmed:
-        return _import_files(Path(db_path), bundle_paths, defer_check=False)
-
-
-def _import_files(db_path: Path, bundle_paths: Sequence[Path], *, defer_check: bool) -> ImportReport:
-    conn = store.connect_existing(db_path, write=True)
+    """Validate the bundles against each other and the database, then write them in one transaction."""
+    db_path = Path(db_path)
+    conn = connect_existing(db_path, write=True)
     try:
         with paused_gc():
             # Read and validate every file before the database is touched.
-            loaded = _load(conn, bundle_paths, defer_check=defer_check)
+            loaded = _load(conn, bundle_paths)
             return import_loaded(conn, db_path, loaded)
     except sqlite3.DatabaseError as exc:  # locked, read-only, disk full: one line, the file as it was
-        raise store.StoreError(store.explain(db_path, exc)) from None
+        raise StoreError(explain(db_path, exc)) from None
     finally:
         conn.close()
 
 
-def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path], *, defer_check: bool = False) -> list[LoadedBundle]:
-    return load_bundles(bundle_paths, known=store.known_slugs(conn), defer_check=defer_check)
+def known_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Slugs a bundle may reference without defining: actors, sources and measures already stored."""
+    return {
+        section: {slug for (slug,) in conn.execute(f"SELECT slug FROM {section}")}
+        for section in ("actors", "sources", "measures")
+    }
 
 
-class _Unconfirmed(Exception):
-    """A check left to the write (`LoadedBundle.confirm`) failed: roll back, and read with every check first."""
+def _load(conn: sqlite3.Connection, bundle_paths: Sequence[Path]) -> list[LoadedBundle]:
+    return load_bundles(bundle_paths, known=known_slugs(conn))
 
 
 def _check(conn: sqlite3.Connection, loaded: list[LoadedBundle]) -> list[Problem]:
     from .bundle import check_references
 
-    return check_references(loaded, store.known_slugs(conn))
+    return check_references(loaded, known_slugs(conn))
 
 
 def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBundle]) -> ImportReport:
@@ -212,13 +185,13 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
     # connection's own setting, gone when it closes, nothing written to the file.
     conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
     migration = None
-    if store.check_schema(conn, db_path) < store.SCHEMA_VERSION:  # a newer file is refused here
+    if check_schema(conn, db_path) < SCHEMA_VERSION:  # a newer file is refused here
         migration = migrate(conn, db_path)
     conn.execute("BEGIN IMMEDIATE")
     try:
         triggers = ensure_index_triggers(conn)  # e.g. dropped by a sqlite-utils transform()
         if triggers and migration is None:
-            migration = Migration(store.SCHEMA_VERSION, store.SCHEMA_VERSION, triggers)
+            migration = Migration(SCHEMA_VERSION, SCHEMA_VERSION, triggers)
         report = _write(conn, loaded)
         report.migration = migration
         report.notes = [note for item in loaded for note in item.notes]
@@ -290,7 +263,7 @@ class _Table:
         if slug not in self.ids:
             found = self.conn.execute(f"SELECT id FROM {self.name} WHERE slug = ?", (slug,)).fetchone()
             if found is None:  # check_references ran before: this is a bug, not bad input
-                raise store.StoreError(f"{self.name}: unknown slug {slug!r}")
+                raise StoreError(f"{self.name}: unknown slug {slug!r}")
             self.ids[slug] = found[0]
         return self.ids[slug]
 
@@ -561,36 +534,23 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     _replace_children(conn, "event_actors", "event_id", ("event_id", "actor_id"), participants, events.fresh, report)
 
     # SQLite lets go of the GIL while it builds the indexes: meanwhile a second thread
-    # runs the checks the reader left (~1.4 s for a million statements) and then frees
-    # the million dicts (~0.5 s), instead of doing both before and after the writing.
-    confirms = [item.confirm for item in loaded if item.confirm is not None]
+    # frees the million statement dicts (~0.5 s), instead of after the writing.
     written = [released for index in bulk_ids if (released := loaded[index].release_rows())]
-    confirmed: list[bool] = []
-    freeing = threading.Thread(
-        target=_confirm_then_free, args=(confirms, written, confirmed), name="confirm-free", daemon=True
-    )
+    freeing = threading.Thread(target=_free_rows, args=(written,), name="free-rows", daemon=True)
     freeing.start()
     if finish_index is not None:
         finish_index()
     refresh_entity_index(conn, touched)
     problems = _foreign_key_problems(conn, skip=_BULK_TABLES if bulk_ids else ())
     if problems:  # references were checked before writing; this guards the importer itself
-        raise store.StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
+        raise StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
     freeing.join()
-    if not all(confirmed) or len(confirmed) != len(confirms):
-        raise _Unconfirmed()
     return report
 
 
-def _confirm_then_free(
-    confirms: list[Callable[[], bool]], lists: list[list[StatementRow]], confirmed: list[bool]
-) -> None:
-    """Run the checks the reader left (they read the rows), then free the rows."""
-    try:
-        confirmed.extend(confirm() for confirm in confirms)
-    finally:
-        for rows in lists:
-            rows.clear()
+def _free_rows(lists: list[list[StatementRow]]) -> None:
+    for rows in lists:
+        rows.clear()
 
 
 def _write_statement_rows(
@@ -777,12 +737,12 @@ def build_database(path: Path, tables: Iterable[tuple[str, Rows]], *, force: boo
         finish_index()
         rebuild_entity_index(conn)
         # Rows carry no identity of their own: one derived from the title and first slugs, so the
-        # same seed gives the same dossier (store.dossier_identity).
-        identity = store.dossier_identity(conn)
+        # same seed gives the same dossier (dossier_identity).
+        identity = dossier_identity(conn)
         conn.execute("INSERT OR IGNORE INTO dossier_meta (key, value) VALUES ('identity', ?)", (identity,))
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise store.StoreError(f"the rows break {len(problems)} references (first: {tuple(problems[0])})")
+            raise StoreError(f"the rows break {len(problems)} references (first: {tuple(problems[0])})")
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = DELETE")
     return report
@@ -790,11 +750,6 @@ def build_database(path: Path, tables: Iterable[tuple[str, Rows]], *, force: boo
 
 # --------------------------------------------------------------------------- search indexes
 
-ENTITY_KIND_CODES = store.ENTITY_KIND_CODES
-"""entities_fts rowid = entity id * 8 + kind code: a point lookup, never a scan."""
-
-CJK_FUNCTION = "dossier_has_cjk"
-"""The SQL name of `dossier.search.has_cjk`, registered for the bulk rebuild of statements_cjk."""
 FOLD_FUNCTION = "dossier_fold"
 """The SQL name of `dossier.search.fold_name`, registered on the write connection for the entity index."""
 
@@ -849,31 +804,6 @@ def refresh_entity_index(conn: sqlite3.Connection, touched: dict[str, set[int]])
             conn.execute(f"DELETE FROM entities_trigram WHERE rowid IN ({marks})", rowids)
             conn.execute(_ENTITY_INSERT + _ENTITY_SQL[kind] + f" WHERE id IN ({marks})", tuple(chunk))
             conn.execute(_TRIGRAM_INSERT + f"WHERE rowid IN ({marks})", rowids)
-
-
-def rebuild_statement_index(conn: sqlite3.Connection) -> None:
-    """Rebuild the statement indexes from the table: words for all, trigrams for those with CJK text."""
-    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
-    rebuild_cjk_index(conn)
-
-
-def rebuild_cjk_index(conn: sqlite3.Connection) -> None:
-    """Index the statements that hold CJK text by trigrams (statements_cjk), all at once.
-
-    The triggers test each new row with the schema's GLOB; over a whole table
-    that GLOB costs more than the word index rebuild (a character class tried at
-    every position), so here a statement is first skipped unless it has at least
-    two more UTF-8 bytes than characters (pure ASCII costs nothing), then tested
-    by `dossier.search.has_cjk` in Python, ten times faster than the GLOB.
-    """
-    from .search import has_cjk
-
-    conn.create_function(CJK_FUNCTION, 1, lambda text: isinstance(text, str) and has_cjk(text), deterministic=True)
-    conn.execute("INSERT INTO statements_cjk(statements_cjk) VALUES ('delete-all')")
-    conn.execute(
-        "INSERT INTO statements_cjk(rowid, text) SELECT id, text FROM statements"
-        f" WHERE length(CAST(text AS BLOB)) - length(text) >= 2 AND {CJK_FUNCTION}(text)"
-    )
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> None:

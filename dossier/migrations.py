@@ -4,7 +4,7 @@ The schema version is `PRAGMA user_version`. `STEPS[n]` takes a file from
 version n - 1 to n; `migrate` runs every step the file lacks, in one
 transaction, and sets the version last, so an interrupted migration leaves
 the file as it was. A file newer than this code is refused
-(`store.check_schema`). The browser never migrates: it reads an older file as
+(`dossier.store.connection.check_schema`). The browser never migrates: it reads an older file as
 it is, read-only. `dossier migrate PATH` migrates with a backup copy kept
 first (`backup_copy`); `dossier import` into an older file migrates it
 without one, as DESIGN.md says, after the bundles have been validated.
@@ -39,7 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import store
+from .errors import StoreError
+from .schema import SCHEMA_VERSION
+from .store.connection import check_schema, connect_existing, dossier_identity, explain
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -82,7 +84,7 @@ def schema_objects() -> dict[str, str]:
     Built from the schema itself in a memory database, so the triggers and
     tables a step re-creates are the ones `dossier init` makes, never a copy.
     """
-    from .importer import schema_sql
+    from .schema import schema_sql
 
     memory = sqlite3.connect(":memory:")
     try:
@@ -119,7 +121,7 @@ def ensure_index_triggers(conn: sqlite3.Connection) -> list[str]:
     missing = sorted(set(INDEX_TRIGGERS) - {name for (name,) in found})
     if not missing:
         return []
-    from .importer import rebuild_statement_index
+    from .fts import rebuild_statement_index
 
     objects = schema_objects()
     for name in missing:
@@ -131,7 +133,7 @@ def ensure_index_triggers(conn: sqlite3.Connection) -> list[str]:
 def _to_v2(conn: sqlite3.Connection) -> None:
     """statements_fts as Datasette and sqlite-utils detect it; the dossier's identity written down."""
     db = _database(conn)
-    identity = store.dossier_identity(conn)  # before anything changes: what a read-only open derived
+    identity = dossier_identity(conn)  # before anything changes: what a read-only open derived
     for name in INDEX_TRIGGERS:  # they name statements_fts; re-created after it
         conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
     db.table("statements_fts").drop(ignore=True)
@@ -143,7 +145,7 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
-"""`STEPS[n]` takes a file from version n - 1 to n; the last is `store.SCHEMA_VERSION`."""
+"""`STEPS[n]` takes a file from version n - 1 to n; the last is `SCHEMA_VERSION`."""
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> Migration:
@@ -160,15 +162,15 @@ def migrate(conn: sqlite3.Connection, path: Path) -> Migration:
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            version = store.check_schema(conn, path)  # read under the write lock: another process may have migrated
-            for step in range(version + 1, store.SCHEMA_VERSION + 1):
+            version = check_schema(conn, path)  # read under the write lock: another process may have migrated
+            for step in range(version + 1, SCHEMA_VERSION + 1):
                 STEPS[step](conn)
             triggers = ensure_index_triggers(conn)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
-                raise store.StoreError(f"{path}: the migration would break {len(problems)} references; not migrated")
-            if version != store.SCHEMA_VERSION:
-                conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION}")
+                raise StoreError(f"{path}: the migration would break {len(problems)} references; not migrated")
+            if version != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -177,7 +179,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> Migration:
     finally:
         if fk_was_on:
             conn.execute("PRAGMA foreign_keys = ON")
-    return Migration(old_version=version, new_version=store.SCHEMA_VERSION, triggers=triggers)
+    return Migration(old_version=version, new_version=SCHEMA_VERSION, triggers=triggers)
 
 
 def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
@@ -203,14 +205,14 @@ def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 
 def migrate_file(path: Path, *, backup: bool = True) -> Migration:
     """`dossier migrate PATH`: keep a copy of the file as it was, then migrate it."""
-    conn = store.connect_existing(path, write=True, check_seconds=0)
+    conn = connect_existing(path, write=True, check_seconds=0)
     try:
-        version = store.check_schema(conn, path)
-        saved = backup_copy(conn, path, version) if backup and version < store.SCHEMA_VERSION else None
+        version = check_schema(conn, path)
+        saved = backup_copy(conn, path, version) if backup and version < SCHEMA_VERSION else None
         try:
             done = migrate(conn, path)
         except sqlite3.DatabaseError as exc:
-            raise store.StoreError(store.explain(path, exc)) from None
+            raise StoreError(explain(path, exc)) from None
         done.backup = saved
         return done
     finally:

@@ -272,11 +272,11 @@ class BundleRows(TypedDict):
     events: NotRequired[tuple[Event, ...]]
 
 
-# The text fields of statement rows are checked for NUL after validation, by the
-# fast path's colon count (`dossier.bundle._colons_expected`), which joins them
-# anyway: one scan of the joined text instead of a pattern per field (measured
-# ~0.9 s for 1M statements). Lone surrogates never get that far: the JSON parser
-# refuses a lone surrogate escape, and raw controls, by itself.
+# The text fields of statement rows are not checked for NUL here: the fast path
+# (`dossier.bundle._read_json_fast`) looks once for the only way JSON can write
+# one, the escape `\u0000`, in the bytes, instead of a pattern per field
+# (measured ~0.9 s for 1M statements). Lone surrogates never get that far: the
+# JSON parser refuses a lone surrogate escape, and raw controls, by itself.
 LooseText = Annotated[str, Strict(), StringConstraints(min_length=1)]
 """`Text` whose NUL check is left to the caller."""
 LooseOptionalText = Annotated[str, Strict()]

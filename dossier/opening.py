@@ -49,8 +49,8 @@ def existing_db(path: Path | None) -> Path:
 
 def reason(error: Exception) -> str:
     """The one-line reason for an error of the browser's own (bad path, bad file, bad REF, I/O)."""
+    from .errors import StoreError
     from .notebook import NotebookError
-    from .store import StoreError
 
     if isinstance(error, (LaunchError, StoreError, NotebookError)):
         return str(error)
@@ -72,7 +72,7 @@ def open_browser(path: Path | None, ref: str | None, *, debug: bool = False, not
 
     db = existing_db(path)
     # A small file is checked for damage before the screen starts (and refused when
-    # damaged); a big one after its first screen, in a thread (README, Robustness).
+    # damaged); a big one after its first screen, in a thread (docs/robustness.md).
     try:
         later = db.stat().st_size > BROWSE_CHECK_BYTES
     except OSError:

@@ -47,11 +47,11 @@ def show_entity(store: Store, kind: str, entity_id: int) -> Iterator[str]:
             yield "  members: " + ", ".join(f"{_line(m.name)} [{m.slug}]" for m in detail.members)
         yield ""
         yield f"Statements ({detail.statement_count}):"
-        for s in store.statements_by(entity_id, limit=50):
+        for s in store.statements_page(entity_id, limit=50):
             yield "  " + _stmt_line(s)
         if detail.statement_count > 50:
             yield f"  … and {detail.statement_count - 50} more"
-        measures = store.measures_for(entity_id, limit=50)
+        measures = store.measures_page(entity_id, limit=50)
         yield ""
         yield f"Measures ({len(measures)}{'+' if len(measures) == 50 else ''}):"
         for m in measures:

@@ -8,7 +8,7 @@ compare as the tuples they are, so compare rows of one kind only.
 
 Their values come from our own database, validated when imported; a file
 written by another program may still hold anything, and the store turns stray
-values into text rather than raising (`dossier.store._text`).
+values into text rather than raising (`dossier.store.base._text`).
 
 The vocabularies (`ActorKind`, `MeasureKind`, ...) mirror the `CHECK`
 constraints in `db/schema.sql`; `dossier.models` validates bundles against

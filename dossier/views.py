@@ -189,18 +189,6 @@ def timeline_line(item: TimelineItem) -> Line:
     return line
 
 
-def timeline_lines(items: list[TimelineItem]) -> list[Line]:
-    """Items grouped by day, for the command line."""
-    lines: list[Line] = []
-    day: str | None = None
-    for item in items:
-        if item.date != day:
-            day = item.date
-            lines.append(timeline_day(day))
-        lines.append(timeline_line(item))
-    return lines
-
-
 # --------------------------------------------------------------------------- relations
 
 

@@ -141,7 +141,7 @@ def test_a_bulk_import_that_fails_late_leaves_the_file_and_its_indexes(
     assert {"statements_by_speaker", "statement_measures_by_measure", "statements_fts_insert"} <= names
 
 
-# --------------------------------------------------------------------------- the duplicate-key count left to the import
+# --------------------------------------------------------------------------- duplicate keys in a big import
 
 
 def _big(statements: list[dict[str, object]]) -> dict[str, object]:
@@ -149,30 +149,42 @@ def _big(statements: list[dict[str, object]]) -> dict[str, object]:
 
 
 @pytest.fixture
-def deferred(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every JSON bundle counts as big: its duplicate-key count runs during the write, as for 1M statements."""
+def bulk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every import counts as big: statements held as dicts, written by the bulk load, as for 1M statements."""
     from dossier import importer
 
-    monkeypatch.setattr(bundle_module, "DEFER_CHECK_ROWS", 0)
     monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
 
 
-def test_a_big_bundle_leaves_its_count_to_the_import(deferred: None) -> None:
-    raw = json.dumps(_big([{"slug": "q", "speaker": "a", "text": "t: u"}])).encode()
-    assert read_bundle_bytes(raw, "b.json", "json", defer_check=True).confirm is not None
-    assert read_bundle_bytes(raw, "b.json", "json").confirm is None  # every other reader checks at once
+def test_the_escaped_colon_bundle_is_refused_in_one_line_and_the_file_is_unchanged(
+    empty_db: Path, tmp_path: Path
+) -> None:
+    """An escaped colon once cancelled a duplicate key in the fast path's colon count: role 's' was imported."""
+    path = tmp_path / "dup.json"
+    path.write_text(
+        '{"actors":[{"slug":"a","name":"first\\u003a","kind":"person","role":"r","role":"s"}]}\n', encoding="utf-8"
+    )
+    before = file_hash(empty_db)
+    with pytest.raises(BundleError) as caught:
+        import_files(empty_db, [path])
+    assert [str(p) for p in caught.value.problems] == [f"{path}:1: actors.0.role: duplicate key"]
+    assert file_hash(empty_db) == before
 
 
 @pytest.mark.parametrize(
     ("statement", "message"),
     [
-        ('{"slug": "q", "speaker": "a", "text": "t", "text": "u"}', "duplicate key"),
-        ('{"slug": "q", "speaker": "a", "text": "t", "about": [{"measure": "m", "measure": "m"}]}', "duplicate key"),
+        ('{"slug": "q", "speaker": "a", "text": "t", "text": "u"}', "statements.0.text: duplicate key"),
+        (
+            '{"slug": "q", "speaker": "a", "text": "t", "about": [{"measure": "m", "measure": "m"}]}',
+            "statements.0.about.0.measure: duplicate key",
+        ),
+        ('{"slug": "q", "speaker": "a", "text": "t\\u003a", "t\\u0065xt": "u"}', "statements.0.text: duplicate key"),
         ('{"slug": "q", "speaker": "a", "text": "nul\\u0000inside"}', "contains a NUL character"),
     ],
 )
-def test_a_count_that_fails_during_the_import_refuses_as_before(
-    deferred: None, empty_db: Path, tmp_path: Path, statement: str, message: str
+def test_a_big_import_refuses_as_reading_the_file_does(
+    bulk: None, empty_db: Path, tmp_path: Path, statement: str, message: str
 ) -> None:
     path = tmp_path / "big.json"
     head = '{"actors": [{"slug": "a", "name": "A", "kind": "person"}],'
@@ -182,21 +194,28 @@ def test_a_count_that_fails_during_the_import_refuses_as_before(
     with pytest.raises(BundleError) as caught:
         import_files(empty_db, [path])
     problems = [str(p) for p in caught.value.problems]
-    assert len(problems) == 1 and message in problems[0], problems
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:1: ") and message in problems[0], problems
     with pytest.raises(BundleError) as direct:  # what reading the file alone reports, word for word
         read_bundle_bytes(path.read_bytes(), str(path), "json")
     assert problems == [str(p) for p in direct.value.problems]
     assert file_hash(empty_db) == before
 
 
-def test_an_escaped_colon_in_a_big_bundle_is_imported_after_all(deferred: None, empty_db: Path, tmp_path: Path) -> None:
-    """The count overestimates for `\\u003a`: the import rolls back, reads again with every check, and imports."""
+def test_an_escaped_colon_in_a_big_bundle_is_imported(bulk: None, empty_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     statements = [{"slug": "q", "speaker": "a", "text": "x"}, {"slug": "r", "speaker": "a", "text": "y"}]
     path.write_text(json.dumps(_big(statements)).replace('"x"', '"A\\u003a B"'), encoding="utf-8")
+    loaded = read_bundle_bytes(path.read_bytes(), str(path), "json")
+    assert loaded.statement_rows is not None  # the fast path took it
     report = import_files(empty_db, [path])
     conn = sqlite3.connect(empty_db)
     rows = conn.execute("SELECT slug, text FROM statements ORDER BY id").fetchall()
     conn.close()
     assert rows == [("q", "A: B"), ("r", "y")]
     assert "statements +2" in report.summary()
+
+
+def test_a_duplicate_key_yaml_cannot_place_still_gives_its_line() -> None:
+    """A tab before the document is JSON but not YAML: the line comes from the JSON parser."""
+    problems = _problems(b'\n\t{"actors": [],\n "actors": []}\n')
+    assert problems == ["b.json:3: duplicate key"]

@@ -97,8 +97,8 @@ def test_the_generated_file_is_a_sound_dossier(synthetic: Path) -> None:
     indexes = {n for (n,) in read_rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"statements_by_speaker", "statements_by_said", "statement_measures_by_measure"} <= indexes
     with Store.open(synthetic) as store:
-        assert store.search(generate.COMMON_WORD, kind="statement")
-        assert store.search("Россия", kind="actor")  # an alias, in the entity index
+        assert store.search_page(generate.COMMON_WORD, kind="statement").hits
+        assert store.search_page("Россия", kind="actor").hits  # an alias, in the entity index
 
 
 def test_a_generated_dossier_round_trips_through_a_json_bundle(synthetic: Path, empty_db: Path, tmp_path: Path) -> None:

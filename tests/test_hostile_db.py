@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossier import store as store_module
 from dossier.cli import main
-from dossier.store import Store, StoreError, quick_check
+from dossier.store import Store, StoreError
+from dossier.store import connection as store_connection
 
 from .conftest import file_hash, page_of
 
@@ -47,14 +47,14 @@ def _refused(runner: CliRunner, path: Path, reason: str) -> None:
 def _browse_everything(path: Path) -> None:
     with Store.open(path) as opened:
         opened.summary()
-        actors = opened.actors(limit=1000)
+        actors = opened.actors_grouped(limit=1000)
         for actor in actors:
             opened.actor_detail(actor.id)
-            opened.statements_by(actor.id, limit=50)
-        for measure in opened.measures(limit=100):
-            opened.measure_detail(measure.id)
-        opened.search("diplomats")
-        opened.find_by_name("a")
+            opened.statements_page(actor.id, limit=50)
+            for measure in opened.measures_page(actor.id, limit=100):
+                opened.measure_detail(measure.id)
+        opened.search_page("diplomats")
+        opened.search_page("a", kind="actor")
         opened.export_bundle()
 
 
@@ -142,7 +142,7 @@ def test_bytes_overwritten_in_the_middle(runner: CliRunner, copy: Path) -> None:
 
 def test_a_check_cut_short_opens_with_a_warning(runner: CliRunner, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The real interrupt on a big file is measured in tests/bench; here, what the user sees.
-    monkeypatch.setattr(store_module, "quick_check", lambda conn, path, seconds: False)
+    monkeypatch.setattr(store_connection, "quick_check", lambda conn, path, seconds: False)
     result = runner.invoke(main, ["show", "zakharova", "--db", str(copy)])
     assert result.exit_code == 0
     assert f"dossier: warning: {copy}: checked for damage for 0.25 s only" in result.output
@@ -152,7 +152,7 @@ def test_a_check_cut_short_opens_with_a_warning(runner: CliRunner, copy: Path, m
 def test_quick_check_of_a_healthy_file_is_complete(copy: Path) -> None:
     conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True, check_same_thread=False)
     try:
-        assert quick_check(conn, copy, 30.0) is True
+        assert store_connection.quick_check(conn, copy, 30.0) is True
         assert conn.execute("SELECT count(*) FROM actors").fetchone()[0] > 0  # no stray interrupt afterwards
     finally:
         conn.close()
@@ -194,7 +194,7 @@ def test_another_programs_database(runner: CliRunner, folder: Path) -> None:
 def test_text_that_is_not_utf8_is_shown_with_replacement_characters(copy: Path) -> None:
     _edit(copy, "UPDATE actors SET name = CAST(x'4d61726961ff' AS TEXT) WHERE slug = 'zakharova'")
     with Store.open(copy) as opened:
-        names = [a.name for a in opened.actors(limit=1000)]
+        names = [a.name for a in opened.actors_grouped(limit=1000)]
         assert "Maria\ufffd" in names
         assert opened.resolve("zakharova")[0] == "actor"  # and the next query reads normally
 
@@ -203,8 +203,8 @@ def test_text_that_is_not_utf8_is_shown_with_replacement_characters(copy: Path) 
 
 
 def test_locked_by_a_writer(runner: CliRunner, copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "READ_BUSY_SECONDS", 0.1)
-    monkeypatch.setattr(store_module, "WRITE_BUSY_SECONDS", 0.1)
+    monkeypatch.setattr(store_connection, "READ_BUSY_SECONDS", 0.1)
+    monkeypatch.setattr(store_connection, "WRITE_BUSY_SECONDS", 0.1)
     writer = sqlite3.connect(copy, isolation_level=None)
     writer.execute("BEGIN EXCLUSIVE")
     try:
@@ -226,18 +226,18 @@ def test_locked_by_a_writer(runner: CliRunner, copy: Path, tmp_path: Path, monke
 
 
 def test_locked_while_open_is_a_store_error(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "READ_BUSY_SECONDS", 0.1)
+    monkeypatch.setattr(store_connection, "READ_BUSY_SECONDS", 0.1)
     with Store.open(copy) as opened:
         opened.conn.execute("PRAGMA busy_timeout = 100")
         writer = sqlite3.connect(copy, isolation_level=None)
         writer.execute("BEGIN EXCLUSIVE")
         try:
             with pytest.raises(StoreError, match="is locked by another program"):
-                opened.actors(limit=5)
+                opened.actors_grouped(limit=5)
         finally:
             writer.execute("ROLLBACK")
             writer.close()
-        assert opened.actors(limit=5)
+        assert opened.actors_grouped(limit=5)
 
 
 def test_a_hot_journal_is_named_and_rolled_back_by_the_next_import(
@@ -356,6 +356,6 @@ def test_a_file_truncated_while_open_gives_store_errors(copy: Path) -> None:
         with copy.open("r+b") as handle:
             handle.truncate(4096)
         with pytest.raises(StoreError, match=str(copy)):
-            for actor in opened.actors(limit=1000):
+            for actor in opened.actors_grouped(limit=1000):
                 opened.actor_detail(actor.id)
             opened.export_bundle()

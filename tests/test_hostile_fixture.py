@@ -190,6 +190,6 @@ def test_markdown_export_shows_text_without_escapes(runner: CliRunner, hostile_d
 )
 def test_hostile_search_strings_are_only_text(hostile_db: Path, query: str) -> None:
     with Store.open(hostile_db) as store:
-        store.search(query)
-        store.find_by_name(query)
+        for kind in (None, "actor", "measure", "statement"):  # the search screen, then what the palette asks
+            store.search_page(query, kind=kind)
         assert store.actor_count() == 11

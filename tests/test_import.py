@@ -12,7 +12,8 @@ import pytest
 from dossier import importer
 from dossier.bundle import BundleError, dump_bundle
 from dossier.importer import import_files, init_database
-from dossier.store import SCHEMA_VERSION, Store, StoreError
+from dossier.schema import SCHEMA_VERSION
+from dossier.store import Store, StoreError
 
 from .conftest import file_hash, read_rows
 

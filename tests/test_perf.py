@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from dossier.app import DossierApp
-from dossier.store import Store
+from dossier.importer import seed_bundle_bytes
+from dossier.rows import StatementItem
+from dossier.store import Store, read_title
 from dossier.widgets.frame_hold import FrameHold
 from tests.conftest import page_of
 from tests.pilot_helpers import batch_depth, each_frame, lines, notifications, settle, shown
@@ -25,20 +28,19 @@ SIZE = (120, 40)
 # --------------------------------------------------------------------------- one path for CLI and browser
 
 
-def test_statements_by_walks_the_same_rows_as_the_browser_pages(store: Store) -> None:
+def test_statements_walked_page_by_page_are_the_rows_of_one_page(store: Store) -> None:
     actor = store.resolve("zakharova")[1]
     pages = store.statements_page(actor, limit=1000)
     assert len(pages) > 2
-    assert store.statements_by(actor, limit=1000) == pages
-    walked = []
-    before: tuple[str, int] | None = None
-    while batch := store.statements_by(actor, before=before, limit=2):
+    walked: list[StatementItem] = []
+    after: StatementItem | None = None
+    while batch := store.statements_page(actor, after=after, limit=2):
         walked += batch
-        before = (batch[-1].said or "", batch[-1].id)
+        after = batch[-1]
     assert walked == pages
 
 
-def test_statements_by_continues_past_the_dated_into_the_undated(tmp_path: Path, seed_db: Path) -> None:
+def test_statement_pages_continue_past_the_dated_into_the_undated(tmp_path: Path, seed_db: Path) -> None:
     db = tmp_path / "undated.db"
     shutil.copy(seed_db, db)
     conn = sqlite3.connect(db)
@@ -48,25 +50,45 @@ def test_statements_by_continues_past_the_dated_into_the_undated(tmp_path: Path,
         conn.execute("UPDATE statements SET said = NULL WHERE id IN (?, ?)", ids[:2])
     conn.close()
     with Store.open(db) as opened:
-        rows = opened.statements_by(actor, limit=1000)
+        rows = opened.statements_page(actor, limit=1000)
         assert [s.said for s in rows[-2:]] == [None, None]
         assert [s.id for s in rows[-2:]] == sorted(ids[:2], reverse=True)
-        last_dated = rows[-3]
-        rest = opened.statements_by(actor, before=(last_dated.said or "", last_dated.id), limit=10)
+        rest = opened.statements_page(actor, after=rows[-3], limit=10)
         assert [s.id for s in rest] == [s.id for s in rows[-2:]]
-        after_undated = opened.statements_by(actor, before=("", rows[-2].id), limit=10)
+        after_undated = opened.statements_page(actor, after=rows[-2], limit=10)
         assert [s.id for s in after_undated] == [rows[-1].id]
 
 
-def test_measures_for_is_the_browsers_measures_page(store: Store) -> None:
+def test_an_actors_measures_are_those_it_imposed_was_targeted_by_or_spoke_of(store: Store) -> None:
+    """The measures pane (and `dossier show`) against the same rule worked out from the exported bundle."""
+    bundle = store.export_bundle()
     for slug in ("russia", "zakharova", "united-states"):
+        expected: dict[str, str] = {}
+        for measure in bundle.measures:
+            if measure.imposed_by == slug:
+                expected.setdefault(measure.slug, "imposed")
+        for measure in bundle.measures:
+            if measure.target == slug:
+                expected.setdefault(measure.slug, "targeted")
+        for statement in bundle.statements:
+            if statement.speaker == slug:
+                for about in statement.about:
+                    expected.setdefault(about.measure, "mentioned")
+        assert expected
         actor = store.resolve(slug)[1]
-        assert store.measures_for(actor, limit=1000) == store.measures_page(actor, limit=1000)
-        assert len(store.measures_for(actor, limit=1000)) == store.measures_for_count(actor)
+        page = store.measures_page(actor, limit=1000)
+        assert {m.slug: m.relation for m in page} == expected
+        dates = [m.announced or "" for m in page]
+        assert dates == sorted(dates, reverse=True)
+        assert store.measures_for_count(actor) == len(expected)
 
 
-def test_title_is_the_summarys_title(store: Store) -> None:
-    assert store.title() == store.summary().title
+def test_the_title_is_the_bundles_title_or_the_files_name(store: Store, empty_db: Path) -> None:
+    seed = yaml.safe_load(seed_bundle_bytes())
+    assert store.title() == seed["dossier"]["title"] == store.summary().title
+    assert read_title(store.path) == seed["dossier"]["title"]
+    with Store.open(empty_db) as empty:  # no title: the file's name, without the expensive counts
+        assert empty.title() == empty_db.stem == empty.summary().title
 
 
 # --------------------------------------------------------------------------- rows from odd files

@@ -66,7 +66,7 @@ HOSTILE = [
 
 
 def _slugs(store: Store, query: str, **options: object) -> list[str]:
-    return [hit.slug for hit in store.search(query, **options)]
+    return [hit.slug for hit in store.search_page(query, **options).hits]
 
 
 def _write(path: Path, text: str) -> Path:
@@ -204,7 +204,7 @@ def test_the_query_builder_takes_any_text_and_fts5_accepts_what_it_builds(text: 
     ],
 )
 def test_queries_find_the_expected_hit_on_the_seed(store: Store, query: str, kind: str, slug: str) -> None:
-    hits = store.search(query)
+    hits = store.search_page(query).hits
     assert (kind, slug) in [(h.kind, h.slug) for h in hits], [(h.kind, h.slug) for h in hits]
     hit = next(h for h in hits if h.slug == slug)
     assert any(matched for _, matched in hit.snippet), hit.snippet
@@ -233,15 +233,15 @@ def test_any_text_searches_without_an_exception(store: Store, text: str) -> None
 
 
 def test_statement_hits_carry_speaker_date_and_a_marked_snippet(store: Store) -> None:
-    (hit,) = store.search("ultimatums")
+    (hit,) = store.search_page("ultimatums").hits
     assert hit.kind == "statement" and hit.label == "Sergei Ryabkov" and hit.said == "2021-12-01"
     assert ("ultimatums", True) in hit.snippet
 
 
 def test_kind_limit_and_keyset_pages(store: Store) -> None:
-    every = store.search("diplomats", limit=500)
+    every = store.search_page("diplomats", limit=500).hits
     assert len({(h.kind, h.id) for h in every}) == len(every) > 6
-    assert [h.kind for h in store.search("diplomats", kind="measure")] == ["measure"] * 3
+    assert [h.kind for h in store.search_page("diplomats", kind="measure").hits] == ["measure"] * 3
     pages, after = [], None
     while True:
         page = store.search_page("diplomats", limit=4, after=after)
@@ -274,12 +274,6 @@ def test_a_stopped_search_returns_what_it_has(store: Store) -> None:
     assert store.search_page("diplomats").complete
 
 
-def test_palette_names_use_the_index(store: Store) -> None:
-    found = store.find_by_name("Zaharova")
-    assert ("actor", "zakharova") in [(k, slug) for k, _, slug, _ in found]
-    assert any(slug.startswith("ryabkov-") for k, _, slug, _ in store.find_by_name("ryabkov-") if k == "statement")
-
-
 # --------------------------------------------------------------------------- transliteration without aliases
 
 _NO_ALIASES = """\
@@ -299,7 +293,7 @@ def test_names_match_across_scripts_without_a_stored_alias(seed_db: Path, tmp_pa
         assert "lavrov" in _slugs(store, "Lavr", kind="actor")
         assert "zakharova" in _slugs(store, "Мария Захарова", kind="actor")
         assert "ryabkov" not in _slugs(store, "Лавров", kind="actor")
-        (hit,) = store.search("Lavrov", kind="actor")
+        (hit,) = store.search_page("Lavrov", kind="actor").hits
         assert ("Лавров", True) in hit.snippet
 
 
@@ -323,7 +317,7 @@ def test_chinese_and_japanese_are_found_by_fragments(seed_db: Path, tmp_path: Pa
         assert _slugs(store, "外交", kind="statement") == ["cn-1"]
         assert _slugs(store, "外務省", kind="statement") == ["jp-1"]
         assert _slugs(store, "外交部", kind="actor") == ["mfa-cn"]
-        (hit,) = store.search("驱逐", kind="statement")
+        (hit,) = store.search_page("驱逐", kind="statement").hits
         assert ("驱逐", True) in hit.snippet
     conn = sqlite3.connect(seed_db)
     assert conn.execute("SELECT count(*) FROM statements_cjk_docsize").fetchone() == (2,)  # only the CJK statements
@@ -359,5 +353,5 @@ def test_a_bulk_load_indexes_cjk_statements_once(
     assert conn.execute("INSERT INTO statements_cjk(statements_cjk) VALUES ('integrity-check')").fetchall() == []
     conn.close()
     with Store.open(empty_db) as store:
-        assert len(store.search("外交", kind="statement", limit=100)) == 40
+        assert len(store.search_page("外交", kind="statement", limit=100).hits) == 40
         assert _slugs(store, "Gromyko", kind="actor") == ["a"]

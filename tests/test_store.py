@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.rows import ACTOR_KINDS
 from dossier.store import Store, StoreError
 
 from .conftest import file_hash
@@ -81,33 +82,33 @@ def test_resolve_refs(store: Store) -> None:
 
 
 def test_actors_page_by_keyset(store: Store) -> None:
-    everyone = store.actors(limit=1000)
-    assert [a.name for a in everyone] == sorted(a.name for a in everyone)
-    first = store.actors(limit=3)
-    rest = store.actors(after=(first[-1].name, first[-1].id), limit=1000)
+    everyone = store.actors_grouped(limit=1000)
+    assert everyone == sorted(everyone, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name, a.id))
+    first = store.actors_grouped(limit=3)
+    rest = store.actors_grouped(after=(first[-1].kind, first[-1].name, first[-1].id), limit=1000)
     assert first + rest == everyone
-    people = store.actors(kind="person", limit=1000)
+    people = store.actors_grouped(kind="person", limit=1000)
     assert people and all(a.kind == "person" for a in people)
     assert store.actor_count("person") == len(people)
 
 
 def test_statements_of_an_actor_newest_first_and_paged(store: Store) -> None:
     _, ryabkov = store.resolve("ryabkov")
-    all_of_them = store.statements_by(ryabkov, limit=100)
+    all_of_them = store.statements_page(ryabkov, limit=100)
     assert len(all_of_them) == store.statement_count(ryabkov) >= 4
     assert all(s.speaker.slug == "ryabkov" for s in all_of_them)
-    one = store.statements_by(ryabkov, limit=1)
-    more = store.statements_by(ryabkov, before=(one[0].said or "", one[0].id), limit=100)
+    one = store.statements_page(ryabkov, limit=1)
+    more = store.statements_page(ryabkov, after=one[0], limit=100)
     assert one + more == all_of_them
 
 
 def test_measures_of_an_actor_are_marked(store: Store) -> None:
     _, russia = store.resolve("russia")
-    relations = {m.slug: m.relation for m in store.measures_for(russia)}
+    relations = {m.slug: m.relation for m in store.measures_page(russia)}
     assert relations["russia-orders-us-diplomats-out"] == "imposed"
     assert relations["us-expels-27-russian-diplomats"] == "targeted"
     _, zakharova = store.resolve("zakharova")
-    assert {m.relation for m in store.measures_for(zakharova)} == {"mentioned"}
+    assert {m.relation for m in store.measures_page(zakharova)} == {"mentioned"}
 
 
 def test_measure_detail_has_links_consequences_and_statements(store: Store) -> None:
@@ -130,8 +131,12 @@ def test_statement_detail_has_speaker_role_source_and_measures(store: Store) -> 
     assert detail.about
 
 
-def test_find_by_name_escapes_wildcards(store: Store) -> None:
-    assert any(slug == "zakharova" for _, _, slug, _ in store.find_by_name("zakh"))
-    assert any(slug == "zakharova" for _, _, slug, _ in store.find_by_name("Захарова"))
-    assert store.find_by_name("%") == []
-    assert store.find_by_name("   ") == []
+def test_search_finds_names_and_takes_wildcards_as_text(store: Store) -> None:
+    def actors(query: str) -> list[str]:
+        return [hit.slug for hit in store.search_page(query, kind="actor", limit=20).hits]
+
+    assert "zakharova" in actors("zakh")
+    assert "zakharova" in actors("Захарова")
+    assert "zakharova" in actors("Zaharova")  # transliterated: another spelling of the same name
+    assert store.search_page("%").hits == () and store.search_page("_").hits == ()
+    assert store.search_page("   ").hits == ()

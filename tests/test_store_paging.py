@@ -34,7 +34,12 @@ def paged(tmp_path: Path) -> Store:
 
 def test_statement_pages_by_keyset_and_offset_match_one_ordered_list(paged: Store) -> None:
     _, actor = paged.resolve("zakharova")
-    everything = paged.statements_by(actor, limit=1000)
+    everything = paged.statements_page(actor, limit=1000)
+    # the order, worked out apart from the store: newest first, undated last, ties by id
+    expected = paged.conn.execute(
+        "SELECT id FROM statements WHERE speaker_id = ? ORDER BY said IS NULL, said DESC, id DESC", (actor,)
+    ).fetchall()
+    assert [s.id for s in everything] == [i for (i,) in expected]
     assert len(everything) == paged.statement_count(actor) == 63
     chained, after = [], None
     while True:
@@ -71,15 +76,13 @@ def test_actors_grouped_by_kind_page_and_position(store: Store) -> None:
     assert [a.name for a in states] == ["Russia", "Ukraine", "United States"]
     assert store.actor_position(states[1].id, kind="state") == 1
     assert store.actor_position(grouped[0].id, kind="state") is None
-    assert sum(store.actor_kind_counts().values()) == 14
 
 
 def test_measure_and_consequence_counts_and_positions(store: Store) -> None:
     for slug in ("zakharova", "russia", "united-states", "ukraine"):
         _, actor = store.resolve(slug)
-        measures = store.measures_for(actor, limit=1000)
+        measures = store.measures_page(actor, limit=1000)
         assert store.measures_for_count(actor) == len(measures)
-        assert store.measures_page(actor, limit=1000) == measures
         assert store.measures_page(actor, limit=2, offset=1) == measures[1:3]
         for index, measure in enumerate(measures):
             assert store.measure_position(actor, measure.id) == index

@@ -198,7 +198,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
         # The first screen is read here, not in workers: no key can be waiting yet, and
         # the first frame then shows the actors and the first actor's statements, not
-        # empty panes drawn again a moment later (README, Scale). Measures, consequences
+        # empty panes drawn again a moment later (docs/performance.md). Measures, consequences
         # and the Detail pane follow in workers, as for every later selection.
         self._starting = True
         try:
@@ -652,7 +652,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="check")
     def _check_damage(self, seconds: float) -> None:
-        """`PRAGMA quick_check` after the first screen; damage found is an error notice (see README, Robustness)."""
+        """`PRAGMA quick_check` after the first screen; damage found is an error notice (see docs/robustness.md)."""
         try:
             self.store.check_damage(seconds)
         except StoreError as exc:

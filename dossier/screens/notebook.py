@@ -28,9 +28,10 @@ from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from .. import keys
+from ..errors import StoreError
 from ..history import Ref
 from ..notebook import Entry, NotebookError, check_note, parse_tags
-from ..store import Store, StoreError
+from ..store import Store
 from ..widgets import render
 from ..widgets.virtual_list import Pager, VirtualList
 

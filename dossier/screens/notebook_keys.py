@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rich.text import Text
 
 from ..citation import Style, load_and_cite
+from ..errors import StoreError
 from ..notebook import Conflict, Entry, NotebookError
 from ..rows import (
     ActorDetail,
@@ -41,7 +42,6 @@ from ..rows import (
     StatementDetail,
     StatementItem,
 )
-from ..store import StoreError
 from ..widgets import render
 from ..widgets.detail import Block, DetailStyles
 from ..widgets.virtual_list import VirtualList

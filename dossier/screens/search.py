@@ -1,7 +1,7 @@
 """The search screen (`/`): full-text search over everything, results while typing.
 
 Each change of the query waits `DEBOUNCE` seconds for the next key, then asks
-`Store.search` in an exclusive thread worker; a result for a query that is no
+`Store.search_page` in an exclusive thread worker; a result for a query that is no
 longer the one typed is dropped, so a slow query never blocks a key and never
 shows late. Hits are grouped by kind with counts, each with a snippet whose
 matched words are styled (from `SearchHit.snippet` segments, never markup).
@@ -146,7 +146,7 @@ class SearchScreen(Screen[Ref | None]):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         try:
-            hits = self.store.search(query, limit=LIMIT)
+            hits = list(self.store.search_page(query, limit=LIMIT).hits)
         except StoreError as exc:
             self.post_message(self._Hits(query, [], error=str(exc)))
             return

@@ -166,13 +166,11 @@ class SessionSlots:
 
 def checked_db(path: Path) -> tuple[Path, str]:
     """The served file as an absolute path, and its title; a missing or foreign file is refused now."""
-    from ..store import Store
+    from ..store import read_title
 
     if not path.exists():
         raise ServeError(f"{path}: no such file (create one with `dossier init {path}`)")
-    with Store.open(path) as store:
-        title = store.summary().title
-    return path.resolve(), title
+    return path.resolve(), read_title(path)
 
 
 class _Service(Protocol):

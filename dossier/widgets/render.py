@@ -149,7 +149,7 @@ def failure(error: BaseException) -> str:
 
     The line may quote dossier text (a slug, a path); `notify` cleans it.
     """
-    from ..store import StoreError
+    from ..errors import StoreError
 
     lines = str(error).strip().splitlines()
     message = lines[0] if lines else ""

@@ -43,7 +43,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from .. import keys
-from ..store import StoreError
+from ..errors import StoreError
 from . import render
 from .frame_hold import FrameHold
 from .textual_compat import update_scrollbars

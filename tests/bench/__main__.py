@@ -21,7 +21,7 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   seconds until the process has exited.
 * **notebook**: on the biggest dossier, `m` → its mark drawn, timed as Down
   is, and `b` → the notebook screen over 10,000 entries (`bench_notebook.py`).
-* **search** and **panes**: `Store.search` for a common, a mid-frequency and
+* **search** and **panes**: `Store.search_page` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
 * **draft**: precision and recall of the (speaker, quote) pairs `dossier draft`
   finds in the hand-labelled articles of `tests/draft/articles`, held-out and
@@ -393,14 +393,16 @@ def bench_store(report: Report, datasets: list[Dataset], runs: int) -> None:
     for data in datasets:
         with Store.open(data.db) as store:
             _, heaviest = store.resolve(f"actor/{data.heaviest_slug}")
-            measures = store.measures_for(heaviest, limit=100)
+            measures = store.measures_page(heaviest, limit=100)
             with_consequences = next((m for m in measures if store.consequences_of(m.id, limit=1)), None)
             measure_id = with_consequences.id if with_consequences else (measures[0].id if measures else 1)
+            def hits(word: str) -> tuple[Any, ...]:
+                return store.search_page(word).hits
+
             cases: list[tuple[str, Callable[[], Any]]] = [
-                (f"search common {generate.COMMON_WORD!r}", partial(store.search, generate.COMMON_WORD)),
-                (f"search mid {generate.MID_WORD!r}", partial(store.search, generate.MID_WORD)),
-                (f"search rare {generate.RARE_WORDS[0]!r}", partial(store.search, generate.RARE_WORDS[0])),
-                ("actors, first page", partial(store.actors, limit=100)),
+                (f"search common {generate.COMMON_WORD!r}", partial(hits, generate.COMMON_WORD)),
+                (f"search mid {generate.MID_WORD!r}", partial(hits, generate.MID_WORD)),
+                (f"search rare {generate.RARE_WORDS[0]!r}", partial(hits, generate.RARE_WORDS[0])),
                 ("actors pane, first page", partial(store.actors_grouped, limit=100)),
                 ("statements pane of the heaviest, first page", partial(store.statements_page, heaviest, limit=100)),
                 ("statements pane of the heaviest, count", partial(lambda a: [store.statement_count(a)], heaviest)),

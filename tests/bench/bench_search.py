@@ -13,7 +13,7 @@ six mid-frequency words from 2,000 (Zipf-like: the bench's mid word is in
 about 1%), two rare words from 200,000 (about 10 statements each), and every
 200th statement is Chinese. Actors have Latin and Cyrillic names.
 
-Figures: median and p95 of `Store.search(word, limit=50)` (the first page,
+Figures: median and p95 of `Store.search_page(word, limit=50)` (the first page,
 "recent" order, all kinds) over RUNS runs, for a rare, a mid and a common
 word, plus prefixes, fragments, CJK and the ranked refinement.
 
@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dossier import importer
+from dossier import fts, importer
 from dossier.store import Store
 
 STATEMENTS = 1_000_000
@@ -111,7 +111,7 @@ def build(path: Path, statements: int = STATEMENTS, seed: int = 1) -> dict[str, 
         conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
         timings["word index rebuild (statements_fts)"] = time.perf_counter() - start
         start = time.perf_counter()
-        importer.rebuild_cjk_index(conn)
+        fts.rebuild_cjk_index(conn)
         timings["CJK trigram index (statements_cjk)"] = time.perf_counter() - start
         start = time.perf_counter()
         importer.refresh_entity_index(conn, {"actor": set(range(1, 1001)), "measure": set(range(1, 2001))})

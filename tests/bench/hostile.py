@@ -17,7 +17,8 @@ from pathlib import Path
 
 from dossier.bundle import BundleError, read_bundle_bytes
 from dossier.importer import init_database
-from dossier.store import Store, quick_check
+from dossier.store import Store
+from dossier.store.connection import quick_check
 from dossier.text import clean_text
 
 

@@ -108,7 +108,7 @@ async def test_an_actors_statements_newest_first(seed_db: Path, runner: CliRunne
     assert RYABKOV in [row["slug"] for row in rows]
     with Store.open(seed_db) as store:
         _, actor_id = store.resolve("actor/ryabkov")
-        expected = [item.slug for item in store.statements_by(actor_id, limit=100)]
+        expected = [item.slug for item in store.statements_page(actor_id, limit=100)]
     assert [row["slug"] for row in rows] == expected
 
 

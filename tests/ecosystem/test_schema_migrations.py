@@ -14,7 +14,8 @@ from sqlite_utils import Database
 from dossier.cli import main
 from dossier.importer import init_database
 from dossier.migrations import INDEX_TRIGGERS, schema_objects
-from dossier.store import SCHEMA_VERSION, Store
+from dossier.schema import SCHEMA_VERSION
+from dossier.store import Store
 from tests.conftest import file_hash, read_rows
 from tests.ecosystem.old_files import build_v1
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import grimp
 from textual.binding import Binding
 from textual.dom import DOMNode
 
 import dossier
 from dossier import keys
-from tests.house.test_import_circles import import_graph
 
 
 def owner_class(owner: keys.Owner) -> type[DOMNode]:
@@ -70,7 +70,7 @@ def test_the_key_table_merges_keys_that_do_the_same_in_one_place() -> None:
 
 
 def test_the_help_screen_reads_the_list_not_the_app() -> None:
-    imported = import_graph()["dossier.screens.help"]
+    imported = grimp.build_graph("dossier", cache_dir=None).find_modules_directly_imported_by("dossier.screens.help")
     assert "dossier.keys" in imported
     assert imported.isdisjoint({"dossier.app", "dossier.screens.browse", "dossier.screens.search"})
 

@@ -1,0 +1,216 @@
+"""What every part of the store stands on: one connection, one lock, and the rows built from its answers.
+
+`StoreBase` holds the open connection and runs a query under the lock,
+materialising its rows inside it, so a `Store` can be shared with thread
+workers. A query that meets text which is not UTF-8 (a file written by
+another program) is run again reading it leniently. The row builders turn
+the columns the queries select into the named tuples of `dossier.rows`.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from ..errors import StoreError
+from ..rows import ActorItem, ActorRef, MeasureItem, StatementItem
+from .connection import CHECK_CACHE_KIB, QUICK_CHECK_SECONDS, connect_existing, explain, quick_check
+
+ENTITY_TABLES: dict[str, str] = {
+    "actor": "actors",
+    "statement": "statements",
+    "measure": "measures",
+    "source": "sources",
+    "event": "events",
+    "consequence": "consequences",
+}
+"""The table of each kind of entity a REF may name."""
+
+
+def parse_ref(ref: str) -> tuple[str | None, str]:
+    """`zakharova` -> (None, 'zakharova'); `actor/zakharova` -> ('actor', 'zakharova')."""
+    kind, sep, slug = ref.strip().partition("/")
+    if not sep:
+        return None, kind
+    kind = kind.lower().rstrip("s")
+    if kind not in ENTITY_TABLES:
+        raise StoreError(f"{ref!r}: unknown kind {kind!r} (use one of {', '.join(ENTITY_TABLES)})")
+    return kind, slug
+
+
+def _is_decode_error(exc: sqlite3.OperationalError) -> bool:
+    return str(exc).startswith("Could not decode to UTF-8")
+
+
+@contextmanager
+def _lenient_text(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read text that is not UTF-8 (a file written by another program) with U+FFFD for bad bytes.
+
+    Only for the query that met such text: the C decoder is 2.5x faster than a
+    Python text factory (measured on 300k rows), so it stays the default.
+    """
+    conn.text_factory = functools.partial(str, encoding="utf-8", errors="replace")
+    try:
+        yield
+    finally:
+        conn.text_factory = str
+
+
+# ----------------------------------------------------------------- fast rows
+# The list rows every pane page and every report is made of (`ActorRef`,
+# `ActorItem`, `StatementItem`, `MeasureItem`, `ConsequenceItem`) are named tuples
+# (`dossier.rows`), built without validation: their values come from our own
+# database, validated when imported, and validating them again cost more than the query. A file
+# written by another program may still hold anything: `_text` turns a stray blob
+# or number into text, and an out-of-vocabulary `kind` is shown as it is rather
+# than raising.
+
+
+def _text(value: Any) -> Any:
+    """Text from a column as a str (or None): a blob or a number another program stored becomes text."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _ref(row: Sequence[Any], start: int) -> ActorRef:
+    return ActorRef(id=row[start], slug=_text(row[start + 1]), name=_text(row[start + 2]))
+
+
+def _actor_ref(row: Sequence[Any], start: int) -> ActorRef | None:
+    if row[start] is None:
+        return None
+    return _ref(row, start)
+
+
+class StoreBase:
+    """One open dossier database: its connection, its lock, and the helpers every query runs through."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, warnings: Sequence[str] = ()) -> None:
+        self.conn = conn
+        self.path = path
+        self.warnings: tuple[str, ...] = tuple(warnings)
+        """What the user should know about the file, though it opened (one line each)."""
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str, *, write: bool = False, check_seconds: float = QUICK_CHECK_SECONDS) -> Self:
+        path = Path(path)
+        warnings: list[str] = []
+        conn = connect_existing(path, write=write, check_seconds=check_seconds, warnings=warnings)
+        return cls(conn, path, warnings)
+
+    def check_damage(self, seconds: float = QUICK_CHECK_SECONDS) -> bool:
+        """Look for damage (`PRAGMA quick_check`) for at most `seconds`, on a connection of its own.
+
+        For a store opened with `check_seconds=0` (the browser: its first screen
+        does not wait for the check): this runs in a thread beside the browser's
+        queries without holding their lock. True if the whole file was checked,
+        False if cut short; damage is a `StoreError`.
+        """
+        conn = connect_existing(self.path, check_seconds=0)
+        # A small page cache: the check reads each page about once, and SQLite's default
+        # 2 MiB, filled by a big file, was most of what the browser's memory grew by on
+        # 1M statements (its peak is measured against a 1k dossier's; docs/performance.md).
+        conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
+        try:
+            return quick_check(conn, self.path, seconds)
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _cursor(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self.conn
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(explain(self.path, exc)) from None
+
+    def _all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+        with self._cursor() as conn:
+            try:
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if not _is_decode_error(exc):
+                    raise
+                with _lenient_text(conn):
+                    return conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple[Any, ...] | None:
+        with self._cursor() as conn:
+            row: tuple[Any, ...] | None
+            try:
+                row = conn.execute(sql, params).fetchone()
+            except sqlite3.OperationalError as exc:
+                if not _is_decode_error(exc):
+                    raise
+                with _lenient_text(conn):
+                    row = conn.execute(sql, params).fetchone()
+            return row
+
+    # ----------------------------------------------------------------- rows of the lists
+
+    _ACTOR_COLS = "id, slug, name, kind, role, country"
+
+    @staticmethod
+    def _actor_item(row: Sequence[Any]) -> ActorItem:
+        return ActorItem(
+            id=row[0],
+            slug=_text(row[1]),
+            name=_text(row[2]),
+            kind=_text(row[3]),
+            role=_text(row[4]),
+            country=_text(row[5]),
+        )
+
+    _STATEMENT_COLS = "s.id, s.slug, a.id, a.slug, a.name, s.text, s.kind, s.said, s.via"
+    _STATEMENT_FROM = "statements s JOIN actors a ON a.id = s.speaker_id"
+
+    @staticmethod
+    def _statement_item(row: Sequence[Any]) -> StatementItem:
+        return StatementItem(
+            id=row[0],
+            slug=_text(row[1]),
+            speaker=_ref(row, 2),
+            text=_text(row[5]),
+            kind=_text(row[6]),
+            said=_text(row[7]),
+            via=_text(row[8]),
+        )
+
+    _MEASURE_COLS = (
+        "m.id, m.slug, m.title, m.kind, i.id, i.slug, i.name, t.id, t.slug, t.name, m.quantity, m.announced, m.status"
+    )
+    _MEASURE_FROM = "measures m LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id"
+
+    @staticmethod
+    def _measure_item(row: Sequence[Any], relation: str | None = None) -> MeasureItem:
+        return MeasureItem(
+            id=row[0],
+            slug=_text(row[1]),
+            title=_text(row[2]),
+            kind=_text(row[3]),
+            imposed_by=_actor_ref(row, 4),
+            target=_actor_ref(row, 7),
+            quantity=_text(row[10]),
+            announced=_text(row[11]),
+            status=_text(row[12]),
+            relation=_text(relation),
+        )

@@ -1,0 +1,212 @@
+"""The browser's panes, page by page: actors by kind, an actor's statements and measures, a measure's consequences.
+
+A pane pages by keyset (the row just before the page) or, for a jump (End, a
+deep link, a history step), by offset within one actor's or measure's rows;
+it asks for its count once per selection and for the position of a row it
+must show selected. Every page is one or two indexed ranges, so no page sorts
+a table, whatever the dossier's size. `dossier show` reads the same pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..rows import ACTOR_KINDS, ActorItem, MeasureItem, StatementItem
+from .base import StoreBase
+
+
+class PagingQueries(StoreBase):
+    """Pages, counts and positions of the lists the browser shows."""
+
+    def actors_grouped(
+        self,
+        *,
+        kind: str | None = None,
+        after: tuple[str, str, int] | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[ActorItem]:
+        """Actors grouped by kind (in `ACTOR_KINDS` order), by name within a kind.
+
+        `after` is the keyset `(kind, name, id)` of the row just before the page;
+        `offset` skips rows after that. `kind` keeps only actors of that kind.
+        Each kind is one indexed range (actors_by_kind_name), so no page sorts the table.
+        """
+        kinds = [kind] if kind else list(ACTOR_KINDS)
+        start = kinds.index(after[0]) if after and after[0] in kinds else 0
+        key: tuple[str, int] | None = (after[1], after[2]) if after else None
+        out: list[ActorItem] = []
+        for current in kinds[start:]:
+            if len(out) >= limit:
+                break
+            where = "kind = ?"
+            params: list[Any] = [current]
+            if key is not None:
+                where += " AND (name, id) > (?, ?)"
+                params.extend(key)
+            if offset:
+                row = self._one(f"SELECT count(*) FROM actors WHERE {where}", params)
+                available = int(row[0]) if row else 0
+                if offset >= available:
+                    offset -= available
+                    key = None
+                    continue
+            rows = self._all(
+                f"SELECT {self._ACTOR_COLS} FROM actors WHERE {where} ORDER BY name, id LIMIT ? OFFSET ?",
+                (*params, limit - len(out), offset),
+            )
+            out += [self._actor_item(r) for r in rows]
+            offset, key = 0, None
+        return out
+
+    def actor_position(self, actor_id: int, *, kind: str | None = None) -> int | None:
+        """Where an actor stands in `actors_grouped(kind=kind)`, or None if it is not there."""
+        row = self._one("SELECT kind, name FROM actors WHERE id = ?", (actor_id,))
+        if row is None or (kind and row[0] != kind):
+            return None
+        own_kind, name = row
+        before = 0
+        if not kind:
+            for other in ACTOR_KINDS[: ACTOR_KINDS.index(own_kind)]:
+                counted = self._one("SELECT count(*) FROM actors WHERE kind = ?", (other,))
+                before += int(counted[0]) if counted else 0
+        counted = self._one(
+            "SELECT count(*) FROM actors WHERE kind = ? AND (name, id) < (?, ?)", (own_kind, name, actor_id)
+        )
+        return before + (int(counted[0]) if counted else 0)
+
+    def statements_page(
+        self, actor_id: int, *, after: StatementItem | None = None, offset: int = 0, limit: int = 100
+    ) -> list[StatementItem]:
+        """An actor's statements, newest first, undated last, from just after the row `after`."""
+        key = None if after is None else (after.said, after.id)
+        return self._statements_after(actor_id, key, offset, limit)
+
+    def _statements_after(
+        self, actor_id: int, key: tuple[str | None, int] | None, offset: int, limit: int
+    ) -> list[StatementItem]:
+        """Statements after the keyset `(said, id)` (said None: undated), then `offset` more skipped.
+
+        Two indexed ranges of statements_by_speaker, dated (said, id descending) then
+        undated (id descending), so a page never sorts an actor's 20,000 statements.
+        """
+        out: list[StatementItem] = []
+        if key is None or key[0] is not None:
+            where = "s.speaker_id = ? AND s.said IS NOT NULL"
+            params: list[Any] = [actor_id]
+            if key is not None:
+                where += " AND (s.said, s.id) < (?, ?)"
+                params += [key[0], key[1]]
+            rows = self._all(
+                f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM} WHERE {where}"
+                " ORDER BY s.said DESC, s.id DESC LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            )
+            out = [self._statement_item(r) for r in rows]
+            if len(out) >= limit:
+                return out
+            if out:
+                offset = 0
+            elif offset:
+                counted = self._one(f"SELECT count(*) FROM statements s WHERE {where}", params)
+                offset = max(0, offset - (int(counted[0]) if counted else 0))
+        where, params = "s.speaker_id = ? AND s.said IS NULL", [actor_id]
+        if key is not None and key[0] is None:
+            where += " AND s.id < ?"
+            params.append(key[1])
+        rows = self._all(
+            f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM} WHERE {where}"
+            " ORDER BY s.id DESC LIMIT ? OFFSET ?",
+            (*params, limit - len(out), offset),
+        )
+        return out + [self._statement_item(r) for r in rows]
+
+    def statement_position(self, actor_id: int, statement_id: int) -> int | None:
+        """Where a statement stands in `statements_page(actor_id)`, or None if the actor did not say it."""
+        row = self._one("SELECT said FROM statements WHERE id = ? AND speaker_id = ?", (statement_id, actor_id))
+        if row is None:
+            return None
+        (said,) = row
+        if said is not None:
+            counted = self._one(
+                "SELECT count(*) FROM statements WHERE speaker_id = ? AND said IS NOT NULL AND (said, id) > (?, ?)",
+                (actor_id, said, statement_id),
+            )
+            return int(counted[0]) if counted else 0
+        counted = self._one(
+            "SELECT (SELECT count(*) FROM statements WHERE speaker_id = :a AND said IS NOT NULL)"
+            " + (SELECT count(*) FROM statements WHERE speaker_id = :a AND said IS NULL AND id > :s)",
+            {"a": actor_id, "s": statement_id},
+        )
+        return int(counted[0]) if counted else 0
+
+    _INVOLVED = """
+        WITH involved(measure_id, relation, rank) AS (
+            SELECT id, 'imposed', 1 FROM measures WHERE imposed_by_id = :actor
+            UNION ALL
+            SELECT id, 'targeted', 2 FROM measures WHERE target_id = :actor
+            UNION ALL
+            SELECT sm.measure_id, 'mentioned', 3 FROM (
+                SELECT id FROM statements WHERE speaker_id = :actor
+                ORDER BY said DESC, id DESC LIMIT 1000
+            ) s JOIN statement_measures sm ON sm.statement_id = s.id
+        ),
+        best AS (SELECT measure_id, relation, min(rank) FROM involved GROUP BY measure_id)
+    """
+    """The measures that involve an actor (see `measures_page`). The newest 1,000 statements are
+    read in index order (`said DESC` puts NULL last, as `coalesce(said, '')` does), so an actor with
+    100,000 statements costs no sort."""
+
+    def measures_page(self, actor_id: int, *, limit: int = 100, offset: int = 0) -> list[MeasureItem]:
+        """Measures involving an actor: imposed by it, aimed at it, or named by its statements.
+
+        Newest first; each marked with how it involves the actor (imposed wins over targeted
+        over mentioned). "Mentioned" looks at the actor's newest 1,000 statements, so the
+        query stays bounded for an actor with a million (`_INVOLVED`).
+        """
+        """The rows of `measures_page(actor_id)`, in its order, from the index (see `_INVOLVED`)."""
+        rows = self._all(
+            self._INVOLVED + f"SELECT {self._MEASURE_COLS}, best.relation FROM best"
+            " JOIN measures m ON m.id = best.measure_id"
+            " LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id"
+            " ORDER BY coalesce(m.announced, '') DESC, m.id DESC LIMIT :limit OFFSET :offset",
+            {"actor": actor_id, "limit": limit, "offset": offset},
+        )
+        return [self._measure_item(r, r[13]) for r in rows]
+
+    def measures_for_count(self, actor_id: int) -> int:
+        """How many measures `measures_page(actor_id)` lists in all."""
+        row = self._one(self._INVOLVED + "SELECT count(*) FROM best", {"actor": actor_id})
+        return int(row[0]) if row else 0
+
+    def measure_position(self, actor_id: int, measure_id: int) -> int | None:
+        """Where a measure stands in `measures_page(actor_id)`, or None if it does not involve the actor."""
+        row = self._one(
+            self._INVOLVED + "SELECT coalesce(m.announced, ''), m.id FROM best"
+            " JOIN measures m ON m.id = best.measure_id WHERE m.id = :measure",
+            {"actor": actor_id, "measure": measure_id},
+        )
+        if row is None:
+            return None
+        counted = self._one(
+            self._INVOLVED + "SELECT count(*) FROM best JOIN measures m ON m.id = best.measure_id"
+            " WHERE (coalesce(m.announced, ''), m.id) > (:announced, :measure)",
+            {"actor": actor_id, "announced": row[0], "measure": measure_id},
+        )
+        return int(counted[0]) if counted else 0
+
+    def consequence_count(self, measure_id: int) -> int:
+        row = self._one("SELECT count(*) FROM consequences WHERE measure_id = ?", (measure_id,))
+        return int(row[0]) if row else 0
+
+    def consequence_position(self, measure_id: int, consequence_id: int) -> int | None:
+        """Where a consequence stands in `consequences_of(measure_id)`, or None if it is another's."""
+        row = self._one(
+            "SELECT count(*) FROM consequences c JOIN consequences own ON own.id = ? AND own.measure_id = ?"
+            " WHERE c.measure_id = own.measure_id AND c.position < own.position",
+            (consequence_id, measure_id),
+        )
+        exists = self._one("SELECT 1 FROM consequences WHERE id = ? AND measure_id = ?", (consequence_id, measure_id))
+        if exists is None:
+            return None
+        return int(row[0]) if row else 0

@@ -1,0 +1,500 @@
+"""Full-text search over a dossier: `search_page` and the queries of one search run.
+
+What the user typed is parsed by `dossier.search` (words, prefixes, fragments,
+transliteration); this module runs the parsed query against the indexes the
+importer keeps (`statements_fts`, `entities_fts`, the trigram tables) on a
+second read-only connection, so a slow search never holds up the browser's
+queries, and under a deadline, so it never runs on past what the screen can
+wait for.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import StoreError
+from ..rows import SearchHit, SearchKind, SearchOrder, SearchPage
+from ..schema import ENTITY_KIND_CODES
+from .base import StoreBase
+from .connection import connect_existing
+
+if TYPE_CHECKING:
+    from ..search import SearchQuery, SubstringPlan, Term
+
+
+class SearchQueries(StoreBase):
+    """`search_page`, with the search connection it opens on first use."""
+
+    SEARCH_TIME_LIMIT = 0.5
+    """Seconds one `search_page` call may take in "recent" order; then it returns what it has."""
+    RANK_TIME_LIMIT = 1.5
+    """Seconds the ranking of all matches may take before it falls back to the newest RANK_CANDIDATES."""
+    RANK_CANDIDATES = 2000
+    """How many of the newest matches are ranked when ranking all of them takes too long."""
+    SCAN_WINDOW = 10_000
+    """How many of the newest statements are scanned for fragments (text inside words, short CJK words)."""
+    PREFIX_SAMPLE = 2000
+    """How many of the newest statements are sampled to estimate how common a prefix is."""
+    PREFIX_POSTINGS = 100_000
+    """Estimated postings above which a prefix is too slow for a first page (~5 ms of FTS5 merging)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, warnings: Sequence[str] = ()) -> None:
+        super().__init__(conn, path, warnings)
+        self._search_conn: sqlite3.Connection | None = None
+        self._search_lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._search_lock:
+            if self._search_conn is not None:
+                self._search_conn.close()
+                self._search_conn = None
+        super().close()
+
+    def search_page(
+        self,
+        query: str,
+        kind: str | None = None,
+        limit: int = 50,
+        *,
+        order: SearchOrder = "recent",
+        after: tuple[str, int] | None = None,
+        offset: int = 0,
+        time_limit: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        scan_window: int | None = None,
+        full_prefixes: bool = False,
+    ) -> SearchPage:
+        """One page of hits for `query`, never an exception for any text (see dossier/search.py).
+
+        Hits come kind by kind: actors, measures, events, consequences, then
+        statements; `kind` keeps one. `limit` bounds the whole page.
+
+        Prefixes: FTS5 merges all the words under a prefix before the first
+        row, which for a common prefix on 1M statements (`the*`: the, they,
+        their, ...) takes 0.2 s and cannot be interrupted. So unless
+        `full_prefixes`, a prefix whose fragment is frequent among the newest
+        statements (estimated postings above PREFIX_POSTINGS) matches whole
+        words in the statement index; its longer forms are still found by the
+        fragment scan of the newest statements, and the page says
+        `complete=False`. Pass `full_prefixes=True` to refine such a page in
+        a worker (the command line always does).
+
+        * order "recent" (the default, fast on any dossier): newest first
+          within a kind (highest id); the next page starts `after` the last
+          hit (`page.after`). This is the first page to show.
+        * order "rank": by bm25 relevance within each kind, paged by `offset`.
+          Ranking all matches of a common word on a big dossier takes about a
+          second, so it is given RANK_TIME_LIMIT; past that it ranks the newest
+          RANK_CANDIDATES matches instead (`page.ranked` is then False). Run it
+          in a worker after showing the "recent" page, to refine it.
+
+        A statement matches by words (prefixes, transliterated Cyrillic), by
+        trigrams when it holds CJK text, or, among the newest `scan_window`
+        statements, by fragments inside words. Every query on the search
+        connection runs under a deadline (`time_limit`) and stops early when
+        `should_stop()` turns true (pass the worker's cancellation); what was
+        found by then is returned with `page.complete` False.
+        """
+        from ..search import parse_query
+
+        parsed = parse_query(query)
+        if parsed.empty or limit <= 0:
+            return SearchPage()
+        if time_limit is None:
+            time_limit = self.SEARCH_TIME_LIMIT if order == "recent" else self.RANK_TIME_LIMIT
+        kinds = [k for k in _SEARCH_KINDS if kind in (None, k)]
+        if after is not None and after[0] in kinds:
+            kinds = kinds[kinds.index(after[0]) :]
+        run = _SearchRun(self, parsed, time.monotonic() + time_limit, should_stop, scan_window or self.SCAN_WINDOW)
+        run.full_prefixes = full_prefixes
+        hits: list[_Found] = []
+        ranked = order == "rank"
+        skip = max(0, offset)
+        for k in kinds:
+            before = after[1] if after is not None and after[0] == k else None
+            want = limit - len(hits) + (skip if order == "rank" else 0)
+            if want <= 0:
+                break
+            if order == "rank":
+                found, all_ranked = run.ranked(k, want)
+                ranked = ranked and all_ranked
+                taken = found[skip:]
+                skip = max(0, skip - len(found))
+            else:
+                taken = run.recent(k, want, before)
+            hits.extend(taken[: limit - len(hits)])
+        items = run.hits(hits)
+        more = order == "recent" and len(items) >= limit
+        return SearchPage(
+            hits=tuple(items),
+            complete=run.complete and not run.prefixes_limited,
+            ranked=ranked and run.complete,
+            after=(items[-1].kind, items[-1].id) if more and items else None,
+        )
+
+    def _search_connection(self) -> sqlite3.Connection:
+        """A second read-only connection for search, so a slow search never holds up the browse queries."""
+        if self._search_conn is None:
+            # The browse connection checked the file for damage when it opened; a second
+            # check here cost the first search 0.25 s on a big dossier (measured 300 ms -> 8 ms).
+            self._search_conn = connect_existing(self.path, check_seconds=0)
+        return self._search_conn
+
+
+# --------------------------------------------------------------------------- search runs
+
+_SEARCH_KINDS: tuple[SearchKind, ...] = ("actor", "measure", "event", "consequence", "statement")
+_MARKS = "char(57344), char(57345)"  # dossier.search.MARK_START, MARK_END
+_NO_BOUND = 1 << 62
+_STEPS = 1000  # SQLite VM steps between deadline checks: well under a millisecond
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A hit before it is a `SearchHit`: its kind, id and, when the index made one, its snippet."""
+
+    kind: SearchKind
+    id: int
+    snippet: tuple[tuple[str, bool], ...] | None = None
+
+
+class _SearchRun:
+    """The queries of one `search_page` call: one parsed query, one deadline, one stop switch.
+
+    Every index query runs on the store's search connection with a progress
+    handler that aborts it past the deadline or when `should_stop()` is true;
+    an aborted query keeps the rows it produced and marks the run incomplete.
+    """
+
+    def __init__(
+        self,
+        store: SearchQueries,
+        query: SearchQuery,
+        deadline: float,
+        should_stop: Callable[[], bool] | None,
+        scan_window: int,
+    ) -> None:
+        from ..search import names_match, substring_plan, word_match
+
+        self.store, self.query, self.deadline, self.should_stop = store, query, deadline, should_stop
+        self.scan_window = scan_window
+        self.complete = True
+        self._stopped = False
+        entity_parts = [e for e in (word_match(query, "title body"), names_match(query)) if e]
+        self.entity_words = " OR ".join(f"({e})" for e in entity_parts) or None
+        self.substrings = substring_plan(query)
+        self._scan_floor: int | None = None
+        self.full_prefixes = False
+        self.prefixes_limited = False
+        self._statement_words: str | None | bool = False  # computed on first use
+
+    # ------------------------------------------------------------- running one query
+
+    def _handler(self) -> int:
+        try:
+            stop = time.monotonic() >= self.deadline or bool(self.should_stop and self.should_stop())
+        except Exception:  # a broken callback must not turn into an SQLite error for the user
+            stop = True
+        self._stopped = self._stopped or stop
+        return 1 if stop else 0
+
+    @property
+    def stopped(self) -> bool:
+        return self._handler() == 1
+
+    def rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Run one bounded query; if the deadline or the caller stops it, keep what it found."""
+        if self.stopped:
+            self.complete = False
+            return []
+        store = self.store
+        out: list[tuple[Any, ...]] = []
+        with store._search_lock:
+            conn = store._search_connection()
+            conn.set_progress_handler(self._handler, _STEPS)
+            try:
+                cursor = conn.execute(sql, params)
+                while True:
+                    row: Any = cursor.fetchone()  # one at a time: an abort keeps every row before it
+                    if row is None:
+                        break
+                    out.append(tuple(row))
+            except sqlite3.OperationalError as exc:
+                if not self._stopped:
+                    raise StoreError(f"{store.path}: search failed ({exc})") from None
+                self.complete = False
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{store.path}: search failed ({exc})") from None
+            finally:
+                conn.set_progress_handler(None, 0)
+        return out
+
+    def _filters(self, column: str, plan: SubstringPlan) -> tuple[str, list[Any]]:
+        sql = "".join(f" AND instr(lower({column}), ?) > 0" for _ in plan.contains)
+        sql += "".join(f" AND instr(lower({column}), ?) = 0" for _ in plan.lacks)
+        return sql, [*plan.contains, *plan.lacks]
+
+    # ------------------------------------------------------------- newest first
+
+    def recent(self, kind: SearchKind, want: int, before: int | None) -> list[_Found]:
+        """The newest `want` hits of one kind with an id below `before`."""
+        if kind == "statement":
+            return self._recent_statements(want, before)
+        code = ENTITY_KIND_CODES[kind]
+        bound = before * 8 if before is not None else _NO_BOUND
+        found: dict[int, _Found] = {}
+        if self.entity_words:
+            for rowid, title, body in self.rows(
+                f"SELECT rowid, highlight(entities_fts, 2, {_MARKS}), snippet(entities_fts, 3, {_MARKS}, '…', 16)"
+                " FROM entities_fts WHERE entities_fts MATCH ? AND rowid < ? AND rowid % 8 = ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (self.entity_words, bound, code, want),
+            ):
+                found[rowid] = _Found(kind, rowid // 8, self._entity_snippet(title, body))
+        for rowid in self._entity_substrings(code, bound, want):
+            found.setdefault(rowid, _Found(kind, rowid // 8))
+        return [found[r] for r in sorted(found, reverse=True)[:want]]
+
+    def _entity_substrings(self, code: int, bound: int, want: int) -> list[int]:
+        plan = self.substrings
+        if plan is None:
+            return []
+        filters, params = self._filters("text", plan)
+        match = "entities_trigram MATCH ? AND " if plan.match else ""
+        head = [plan.match] if plan.match else []
+        rows = self.rows(
+            f"SELECT rowid FROM entities_trigram WHERE {match}rowid < ? AND rowid % 8 = ?{filters}"
+            " ORDER BY rowid DESC LIMIT ?",
+            (*head, bound, code, *params, want),
+        )
+        return [r[0] for r in rows]
+
+    def _entity_snippet(self, title: str | None, body: str | None) -> tuple[tuple[str, bool], ...]:
+        from ..search import mark_folded, segments
+
+        parts = list(segments(title))
+        body_parts = segments(body)
+        if any(marked for _, marked in body_parts):
+            parts = [*parts, (" — ", False), *body_parts] if parts else list(body_parts)
+        if not any(marked for _, marked in parts):  # matched by its folded names only
+            return mark_folded(title or "", self.query)
+        return tuple(parts)
+
+    def statement_words(self) -> str | None:
+        """The statement index's expression, with common prefixes as whole words unless `full_prefixes`."""
+        if self._statement_words is False:
+            from ..search import word_match
+
+            whole = frozenset() if self.full_prefixes else frozenset(t for t in self.query.terms if self._common(t))
+            # older statements with longer forms of these words are not looked at: the page is not complete
+            self.prefixes_limited = bool(whole)
+            self._statement_words = word_match(self.query, whole=whole)
+        return self._statement_words if isinstance(self._statement_words, str) else None
+
+    def _common(self, term: Term) -> bool:
+        """Whether a prefix term is frequent enough that FTS5 would take long to merge its words.
+
+        Estimated from its share of the newest PREFIX_SAMPLE statements (as a
+        fragment, which over-counts: the estimate errs on the safe side).
+        """
+        if not term.prefix:
+            return False
+        top = self.rows("SELECT max(id) FROM statements", ())
+        newest = int(top[0][0] or 0) if top else 0
+        if newest <= self.store.PREFIX_POSTINGS:
+            return False
+        sample = self.store.PREFIX_SAMPLE
+        rows = self.rows(
+            "SELECT count(*) FROM (SELECT 1 FROM statements WHERE id > ? AND text LIKE ? ESCAPE '\\')",
+            (newest - sample, _like_pattern(term.text)),
+        )
+        share = (rows[0][0] if rows else sample) / sample
+        return share * newest > self.store.PREFIX_POSTINGS
+
+    def _recent_statements(self, want: int, before: int | None) -> list[_Found]:
+        bound = before if before is not None else _NO_BOUND
+        found: dict[int, _Found] = {}
+        words = self.statement_words()
+        if words:
+            for rowid, snippet in self.rows(
+                f"SELECT rowid, snippet(statements_fts, 0, {_MARKS}, '…', 16) FROM statements_fts"
+                " WHERE statements_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+                (words, bound, want),
+            ):
+                found[rowid] = _Found("statement", rowid, _segments(snippet))
+        for rowid in self._statement_substrings(bound, want):
+            found.setdefault(rowid, _Found("statement", rowid))
+        return [found[r] for r in sorted(found, reverse=True)[:want]]
+
+    def _statement_substrings(self, bound: int, want: int) -> list[int]:
+        """Statements holding every term as a substring: CJK ones by trigrams, the newest ones by a scan."""
+        plan = self.substrings
+        if plan is None:
+            return []
+        ids: list[int] = []
+        if plan.match and self.query.cjk:
+            filters, params = self._filters("text", plan)
+            ids += [
+                r[0]
+                for r in self.rows(
+                    f"SELECT rowid FROM statements_cjk WHERE statements_cjk MATCH ? AND rowid < ?{filters}"
+                    " ORDER BY rowid DESC LIMIT ?",
+                    (plan.match, bound, *params, want),
+                )
+            ]
+        if self._scan_floor is None:
+            top = self.rows("SELECT max(id) FROM statements", ())
+            self._scan_floor = int(top[0][0] or 0) - self.scan_window if top else 0
+        # LIKE, not instr(lower()): the same ASCII-only case folding, three times faster (no copy per row).
+        filters = "".join(" AND text LIKE ? ESCAPE '\\'" for _ in plan.contains)
+        filters += "".join(" AND text NOT LIKE ? ESCAPE '\\'" for _ in plan.lacks)
+        params = [_like_pattern(t) for t in (*plan.contains, *plan.lacks)]
+        ids += [
+            r[0]
+            for r in self.rows(
+                f"SELECT id FROM statements WHERE id < ? AND id > ?{filters} ORDER BY id DESC LIMIT ?",
+                (bound, self._scan_floor, *params, want),
+            )
+        ]
+        return ids
+
+    # ------------------------------------------------------------- by relevance
+
+    def ranked(self, kind: SearchKind, want: int) -> tuple[list[_Found], bool]:
+        """The `want` most relevant hits of one kind, and whether all matches were ranked."""
+        if kind == "statement":
+            return self._ranked_statements(want)
+        code = ENTITY_KIND_CODES[kind]
+        found: dict[int, _Found] = {}
+        if self.entity_words:
+            # names and titles weigh ten times the descriptions
+            for rowid, title, body in self.rows(
+                f"SELECT rowid, highlight(entities_fts, 2, {_MARKS}), snippet(entities_fts, 3, {_MARKS}, '…', 16)"
+                " FROM entities_fts WHERE entities_fts MATCH ? AND rowid % 8 = ?"
+                " ORDER BY bm25(entities_fts, 0, 0, 10.0, 1.0, 10.0) LIMIT ?",
+                (self.entity_words, code, want),
+            ):
+                found[rowid] = _Found(kind, rowid // 8, self._entity_snippet(title, body))
+        complete = self.complete
+        for rowid in self._entity_substrings(code, _NO_BOUND, want):
+            found.setdefault(rowid, _Found(kind, rowid // 8))
+        return list(found.values())[:want], complete
+
+    def _ranked_statements(self, want: int) -> tuple[list[_Found], bool]:
+        ordered: list[int] = []
+        all_ranked = False
+        words = self.statement_words()
+        if words:
+            if not self.prefixes_limited:  # a common word: ranking all its matches would only hit the limit
+                ordered = [
+                    r[0]
+                    for r in self.rows(
+                        "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
+                        (words, want),
+                    )
+                ]
+                all_ranked = self.complete
+            if not all_ranked and not self._stopped_by_caller():
+                # Too many matches to rank in time: rank the newest ones instead, under a fresh deadline.
+                self.complete, self._stopped = True, False
+                self.deadline = time.monotonic() + self.store.SEARCH_TIME_LIMIT
+                ordered = [
+                    r[0]
+                    for r in self.rows(
+                        "SELECT id FROM (SELECT rowid AS id, rank AS r FROM statements_fts"
+                        " WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY r LIMIT ?",
+                        (words, self.store.RANK_CANDIDATES, want),
+                    )
+                ]
+        snippets = self._statement_snippets(ordered)
+        found = {i: _Found("statement", i, snippets.get(i)) for i in ordered}
+        if len(found) < want:
+            for rowid in self._statement_substrings(_NO_BOUND, want):
+                found.setdefault(rowid, _Found("statement", rowid))
+        return list(found.values())[:want], all_ranked
+
+    def _stopped_by_caller(self) -> bool:
+        try:
+            return bool(self.should_stop and self.should_stop())
+        except Exception:
+            return True
+
+    def _statement_snippets(self, ids: Sequence[int]) -> dict[int, tuple[tuple[str, bool], ...]]:
+        words = self.statement_words()
+        if not ids or not words:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = self.rows(
+            f"SELECT rowid, snippet(statements_fts, 0, {_MARKS}, '…', 16) FROM statements_fts"
+            f" WHERE statements_fts MATCH ? AND rowid IN ({marks})",
+            (words, *ids),
+        )
+        return {r[0]: _segments(r[1]) for r in rows}
+
+    # ------------------------------------------------------------- hits
+
+    def hits(self, found: Sequence[_Found]) -> list[SearchHit]:
+        """The hits as `SearchHit`s, in the order found; point lookups by id on the main connection."""
+        from ..search import mark_substrings
+
+        by_kind: dict[str, list[int]] = {}
+        for f in found:
+            by_kind.setdefault(f.kind, []).append(f.id)
+        rows: dict[tuple[str, int], tuple[Any, ...]] = {}
+        for kind, ids in by_kind.items():
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start : chunk_start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for fetched in self.store._all(_HIT_SQL[kind].format(marks=marks), chunk):
+                    rows[(kind, fetched[0])] = fetched
+        hits: list[SearchHit] = []
+        for f in found:
+            row = rows.get((f.kind, f.id))
+            if row is None:  # deleted since it was indexed
+                continue
+            snippet = f.snippet or mark_substrings(row[4] or row[2] or "", self.query)
+            hits.append(SearchHit(kind=f.kind, id=f.id, slug=row[1], label=row[2], snippet=snippet, said=row[3]))
+        return hits
+
+
+def _like_pattern(text: str) -> str:
+    """`%text%` for LIKE with its wildcards escaped (ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+_HIT_SQL = {
+    # id, slug, label, date, text a snippet is cut from when the index made none
+    "actor": (
+        "SELECT a.id, a.slug, a.name, NULL, a.name || ' ' || coalesce(t.text, '') FROM actors a"
+        " LEFT JOIN entities_trigram t ON t.rowid = a.id * 8 + 1 WHERE a.id IN ({marks})"
+    ),
+    "measure": (
+        "SELECT m.id, m.slug, m.title, m.announced, coalesce(t.text, m.title) FROM measures m"
+        " LEFT JOIN entities_trigram t ON t.rowid = m.id * 8 + 2 WHERE m.id IN ({marks})"
+    ),
+    "event": (
+        "SELECT e.id, e.slug, e.title, e.date, coalesce(t.text, e.title) FROM events e"
+        " LEFT JOIN entities_trigram t ON t.rowid = e.id * 8 + 4 WHERE e.id IN ({marks})"
+    ),
+    "consequence": (
+        "SELECT c.id, c.slug, m.title, c.due, c.description FROM consequences c"
+        " JOIN measures m ON m.id = c.measure_id WHERE c.id IN ({marks})"
+    ),
+    "statement": (
+        "SELECT s.id, s.slug, a.name, s.said, s.text FROM statements s"
+        " JOIN actors a ON a.id = s.speaker_id WHERE s.id IN ({marks})"
+    ),
+}
+
+
+def _segments(snippet: str | None) -> tuple[tuple[str, bool], ...]:
+    """Split an FTS snippet with U+E000/U+E001 markers into (text, matched) segments."""
+    from ..search import segments
+
+    return segments(snippet)
