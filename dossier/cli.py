@@ -215,8 +215,12 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+    except OSError as exc:  # a full disk: no half-written file left, the target as it was
+        tmp.unlink(missing_ok=True)
+        fail(f"{output}: cannot be written ({exc.strerror or exc}); nothing was written to it")
     click.echo(f"wrote {output}", err=True)
 
 

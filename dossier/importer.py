@@ -120,8 +120,12 @@ def _new_file(path: Path, *, force: bool) -> Iterator[sqlite3.Connection]:
         with tmp.open("rb+") as handle:  # the data is on disk before the name points at it
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.DatabaseError):  # a full disk: one line naming the file, not SQLite's words
+            raise StoreError(explain(path, exc)) from None
+        if isinstance(exc, OSError) and not exc.filename:
+            raise StoreError(f"{path}: cannot be written ({exc.strerror or exc})") from None
         raise
 
 

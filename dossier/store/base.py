@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from ..errors import StoreError
 from ..rows import ActorItem, ActorRef, MeasureItem, StatementItem
-from .connection import CHECK_CACHE_KIB, QUICK_CHECK_SECONDS, connect_existing, explain, quick_check
+from .connection import CHECK_CACHE_KIB, QUICK_CHECK_SECONDS, connect_existing, explain, quick_check, rolled_back
 
 ENTITY_TABLES: dict[str, str] = {
     "actor": "actors",
@@ -148,6 +148,8 @@ class StoreBase:
             try:
                 return conn.execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
+                if rolled_back(self.path, exc):  # another program's write died mid-way: undone, read again
+                    return conn.execute(sql, params).fetchall()
                 if not _is_decode_error(exc):
                     raise
                 with _lenient_text(conn):
@@ -159,6 +161,8 @@ class StoreBase:
             try:
                 row = conn.execute(sql, params).fetchone()
             except sqlite3.OperationalError as exc:
+                if rolled_back(self.path, exc):
+                    return conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
                 if not _is_decode_error(exc):
                     raise
                 with _lenient_text(conn):

@@ -127,6 +127,12 @@ def file_uri(path: Path, **params: str) -> str:
     return f"file:{name}?" + urllib.parse.urlencode(params)
 
 
+_WRITE_ERRORS = frozenset(
+    f"SQLITE_IOERR_{name}" for name in ("WRITE", "FSYNC", "DIR_FSYNC", "TRUNCATE", "DELETE", "SHMSIZE")
+)
+"""I/O errors of writing: a full disk often shows as one of these (a file-size limit always does)."""
+
+
 def explain(path: Path, exc: sqlite3.Error) -> str:
     """A one-line reason for an SQLite error on `path`, in the user's terms."""
     code = getattr(exc, "sqlite_errorname", "") or ""
@@ -134,8 +140,8 @@ def explain(path: Path, exc: sqlite3.Error) -> str:
         return f"{path}: is locked by another program (an import in progress?); try again when it has finished"
     if code in ("SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"):
         return (
-            f"{path}: an interrupted write left {path.name}-journal beside it; it is rolled back"
-            " the next time the dossier is opened for writing (dossier import)"
+            f"{path}: an interrupted write left {path.name}-journal beside it, and it cannot be rolled back"
+            " here (the file or its folder is read-only); open it once where it can be written"
         )
     if code.startswith("SQLITE_READONLY"):
         return f"{path}: is read-only (the file or its directory), so nothing can be written to it"
@@ -143,6 +149,8 @@ def explain(path: Path, exc: sqlite3.Error) -> str:
         return f"{path}: is damaged ({exc})"
     if code.startswith("SQLITE_CANTOPEN"):
         return f"{path}: cannot be opened ({exc})"
+    if code in _WRITE_ERRORS:
+        return f"{path}: cannot be written ({exc}: is the disk full, or the file over a size limit?)"
     if code.startswith("SQLITE_IOERR"):
         return f"{path}: cannot be read ({exc})"
     if code == "SQLITE_FULL":
@@ -229,9 +237,13 @@ def connect_existing(
     read-only connection would otherwise leave -wal and -shm files behind, and
     cannot open at all in a read-only directory. (With a -wal present, another
     program may be writing: the file is opened normally, so its changes are seen.)
+    The one exception: a write that died mid-transaction is rolled back first
+    (`roll_back_interrupted_write`), as SQLite would on any writable open, and
+    before the file's header is checked, which it may contradict until then.
     Warnings (a damage check cut short) are appended to `warnings`.
     """
     path = Path(path)
+    roll_back_interrupted_write(path)  # first: a write killed mid-COMMIT leaves the file shorter than its header says
     header = _check_file(path)
     params = {"mode": "rw" if write else "ro"}
     if not write and header.wal and not Path(f"{path}-wal").exists():
@@ -263,6 +275,44 @@ def connect_existing(
         conn.close()
         raise
     return conn
+
+
+def roll_back_interrupted_write(path: Path) -> None:
+    """Put back the last committed state of a file whose writer died mid-transaction (kill -9, power loss).
+
+    Such a writer leaves a "hot" `-journal` beside the file, holding the pages
+    it had begun to change. A read-only connection cannot roll it back, so
+    without this step the file would not open until something wrote to it.
+    Here a writable connection reads one page, which makes SQLite roll the
+    journal back: the file then holds exactly what the last finished import
+    left, and nothing else is written. A journal still in use by a live
+    writer is not hot, so this only waits for that writer like any reader;
+    a file that cannot be written here is left as it is, for `explain` to name.
+    """
+    try:
+        if not os.path.exists(f"{path}-journal") or not os.path.isfile(path):
+            return
+        with open(path, "rb") as handle:  # only an SQLite file: SQLite never sees anything else (`_check_file`)
+            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return
+        conn = sqlite3.connect(file_uri(path, mode="rw"), uri=True, isolation_level=None)
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_SECONDS * 1000)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # the read-only open that follows meets the same problem and names it
+    finally:
+        conn.close()
+
+
+def rolled_back(path: Path, exc: sqlite3.Error) -> bool:
+    """True if `exc` is an open reader meeting a write that died mid-transaction, now rolled back: read again."""
+    if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+        return False
+    roll_back_interrupted_write(path)
+    return True
 
 
 IDENTITY_NAMESPACE = uuid.UUID("5d6f6c52-3b1e-4f0a-9a55-0d0551e40001")

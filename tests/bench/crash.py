@@ -1,0 +1,222 @@
+"""kill -9 of `dossier import` at 20+ random moments of each path; how many files are intact afterwards.
+
+`python -m tests.bench.crash [--points 24] [--seed 0] ...`
+
+Each path's import is first run to the end `--runs` times: its median time T
+and the export after it are the references. Then, for each point, a fresh
+copy of the file before is imported into and the process is sent SIGKILL at
+a moment drawn uniformly from [0, T) (a seeded `random.Random`, so a run can
+be repeated, or changed with `--seed`). Afterwards the file must open with
+`dossier show` and the store with no step before, pass `PRAGMA
+integrity_check` and the full-text indexes' check, and export exactly as
+before or after the import (`tests/faults/killing.py`).
+
+Paths:
+
+* `bulk`: a generated dossier's JSON bundle (`--bulk-statements`) into a file
+  made by `dossier init --empty`;
+* `incremental`: `--incremental-statements` new statements, and a change to
+  every actor and measure, into the default dossier (`dossier init`);
+* `bulk-small-cache`, `incremental-small-cache`: the same imports with a 2 MiB
+  page cache, so that changed pages reach the file all through the write
+  rather than at COMMIT only: many more moments at which the file itself has
+  been changed and must be rolled back from its journal.
+
+The table counts, per path: the points, the kills that came after the import
+had already exited, the kills that left a hot journal (the file was being
+changed), the files that held the old and the new dossier, and the files
+intact. Exit status 1 if any file was not intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from dossier.store import Store, StoreError
+from tests.faults.killing import (
+    Case,
+    Point,
+    bulk_case,
+    dossier_argv,
+    incremental_case,
+    kill_before_commit,
+    run_point,
+    with_small_cache,
+)
+
+PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.crash", description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=24, help="kills per path (default 24)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the kill moments (default 0)")
+    parser.add_argument("--paths", default=",".join(PATHS), help="comma-separated, of: " + ", ".join(PATHS))
+    parser.add_argument("--bulk-statements", type=int, default=100_000)
+    parser.add_argument("--incremental-statements", type=int, default=4_000, help="stay ≤ 5,000: above, it is bulk")
+    parser.add_argument("--runs", type=int, default=3, help="finished imports per path, to time it (the median)")
+    parser.add_argument(
+        "--window",
+        choices=("run", "transaction"),
+        default="run",
+        help="draw kill moments from the whole run (default) or from BEGIN to the end of COMMIT only",
+    )
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: kills, readers")
+    parser.add_argument("--scratch", type=Path, default=None, help="where the files are made (default: a temp dir)")
+    args = parser.parse_args(argv)
+    args.paths = [p for p in args.paths.split(",") if p]
+    args.skip = {s for s in args.skip.split(",") if s}
+    unknown = [p for p in args.paths if p not in PATHS]
+    if unknown:
+        parser.error(f"unknown path {unknown[0]!r} (use {', '.join(PATHS)})")
+    return args
+
+
+def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]]]:
+    results: list[tuple[Case, list[Point]]] = []
+    base: dict[str, Case] = {}
+    for name in args.paths:
+        kind = name.split("-")[0]
+        folder = scratch / kind
+        folder.mkdir(exist_ok=True)
+        if kind not in base:
+            started = time.perf_counter()
+            if kind == "bulk":
+                base[kind] = bulk_case(folder, args.bulk_statements, seed=args.seed, runs=args.runs)
+            else:
+                base[kind] = incremental_case(folder, args.incremental_statements, seed=args.seed + 1, runs=args.runs)
+            print(
+                f"{kind}: bundle {base[kind].bundle.stat().st_size / 2**20:.1f} MiB, "
+                f"prepared in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+        case = base[kind] if name == kind else with_small_cache(base[kind], folder, args.runs)
+        began, committed = case.window
+        print(
+            f"{case.name}: a finished import takes {case.seconds:.2f} s (median of {args.runs});"
+            f" its transaction ran from {began:.2f} s to {committed:.2f} s",
+            flush=True,
+        )
+        draw = random.Random(f"{args.seed}-{name}-{args.window}")
+        low, high = (began, committed) if args.window == "transaction" else (0.0, case.seconds)
+        points = [kill_before_commit(case, folder)] if case.small_cache else []
+        for index in range(0 if "kills" in args.skip else args.points):
+            delay = draw.uniform(low, high)
+            point = run_point(case, delay, folder)
+            points.append(point)
+            flags = "exited first " if point.exited_first else ""
+            flags += "hot journal " if point.journal_left else "in the transaction " if point.in_transaction else ""
+            verdict = "intact" if point.intact else "NOT INTACT: " + "; ".join(point.problems)
+            print(f"  {index + 1:2}/{args.points} kill at {delay:6.3f} s: {point.state:7} {flags}{verdict}", flush=True)
+        results.append((case, points))
+    return results
+
+
+def _read_until(opened: Store, stop: threading.Event, took: list[float], errors: list[str]) -> None:
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            opened.actors_grouped(limit=100)
+            opened.search("embassy", limit=20)
+            opened.summary()
+        except StoreError as exc:
+            errors.append(str(exc))
+            continue
+        took.append(time.perf_counter() - started)
+
+
+def reader_figures(cases: list[Case], scratch: Path) -> list[str]:
+    """A store opened as the browser opens it, reading in a loop while a finished import runs into its file.
+
+    Each round asks what a moving browser asks (the Actors pane, a search, the
+    title bar's counts). Rounds are timed; a round that fails is counted.
+    """
+    lines = [
+        "| path | import s | reader rounds | median ms | p95 ms | max ms | failed rounds | new rows seen after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for case in cases:
+        db = scratch / f"{case.name}-read.db"
+        shutil.copyfile(case.base, db)
+        took: list[float] = []
+        errors: list[str] = []
+        stop = threading.Event()
+        with Store.open(db, check_seconds=0) as opened:
+            reader = threading.Thread(target=_read_until, args=(opened, stop, took, errors))
+            reader.start()
+            started = time.perf_counter()
+            try:
+                done = subprocess.run(dossier_argv("import", str(case.bundle), "--db", str(db)), capture_output=True)
+            finally:
+                seconds = time.perf_counter() - started
+                stop.set()
+                reader.join()
+            try:
+                seen = done.returncode == 0 and bool(opened.resolve(case.show_ref))
+            except StoreError:
+                seen = False
+        db.unlink()
+        ordered = sorted(took) or [0.0]
+        lines.append(
+            f"| {case.name} | {seconds:.2f} | {len(took)} | {ordered[len(ordered) // 2] * 1000:.1f}"
+            f" | {ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000:.1f}"
+            f" | {ordered[-1] * 1000:.1f} | {len(errors)} | {'yes' if seen else 'NO'} |"
+        )
+        for error in sorted(set(errors))[:3]:
+            lines.append(f"  failed: {error}")
+    return lines
+
+
+def table(results: list[tuple[Case, list[Point]]]) -> list[str]:
+    lines = [
+        "| path | import s | transaction s | points | exited before the kill | killed in the transaction"
+        " | of which hot journal | old | new | intact |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for case, points in results:
+        timed = [p for p in points if p.delay >= 0]
+        extra = " (+1 just before COMMIT)" if len(timed) != len(points) else ""
+        lines.append(
+            f"| {case.name} | {case.seconds:.2f} | {case.window[0]:.2f}–{case.window[1]:.2f} | {len(timed)}{extra}"
+            f" | {sum(p.exited_first for p in points)} | {sum(p.in_transaction for p in points)}"
+            f" | {sum(p.journal_left for p in points)} | {sum(p.state == 'old' for p in points)}"
+            f" | {sum(p.state == 'new' for p in points)} | {sum(p.intact for p in points)}/{len(points)} |"
+        )
+    total = sum(len(points) for _, points in results)
+    intact = sum(p.intact for _, points in results for p in points)
+    lines += ["", f"{intact} of {total} killed files intact."]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    load = os.getloadavg()
+    print(
+        f"# kill -9 of dossier import\n\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
+        f"{os.cpu_count()} CPUs · load {load[0]:.2f} · Python {platform.python_version()} · "
+        f"SQLite {sqlite3.sqlite_version} · seed {args.seed} · kill moments drawn from the {args.window}\n",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="dossier-crash-", dir=args.scratch) as scratch:
+        results = run(args, Path(scratch))
+        lines = table(results)
+        if "readers" not in args.skip:
+            plain = [case for case, _ in results if not case.small_cache]
+            lines += ["", "## A reader during an import", "", *reader_figures(plain, Path(scratch))]
+    print("\n" + "\n".join(lines))
+    return 0 if all(p.intact for _, points in results for p in points) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
