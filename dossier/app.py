@@ -33,6 +33,7 @@ Hostile input stops here too:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -69,13 +70,19 @@ def _actor_kind_commands() -> type[Provider]:
     return ActorKindCommands
 
 
+def _notebook_commands() -> type[Provider]:
+    from .commands import NotebookCommands
+
+    return NotebookCommands
+
+
 class DossierApp(GuardedApp[None]):
     """Browse one dossier, read-only."""
 
     CSS_PATH = "dossier.tcss"
     TITLE = "Dossier"
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
-    COMMANDS = App.COMMANDS | {_dossier_commands, _actor_kind_commands}
+    COMMANDS = App.COMMANDS | {_dossier_commands, _actor_kind_commands, _notebook_commands}
 
     ALLOWED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {
@@ -110,6 +117,8 @@ class DossierApp(GuardedApp[None]):
         show_tracebacks: bool = False,
         check_seconds: float = 0.0,
         on_first_frame: Callable[[], None] | None = None,
+        notebook: Path | None = None,
+        notebook_off: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -123,6 +132,9 @@ class DossierApp(GuardedApp[None]):
         """How long to look for damage once the first screen is up (0: the store was checked on open)."""
         self.on_first_frame = on_first_frame
         """Called once the first screen has been drawn (`dossier.opening` turns the collector back on)."""
+        self.notebook_path = notebook
+        """The notebook file (`dossier.notebook`); None: the notebook is off, for the reason `notebook_off`."""
+        self.notebook_off = notebook_off
         self._browser: BrowseScreen | None = None
         self._too_small: TooSmallScreen | None = None
         # The title bar draws it with Content(title), never as markup; the text is cleaned here,
@@ -131,7 +143,13 @@ class DossierApp(GuardedApp[None]):
 
     def get_default_screen(self) -> BrowseScreen:
         start = self.store.resolve(self.ref) if self.ref else None
-        self._browser = BrowseScreen(self.store, start=start, check_seconds=self.check_seconds)
+        self._browser = BrowseScreen(
+            self.store,
+            start=start,
+            check_seconds=self.check_seconds,
+            notebook=self.notebook_path,
+            notebook_off=self.notebook_off,
+        )
         return self._browser
 
     def on_mount(self) -> None:
@@ -154,6 +172,12 @@ class DossierApp(GuardedApp[None]):
     @on(messages.OpenRef)
     def _open_ref_asked(self, message: messages.OpenRef) -> None:
         self.open_ref(message.kind, message.entity_id)
+
+    @on(messages.OpenNotebook)
+    def _open_notebook_asked(self, message: messages.OpenNotebook) -> None:
+        while len(self.screen_stack) > 1 and self.screen is not self.browser:
+            self.pop_screen()
+        self.browser.notebook.open_notebook(message.narrow)
 
     @on(messages.ShowActorKind)
     def _show_actor_kind_asked(self, message: messages.ShowActorKind) -> None:

@@ -99,19 +99,27 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
-        ctx.invoke(browse, path=None, ref=None)
+        ctx.invoke(browse, path=None, ref=None, notebook_path=None)
 
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.argument("ref", required=False)
-def browse(path: Path | None, ref: str | None) -> None:
+@click.option(
+    "--notebook",
+    "notebook_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Your notebook file: marks, notes, tags (default: $XDG_DATA_HOME/dossier/notebook.db).",
+)
+def browse(path: Path | None, ref: str | None, notebook_path: Path | None) -> None:
     """Browse a dossier file (default: the default dossier), optionally opened at REF.
 
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
     """
     debug = bool(click.get_current_context().find_root().params.get("debug"))
-    status = open_browser(path, ref, debug=debug)  # the same way in as `dossier.launch.main` (`dossier.opening`)
+    # The same way in as `dossier.launch.main` (`dossier.opening`).
+    status = open_browser(path, ref, debug=debug, notebook=notebook_path)
     if status:
         sys.exit(status)
 
@@ -642,6 +650,121 @@ def serve_web(
 
 
 # ----------------------------------------------------------------- end serve
+# --------------------------------------------------------------------------- notes (the notebook)
+
+notebook_option = click.option(
+    "--notebook",
+    "notebook_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The notebook file (default: $XDG_DATA_HOME/dossier/notebook.db).",
+)
+
+
+def _notebook_path(given: Path | None) -> Path:
+    from .notebook import NOTEBOOK_ENV, default_path
+
+    path = given or default_path()
+    if path is None:
+        fail(f"the notebook is off (${NOTEBOOK_ENV}=off); name one with --notebook PATH")
+    return path
+
+
+def _notebook_entries(db: Path | None, notebook_path: Path | None) -> tuple[str, list[Any], Store]:
+    """The dossier's title, this dossier's entries (none when there is no notebook yet), and its open store."""
+    from .notebook import Notebook
+    from .store import Store
+
+    store = Store.open(existing_db(db))
+    path = _notebook_path(notebook_path)
+    entries = []
+    if path.exists():  # listing or exporting never makes a notebook
+        with Notebook.open(path) as book:
+            entries = book.entries(store.identity())
+    return store.title(), entries, store
+
+
+@main.group()
+def notes() -> None:
+    """The notebook: your marks, notes and tags on a dossier, kept in a file of your own (docs/notebook.md)."""
+
+
+@notes.command(name="list")
+@db_option
+@notebook_option
+def notes_list(db: Path | None, notebook_path: Path | None) -> None:
+    """Every entry on the dossier: kind/slug, mark, tags, its citation (or label, when orphaned) and note."""
+    from .brief import find, list_lines
+
+    _title, entries, store = _notebook_entries(db, notebook_path)
+    with store:
+        for line in list_lines(find(store, entries)):
+            click.echo(line)
+    if not entries:
+        click.echo("the notebook holds nothing on this dossier", err=True)
+
+
+@notes.command(name="export")
+@db_option
+@notebook_option
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE, not stdout.")
+def notes_export(db: Path | None, notebook_path: Path | None, fmt: str, output: Path | None) -> None:
+    """A research brief by tag (markdown), or the entries as JSON to import on another machine."""
+    import json
+
+    from .brief import find, markdown_brief
+    from .notebook import NOTEBOOK_VERSION, Notebook
+
+    title, entries, store = _notebook_entries(db, notebook_path)
+    with store:
+        if fmt == "markdown":
+            text = "\n".join(markdown_brief(title, find(store, entries, "markdown")))
+        else:
+            data = {"notebook": NOTEBOOK_VERSION, "entries": []}
+            path = _notebook_path(notebook_path)
+            if path.exists():
+                with Notebook.open(path) as book:
+                    data = book.export_json(store.identity())
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        click.echo(_escape_for_terminal(text) if fmt == "json" else text, nl=False)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, output)
+    click.echo(f"wrote {output}", err=True)
+
+
+@notes.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+@notebook_option
+def notes_import(file: Path, db: Path | None, notebook_path: Path | None) -> None:
+    """Merge a notebook exported as JSON: the newer side of each entry wins; each conflict is reported."""
+    import json
+
+    from .notebook import Notebook, NotebookError
+
+    existing_db(db)  # the dossier must exist, as for every command
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{file}: no such file")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        fail(f"{file}: not a notebook export ({exc})")
+    try:
+        with Notebook.open(_notebook_path(notebook_path)) as book:
+            report = book.merge(data)
+    except NotebookError as exc:
+        fail(f"{file}: {exc}")
+    warn(report.conflicts)
+    click.echo(
+        f"merged {file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''} (the newer entry kept)"
+    )
+
+
 # --------------------------------------------------------------------------- generate
 
 

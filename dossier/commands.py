@@ -23,7 +23,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from .errors import StoreError
-from .messages import OpenRef, ShowActorKind
+from .messages import OpenNotebook, OpenRef, ShowActorKind
 from .rows import ACTOR_KINDS, SearchHit
 from .store import Store
 from .widgets import render
@@ -133,3 +133,33 @@ class ActorKindCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._run, kind), help="Filter the Actors pane")
+
+
+class NotebookCommands(Provider):
+    """The notebook (`b`) and `Tag: NAME` for each tag used on this dossier: the notebook narrowed to it."""
+
+    def _commands(self) -> list[tuple[str, str]]:
+        browser = getattr(self.app, "browser", None)
+        notebook = getattr(browser, "notebook", None)
+        state = getattr(notebook, "state", None)
+        if state is None or state.off is not None or state.path is None:
+            return []
+        tags = sorted({tag for entry in state.entries.values() for tag in entry.tags}, key=str.casefold)
+        return [("Notebook: everything marked, noted or tagged", "")] + [(f"Tag: {tag}", f"#{tag}") for tag in tags]
+
+    def _run(self, narrow: str) -> None:
+        self.app.post_message(OpenNotebook(narrow))
+
+    async def discover(self) -> Hits:
+        for name, narrow in self._commands():
+            yield DiscoveryHit(render.content(name), partial(self._run, narrow), text=name, help="Open the notebook")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, narrow in self._commands():
+            shown = render.content(name).plain
+            score = matcher.match(shown)
+            if score > 0:
+                yield Hit(
+                    score, render.content(shown), partial(self._run, narrow), text=shown, help="Open the notebook"
+                )

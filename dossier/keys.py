@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from textual.binding import BindingType
 
-Owner = Literal["app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline"]
+Owner = Literal[
+    "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "note", "tags", "conflict",
+    "notebook",
+]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
-`HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`."""
+`HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, and the
+notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",
@@ -31,6 +35,10 @@ WHERE: dict[Owner, str] = {
     "view": "Chain, timeline, relations",
     "view-list": "Chain, timeline, relations",
     "timeline": "Timeline",
+    "note": "Note editor",
+    "tags": "Tags",
+    "conflict": "Note changed elsewhere",
+    "notebook": "Notebook",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -44,6 +52,10 @@ OWNER_CLASSES: dict[Owner, str] = {
     "view": "dossier.screens._view.ViewScreen",
     "view-list": "dossier.screens._view.ViewList",
     "timeline": "dossier.screens.timeline.TimelineScreen",
+    "note": "dossier.screens.notebook.NoteScreen",
+    "tags": "dossier.screens.notebook.TagsScreen",
+    "conflict": "dossier.screens.notebook.ConflictScreen",
+    "notebook": "dossier.screens.notebook.NotebookScreen",
 }
 """The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
 
@@ -89,6 +101,13 @@ KEYS: tuple[Key, ...] = (
     Key("c", "open_chain", "Chain", "browse", "open-chain", show=False),
     Key("t", "open_timeline", "Timeline", "browse", "open-timeline", show=False),
     Key("r", "open_relations", "Relations", "browse", "open-relations", show=False),
+    # The notebook (dossier/screens/notebook_keys.py): the row at hand is the focused list's row, or the Detail pane's.
+    Key("m", "toggle_mark", "Mark", "browse", "toggle-mark", show=False),
+    Key("n", "edit_note", "Note", "browse", "edit-note", show=False),
+    Key("number_sign", "edit_tags", "Tags", "browse", "edit-tags", show=False),
+    Key("b", "open_notebook", "Notebook", "browse", "open-notebook", show=False),
+    Key("y", "copy_citation('plain')", "Copy citation", "browse", "copy-citation", show=False),
+    Key("Y", "copy_citation('markdown')", "Copy as Markdown", "browse", "copy-citation-markdown", show=False),
     # The four list panes. The moves are priority bindings: see `VirtualList`.
     Key("up,k", "cursor_up", "Previous row", "list", "cursor-up", show=False, priority=True),
     Key("down,j", "cursor_down", "Next row", "list", "cursor-down", show=False, priority=True),
@@ -120,6 +139,17 @@ KEYS: tuple[Key, ...] = (
     Key("g", "first", "First", "view-list", "view.first", show=False),
     Key("G", "last", "Last", "view-list", "view.last", show=False),
     Key("f", "next_filter", "Filter kind", "timeline", "timeline.filter"),
+    # The notebook's screens (dossier/screens/notebook.py).
+    Key("ctrl+s", "save_note", "Save", "note", "note.save", priority=True),
+    Key("escape", "close_note", "Close", "note", "note.close", priority=True),
+    Key("escape", "close_tags", "Close", "tags", "tags.close"),
+    Key("k", "keep_mine", "Keep mine", "conflict", "conflict.keep-mine"),
+    Key("t", "take_theirs", "Take theirs", "conflict", "conflict.take-theirs"),
+    Key("escape", "edit_again", "Back to editing", "conflict", "conflict.edit-again"),
+    Key("escape", "close_notebook", "Close", "notebook", "notebook.close"),
+    Key("up", "previous_entry", "Previous entry", "notebook", "notebook.up", show=False),
+    Key("down", "next_entry", "Next entry", "notebook", "notebook.down", show=False),
+    Key("enter", "open_entry", "Open", "notebook", "notebook.open", priority=True),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 
@@ -160,6 +190,8 @@ KEY_NAMES: dict[str, str] = {
     "slash": "/",
     "question_mark": "?",
     "ctrl+p": "Ctrl+P",
+    "ctrl+s": "Ctrl+S",
+    "number_sign": "#",
 }
 """How a key is written for people (the help screen and README.md)."""
 

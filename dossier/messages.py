@@ -25,3 +25,10 @@ class ShowActorKind(Message):
     """Only actors of this kind in the Actors pane (None: every kind, grouped)."""
 
     kind: str | None
+
+
+@dataclass
+class OpenNotebook(Message):
+    """Open the notebook screen, narrowed by this text (`#tag` for the palette's `Tag: NAME`)."""
+
+    narrow: str = ""

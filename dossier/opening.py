@@ -50,8 +50,9 @@ def existing_db(path: Path | None) -> Path:
 def reason(error: Exception) -> str:
     """The one-line reason for an error of the browser's own (bad path, bad file, bad REF, I/O)."""
     from .errors import StoreError
+    from .notebook import NotebookError
 
-    if isinstance(error, (LaunchError, StoreError)):
+    if isinstance(error, (LaunchError, StoreError, NotebookError)):
         return str(error)
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
@@ -59,13 +60,14 @@ def reason(error: Exception) -> str:
     return unexpected(error)
 
 
-def open_browser(path: Path | None, ref: str | None, *, debug: bool = False) -> int:
+def open_browser(path: Path | None, ref: str | None, *, debug: bool = False, notebook: Path | None = None) -> int:
     """Browse `path` (the default dossier when None), opened at `ref`; returns the exit status.
 
     Raises `LaunchError` or `StoreError` for bad input before the screen
     starts, and `LaunchError` when the app ended on an exception it could not
     handle (unless `debug`, which shows the traceback instead).
     """
+    from .notebook import OFF_MESSAGE, default_path
     from .store import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)
@@ -87,6 +89,9 @@ def open_browser(path: Path | None, ref: str | None, *, debug: bool = False) -> 
             show_tracebacks=debug,
             check_seconds=QUICK_CHECK_SECONDS if later else 0,
             on_first_frame=gc.enable,
+            # The notebook: --notebook, else $DOSSIER_NOTEBOOK, else the data directory's; `off` when served.
+            notebook=notebook or default_path(),
+            notebook_off=OFF_MESSAGE,
         )
         app.run()
     finally:

@@ -321,9 +321,10 @@ async def test_help_lists_every_key_and_escape_closes_it(app: DossierApp) -> Non
         assert app.screen is app.browser
 
 
-async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
+async def test_every_binding_is_pressed(store: Store, tmp_path: Path) -> None:
     """Press every key of every binding once, checking what each does."""
     pressed: set[str] = set()
+    app = DossierApp(store, notebook=tmp_path / "notebook.db")
 
     async def press(pilot: Pilot[Any], *keys: str) -> None:
         pressed.update(keys)
@@ -451,6 +452,25 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
         assert isinstance(app.screen, RelationsScreen)
         await pilot.press("escape")
         await settle(pilot)
+        assert app.screen is browser
+
+        # the notebook (tests/notebook has the details): mark, note, tags, the notebook, citations
+        await press(pilot, "1")
+        await press(pilot, "m")
+        assert browser.actors.notebook_marks
+        await press(pilot, "n")
+        await pilot.press(*"a note")
+        await press(pilot, "ctrl+s")
+        assert "Your note" in shown(browser.detail)
+        await press(pilot, "number_sign")
+        await press(pilot, "escape")
+        await press(pilot, "b")
+        assert type(app.screen).__name__ == "NotebookScreen"
+        await press(pilot, "escape")
+        await press(pilot, "y")
+        assert app.clipboard == "Russia, state, RU"
+        await press(pilot, "Y")
+        assert app.clipboard == "**Russia**, state, RU"
         assert app.screen is browser
 
         await press(pilot, "q")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, on, work
@@ -59,6 +60,7 @@ from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
 from ..widgets.title_bar import TitleBar
 from ..widgets.virtual_list import Pager, VirtualList
+from .notebook_keys import NotebookActions, NotebookKeys
 
 PANE_OF_KIND: dict[str, PaneName] = {
     "actor": "actors",
@@ -109,7 +111,7 @@ def chain_measure(store: Store, ref: Ref | None, highlighted_measure: int | None
     return highlighted_measure
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(NotebookActions, Screen[None]):
     """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
@@ -140,9 +142,19 @@ class BrowseScreen(Screen[None]):
     class _ChainFound(Message):
         measure_id: int | None
 
-    def __init__(self, store: Store, *, start: Ref | None = None, check_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        start: Ref | None = None,
+        check_seconds: float = 0.0,
+        notebook: Path | None = None,
+        notebook_off: str | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        self.notebook = NotebookKeys(self, notebook, notebook_off)
+        """The notebook's keys and what it holds on this dossier (loaded after the first frame)."""
         self._start = start
         self._check_seconds = check_seconds
         """Damage check still to run once the first actors are on screen (0: none)."""
@@ -202,6 +214,7 @@ class BrowseScreen(Screen[None]):
                 self._show_actor(self.actors.highlighted_id)
         finally:
             self._starting = False
+        self.call_after_refresh(self.notebook.load)  # the first screen does not wait for the notebook
 
     # ----------------------------------------------------------------- panes and the selection
 
@@ -428,7 +441,9 @@ class BrowseScreen(Screen[None]):
     def action_open_search(self) -> None:
         from .search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store), self._open_result)
+        search = SearchScreen(self.store)
+        self.app.push_screen(search, self._open_result)
+        search.call_after_refresh(lambda: self.notebook.mark_results(search.results))  # marks drawn in the hits
 
     # ----------------------------------------------------------------- chain, timeline, relations
 
@@ -667,6 +682,11 @@ class BrowseScreen(Screen[None]):
         else:
             self._load_detail(ref)
 
+    def refresh_detail(self) -> None:
+        """Read what the Detail pane shows again (its note or tags changed)."""
+        if self.detail_ref is not None:
+            self._load_detail(self.detail_ref)
+
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, ref: Ref) -> None:
         kind, entity_id = ref
@@ -701,7 +721,7 @@ class BrowseScreen(Screen[None]):
             "consequence": consequence_blocks,
             "event": event_blocks,
         }
-        blocks: list[Block] = builders[kind](message.model, styles)
+        blocks: list[Block] = builders[kind](message.model, styles) + self.notebook.detail_blocks(message.model, styles)
         self.detail.show(message.ref, blocks, title=f"Detail · {kind}")
         if kind == "statement" and message.ref[1] == self.statement_id:
             self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))

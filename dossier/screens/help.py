@@ -25,10 +25,11 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("help")
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
-        ("Anywhere", "Browser", "Search", "Help"),
-        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline"),
+        ("Anywhere", "Browser", "Search", "Help", "Note changed elsewhere"),
+        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Notebook", "Note editor", "Tags"),
     )
-    """Which sections stand in which column, so that every key fits on a 40-line screen."""
+    """Which sections stand in which column, so that every key fits on a 40-line screen
+    (with the notebook's keys, the help scrolls there by a few lines)."""
 
     def compose(self) -> ComposeResult:
         rows = keys.key_rows()

@@ -79,6 +79,10 @@ class SearchResults(VirtualList[ResultRow]):
     def is_selectable(self, item: ResultRow) -> bool:
         return item.hit is not None
 
+    def notebook_key(self, item: ResultRow) -> str | None:
+        # Hits of every kind: marked by kind/slug (`NotebookState.marked_refs`).
+        return None if item.hit is None else f"{item.hit.kind}/{item.hit.slug}"
+
     def render_item(self, item: ResultRow, index: int, width: int) -> Text:
         if item.hit is None:
             more = "+" if item.count >= LIMIT else ""

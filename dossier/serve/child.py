@@ -4,7 +4,8 @@ The child never sees the server's environment (no secrets, no `DISPLAY`, no
 `SSH_AUTH_SOCK`): it gets a fresh `HOME` in a private temporary directory,
 an empty directory as `PATH` (nothing can be run by name, so Python's
 `webbrowser` finds no browser and a link never launches one), a UTF-8 locale,
-`DOSSIER_DB` naming the served file, and the few terminal variables below.
+`DOSSIER_DB` naming the served file, `DOSSIER_NOTEBOOK=off` (no notebook is
+read or written on the server), and the few terminal variables below.
 It runs with `python -I` (isolated: no `PYTHON*` variables, no user site, no
 current directory on the import path).
 
@@ -95,6 +96,8 @@ def child_env(db: Path, home: Path, *, term: str | None = None, colorterm: str |
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "DOSSIER_DB": str(db),
+        # Served sessions write nothing on the server: the notebook is off (`m n # b` say so; `y` copies).
+        "DOSSIER_NOTEBOOK": "off",
     }
     if term is not None:
         env["TERM"] = term if term in TERMS else DEFAULT_TERM

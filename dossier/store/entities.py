@@ -67,6 +67,25 @@ class EntityQueries(StoreBase):
                 return k, int(row[0])
         raise StoreError(f"{ref!r}: nothing with that slug in {self.path.name}")
 
+    def missing_slugs(self, refs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (kind, slug) pairs name nothing in this dossier (the notebook's orphans); by index lookups."""
+        missing: set[tuple[str, str]] = set()
+        by_kind: dict[str, list[str]] = {}
+        for kind, slug in refs:
+            if kind in ENTITY_TABLES:
+                by_kind.setdefault(kind, []).append(slug)
+            else:
+                missing.add((kind, slug))
+        for kind, slugs in by_kind.items():
+            found: set[str] = set()
+            for start in range(0, len(slugs), 500):
+                chunk = slugs[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT slug FROM {ENTITY_TABLES[kind]} WHERE slug IN ({marks})"
+                found.update(str(row[0]) for row in self._all(sql, chunk))
+            missing.update((kind, slug) for slug in slugs if slug not in found)
+        return missing
+
     # ----------------------------------------------------------------- actors
 
     def actor_count(self, kind: str | None = None) -> int:

@@ -208,6 +208,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """Drawn rows by index: (the row's model, what else decides its look, the strip); see `render_line`."""
         self.frame_hold: FrameHold | None = None
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
+        self.notebook_marks: frozenset[str] = frozenset()
+        """The rows the researcher has marked (`m`), by `notebook_key`: drawn with a mark in front."""
 
     # ----------------------------------------------------------------- public
 
@@ -274,6 +276,23 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """Put the cursor on the row with this id (reloads the list around it)."""
         if self._pager is not None:
             self.load(self._pager, select_id=entity_id, subject=self.subject)
+
+    def notebook_key(self, item: T) -> str | None:
+        """What the notebook knows a row by: its slug (a list of one kind); None for a row it cannot mark."""
+        slug = getattr(item, "slug", None)
+        return slug if isinstance(slug, str) else None
+
+    def set_notebook_marks(self, keys: frozenset[str]) -> None:
+        """Mark the rows with these `notebook_key`s; only the visible rows whose mark changes are drawn again."""
+        if keys == self.notebook_marks:
+            return
+        changed = keys ^ self.notebook_marks
+        self.notebook_marks = keys
+        top = int(self.scroll_y)
+        for index in range(top, top + self.scrollable_content_region.height):
+            item = self._item(index)
+            if item is not None and self.notebook_key(item) in changed:
+                self.refresh_line(index)
 
     def render_item(self, item: T, index: int, width: int) -> Text:
         """One row as Text (built through `render`); subclasses say what a row shows."""
@@ -565,13 +584,16 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         # styles are not in the key: the cache is emptied when they change (a theme,
         # focus, `notify_style_update`), as it is by `load`.
         on_cursor = index == self.cursor
-        key = (width, on_cursor, on_cursor and self.has_focus, self.row_key(item, index))
+        marked = bool(self.notebook_marks) and self.notebook_key(item) in self.notebook_marks
+        key = (width, on_cursor, on_cursor and self.has_focus, marked, self.row_key(item, index))
         rows = self._rows
         cached = rows.get(index)
         if cached is not None and cached[0] is item and cached[1] == key:
             rows.move_to_end(index)
             return cached[2]
         text = self.render_item(item, index, width)
+        if marked:
+            text = render.join(Text("● ", style=self.style("mark")), text)
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
             strip = self._strip(text, width, base + self.get_component_rich_style(cursor))

@@ -19,6 +19,8 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   caused (synchronized-output frames), median and p95.
 * **hold then quit**: Down repeated 30 times a second for 5 s, then `q`:
   seconds until the process has exited.
+* **notebook**: on the biggest dossier, `m` → its mark drawn, timed as Down
+  is, and `b` → the notebook screen over 10,000 entries (`bench_notebook.py`).
 * **search** and **panes**: `Store.search_page` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
 * **draft**: precision and recall of the (speaker, quote) pairs `dossier draft`
@@ -344,6 +346,31 @@ def bench_screens(report: Report, datasets: list[Dataset], args: argparse.Namesp
     return screens
 
 
+# --------------------------------------------------------------------------- the notebook
+
+
+def bench_notebook_keys(report: Report, data: Dataset) -> dict[str, list[float]]:
+    from .bench_notebook import ENTRIES, bench_notebook
+
+    times = bench_notebook(data.db, data.heaviest_slug)
+    report.add(f"## Notebook on {data.name}", "")
+    report.table(
+        ["key", "median ms", "p95 ms", "presses"],
+        [
+            [name, ms(statistics.median(values)), ms(percentile(values, 0.95)), str(len(values))]
+            if values
+            else [name, "—", "—", "0"]
+            for name, values in (
+                ("m → mark drawn, first frame", times["m first"]),
+                ("m → mark drawn, last frame", times["m"]),
+                (f"b → notebook of {ENTRIES:,}, first frame", times["b first"]),
+                (f"b → notebook of {ENTRIES:,}, last frame", times["b last"]),
+            )
+        ],
+    )
+    return times
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -459,7 +486,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: import, screen, store, views, draft"
+        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, draft"
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -515,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
         # would compile dossier's modules (~50 ms) on every launch and time that instead.
         compileall.compile_dir(ROOT / "dossier", quiet=1)
         screens = bench_screens(report, datasets, args)
+    notebook: dict[str, list[float]] = {}
+    if "notebook" not in args.skip:
+        notebook = bench_notebook_keys(report, datasets[-1])
     if "store" not in args.skip:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:
@@ -524,6 +554,15 @@ def main(argv: list[str] | None = None) -> int:
 
         report.add(*bench_draft.report())
     checks(report, imports, screens, names[-1], names[0])
+    if notebook:
+        m, b = notebook["m"], notebook["b last"]
+        report.add(
+            f"- {'✓' if m and statistics.median(m) <= 0.016 else '✗'} notebook `m` on {names[-1]}: "
+            f"{ms(statistics.median(m)) if m else '—'} ms median (goal ≤ 16)",
+            f"- {'✓' if b and statistics.median(b) <= 0.2 else '✗'} notebook screen, 10,000 entries: "
+            f"{ms(statistics.median(b)) if b else '—'} ms median (goal ≤ 200)",
+            "",
+        )
     load = os.getloadavg()
     report.add(f"Load average at the end: {load[0]:.2f} (other processes share these CPUs).")
     args.out.write_text("\n".join(report.lines) + "\n", encoding="utf-8")

@@ -1,0 +1,363 @@
+"""The notebook's screens: the note editor (`n`), tags (`#`), a note changed elsewhere, and the notebook (`b`).
+
+Notes and tags are the researcher's text: like dossier text they reach the
+screen only through the rendering door (`widgets/render.py`), and the editor
+and the tag box take them as plain text (a TextArea and an Input never read
+markup).
+
+`NotebookScreen` lists every entry on the dossier, grouped by tag (an entry
+under each of its tags, then the untagged ones), narrowed by what is typed.
+It draws with the browser's `VirtualList` over the entries in memory, so
+10,000 entries open as fast as ten; which entries are orphans (their entity
+no longer in the dossier) is asked of the store in a worker once it is up.
+Enter opens the entry in the browser as a history step.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, NamedTuple
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.suggester import Suggester
+from textual.widgets import Footer, Input, Static, TextArea
+from textual.worker import get_current_worker
+
+from .. import keys
+from ..errors import StoreError
+from ..history import Ref
+from ..notebook import Entry, NotebookError, check_note, parse_tags
+from ..store import Store
+from ..widgets import render
+from ..widgets.virtual_list import Pager, VirtualList
+
+
+def _line(text: str) -> Text:
+    return render.plain(text)
+
+
+# ----------------------------------------------------------------------------- n: the note editor
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """A note of several lines on one entity: Ctrl+S saves, Escape closes (asking first when it changed)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("note")
+
+    def __init__(self, label: str, note: str) -> None:
+        super().__init__()
+        self.label = label
+        self.original = note
+        self._asked = False
+        """Escape was pressed once on a changed note: the next Escape throws the change away."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box", classes="notebook-modal") as box:
+            box.border_title = render.content(f"Note · {self.label}")
+            box.border_subtitle = "Ctrl+S saves · Escape closes"
+            yield TextArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(id="note-status")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def _say(self, line: str) -> None:
+        self.query_one("#note-status", Static).update(_line(line))
+
+    def action_save_note(self) -> None:
+        try:
+            check_note(self.text)
+        except NotebookError as exc:
+            self._say(f"Not saved: {exc}")
+            return
+        self.dismiss(self.text)
+
+    def action_close_note(self) -> None:
+        if self.text != self.original and not self._asked:
+            self._asked = True
+            self._say("The note has changed: Escape again throws the change away, Ctrl+S saves it.")
+            return
+        self.dismiss(None)
+
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        if self._asked:
+            self._asked = False
+            self._say("")
+
+
+# ----------------------------------------------------------------------------- #: tags
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (after the last comma) from the tags already used."""
+
+    def __init__(self, used: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.used = used
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        typed = last.lstrip().lstrip("#")
+        if not typed:
+            return None
+        for tag in self.used:
+            if tag.casefold().startswith(typed.casefold()) and tag != typed:
+                return value + tag[len(typed) :]
+        return None
+
+
+class TagsScreen(ModalScreen[tuple[str, ...] | None]):
+    """An entity's tags, separated by commas, completing the tags already used (→ takes the completion)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("tags")
+
+    def __init__(self, label: str, tags: tuple[str, ...], used: list[str]) -> None:
+        super().__init__()
+        self.label = label
+        self.tags = tags
+        self.used = used
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tags-box", classes="notebook-modal") as box:
+            box.border_title = render.content(f"Tags · {self.label}")
+            box.border_subtitle = "Enter saves · → completes · Escape closes"
+            yield Input(
+                ", ".join(self.tags), placeholder="tags, separated by commas", suggester=TagSuggester(self.used)
+            )
+            yield Static(
+                _line("Used: " + ", ".join(self.used[:12]) if self.used else "No tags used yet."), id="tags-used"
+            )
+            yield Static(id="tags-status")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _save(self, event: Input.Submitted) -> None:
+        try:
+            tags = parse_tags(event.value)
+        except NotebookError as exc:
+            self.query_one("#tags-status", Static).update(_line(f"Not saved: {exc}"))
+            return
+        self.dismiss(tags)
+
+    def action_close_tags(self) -> None:
+        self.dismiss(None)
+
+
+# ----------------------------------------------------------------------------- a note changed elsewhere
+
+
+class ConflictScreen(ModalScreen[str | None]):
+    """A note saved elsewhere since it was opened: both shown; keep mine, take theirs, or edit again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("conflict")
+
+    def __init__(self, label: str, mine: str, theirs: str) -> None:
+        super().__init__()
+        self.label, self.mine, self.theirs = label, mine, theirs
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="conflict-box", classes="notebook-modal") as box:
+            box.border_title = render.content(f"Changed elsewhere · {self.label}")
+            box.border_subtitle = "k keeps mine · t takes theirs · Escape edits again"
+            yield Static(_line("This note was saved elsewhere since you opened it."), id="conflict-intro")
+            with Horizontal(id="conflict-sides"):
+                mine = Static(render.paragraph(self.mine), id="conflict-mine")
+                mine.border_title = "Mine"
+                yield mine
+                theirs = Static(render.paragraph(self.theirs), id="conflict-theirs")
+                theirs.border_title = "Saved elsewhere"
+                yield theirs
+
+    def action_keep_mine(self) -> None:
+        self.dismiss("mine")
+
+    def action_take_theirs(self) -> None:
+        self.dismiss("theirs")
+
+    def action_edit_again(self) -> None:
+        self.dismiss(None)
+
+
+# ----------------------------------------------------------------------------- b: the notebook
+
+
+class NotebookRow(NamedTuple):
+    """One row of the notebook screen: a tag's heading, or an entry under it."""
+
+    id: int
+    heading: str | None
+    entry: Entry | None = None
+
+
+def notebook_rows(entries: list[Entry], narrow: str = "") -> list[NotebookRow]:
+    """Entries grouped by tag (an entry under each of its tags), untagged ones last, narrowed by `narrow`."""
+    words = narrow.casefold().split()
+
+    def fits(entry: Entry) -> bool:
+        if not words:
+            return True
+        text = " ".join((entry.ref, entry.label, entry.note, " ".join(f"#{t}" for t in entry.tags))).casefold()
+        return all(word in text for word in words)
+
+    kept = sorted((entry for entry in entries if fits(entry)), key=lambda e: (e.label.casefold(), e.ref))
+    groups: dict[str, list[Entry]] = {}
+    untagged: list[Entry] = []
+    for entry in kept:
+        for tag in entry.tags:
+            groups.setdefault(tag, []).append(entry)
+        if not entry.tags:
+            untagged.append(entry)
+    rows: list[NotebookRow] = []
+    for heading, members in [(f"#{tag}", groups[tag]) for tag in sorted(groups, key=str.casefold)] + [
+        ("Untagged", untagged)
+    ]:
+        if not members:
+            continue
+        rows.append(NotebookRow(len(rows), f"{heading} · {len(members):,}"))
+        rows.extend(NotebookRow(len(rows), None, entry) for entry in members)
+    return rows
+
+
+class NotebookList(VirtualList[NotebookRow]):
+    """The notebook's entries under their tags' headings."""
+
+    label = "Notebook"
+    kind = "entry"
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(
+            empty_message="Nothing marked, noted or tagged on this dossier yet (m, n, # in the browser)", id=id
+        )
+        self.orphans: frozenset[tuple[str, str]] = frozenset()
+        self.entry_count = 0
+        """Entries shown (each once, whatever its tags): the title counts these, not the rows."""
+
+    def _update_title(self) -> None:
+        super()._update_title()
+        self.border_title = render.pane_title(self.label, self.entry_count if self.count is not None else None)
+
+    def is_selectable(self, item: NotebookRow) -> bool:
+        return item.entry is not None
+
+    def row_key(self, item: NotebookRow, index: int) -> object:
+        return item.entry is not None and (item.entry.kind, item.entry.slug) in self.orphans
+
+    def render_item(self, item: NotebookRow, index: int, width: int) -> Text:
+        if item.entry is None:
+            return render.plain(item.heading, self.style("accent"))
+        entry = item.entry
+        row = render.join(
+            Text("  ● " if entry.marked else "    ", style=self.style("mark")),
+            Text(f"{entry.kind:<12}", style=self.style("dim")),
+            render.plain(entry.label or entry.slug),
+        )
+        if (entry.kind, entry.slug) in self.orphans:
+            row.append("  orphaned: no longer in the dossier", style=self.style("match"))
+        if entry.note:
+            row.append("  ")
+            row.append(render.plain(entry.note, self.style("dim")))
+        return row
+
+
+class NotebookScreen(Screen[Ref | None]):
+    """Everything marked, noted or tagged on this dossier, by tag; type to narrow, Enter to open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("notebook")
+
+    def __init__(self, store: Store, entries: list[Entry], *, narrow: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.entries = entries
+        self.narrow = narrow
+        self.list = NotebookList(id="notebook-list")
+
+    def compose(self) -> ComposeResult:
+        yield Input(self.narrow, placeholder="Type to narrow: words, #tag, kind…", id="notebook-narrow")
+        yield self.list
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._show(self.narrow, now=True)
+        self._find_orphans(list(self.entries))
+
+    def _show(self, narrow: str, *, now: bool = False) -> None:
+        rows = notebook_rows(self.entries, narrow)
+        self.list.entry_count = len({row.entry.key for row in rows if row.entry is not None})
+        first = next((row.id for row in rows if row.entry is not None), None)
+        self.list.load(
+            Pager(
+                count=lambda: len(rows),
+                page=lambda after, start, limit: (
+                    rows[start : start + limit] if after is None else rows[after.id + 1 : after.id + 1 + limit]
+                ),
+                ident=lambda row: row.id,
+                position=lambda row_id: row_id,
+            ),
+            select_id=first,
+            now=now,
+        )
+
+    @on(Input.Changed, "#notebook-narrow")
+    def _narrowed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    @work(thread=True, exclusive=True, group="orphans")
+    def _find_orphans(self, entries: list[Entry]) -> None:
+        try:
+            missing = self.store.missing_slugs([(entry.kind, entry.slug) for entry in entries])
+        except StoreError:
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._mark_orphans, frozenset(missing))
+
+    def _mark_orphans(self, orphans: frozenset[tuple[str, str]]) -> None:
+        self.list.orphans = orphans
+        self.list.refresh()
+
+    def action_next_entry(self) -> None:
+        self.list.action_cursor_down()
+
+    def action_previous_entry(self) -> None:
+        self.list.action_cursor_up()
+
+    def action_open_entry(self) -> None:
+        row = self.list.highlighted
+        if row is None or row.entry is None:
+            return
+        self._open(row.entry)
+
+    @on(VirtualList.Selected, "#notebook-list")
+    def _selected(self, message: VirtualList.Selected) -> None:
+        if message.item.entry is not None:
+            self._open(message.item.entry)
+
+    @work(thread=True, exclusive=True, group="open-entry")
+    def _open(self, entry: Entry) -> None:
+        try:
+            kind, entity_id = self.store.resolve(entry.ref)
+        except StoreError:
+            self.app.call_from_thread(
+                render.notify,
+                self.app,
+                f"{entry.ref} is no longer in the dossier (orphaned): its note is kept here.",
+                severity="warning",
+            )
+            return
+        self.app.call_from_thread(self.dismiss, (kind, entity_id))
+
+    def action_close_notebook(self) -> None:
+        self.dismiss(None)
