@@ -2,7 +2,7 @@
 
 The walk is a recursive query over `measure_links` in each direction, bounded
 by a depth and a number of steps, and cut where a cycle closes (see
-tests/test_views_store.py for the plans). Used by the chain screen and
+tests/store/test_views_store.py for the plans). Used by the chain screen and
 `dossier chain`.
 """
 

@@ -12,7 +12,7 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   traceback full of dossier text). Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
-  guarded by `tests/test_drawn_rows.py`);
+  guarded by `tests/app/test_drawn_rows.py`);
 * the snapshot tests compare SVGs drawn by one release; and the key latency
   (a press repainted in ~13 ms) was measured, frame by frame, on one release.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dossier.notebook import OFF_MESSAGE
 from dossier.serve.ssh import SSHService
-from tests.test_serve_ssh import connect, open_browser, read_until, screen_text, start
+from tests.serve.test_serve_ssh import connect, open_browser, read_until, screen_text, start
 
 
 async def test_served_keys_say_the_notebook_is_off_and_nothing_is_written(seed_db: Path, tmp_path: Path) -> None:

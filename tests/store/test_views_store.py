@@ -8,8 +8,7 @@ import pytest
 
 from dossier.rows import TimelineItem
 from dossier.store import Store, StoreError
-
-from .views_bundle import import_ladder
+from tests.views_bundle import import_ladder
 
 
 @pytest.fixture

@@ -13,8 +13,15 @@ from dossier.cli import main
 from dossier.importer import import_files
 from dossier.store import Store
 from dossier.text import FORBIDDEN_CHARS
-
-from .fixtures.hostile_expect import HOSTILE_BUNDLE, LONG_WORD, NEVER_SHOWN, PROBES, VIA, field_values, hostile_bundle
+from tests.fixtures.hostile_expect import (
+    HOSTILE_BUNDLE,
+    LONG_WORD,
+    NEVER_SHOWN,
+    PROBES,
+    VIA,
+    field_values,
+    hostile_bundle,
+)
 
 HOSTILE_KINDS = {
     "markup": "[bold]x[/]",
@@ -111,7 +118,7 @@ def test_probes_are_what_cleaning_shows() -> None:
         first[event.slug] = event.title
     for source in bundle.sources:
         first[source.slug] = source.title
-    from .fixtures.hostile_expect import shown
+    from tests.fixtures.hostile_expect import shown
 
     for slug, probe in PROBES.items():
         assert shown(first[slug]).startswith(probe), slug

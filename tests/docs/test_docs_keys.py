@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dossier.keys import KeyRow, key_rows
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def readme_key_rows() -> list[KeyRow]:

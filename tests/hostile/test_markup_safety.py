@@ -1,5 +1,5 @@
 """No dossier text is ever read as markup: a scan of the sources (the hostile fixture drawn through every
-pane and screen, the dynamic half, is `tests/test_hostile_app.py`).
+pane and screen, the dynamic half, is `tests/hostile/test_hostile_app.py`).
 
 Textual 8.2.8 reads a plain `str` given to Static, Label, OptionList's
 Option, the palette's Hit/DiscoveryHit (prompt and help), `notify()` and
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "dossier"
+PACKAGE = Path(__file__).resolve().parents[2] / "dossier"
 
 SINK_CALLS: dict[str, slice] = {
     "Static": slice(0, 1),

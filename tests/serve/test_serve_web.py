@@ -21,8 +21,8 @@ import pytest
 
 from dossier.serve import Limits, ServeError
 from dossier.serve.web import WebConfig, WebService, start_web
+from tests import needs
 
-from . import needs
 from .test_serve_ssh import EXPECTED, alive, eventually, screen_text
 
 TIMEOUT = 20.0

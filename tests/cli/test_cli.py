@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from dossier import __version__
 from dossier.cli import main
-
-from .conftest import file_hash
+from tests.conftest import file_hash
 
 COMMANDS = ["browse", "init", "import", "export", "show", "search"]
 

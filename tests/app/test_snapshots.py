@@ -1,6 +1,6 @@
 """Three screens compared with committed SVG snapshots (pytest-textual-snapshot), at 120×40.
 
-Regenerate after a deliberate change with `pytest tests/test_snapshots.py --snapshot-update`,
+Regenerate after a deliberate change with `pytest tests/app/test_snapshots.py --snapshot-update`,
 then read the new SVGs before committing them.
 """
 

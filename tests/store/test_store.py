@@ -9,8 +9,7 @@ import pytest
 
 from dossier.rows import ACTOR_KINDS
 from dossier.store import Store, StoreError
-
-from .conftest import file_hash
+from tests.conftest import file_hash
 
 
 def test_missing_file_is_refused_and_not_created(tmp_path: Path) -> None:

@@ -11,8 +11,7 @@ import pytest
 from dossier import bundle as bundle_module
 from dossier.bundle import BundleError, read_bundle_bytes
 from dossier.importer import import_files
-
-from .conftest import file_hash
+from tests.conftest import file_hash
 
 
 def _problems(raw: bytes) -> list[str]:

@@ -15,8 +15,7 @@ from dossier.screens.chain import ChainScreen
 from dossier.screens.relations import RelationsScreen
 from dossier.screens.timeline import TimelineScreen
 from dossier.store import Store
-
-from .views_bundle import import_ladder
+from tests.views_bundle import import_ladder
 
 Target = tuple[str, int] | None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.bench.empty_app import MARKER
 from tests.bench.terminal import Terminal, key_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_driver_sees_what_a_terminal_would() -> None:

@@ -44,6 +44,7 @@ from dossier.store import Store, StoreError
 from dossier.widgets import render
 from dossier.widgets.detail import DetailPane
 from dossier.widgets.virtual_list import VirtualList
+from tests.fixtures.hostile_expect import HOSTILE_BUNDLE, NEVER_SHOWN, PROBES, VIA, hostile_bundle
 from tests.pilot_helpers import (
     counting_layouts,
     exit_renderables,
@@ -54,8 +55,6 @@ from tests.pilot_helpers import (
     shown,
     terminal_bytes,
 )
-
-from .fixtures.hostile_expect import HOSTILE_BUNDLE, NEVER_SHOWN, PROBES, VIA, hostile_bundle
 
 SIZE = (120, 40)
 LITERALS = ("[sic]", "[bold]x[/]", "[@click=app.quit]")

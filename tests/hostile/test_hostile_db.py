@@ -22,8 +22,7 @@ from click.testing import CliRunner
 from dossier.cli import main
 from dossier.store import Store, StoreError
 from dossier.store import connection as store_connection
-
-from .conftest import file_hash, page_of
+from tests.conftest import file_hash, page_of
 
 
 def _listing(folder: Path) -> list[str]:

@@ -13,8 +13,7 @@ from dossier import generate, importer
 from dossier.bundle import dump_bundle
 from dossier.cli import main
 from dossier.store import Store, StoreError
-
-from .conftest import file_hash, read_rows
+from tests.conftest import file_hash, read_rows
 
 
 @pytest.fixture(scope="module")

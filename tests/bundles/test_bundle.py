@@ -97,7 +97,7 @@ def test_references_may_name_what_the_database_has() -> None:
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_dump_then_read_gives_the_same_bundle(tmp_path: Path, fmt: str) -> None:
-    seed = read_bundle(Path(__file__).resolve().parent.parent / "db" / "seed" / "dossier.yaml").bundle
+    seed = read_bundle(Path(__file__).resolve().parents[2] / "db" / "seed" / "dossier.yaml").bundle
     path = tmp_path / f"out.{fmt}"
     path.write_text(dump_bundle(seed, fmt), encoding="utf-8")
     assert read_bundle(path).bundle == seed

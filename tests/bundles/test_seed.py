@@ -9,10 +9,9 @@ import pytest
 
 from dossier.bundle import read_bundle
 from dossier.models import Bundle
+from tests.conftest import ARTICLE
 
-from .conftest import ARTICLE
-
-SEED = Path(__file__).resolve().parent.parent / "db" / "seed" / "dossier.yaml"
+SEED = Path(__file__).resolve().parents[2] / "db" / "seed" / "dossier.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,8 @@ from click.testing import CliRunner
 
 from dossier.cli import main
 from dossier.store import Store
-
-from .conftest import file_hash
-from .views_bundle import import_ladder
+from tests.conftest import file_hash
+from tests.views_bundle import import_ladder
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

@@ -14,8 +14,7 @@ from dossier.bundle import BundleError, dump_bundle
 from dossier.importer import import_files, init_database
 from dossier.schema import SCHEMA_VERSION
 from dossier.store import Store, StoreError
-
-from .conftest import file_hash, read_rows
+from tests.conftest import file_hash, read_rows
 
 
 def _write(path: Path, text: str) -> Path:
@@ -43,7 +42,7 @@ def test_init_refuses_an_existing_file_unless_forced(seed_db: Path) -> None:
 
 def test_reimporting_the_seed_changes_nothing(seed_db: Path) -> None:
     before = file_hash(seed_db)
-    report = import_files(seed_db, [Path(__file__).resolve().parent.parent / "db" / "seed" / "dossier.yaml"])
+    report = import_files(seed_db, [Path(__file__).resolve().parents[2] / "db" / "seed" / "dossier.yaml"])
     assert not report.changed
     assert file_hash(seed_db) == before
 

@@ -13,8 +13,7 @@ from dossier import importer
 from dossier.bundle import BundleError, dump_bundle, read_bundle_bytes
 from dossier.importer import import_files, init_database
 from dossier.store import Store
-
-from .conftest import file_hash
+from tests.conftest import file_hash
 
 _TABLES = {
     "statements": "SELECT id, slug, speaker_id, speaker_role, text, kind, lang, said, via, source_id FROM statements",

@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.cli import main
-
-from .conftest import file_hash
-from .test_search import HOSTILE
+from tests.conftest import file_hash
+from tests.store.test_search import HOSTILE
 
 
 def _search(runner: CliRunner, db: Path, *args: str) -> tuple[int, str, str]:

@@ -12,10 +12,9 @@ from click.testing import CliRunner
 from dossier.bundle import BundleError, Problem, dump_bundle, read_bundle, read_bundle_bytes
 from dossier.cli import main
 from dossier.store import Store
+from tests.conftest import file_hash
 
-from .conftest import file_hash
-
-SEED = Path(__file__).resolve().parent.parent / "db" / "seed" / "dossier.yaml"
+SEED = Path(__file__).resolve().parents[2] / "db" / "seed" / "dossier.yaml"
 
 
 def _alias_bomb(levels: int = 12) -> bytes:
