@@ -93,15 +93,15 @@ KEYS: tuple[Key, ...] = (
     Key("end,G", "cursor_last", "Bottom", "detail", "detail-last", show=False),
     Key("enter", "follow_link", "Follow", "detail", "follow-link"),
     # The search screen.
-    Key("escape", "close_search", "Back to browser", "search", "close-search"),
+    Key("escape,q", "close_search", "Back to browser", "search", "close-search"),
     Key("up", "previous_hit", "Previous hit", "search", "previous-hit", show=False),
     Key("down", "next_hit", "Next hit", "search", "next-hit", show=False),
     Key("enter", "open_hit", "Open hit", "search", "open-hit", priority=True),
     # The help screen.
-    Key("escape", "close_help", "Close help", "help", "close-help"),
+    Key("escape,q", "close_help", "Close help", "help", "close-help"),
     # The chain, timeline and relations screens, and their list (an OptionList: the arrows,
     # Home, End and Enter are its own).
-    Key("escape", "close", "Close", "view", "view.close"),
+    Key("escape,q", "close", "Close", "view", "view.close"),
     Key("j", "cursor_down", "Down", "view-list", "view.down", show=False),
     Key("k", "cursor_up", "Up", "view-list", "view.up", show=False),
     Key("g", "first", "First", "view-list", "view.first", show=False),

@@ -161,3 +161,13 @@ def counting_layouts(screen: Screen[Any]) -> Iterator[list[int]]:
 def exit_renderables(app: App[Any]) -> list[Any]:
     """What Textual prints when the app ends (a traceback, after an unhandled exception)."""
     return list(app._exit_renderables)
+
+
+def burst(app: App[Any], *keys: str) -> None:
+    """Post these keys to the app in one go, as one terminal write delivers them (no wait between)."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app.post_message(event)

@@ -108,7 +108,7 @@ async def test_following_a_quotes_measure_shows_consequences_and_back_returns(ap
         consequences = shown(browser.consequences)
         assert "2022-01-30 stated" in consequences
         assert "2022       stated" in consequences
-        assert "—          reported" in consequences
+        assert "undated    reported" in consequences
         assert "Russia: 27 Russian diplo" in consequences
         assert browser.can_go_back
 

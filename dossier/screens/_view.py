@@ -66,6 +66,8 @@ class ViewScreen(Screen[Target | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("view")
+    KEYS_AT_ONCE: ClassVar[bool] = True
+    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     DEFAULT_CSS = """
     ViewScreen {

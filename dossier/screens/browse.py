@@ -113,6 +113,8 @@ class BrowseScreen(Screen[None]):
     """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
+    KEYS_AT_ONCE: ClassVar[bool] = True
+    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     # State, not something drawn: `repaint=False`, since a screen reactive that
     # repaints redraws every pane of the screen on every key press (~40 ms at
@@ -124,7 +126,8 @@ class BrowseScreen(Screen[None]):
 
     @dataclass
     class _Resolved(Message):
-        location: Location
+        location: Location | None
+        """None: the entity could not be found (the notice says why)."""
 
     @dataclass
     class _DetailLoaded(Message):
@@ -152,6 +155,8 @@ class BrowseScreen(Screen[None]):
         self._detail_source: PaneName = "actors"
         self._starting = False
         """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
+        self._navigating = False
+        """True while a link followed is being resolved (`open_ref`): the keys after it wait for it."""
         # The panes, made here and kept: a lookup by id on every key press costs more than the move.
         self.actors = ActorList(id="actors", empty_message="This dossier has no actors")
         self.statements = StatementList(id="statements", empty_message="No actor selected")
@@ -181,7 +186,7 @@ class BrowseScreen(Screen[None]):
         self._hold = FrameHold(self.app)
         for pane in (self.actors, self.statements, self.measures, self.consequences):
             pane.frame_hold = self._hold
-        self.actors.focus()
+        self.set_focus(self.actors)
         for pane in (self.statements, self.measures, self.consequences):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
         # The first screen is read here, not in workers: no key can be waiting yet, and
@@ -249,8 +254,13 @@ class BrowseScreen(Screen[None]):
         if kind not in REF_KINDS:
             raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
         self.history.leave(self.location())
+        self._navigating = True
         self._resolve(kind, entity_id, current_actor=self.actor_id)
         self.refresh_bindings()
+
+    def keys_pending(self) -> bool:
+        """Whether a link followed is still on its way: a key typed after Enter acts where it leads."""
+        return self._navigating
 
     def location(self) -> Location:
         """Where the user is now: the row selected in every pane and the focused pane."""
@@ -275,10 +285,10 @@ class BrowseScreen(Screen[None]):
     def _resolve(self, kind: str, entity_id: int, current_actor: int | None) -> None:
         """Find where an entity is shown (which actor, which pane), off the UI thread."""
         try:
-            location = self._locate(kind, entity_id, current_actor)
+            location: Location | None = self._locate(kind, entity_id, current_actor)
         except StoreError as exc:
             self.app.call_from_thread(render.notify, self.app, str(exc), severity="error")
-            return
+            location = None
         if not get_current_worker().is_cancelled:
             self.post_message(self._Resolved(location))
 
@@ -321,7 +331,9 @@ class BrowseScreen(Screen[None]):
 
     @on(_Resolved)
     def _go_to_resolved(self, message: _Resolved) -> None:
-        self._apply(message.location)
+        self._navigating = False
+        if message.location is not None:
+            self._apply(message.location)
 
     def _apply(self, location: Location) -> None:
         """Select every pane's row as `location` says (rows load in workers) and focus its pane."""
@@ -337,13 +349,34 @@ class BrowseScreen(Screen[None]):
             self.detail_ref = location.detail
         elif location.focus != "detail":
             self._detail_source = location.focus
-        self.pane(location.focus).focus()
+        self.set_focus(self.pane(location.focus))
+        self._show_target_now(location)
         if self.actors.count is None and self.actors.highlighted is None and location.actor_id is None:
             self.actors.load(self._actor_pager(), now=self._starting)
         elif location.actor_id is None or location.actor_id != self.actor_id or self.actors.count is None:
             self.actors.load(self._actor_pager(), select_id=location.actor_id, now=self._starting)
         else:
             self._select_children()
+
+    def _show_target_now(self, location: Location) -> None:
+        """When the row a step goes to is already highlighted, the Detail pane shows it now.
+
+        Its list will not announce it again (the cursor does not move), and the
+        focus may already be there: without this, following a statement's
+        speaker who is the highlighted actor left the statement in the Detail pane.
+        """
+        if location.focus == "detail":
+            return
+        wanted = {
+            "actors": location.actor_id,
+            "statements": location.statement_id,
+            "measures": location.measure_id,
+            "consequences": location.consequence_id,
+        }[location.focus]
+        pane = self.pane(location.focus)
+        if wanted is not None and isinstance(pane, VirtualList) and pane.highlighted_id == wanted:
+            if location.focus == "actors" or location.actor_id == self.actor_id:
+                self.detail_ref = (pane.kind, wanted)
 
     def _select_children(self) -> None:
         """The actor is already selected: move its panes to the pending rows."""
@@ -385,10 +418,14 @@ class BrowseScreen(Screen[None]):
 
     # ----------------------------------------------------------------- focus keys
 
+    # Focus moves here at once (`set_focus`), not as `Widget.focus` does, after the keys already
+    # queued: `2` then `j` in one write (a paste, SSH, a fast typist) must move the Statements
+    # cursor, and `j` is routed by the focus it finds when its turn comes.
+
     def action_focus_pane(self, name: str) -> None:
         for pane in PANES:
             if pane == name:
-                self.pane(pane).focus()
+                self.set_focus(self.pane(pane))
 
     def action_focus_next_pane(self) -> None:
         self._focus_step(1)
@@ -399,7 +436,7 @@ class BrowseScreen(Screen[None]):
     def _focus_step(self, step: int) -> None:
         current = self.focused.id if self.focused is not None else None
         index = PANES.index(current) if current in PANES else -step
-        self.pane(PANES[(index + step) % len(PANES)]).focus()
+        self.set_focus(self.pane(PANES[(index + step) % len(PANES)]))
 
     def _open_result(self, ref: Ref | None) -> None:
         """What a search or a view screen was closed with: go there, as a step in the history."""
@@ -700,5 +737,5 @@ class BrowseScreen(Screen[None]):
         pane = message.virtual_list
         self._detail_source = PANE_OF_KIND[pane.kind]
         self.detail_ref = (pane.kind, message.item.id)
-        self.detail.focus()
+        self.set_focus(self.detail)
         self.detail.cursor = 0 if self.detail.references else -1

@@ -23,6 +23,8 @@ class HelpScreen(ModalScreen[None]):
     """Every key, and what it does. Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("help")
+    KEYS_AT_ONCE: ClassVar[bool] = True
+    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
         ("Anywhere", "Browser", "Search", "Help"),
@@ -34,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
         rows = keys.key_rows()
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape closes"
+            body.border_subtitle = "Escape or q closes"
             with Horizontal(id="help-columns"):
                 for number, sections in enumerate(self.COLUMNS):
                     yield Static(self._table([row for row in rows if row.where in sections]), id=f"help-{number}")

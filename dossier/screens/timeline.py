@@ -23,6 +23,7 @@ from .. import keys
 from ..rows import TimelineItem
 from ..store import Store, StoreError
 from ..views import one_line, timeline_day, timeline_line
+from ..words import plural
 from ._view import ViewScreen
 
 KIND_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
@@ -119,7 +120,7 @@ class TimelineScreen(ViewScreen):
             return
         self.set_title([[(f"Timeline{who}: {what}", "")]])
         end = "the end of the timeline" if self._exhausted else "more below"
-        self.set_status(f"{self._count} items shown · {end} · f: filter kind ({what})")
+        self.set_status(f"{plural(self._count, 'item')} shown · {end} · f: filter kind ({what})")
 
     @on(OptionList.OptionHighlighted)
     def read_ahead(self, event: OptionList.OptionHighlighted) -> None:

@@ -33,6 +33,19 @@ from textual.strip import Strip
 from .. import keys
 from ..history import Ref
 from ..rows import ActorDetail, ConsequenceItem, EventItem, LinkItem, MeasureDetail, SourceItem, StatementDetail
+from ..words import (
+    AFFECTS,
+    AIMED_AT,
+    ANSWERED_BY,
+    ANSWERS,
+    ASSERTED_BY,
+    CONCERNS,
+    IMPOSED_BY,
+    SPEAKER,
+    UNDATED,
+    capital,
+    plural,
+)
 from . import render
 from .virtual_list import set_virtual_size
 
@@ -429,7 +442,7 @@ def actor_blocks(detail: ActorDetail, styles: DetailStyles) -> list[Block]:
         else None,
         _field("Also", aliases, styles),
         Block(render.paragraph(detail.description), gap=True) if detail.description else None,
-        Block(Text(f"{detail.statement_count:,} statements", style=styles.dim), gap=True),
+        Block(Text(plural(detail.statement_count, "statement"), style=styles.dim), gap=True),
         _heading("Members", styles) if detail.members else None,
         [_link("", member.name, ("actor", member.id), styles) for member in detail.members],
         _heading("Events", styles) if detail.events else None,
@@ -446,15 +459,15 @@ def statement_blocks(detail: StatementDetail, styles: DetailStyles) -> list[Bloc
         Block(
             render.join(
                 Text("Quote" if quote else "Paraphrase", style=styles.heading),
-                render.plain(f" · {item.said or 'undated'}", styles.dim),
+                render.plain(f" · {item.said or UNDATED}", styles.dim),
             )
         ),
         Block(text, gap=True),
         Block(Text(), gap=False),
-        _link("Speaker", item.speaker.name, ("actor", item.speaker.id), styles, note=role),
+        _link(capital(SPEAKER), item.speaker.name, ("actor", item.speaker.id), styles, note=role),
         _field("Via", item.via, styles),
         _field("Language", detail.lang, styles),
-        _heading("Concerns", styles) if detail.about else None,
+        _heading(capital(CONCERNS), styles) if detail.about else None,
         [
             _link("", about.measure.title, ("measure", about.measure.id), styles, note=about.stance)
             for about in detail.about
@@ -471,7 +484,7 @@ def _response_links(links: Sequence[LinkItem], styles: DetailStyles) -> list[Blo
             link.measure.title,
             ("measure", link.measure.id),
             styles,
-            note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
+            note=f"{ASSERTED_BY} {link.asserted_by.name}" if link.asserted_by else None,
         )
         for link in links
     ]
@@ -484,14 +497,16 @@ def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(item.title, styles.heading)),
         Block(render.plain(facts + (f" · {dates}" if dates else ""), styles.dim)),
-        _link("Imposed by", item.imposed_by.name, ("actor", item.imposed_by.id), styles) if item.imposed_by else None,
-        _link("Aimed at", item.target.name, ("actor", item.target.id), styles) if item.target else None,
+        _link(capital(IMPOSED_BY), item.imposed_by.name, ("actor", item.imposed_by.id), styles)
+        if item.imposed_by
+        else None,
+        _link(capital(AIMED_AT), item.target.name, ("actor", item.target.id), styles) if item.target else None,
         _field("Quantity", item.quantity, styles),
         Block(render.paragraph(detail.description), gap=True) if detail.description else None,
         _source(detail.source, styles),
-        _heading("Answers", styles) if detail.responds_to else None,
+        _heading(capital(ANSWERS), styles) if detail.responds_to else None,
         _response_links(detail.responds_to, styles),
-        _heading("Answered by", styles) if detail.answered_by else None,
+        _heading(capital(ANSWERED_BY), styles) if detail.answered_by else None,
         _response_links(detail.answered_by, styles),
         _heading(f"Consequences · {len(detail.consequences)}", styles) if detail.consequences else None,
         [
@@ -525,9 +540,9 @@ def consequence_blocks(item: ConsequenceItem, styles: DetailStyles) -> list[Bloc
         Block(Text("Consequence", style=styles.heading)),
         Block(render.paragraph(item.description), gap=True),
         Block(Text(), gap=False),
-        _field("Due", item.due or "no date given", styles),
+        _field("Due", item.due or UNDATED, styles),
         _field("Certainty", item.certainty, styles),
-        _link("Affects", item.affects.name, ("actor", item.affects.id), styles) if item.affects else None,
+        _link(capital(AFFECTS), item.affects.name, ("actor", item.affects.id), styles) if item.affects else None,
         _link("Of the measure", item.measure.title, ("measure", item.measure.id), styles),
     )
 

@@ -24,9 +24,10 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 
 from ..text import clean_text
+from ..words import UNDATED
 
-MISSING = "—"
-"""What stands for a value the dossier does not have (a date, a role)."""
+MISSING = UNDATED
+"""What stands for a date the dossier does not have: the one word for it (`dossier.words`)."""
 
 DATE_WIDTH = 10
 """Dates are ISO text (`2021-12-01`, `2022-01`, `2022`); padded to this width they line up."""

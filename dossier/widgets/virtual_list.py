@@ -206,6 +206,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._styles: dict[str, Style] = {}
         self._rows: OrderedDict[int, tuple[object, tuple[object, ...], Strip]] = OrderedDict()
         """Drawn rows by index: (the row's model, what else decides its look, the strip); see `render_line`."""
+        self._queued_steps = 0
+        """Moves typed while the rows were still loading, made once they arrive (keys never go astray)."""
         self.frame_hold: FrameHold | None = None
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
 
@@ -255,6 +257,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._wanted.clear()
         self._announced = None
         self._error = None
+        self._queued_steps = 0
         self.subject = subject
         if empty_message is not None:
             self.empty_message = empty_message
@@ -351,6 +354,9 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.refresh()
         self._request_pages()
         self._announce()
+        if self._queued_steps:
+            steps, self._queued_steps = self._queued_steps, 0
+            self._step(steps)
 
     def _on_virtual_list__page_loaded(self, message: _PageLoaded) -> None:
         message.stop()
@@ -472,6 +478,9 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._request_pages()
 
     def _step(self, delta: int) -> None:
+        if self._count is None and self._pager is not None:
+            self._queued_steps += delta  # the rows are on their way: move once they are here
+            return
         if not self._count:
             return
         target = max(0, min(self.cursor + delta, self._count - 1))
