@@ -65,6 +65,29 @@ def shown(widget: VirtualList[Any] | DetailPane) -> str:
     return "\n".join(lines(widget))
 
 
+def rows_shown(widget: VirtualList[Any]) -> list[str]:
+    """The visible rows of a list, each its lines as drawn joined by a space (a row may take several lines)."""
+    height = widget.line_height
+    top = int(widget.scroll_y)
+    rows: dict[int, list[str]] = {}
+    for y, line in enumerate(lines(widget)):
+        if line.strip():
+            rows.setdefault((top + y) // height, []).append(line.strip())
+    return [" ".join(parts) for _, parts in sorted(rows.items())]
+
+
+def row_text(widget: VirtualList[Any], index: int) -> str:
+    """Row `index` as drawn, its visible lines joined by a space ("" when it is not on screen)."""
+    height = widget.line_height
+    top = int(widget.scroll_y)
+    drawn = []
+    for part in range(height):
+        y = index * height + part - top
+        if 0 <= y < widget.scrollable_content_region.height:
+            drawn.append(widget.render_line(y).text.strip())
+    return " ".join(line for line in drawn if line)
+
+
 def title(widget: VirtualList[Any] | DetailPane) -> str:
     text = border_text(widget)
     assert text is not None

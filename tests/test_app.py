@@ -19,7 +19,7 @@ from dossier.screens.relations import RelationsScreen
 from dossier.screens.search import SearchScreen
 from dossier.screens.timeline import TimelineScreen
 from dossier.store import Store
-from tests.pilot_helpers import settle, shown, subtitle, title
+from tests.pilot_helpers import rows_shown, settle, shown, subtitle, title
 
 SIZE = (120, 40)
 QUOTE = "We regard the US demand as an expulsion and will respond accordingly."
@@ -68,10 +68,11 @@ async def test_selecting_zakharova_shows_her_quote(app: DossierApp) -> None:
         assert subtitle(browser.statements) == "Maria Zakharova"
         assert "“We regard the US demand as an" in shown(browser.statements)
         # quote vs paraphrase is visible, and dates line up in one column
-        rows = [line for line in shown(browser.statements).splitlines() if line.strip()]
+        rows = rows_shown(browser.statements)
         assert {row[:10] for row in rows} == {"2021-12-01"}
-        assert any(" quote “We regard" in row for row in rows)
-        assert any(" para. " in row for row in rows)
+        # a quote is in quotation marks, a paraphrase not (a wide pane has a column for it too)
+        assert any(row.startswith("2021-12-01 “We regard") for row in rows)
+        assert any(row.startswith("2021-12-01 ") and "“" not in row[:12] for row in rows)
         await pilot.press("2")
         while browser.statements.highlighted is None or browser.statements.highlighted.kind != "quote":
             await pilot.press("j")
@@ -105,11 +106,10 @@ async def test_following_a_quotes_measure_shows_consequences_and_back_returns(ap
         assert app.focused is browser.measures
         assert browser.measures.highlighted_id == measure_id
         assert title(browser.consequences) == "Consequences · 3"
-        consequences = shown(browser.consequences)
-        assert "2022-01-30 stated" in consequences
-        assert "2022       stated" in consequences
-        assert "undated    reported" in consequences
-        assert "Russia: 27 Russian diplo" in consequences
+        rows = rows_shown(browser.consequences)
+        assert rows[0].startswith("2022-01-30 Russia: 27 Russian diplomats")
+        assert rows[1].startswith("2022       Russia: An equivalent")
+        assert rows[2].startswith("undated    Russia: Diplomats departing")
         assert browser.can_go_back
 
         await pilot.press("backspace")
@@ -296,10 +296,10 @@ async def test_palette_finds_by_slug_and_filters_actor_kinds(app: DossierApp, st
         await pilot.press("enter")
         await settle(pilot)
         assert title(browser.actors) == "Actors · 3"
-        assert [line.split()[-1] for line in shown(browser.actors).splitlines() if line.strip()] == [
-            "Russia",
-            "Ukraine",
-            "States",
+        assert [row.split(" · ")[0] for row in rows_shown(browser.actors)] == [
+            "state  Russia RU",
+            "Ukraine UA",
+            "United States US",
         ]
         browser.show_actor_kind(None)
         await settle(pilot)

@@ -81,8 +81,9 @@ class ViewScreen(Screen[Target | None]):
         & > ViewList {
             height: 1fr;
             border: none;
-            text-wrap: nowrap;
-            text-overflow: ellipsis;
+            /* Rows wrap: at 80 columns a chain step still says who asserts its link. */
+            text-wrap: wrap;
+            text-overflow: fold;
             &:focus {
                 border: none;
             }

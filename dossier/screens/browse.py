@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -173,16 +173,28 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Horizontal(id="panes"):
+        # One grid for every size (dossier.tcss): the panes stand in the order the grid fills
+        # its cells, so that the same five widgets make three columns on a wide terminal and
+        # two on a narrow one (`-narrow`), without moving a widget from one container to another.
+        with Grid(id="panes"):
             yield self.actors
-            with Vertical(id="middle"):
-                yield self.statements
-                yield self.measures
-                yield self.consequences
+            yield self.statements
             yield self.detail
+            yield self.measures
+            yield self.consequences
         yield Footer(show_command_palette=False)
 
+    NARROW_WIDTH: ClassVar[int] = 100
+    """Below this many columns the browser has two columns, not three (see dossier.tcss)."""
+
+    def _fit_layout(self, width: int) -> None:
+        self.query_one("#panes").set_class(width < self.NARROW_WIDTH, "-narrow")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout(event.size.width)
+
     def on_mount(self) -> None:
+        self._fit_layout(self.app.size.width)
         self._hold = FrameHold(self.app)
         for pane in (self.actors, self.statements, self.measures, self.consequences):
             pane.frame_hold = self._hold

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
@@ -99,6 +100,52 @@ def fit(text: Text, width: int) -> Text:
         size *= 2
     row.truncate(width, overflow="ellipsis", pad=True)
     return row
+
+
+def wrap_row(text: Text, width: int, height: int, indent: int = 0) -> list[Text]:
+    """A list row of `height` lines, each exactly `width` cells: `text` wrapped at words.
+
+    The second and later lines are indented by `indent` cells (a hanging
+    indent, so the columns of the first line stay clear); a word longer than
+    a line is folded; the last line is cut with an ellipsis when text remains.
+    Only a prefix a little longer than the row can show is measured, as `fit`
+    does, so a 5,000-letter statement costs what a short one does.
+    """
+    if height <= 1 or width <= indent + 1:
+        return [fit(text, width)]
+    budget = width * height + _FIT_MARGIN + 1
+    rest = text.copy()
+    rest.no_wrap = True
+    cut = len(rest.plain) > budget
+    if cut:
+        rest.right_crop(len(rest.plain) - budget)
+    lines: list[Text] = []
+    for number in range(height):
+        room = width if number == 0 else width - indent
+        if number == height - 1:
+            if cut and cell_len(rest.plain) <= room:
+                rest.append("…")  # the prefix ends here, the text does not
+            line = fit(rest, room)
+        else:
+            breaks = divide_line(rest.plain, room, fold=True) if cell_len(rest.plain) > room else []
+            if breaks:
+                line, rest = rest.divide([breaks[0]])
+                line.rstrip()
+                rest = _lstrip(rest)
+            else:
+                line, rest = rest, Text(end="", no_wrap=True)
+            line = fit(line, room)
+        lines.append(line if number == 0 else join(" " * indent, line))
+    return lines
+
+
+def _lstrip(text: Text) -> Text:
+    """`text` without its leading spaces, spans kept."""
+    plain = text.plain
+    drop = len(plain) - len(plain.lstrip(" "))
+    if not drop:
+        return text
+    return text[drop:]
 
 
 def wrap(text: Text, width: int) -> list[Text]:
