@@ -92,6 +92,7 @@ KEYS: tuple[Key, ...] = (
     Key("home,g", "cursor_first", "Top", "detail", "detail-first", show=False),
     Key("end,G", "cursor_last", "Bottom", "detail", "detail-last", show=False),
     Key("enter", "follow_link", "Follow", "detail", "follow-link"),
+    Key("s", "copy_slug", "Copy slug", "detail", "detail.copy-slug"),
     # The search screen.
     Key("escape,q", "close_search", "Back to browser", "search", "close-search"),
     Key("up", "previous_hit", "Previous hit", "search", "previous-hit", show=False),

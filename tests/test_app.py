@@ -391,6 +391,8 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
         await press(pilot, "pagedown")
         await press(pilot, "pageup")
         assert detail.scroll_y == 0
+        await press(pilot, "s")
+        assert app.clipboard.startswith("measure/")
         await press(pilot, "home")
         assert detail.ref is not None and detail.ref[0] == "actor"  # imposed by Russia
         await press(pilot, "enter")

@@ -732,7 +732,13 @@ class BrowseScreen(Screen[None]):
             "event": event_blocks,
         }
         blocks: list[Block] = builders[kind](message.model, styles)
-        self.detail.show(message.ref, blocks, title=f"Detail · {kind}")
+        model = message.model
+        slug = {
+            "actor": lambda: model.actor.slug,
+            "statement": lambda: model.statement.slug,
+            "measure": lambda: model.measure.slug,
+        }.get(kind, lambda: model.slug)()
+        self.detail.show(message.ref, blocks, title=f"Detail · {kind}", slug=slug)
         if kind == "statement" and message.ref[1] == self.statement_id:
             self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))
         self._hold.release(self.detail, self.measures)  # the move and what follows it go out in one frame

@@ -113,6 +113,8 @@ class DetailPane(ScrollView, can_focus=True):
         self._width = 0
         self._strip_width = 0
         self._empty = "Nothing selected"
+        self.slug: str | None = None
+        """What is shown as `kind/slug`, the form `dossier show` takes (`s` copies it)."""
         self._title: str | None = None
         self._base: Style | None = None
         self._block_styles: DetailStyles | None = None
@@ -150,7 +152,15 @@ class DetailPane(ScrollView, can_focus=True):
         """Everything the pane shows, as plain text (for tests and copying)."""
         return "\n".join(block.text.plain for block in self._blocks)
 
-    def show(self, subject: Ref | None, blocks: list[Block], *, title: str, empty: str = "Nothing selected") -> None:
+    def show(
+        self,
+        subject: Ref | None,
+        blocks: list[Block],
+        *,
+        title: str,
+        empty: str = "Nothing selected",
+        slug: str | None = None,
+    ) -> None:
         """Show these blocks from the top, without a cursor.
 
         Only the visible lines that look different from what the pane showed
@@ -161,6 +171,7 @@ class DetailPane(ScrollView, can_focus=True):
         """
         before, top = self._visible_looks(), int(self.scroll_y)
         self.subject = subject
+        self.slug = f"{subject[0]}/{slug}" if subject is not None and slug else None
         self._blocks = blocks
         self._links = [index for index, block in enumerate(blocks) if block.ref is not None]
         self._empty = empty
@@ -304,6 +315,13 @@ class DetailPane(ScrollView, can_focus=True):
         if visible and self.cursor not in visible:
             self.cursor = visible[0]
 
+    def action_copy_slug(self) -> None:
+        """Copy `kind/slug` of what the pane shows to the clipboard (the terminal's, through OSC 52)."""
+        if self.slug is None:
+            return
+        self.app.copy_to_clipboard(self.slug)
+        self.notify(f"Copied {self.slug}", title="Slug", markup=False)
+
     def action_follow_link(self) -> None:
         ref = self.ref
         if ref is None and len(self._links) == 1:
@@ -400,6 +418,11 @@ def _link(label: str, name: str, ref: Ref, styles: DetailStyles, note: str | Non
     return Block(text, ref=ref)
 
 
+def _slug(kind: str, slug: str, styles: DetailStyles) -> Block:
+    """`kind/slug`, the name `dossier show` and deep links take; `s` copies it."""
+    return Block(render.join(render.plain(f"{kind}/{slug}", styles.dim), Text("  s copies it", style=styles.dim)))
+
+
 def _heading(text: str, styles: DetailStyles) -> Block:
     return Block(Text(text, style=styles.heading), gap=True)
 
@@ -436,6 +459,7 @@ def actor_blocks(detail: ActorDetail, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(actor.name, styles.heading)),
         Block(render.plain(facts, styles.dim)),
+        _slug("actor", actor.slug, styles),
         _field("Role", actor.role, styles),
         _link("Affiliation", detail.affiliation.name, ("actor", detail.affiliation.id), styles)
         if detail.affiliation
@@ -462,6 +486,7 @@ def statement_blocks(detail: StatementDetail, styles: DetailStyles) -> list[Bloc
                 render.plain(f" · {item.said or UNDATED}", styles.dim),
             )
         ),
+        _slug("statement", item.slug, styles),
         Block(text, gap=True),
         Block(Text(), gap=False),
         _link(capital(SPEAKER), item.speaker.name, ("actor", item.speaker.id), styles, note=role),
@@ -497,6 +522,7 @@ def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(item.title, styles.heading)),
         Block(render.plain(facts + (f" · {dates}" if dates else ""), styles.dim)),
+        _slug("measure", item.slug, styles),
         _link(capital(IMPOSED_BY), item.imposed_by.name, ("actor", item.imposed_by.id), styles)
         if item.imposed_by
         else None,
@@ -538,6 +564,7 @@ def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
 def consequence_blocks(item: ConsequenceItem, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(Text("Consequence", style=styles.heading)),
+        _slug("consequence", item.slug, styles),
         Block(render.paragraph(item.description), gap=True),
         Block(Text(), gap=False),
         _field("Due", item.due or UNDATED, styles),
@@ -552,6 +579,7 @@ def event_blocks(item: EventItem, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(item.title, styles.heading)),
         Block(render.plain(facts, styles.dim)) if facts else None,
+        _slug("event", item.slug, styles),
         Block(render.paragraph(item.description), gap=True) if item.description else None,
         _heading("Participants", styles) if item.participants else None,
         [_link("", actor.name, ("actor", actor.id), styles) for actor in item.participants],

@@ -31,8 +31,8 @@ _RELATION_WIDTH = 9
 
 
 def actor_label(item: ActorItem) -> str:
-    """What tells an actor from others of the same name, everywhere (lists, palette): role · country · slug."""
-    return " · ".join(value for value in (item.role, item.country, item.slug) if value)
+    """What tells an actor from others of the same name (`render.actor_facts`): role · country · slug."""
+    return render.actor_facts(item.role, item.country, item.slug)
 
 
 class ActorList(VirtualList[ActorItem]):
@@ -51,6 +51,18 @@ class ActorList(VirtualList[ActorItem]):
 
     def row_height(self, width: int) -> int:
         return 2
+
+    @staticmethod
+    def _facts(item: ActorItem, room: int) -> str:
+        """`actor_label` in `room` cells: the role is shortened first, so the slug (unique) stays whole."""
+        facts = actor_label(item)
+        if len(facts) <= room or not item.role:
+            return facts
+        rest = render.actor_facts(None, item.country, item.slug)
+        space = room - len(rest) - 3  # " · " before the rest
+        if space < 4:
+            return rest
+        return f"{item.role[: space - 1].rstrip()}… · {rest}"
 
     def _kind_before(self, index: int) -> str | None:
         """The kind of the row before (None for the first row, or one not loaded)."""
@@ -79,7 +91,14 @@ class ActorList(VirtualList[ActorItem]):
         if height <= 1:
             return [render.fit(render.join(first, "  ", dim), width)]
         if first.cell_len <= width:  # the name on the first line, what tells it apart on the second
-            return [render.fit(first, width), render.join(" " * indent, render.fit(dim, width - indent))]
+            room = width - indent
+            if column:
+                meta = self._facts(item, room)
+            else:
+                kind = KIND_HEADINGS.get(item.kind, item.kind)
+                meta = " · ".join(value for value in (kind, self._facts(item, room - len(kind) - 3)) if value)
+            second = render.fit(render.plain(meta, self.style("dim")), room)
+            return [render.fit(first, width), render.join(" " * indent, second)]
         return render.wrap_row(render.join(first, render.plain(" · ", self.style("dim")), dim), width, height, indent)
 
 

@@ -52,6 +52,15 @@ def content(value: str | None) -> Content:
     return Content(clean_text(value or "", keep_newlines=False))
 
 
+def actor_facts(role: str | None, country: str | None, slug: str | None) -> str:
+    """What tells an actor from others of the same name, the same everywhere (lists, palette): `role · CC · slug`.
+
+    Role and country alone do not: a generated dossier of 5,000 actors has
+    979 names and 4,192 name, role and country triples. The slug always does.
+    """
+    return " · ".join(clean_text(value, keep_newlines=False) for value in (role, country, slug) if value)
+
+
 def date(value: str | None, style: str | Style = "") -> Text:
     """A partial ISO date padded to `DATE_WIDTH`, so dates in a column line up."""
     return plain((value or MISSING).ljust(DATE_WIDTH)[: DATE_WIDTH + 2], style)
