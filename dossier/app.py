@@ -205,9 +205,11 @@ class DossierApp(GuardedApp[None]):
 
     async def _run_key_at_once(self, event: events.Key) -> bool:
         """Run the key's binding now, in the order typed, once the earlier keys have landed (see the docstring)."""
+        from textual.widgets import Input  # here, not at start-up: the browser's way in has no text box
+
         screen = self.screen
-        if not getattr(screen, "KEYS_AT_ONCE", False) or self.too_small:
-            return False
+        if not getattr(screen, "KEYS_AT_ONCE", False) or self.too_small or isinstance(screen.focused, Input):
+            return False  # a text box takes its letters (and q) before any binding, as Textual routes them
         deadline = time.monotonic() + self.KEY_WAIT_SECONDS
         while self._keys_pending(screen) and time.monotonic() < deadline:
             await asyncio.sleep(0.001)

@@ -75,6 +75,7 @@ KEYS: tuple[Key, ...] = (
     Key("slash", "open_search", "Search", "browse", "open-search"),
     Key("c", "open_chain", "Chain", "browse", "open-chain", show=False),
     Key("t", "open_timeline", "Timeline", "browse", "open-timeline", show=False),
+    Key("T", "open_actor_timeline", "Actor's timeline", "browse", "open-actor-timeline", show=False),
     Key("r", "open_relations", "Relations", "browse", "open-relations", show=False),
     # The four list panes. The moves are priority bindings: see `VirtualList`.
     Key("up,k", "cursor_up", "Previous row", "list", "cursor-up", show=False, priority=True),
@@ -98,6 +99,8 @@ KEYS: tuple[Key, ...] = (
     Key("up", "previous_hit", "Previous hit", "search", "previous-hit", show=False),
     Key("down", "next_hit", "Next hit", "search", "next-hit", show=False),
     Key("enter", "open_hit", "Open hit", "search", "open-hit", priority=True),
+    Key("tab", "next_kind", "One kind", "search", "search.next-kind", priority=True),
+    Key("shift+tab", "previous_kind", "Previous kind", "search", "search.previous-kind", show=False, priority=True),
     # The help screen.
     Key("escape,q", "close_help", "Close help", "help", "close-help"),
     # The chain, timeline and relations screens, and their list (an OptionList: the arrows,
@@ -108,6 +111,7 @@ KEYS: tuple[Key, ...] = (
     Key("g", "first", "First", "view-list", "view.first", show=False),
     Key("G", "last", "Last", "view-list", "view.last", show=False),
     Key("f", "next_filter", "Filter kind", "timeline", "timeline.filter"),
+    Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

@@ -245,7 +245,7 @@ async def test_search_drops_stale_results(app: DossierApp) -> None:
         await pilot.pause(0.3)
         await settle(pilot)
         screen.query_text = "something else"  # as if the user typed on while the query ran
-        screen._search("lavrov")
+        screen._search("lavrov", None, 10)
         await settle(pilot)
         assert screen.results.highlighted is not None  # the lavrov results stay
         screen.query_text = "lavrov"
@@ -448,6 +448,12 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
         before = len(timeline.options)
         await press(pilot, "f")  # statements only
         assert 0 < len(timeline.options) < before
+        await press(pilot, "d")  # go to a date: the box
+        await pilot.press(*"2022", "enter")
+        await settle(pilot)
+        await press(pilot, "escape")
+        await press(pilot, "T")  # the timeline of the actor at hand
+        assert isinstance(app.screen, TimelineScreen) and app.screen.actor_id == browser.actor_id
         await press(pilot, "escape")
         await press(pilot, "r")
         assert isinstance(app.screen, RelationsScreen)

@@ -92,7 +92,7 @@ class ViewScreen(Screen[Target | None]):
             }
         }
         & > #view-status {
-            height: 1;
+            height: auto;
             padding: 0 1;
             color: $text-muted;
         }

@@ -157,6 +157,14 @@ class BrowseScreen(Screen[None]):
         """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
         self._navigating = False
         """True while a link followed is being resolved (`open_ref`): the keys after it wait for it."""
+        self._detail_loading: Ref | None = None
+        """What the Detail pane is loading now (None: it shows `detail_ref`)."""
+        self._cursor_on_load: Ref | None = None
+        """Opened with Enter while loading: put the Detail cursor on its first reference when it arrives."""
+        self._timeline_states: dict[int | None, Any] = {}
+        """Each timeline's `TimelineState` (the dossier's under None, an actor's under its id): `t` reopens it."""
+        self._search_state: Any = None
+        """The search screen's `SearchState` (query, kind, hit), kept so that `/` reopens it where it was left."""
         # The panes, made here and kept: a lookup by id on every key press costs more than the move.
         self.actors = ActorList(id="actors", empty_message="This dossier has no actors")
         self.statements = StatementList(id="statements", empty_message="No actor selected")
@@ -254,7 +262,7 @@ class BrowseScreen(Screen[None]):
 
     # ----------------------------------------------------------------- the one way in
 
-    def open_ref(self, kind: str, entity_id: int) -> None:
+    def open_ref(self, kind: str, entity_id: int, *, from_search: bool = False) -> None:
         """Show any actor, statement, measure, consequence or event, as a step in the history.
 
         An actor is selected in the Actors pane; a statement in its speaker's
@@ -265,14 +273,18 @@ class BrowseScreen(Screen[None]):
         """
         if kind not in REF_KINDS:
             raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
-        self.history.leave(self.location())
+        self.history.leave(replace(self.location(), search=from_search))
         self._navigating = True
         self._resolve(kind, entity_id, current_actor=self.actor_id)
         self.refresh_bindings()
 
     def keys_pending(self) -> bool:
-        """Whether a link followed is still on its way: a key typed after Enter acts where it leads."""
-        return self._navigating
+        """Whether a link followed, or the Detail pane the focus is in, is still on its way.
+
+        A key typed after Enter acts where Enter led: in the pane the link
+        selects, or among the references of the row Enter opened.
+        """
+        return self._navigating or (self._detail_loading is not None and self.focused is self.detail)
 
     def location(self) -> Location:
         """Where the user is now: the row selected in every pane and the focused pane."""
@@ -412,6 +424,8 @@ class BrowseScreen(Screen[None]):
         if location is not None:
             self._apply(location)
             self.refresh_bindings()
+            if location.search:  # the step was left for a search hit: back to the results
+                self.action_open_search()
 
     def action_go_forward(self) -> None:
         """Redo the step that Back undid."""
@@ -456,9 +470,17 @@ class BrowseScreen(Screen[None]):
             self.open_ref(*ref)
 
     def action_open_search(self) -> None:
-        from .search import SearchScreen
+        """The search screen, where it was left: the same query, kind and hit (`SearchState`)."""
+        from .search import SearchScreen, SearchState
 
-        self.app.push_screen(SearchScreen(self.store), self._open_result)
+        if self._search_state is None:
+            self._search_state = SearchState()
+        self.app.push_screen(SearchScreen(self.store, self._search_state), self._open_search_result)
+
+    def _open_search_result(self, ref: Ref | None) -> None:
+        """A hit opened from the search: a step in the history that Back takes back to the results."""
+        if ref is not None:
+            self.open_ref(*ref, from_search=True)
 
     # ----------------------------------------------------------------- chain, timeline, relations
 
@@ -493,10 +515,23 @@ class BrowseScreen(Screen[None]):
         self.app.push_screen(ChainScreen(self.store, message.measure_id), self._open_result)
 
     def action_open_timeline(self) -> None:
-        """Everything dated in the dossier, in date order, from the start."""
-        from .timeline import TimelineScreen
+        """Everything in the dossier in date order, where the timeline was left (`TimelineState`)."""
+        self._open_timeline(None)
 
-        self.app.push_screen(TimelineScreen(self.store), self._open_result)
+    def action_open_actor_timeline(self) -> None:
+        """The timeline of the actor highlighted in the Actors pane, where it was left."""
+        if self.actor_id is not None:
+            self._open_timeline(self.actor_id)
+
+    def _open_timeline(self, actor_id: int | None) -> None:
+        from .timeline import TimelineScreen, TimelineState
+
+        state = self._timeline_states.get(actor_id)
+        if state is None:
+            if len(self._timeline_states) > 20:  # a few actors' places, not every actor's
+                self._timeline_states.clear()
+            state = self._timeline_states[actor_id] = TimelineState()
+        self.app.push_screen(TimelineScreen(self.store, actor_id, state), self._open_result)
 
     def action_open_relations(self) -> None:
         """Every pair of actors and the measures each took against the other."""
@@ -694,7 +729,9 @@ class BrowseScreen(Screen[None]):
             }.get(self._detail_source, "Nothing selected")
             self.detail.show(None, [], title="Detail", empty=empty)
             self._hold.release(self.detail)
+            self._detail_loading = None
         else:
+            self._detail_loading = ref
             self._load_detail(ref)
 
     @work(thread=True, exclusive=True, group="detail")
@@ -718,6 +755,7 @@ class BrowseScreen(Screen[None]):
     def _show_detail(self, message: _DetailLoaded) -> None:
         if message.ref != self.detail_ref:
             return  # the user has moved on
+        self._detail_loading = None
         kind = message.ref[0]
         if isinstance(message.model, StoreError):
             self.detail.show(message.ref, [], title="Detail", empty=str(message.model))
@@ -741,6 +779,9 @@ class BrowseScreen(Screen[None]):
         self.detail.show(message.ref, blocks, title=f"Detail · {kind}", slug=slug)
         if kind == "statement" and message.ref[1] == self.statement_id:
             self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))
+        if self._cursor_on_load == message.ref:  # opened with Enter: the cursor on its first reference
+            self._cursor_on_load = None
+            self.detail.cursor = 0 if self.detail.references else -1
         self._hold.release(self.detail, self.measures)  # the move and what follows it go out in one frame
 
     # ----------------------------------------------------------------- following references
@@ -756,4 +797,7 @@ class BrowseScreen(Screen[None]):
         self._detail_source = PANE_OF_KIND[pane.kind]
         self.detail_ref = (pane.kind, message.item.id)
         self.set_focus(self.detail)
-        self.detail.cursor = 0 if self.detail.references else -1
+        if self._detail_loading == self.detail_ref:
+            self._cursor_on_load = self.detail_ref  # its first reference once it has loaded
+        else:
+            self.detail.cursor = 0 if self.detail.references else -1
