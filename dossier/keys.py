@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from textual.binding import BindingType
 
-Owner = Literal["app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline"]
+Owner = Literal["app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets"]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
 `HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`."""
 
@@ -31,6 +31,7 @@ WHERE: dict[Owner, str] = {
     "view": "Chain, timeline, relations",
     "view-list": "Chain, timeline, relations",
     "timeline": "Timeline",
+    "facets": "Facets",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -77,6 +78,8 @@ KEYS: tuple[Key, ...] = (
     Key("t", "open_timeline", "Timeline", "browse", "open-timeline", show=False),
     Key("T", "open_actor_timeline", "Actor's timeline", "browse", "open-actor-timeline", show=False),
     Key("r", "open_relations", "Relations", "browse", "open-relations", show=False),
+    Key("f", "open_facets", "Facets", "browse", "open-facets"),
+    Key("x", "clear_filters", "Clear filters", "browse", "clear-filters", show=False),
     # The four list panes. The moves are priority bindings: see `VirtualList`.
     Key("up,k", "cursor_up", "Previous row", "list", "cursor-up", show=False, priority=True),
     Key("down,j", "cursor_down", "Next row", "list", "cursor-down", show=False, priority=True),
@@ -112,6 +115,7 @@ KEYS: tuple[Key, ...] = (
     Key("G", "last", "Last", "view-list", "view.last", show=False),
     Key("f", "next_filter", "Filter kind", "timeline", "timeline.filter"),
     Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
+    Key("escape,q", "close", "Close", "facets", "facets.close"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

@@ -295,7 +295,7 @@ async def test_palette_finds_by_slug_and_filters_actor_kinds(app: DossierApp, st
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert title(browser.actors) == "Actors · 3"
+        assert title(browser.actors) == "Actors · 3 · kind=state"
         assert [row.split(" · ")[0] for row in rows_shown(browser.actors)] == [
             "state  Russia RU",
             "Ukraine UA",
@@ -452,6 +452,10 @@ async def test_every_binding_is_pressed(app: DossierApp, store: Store) -> None:
         await pilot.press(*"2022", "enter")
         await settle(pilot)
         await press(pilot, "escape")
+        await press(pilot, "escape")
+        await press(pilot, "f")  # the facets of the focused pane
+        await press(pilot, "enter")  # keep its first value
+        await press(pilot, "x")  # and clear it
         await press(pilot, "T")  # the timeline of the actor at hand
         assert isinstance(app.screen, TimelineScreen) and app.screen.actor_id == browser.actor_id
         await press(pilot, "escape")

@@ -41,8 +41,9 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from .. import keys
+from ..filters import filter_note, toggled
 from ..history import PANES, History, Location, PaneName, Ref
-from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
+from ..rows import ActorItem, ConsequenceItem, Filters, MeasureItem, StatementItem
 from ..store import Store, StoreError
 from ..widgets import render
 from ..widgets.detail import (
@@ -161,6 +162,10 @@ class BrowseScreen(Screen[None]):
         """What the Detail pane is loading now (None: it shows `detail_ref`)."""
         self._cursor_on_load: Ref | None = None
         """Opened with Enter while loading: put the Detail cursor on its first reference when it arrives."""
+        self.filters: dict[str, Filters] = {"actors": (), "statements": (), "measures": ()}
+        """Each pane's facet filters (the Actors pane's kind is `actor_kind`); see `action_open_facets`."""
+        self._filter_labels: dict[tuple[str, str], str] = {}
+        """How a filter's value is shown (a source's title for its id)."""
         self._timeline_states: dict[int | None, Any] = {}
         """Each timeline's `TimelineState` (the dossier's under None, an actor's under its id): `t` reopens it."""
         self._search_state: Any = None
@@ -295,6 +300,7 @@ class BrowseScreen(Screen[None]):
             consequence_id=self.consequence_id,
             focus=self.focused_pane,
             detail=self.detail_ref,
+            filters=self._all_filters("", ()),
         )
 
     @property
@@ -361,6 +367,8 @@ class BrowseScreen(Screen[None]):
 
     def _apply(self, location: Location) -> None:
         """Select every pane's row as `location` says (rows load in workers) and focus its pane."""
+        if location.filters != self._all_filters("", ()) and not self._starting:
+            self._set_filters(location.filters)
         self._pending = PendingRows(
             actor_id=location.actor_id,
             statement_id=location.statement_id,
@@ -552,42 +560,128 @@ class BrowseScreen(Screen[None]):
 
     def _actor_pager(self) -> Pager[ActorItem]:
         store, kind = self.store, self.actor_kind
+        country = dict(self.filters["actors"]).get("country")
+        self.actors.filter_note = filter_note(((("kind", kind),) if kind else ()) + self.filters["actors"])
 
         def page(after: ActorItem | None, start: int, limit: int) -> list[ActorItem]:
             if after is not None:
-                return store.actors_grouped(kind=kind, after=(after.kind, after.name, after.id), limit=limit)
-            return store.actors_grouped(kind=kind, offset=start, limit=limit)
+                key = (after.kind, after.name, after.id)
+                return store.actors_grouped(kind=kind, after=key, limit=limit, country=country)
+            return store.actors_grouped(kind=kind, offset=start, limit=limit, country=country)
 
         return Pager(
-            count=lambda: store.actor_count(kind),
+            count=lambda: store.actor_count(kind, country=country),
             page=page,
             ident=lambda item: item.id,
-            position=lambda actor_id: store.actor_position(actor_id, kind=kind),
+            position=lambda actor_id: store.actor_position(actor_id, kind=kind, country=country),
         )
 
     def _statement_pager(self, actor_id: int) -> Pager[StatementItem]:
-        store = self.store
+        store, kept = self.store, self.filters["statements"]
+        self.statements.filter_note = filter_note(kept, self._filter_labels)
 
         def page(after: StatementItem | None, start: int, limit: int) -> list[StatementItem]:
-            return store.statements_page(actor_id, after=after, offset=0 if after else start, limit=limit)
+            return store.statements_page(actor_id, after=after, offset=0 if after else start, limit=limit, filters=kept)
 
         return Pager(
-            count=lambda: store.statement_count(actor_id),
+            count=lambda: store.statement_count(actor_id, filters=kept),
             page=page,
             ident=lambda item: item.id,
-            position=lambda statement_id: store.statement_position(actor_id, statement_id),
+            position=lambda statement_id: store.statement_position(actor_id, statement_id, filters=kept),
             of=actor_id,
         )
 
     def _measure_pager(self, actor_id: int) -> Pager[MeasureItem]:
-        store = self.store
+        store, kept = self.store, self.filters["measures"]
+        self.measures.filter_note = filter_note(kept)
         return Pager(
-            count=lambda: store.measures_for_count(actor_id),
-            page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start),
+            count=lambda: store.measures_for_count(actor_id, filters=kept),
+            page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start, filters=kept),
             ident=lambda item: item.id,
-            position=lambda measure_id: store.measure_position(actor_id, measure_id),
+            position=lambda measure_id: store.measure_position(actor_id, measure_id, filters=kept),
             of=actor_id,
         )
+
+    # ----------------------------------------------------------------- facets
+
+    def action_open_facets(self) -> None:
+        """The focused pane's facets and their counts (counted in the facet screen's worker)."""
+        from .facets import FacetScreen
+
+        pane = self.focused_pane
+        if pane not in ("actors", "statements", "measures"):
+            pane = "statements"
+        actor = self.actors.highlighted
+        if pane != "actors" and actor is None:
+            return
+        kind = self.actor_kind
+        kept = ((("kind", kind),) if kind else ()) + self.filters["actors"] if pane == "actors" else self.filters[pane]
+        whose = "" if pane == "actors" or actor is None else f" of {actor.name}"
+        title = f"Facets · {pane.capitalize()}{whose}"
+        screen = FacetScreen(self.store, pane, actor_id=self.actor_id, filters=kept, title=title)
+        self.app.push_screen(screen, lambda chosen: self._keep_facet(pane, chosen, screen))
+
+    def _keep_facet(self, pane: str, chosen: tuple[str, str] | None, screen: Any) -> None:
+        """A facet value chosen: kept in the pane's filters (or let go), as a step in the history."""
+        if chosen is None:
+            return
+        facet, value = chosen
+        label = next((v.label for v in screen._values.values() if (v.facet, v.value) == chosen), value)
+        self._filter_labels[(facet, value)] = label
+        self.history.leave(self.location())
+        self._set_filters(self._all_filters(pane, toggled(self._pane_filters(pane), facet, value)))
+        self.refresh_bindings()
+
+    def action_clear_filters(self) -> None:
+        """Drop every filter of the focused pane (a step in the history)."""
+        pane = self.focused_pane if self.focused_pane in ("actors", "statements", "measures") else "statements"
+        if not self._pane_filters(pane):
+            return
+        self.history.leave(self.location())
+        self._set_filters(self._all_filters(pane, ()))
+        self.refresh_bindings()
+
+    def _pane_filters(self, pane: str) -> Filters:
+        if pane == "actors":
+            return ((("kind", self.actor_kind),) if self.actor_kind else ()) + self.filters["actors"]
+        return self.filters[pane]
+
+    def _all_filters(self, pane: str, kept: Filters) -> tuple[tuple[str, str, str], ...]:
+        """Every pane's filters as a `Location` holds them, with `pane`'s replaced by `kept`."""
+        out: list[tuple[str, str, str]] = []
+        for name in ("actors", "statements", "measures"):
+            filters = kept if name == pane else self._pane_filters(name)
+            out += [(name, facet, value) for facet, value in filters]
+        return tuple(out)
+
+    def _set_filters(self, filters: tuple[tuple[str, str, str], ...]) -> None:
+        """Keep these filters (`Location.filters`) and load again the panes whose filters changed."""
+        if filters == self._all_filters("", ()):
+            return
+        wanted: dict[str, Filters] = {name: () for name in ("actors", "statements", "measures")}
+        for pane, facet, value in filters:
+            wanted[pane] = (*wanted[pane], (facet, value))
+        kind = dict(wanted["actors"]).get("kind")
+        actors = tuple(pair for pair in wanted["actors"] if pair[0] != "kind")
+        reload_actors = actors != self.filters["actors"] or kind != self.actor_kind
+        reload_statements = wanted["statements"] != self.filters["statements"]
+        reload_measures = wanted["measures"] != self.filters["measures"]
+        self.filters = {"actors": actors, "statements": wanted["statements"], "measures": wanted["measures"]}
+        if reload_actors:
+            self.set_reactive(BrowseScreen.actor_kind, kind)
+            self.actors.load(self._actor_pager(), select_id=self.actor_id)
+        actor = self.actors.highlighted
+        name = actor.name if actor is not None else None
+        if reload_statements and self.actor_id is not None:
+            self.statements.load(
+                self._statement_pager(self.actor_id), select_id=self.statement_id, subject=name,
+                empty_message="No statements by this actor with these filters (x clears them)",
+            )
+        if reload_measures and self.actor_id is not None:
+            self.measures.load(
+                self._measure_pager(self.actor_id), select_id=self.measure_id, subject=name,
+                empty_message="No measures of this actor with these filters (x clears them)",
+            )
 
     def _consequence_pager(self, measure_id: int) -> Pager[ConsequenceItem]:
         store = self.store

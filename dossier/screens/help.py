@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
         ("Anywhere", "Browser", "Search", "Help"),
-        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline"),
+        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets"),
     )
     """Which sections stand in which column, so that every key fits on a 40-line screen."""
 

@@ -202,6 +202,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """What the pane says when the list is empty, so an empty pane says why."""
         self.subject: str | None = None
         """What the list is about (an actor's name), shown under the pane as dossier text."""
+        self.filter_note: str = ""
+        """The facet filters kept (`kind=quote · year=2021`), shown in the title after the count."""
         self._pager: Pager[T] | None = None
         self._count: int | None = None
         self._pages: OrderedDict[int, list[T]] = OrderedDict()
@@ -476,7 +478,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         target.post_message(self.Highlighted(self, item, index))
 
     def _update_title(self) -> None:
-        self.border_title = render.pane_title(self.label, self._count)
+        self.border_title = render.pane_title(self.label, self._count, self.filter_note or None)
         self.border_subtitle = render.content(self.subject) if self.subject else None
 
     # ----------------------------------------------------------------- cursor and scrolling

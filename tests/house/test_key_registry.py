@@ -13,6 +13,7 @@ from dossier import keys
 from dossier.app import DossierApp
 from dossier.screens._view import ViewList, ViewScreen
 from dossier.screens.browse import BrowseScreen
+from dossier.screens.facets import FacetScreen
 from dossier.screens.help import HelpScreen
 from dossier.screens.search import SearchScreen
 from dossier.screens.timeline import TimelineScreen
@@ -30,6 +31,7 @@ OWNERS: dict[keys.Owner, type[DOMNode]] = {
     "view": ViewScreen,
     "view-list": ViewList,
     "timeline": TimelineScreen,
+    "facets": FacetScreen,
 }
 
 
