@@ -25,6 +25,13 @@ Hostile input stops here too:
 * **Paste.** Pasted text is cleaned (`clean_text`) before any widget sees
   it, so an escape sequence in it never reaches the terminal from the
   search box or the palette's input.
+* **Keys in order.** On the screens without a text box (`KEYS_AT_ONCE`), a
+  bound key runs as it arrives (`run_key_binding`), and only once what the
+  keys before it set going has landed (messages still queued on the focused
+  widget's way to the screen, a link being followed: `keys_pending`), so
+  `2` then `j` in one write moves the Statements cursor, and Enter then `j`
+  moves in what Enter opened. Textual would run `j` (a priority binding)
+  before `2` had gone round the widgets to its binding.
 * **Terminal size.** Below `MIN_SIZE` a `TooSmallScreen` covers everything
   ("Enlarge the terminal"); the screens under it keep their state and come
   back as they were when the terminal is large enough.
@@ -32,6 +39,8 @@ Hostile input stops here too:
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -50,7 +59,7 @@ from .screens.browse import BrowseScreen
 from .store import Store
 from .text import clean_text
 from .widgets import render
-from .widgets.textual_compat import GuardedApp
+from .widgets.textual_compat import GuardedApp, run_key_binding
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -211,7 +220,42 @@ class DossierApp(GuardedApp[None]):
             # Pasted text lands in the search box or the palette and is drawn from there: an escape
             # sequence in a quote copied from elsewhere would reach the terminal as it is.
             event.text = clean_text(event.text)
+        if isinstance(event, events.Key) and not event.is_forwarded and await self._run_key_at_once(event):
+            return
         await super().on_event(event)
+
+    KEY_WAIT_SECONDS: ClassVar[float] = 0.5
+    """The longest a key waits for what the keys before it set going (a link followed, a pane focused)."""
+
+    async def _run_key_at_once(self, event: events.Key) -> bool:
+        """Run the key's binding now, in the order typed, once the earlier keys have landed (see the docstring)."""
+        from textual.widgets import Input  # here, not at start-up: the browser's way in has no text box
+
+        screen = self.screen
+        if not getattr(screen, "KEYS_AT_ONCE", False) or self.too_small or isinstance(screen.focused, Input):
+            return False  # a text box takes its letters (and q) before any binding, as Textual routes them
+        deadline = time.monotonic() + self.KEY_WAIT_SECONDS
+        while self._keys_pending(screen) and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+            if self.screen is not screen:
+                return False  # an earlier key opened or closed a screen: route this one afresh
+        self.app_focus = True
+        return await run_key_binding(self, event.key)
+
+    @staticmethod
+    def _keys_pending(screen: Screen[object]) -> bool:
+        """Whether messages wait on the way from the focused widget to the screen, or the screen is moving."""
+        pending = getattr(screen, "keys_pending", None)
+        if pending is not None and pending():
+            return True
+        node: DOMNode | None = screen.focused
+        while node is not None:
+            if node.message_queue_size:
+                return True
+            if node is screen:
+                return False
+            node = node.parent
+        return screen.message_queue_size > 0
 
     # ----------------------------------------------------------------- failures
 

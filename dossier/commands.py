@@ -46,11 +46,19 @@ class StoreHolder(Protocol):
     store: Store
 
 
-def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = ()) -> Text:
-    """A hit as the palette shows it: Text from cleaned plain text (Textual reads a str prompt as markup)."""
+def _display(kind: str, label: str, snippet: tuple[tuple[str, bool], ...] = (), facts: str = "") -> Text:
+    """A hit as the palette shows it: Text from cleaned plain text (Textual reads a str prompt as markup).
+
+    An actor's name is followed by what tells it from others of the same name
+    (`render.actor_facts`: role · country · slug), as in the Actors pane.
+    """
     name = render.plain(label)
     name.truncate(LABEL_WIDTH, overflow="ellipsis")
     text = render.join(Text(f"{kind:<10}", style="dim"), name)
+    if facts:
+        context = render.plain(f"  {facts}", "dim")
+        context.truncate(LABEL_WIDTH, overflow="ellipsis")
+        text.append(context)
     if kind == "statement" and snippet:
         context = render.snippet(snippet, "bold")
         context.truncate(LABEL_WIDTH, overflow="ellipsis")
@@ -69,9 +77,9 @@ class DossierCommands(Provider):
     def _open(self, kind: str, entity_id: int) -> None:
         self.app.post_message(OpenRef(kind, entity_id))
 
-    def _find(self, query: str) -> list[tuple[str, int, str, tuple[tuple[str, bool], ...]]]:
+    def _find(self, query: str) -> list[tuple[str, int, str, tuple[tuple[str, bool], ...], str]]:
         store = self._store
-        found: list[tuple[str, int, str, tuple[tuple[str, bool], ...]]] = []
+        found: list[tuple[str, int, str, tuple[tuple[str, bool], ...], str]] = []
         try:
             kind, entity_id = store.resolve(query)
             if kind in PALETTE_KINDS:
@@ -80,7 +88,7 @@ class DossierCommands(Provider):
                     "measure": lambda: store.measure(entity_id).title,
                     "statement": lambda: store.statement(entity_id).text,
                 }[kind]()
-                found.append((kind, entity_id, label, ()))
+                found.append((kind, entity_id, label, (), self._facts(kind, entity_id)))
         except StoreError:
             pass
         hits: list[SearchHit] = []
@@ -89,15 +97,25 @@ class DossierCommands(Provider):
                 hits += store.search_page(query, kind=kind, limit=PER_KIND).hits
             except StoreError:
                 continue
-        found += [(hit.kind, hit.id, hit.label, hit.snippet) for hit in hits]
+        found += [(hit.kind, hit.id, hit.label, hit.snippet, self._facts(hit.kind, hit.id)) for hit in hits]
         return found
+
+    def _facts(self, kind: str, entity_id: int) -> str:
+        """An actor's role · country · slug (read here, in the palette's thread); nothing for other kinds."""
+        if kind != "actor":
+            return ""
+        try:
+            actor = self._store.actor(entity_id)
+        except StoreError:
+            return ""
+        return render.actor_facts(actor.role, actor.country, actor.slug)
 
     async def search(self, query: str) -> Hits:
         if not query.strip():
             return
         matcher = self.matcher(query)
         seen: set[tuple[str, int]] = set()
-        for kind, entity_id, label, snippet in await asyncio.to_thread(self._find, query):
+        for kind, entity_id, label, snippet, facts in await asyncio.to_thread(self._find, query):
             if (kind, entity_id) in seen:
                 continue
             seen.add((kind, entity_id))
@@ -107,7 +125,7 @@ class DossierCommands(Provider):
             score = max(matcher.match(name), 0.1) + _KIND_RANK[kind]
             yield Hit(
                 score,
-                _display(kind, label, snippet),
+                _display(kind, label, snippet, facts),
                 partial(self._open, kind, entity_id),
                 text=name,
                 help=f"Open this {kind} in the browser",

@@ -36,6 +36,10 @@ class Location:
     focus: PaneName = "actors"
     detail: Ref | None = None
     """What the Detail pane shows, when it is not simply the focused list's row (an event)."""
+    filters: tuple[tuple[str, str, str], ...] = ()
+    """The facet filters kept then, as (pane, facet, value): Back and Forward restore them."""
+    search: bool = False
+    """The step was left by opening a search hit: Back to it reopens the search screen, its results as they were."""
 
 
 T = TypeVar("T")

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from textual.binding import BindingType
 
 Owner = Literal[
-    "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "note", "tags", "conflict",
-    "notebook",
+    "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets", "note", "tags",
+    "conflict", "notebook",
 ]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
 `HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, and the
@@ -39,6 +39,7 @@ WHERE: dict[Owner, str] = {
     "tags": "Tags",
     "conflict": "Note changed elsewhere",
     "notebook": "Notebook",
+    "facets": "Facets",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -52,6 +53,7 @@ OWNER_CLASSES: dict[Owner, str] = {
     "view": "dossier.screens._view.ViewScreen",
     "view-list": "dossier.screens._view.ViewList",
     "timeline": "dossier.screens.timeline.TimelineScreen",
+    "facets": "dossier.screens.facets.FacetScreen",
     "note": "dossier.screens.notebook.NoteScreen",
     "tags": "dossier.screens.notebook.TagsScreen",
     "conflict": "dossier.screens.notebook.ConflictScreen",
@@ -100,6 +102,7 @@ KEYS: tuple[Key, ...] = (
     Key("slash", "open_search", "Search", "browse", "open-search"),
     Key("c", "open_chain", "Chain", "browse", "open-chain", show=False),
     Key("t", "open_timeline", "Timeline", "browse", "open-timeline", show=False),
+    Key("T", "open_actor_timeline", "Actor's timeline", "browse", "open-actor-timeline", show=False),
     Key("r", "open_relations", "Relations", "browse", "open-relations", show=False),
     # The notebook (dossier/screens/notebook_keys.py): the row at hand is the focused list's row, or the Detail pane's.
     Key("m", "toggle_mark", "Mark", "browse", "toggle-mark", show=False),
@@ -108,6 +111,8 @@ KEYS: tuple[Key, ...] = (
     Key("b", "open_notebook", "Notebook", "browse", "open-notebook", show=False),
     Key("y", "copy_citation('plain')", "Copy citation", "browse", "copy-citation", show=False),
     Key("Y", "copy_citation('markdown')", "Copy as Markdown", "browse", "copy-citation-markdown", show=False),
+    Key("f", "open_facets", "Facets", "browse", "open-facets"),
+    Key("x", "clear_filters", "Clear filters", "browse", "clear-filters", show=False),
     # The four list panes. The moves are priority bindings: see `VirtualList`.
     Key("up,k", "cursor_up", "Previous row", "list", "cursor-up", show=False, priority=True),
     Key("down,j", "cursor_down", "Next row", "list", "cursor-down", show=False, priority=True),
@@ -124,16 +129,19 @@ KEYS: tuple[Key, ...] = (
     Key("home,g", "cursor_first", "Top", "detail", "detail-first", show=False),
     Key("end,G", "cursor_last", "Bottom", "detail", "detail-last", show=False),
     Key("enter", "follow_link", "Follow", "detail", "follow-link"),
+    Key("s", "copy_slug", "Copy slug", "detail", "detail.copy-slug"),
     # The search screen.
-    Key("escape", "close_search", "Back to browser", "search", "close-search"),
+    Key("escape,q", "close_search", "Back to browser", "search", "close-search"),
     Key("up", "previous_hit", "Previous hit", "search", "previous-hit", show=False),
     Key("down", "next_hit", "Next hit", "search", "next-hit", show=False),
     Key("enter", "open_hit", "Open hit", "search", "open-hit", priority=True),
+    Key("tab", "next_kind", "One kind", "search", "search.next-kind", priority=True),
+    Key("shift+tab", "previous_kind", "Previous kind", "search", "search.previous-kind", show=False, priority=True),
     # The help screen.
-    Key("escape", "close_help", "Close help", "help", "close-help"),
+    Key("escape,q", "close_help", "Close help", "help", "close-help"),
     # The chain, timeline and relations screens, and their list (an OptionList: the arrows,
     # Home, End and Enter are its own).
-    Key("escape", "close", "Close", "view", "view.close"),
+    Key("escape,q", "close", "Close", "view", "view.close"),
     Key("j", "cursor_down", "Down", "view-list", "view.down", show=False),
     Key("k", "cursor_up", "Up", "view-list", "view.up", show=False),
     Key("g", "first", "First", "view-list", "view.first", show=False),
@@ -150,6 +158,8 @@ KEYS: tuple[Key, ...] = (
     Key("up", "previous_entry", "Previous entry", "notebook", "notebook.up", show=False),
     Key("down", "next_entry", "Next entry", "notebook", "notebook.down", show=False),
     Key("enter", "open_entry", "Open", "notebook", "notebook.open", priority=True),
+    Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
+    Key("escape,q", "close", "Close", "facets", "facets.close"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

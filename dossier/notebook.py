@@ -435,7 +435,7 @@ class Notebook:
                     newer = "newer" if here.updated > entry.updated else "as new"
                     report.conflicts.append(
                         f"conflict: {entry.ref} ({entry.dossier[:8]}): the entry here is {newer} "
-                        f"({here.updated or 'no date'} against {entry.updated or 'no date'}); kept it"
+                        f"({here.updated or 'undated'} against {entry.updated or 'undated'}); kept it"
                     )
         return report
 

@@ -14,6 +14,7 @@ from .models import Bundle, Measure
 from .rows import MeasureDetail, StatementItem
 from .store import Store
 from .text import clean_text
+from .words import AFFECTS, ANSWERED_BY, ANSWERS, ASSERTED_BY, CONCERNS, UNDATED, capital
 
 
 def _line(text: str | None) -> str:
@@ -23,7 +24,7 @@ def _line(text: str | None) -> str:
 def _stmt_line(item: StatementItem) -> str:
     text = f"“{_line(item.text)}”" if item.kind == "quote" else f"≈ {_line(item.text)}"
     via = f" (via {_line(item.via)})" if item.via else ""
-    return f"{item.said or 'undated'}  {text}{via}  [{item.slug}]"
+    return f"{item.said or UNDATED}  {text}{via}  [{item.slug}]"
 
 
 def show_entity(store: Store, kind: str, entity_id: int) -> Iterator[str]:
@@ -55,12 +56,12 @@ def show_entity(store: Store, kind: str, entity_id: int) -> Iterator[str]:
         yield ""
         yield f"Measures ({len(measures)}{'+' if len(measures) == 50 else ''}):"
         for m in measures:
-            yield f"  {m.announced or 'undated'}  {_line(m.title)}  ({m.relation})  [{m.slug}]"
+            yield f"  {m.announced or UNDATED}  {_line(m.title)}  ({m.relation})  [{m.slug}]"
         if detail.events:
             yield ""
             yield "Events:"
             for e in detail.events:
-                yield f"  {e.date or 'undated'}  {_line(e.title)}  [{e.slug}]"
+                yield f"  {e.date or UNDATED}  {_line(e.title)}  [{e.slug}]"
     elif kind == "statement":
         sd = store.statement_detail(entity_id)
         s = sd.statement
@@ -68,7 +69,7 @@ def show_entity(store: Store, kind: str, entity_id: int) -> Iterator[str]:
         yield f"  “{_line(s.text)}”" if s.kind == "quote" else f"  {_line(s.text)}"
         role = f", {_line(sd.speaker_role)}" if sd.speaker_role else ""
         yield f"  — {_line(s.speaker.name)}{role} [actor/{s.speaker.slug}]"
-        yield f"  said: {s.said or 'undated'}" + (f"   via: {_line(s.via)}" if s.via else "")
+        yield f"  said: {s.said or UNDATED}" + (f"   via: {_line(s.via)}" if s.via else "")
         if sd.lang:
             yield f"  language: {sd.lang}"
         if sd.source:
@@ -77,7 +78,7 @@ def show_entity(store: Store, kind: str, entity_id: int) -> Iterator[str]:
             yield f"  source: {_line(src.title)}{outlet} {src.published or ''} [source/{src.slug}]".rstrip()
         if sd.about:
             yield ""
-            yield "About:"
+            yield f"{capital(CONCERNS)}:"
             for about in sd.about:
                 yield f"  {about.stance}: {_line(about.measure.title)} [measure/{about.measure.slug}]"
     elif kind == "measure":
@@ -85,7 +86,7 @@ def show_entity(store: Store, kind: str, entity_id: int) -> Iterator[str]:
     elif kind == "event":
         e = store.event(entity_id)
         yield f"{_line(e.title)}  [event/{e.slug}]"
-        yield f"  date: {e.date or 'undated'}" + (f"   place: {_line(e.place)}" if e.place else "")
+        yield f"  date: {e.date or UNDATED}" + (f"   place: {_line(e.place)}" if e.place else "")
         if e.participants:
             yield "  participants: " + ", ".join(f"{_line(p.name)} [{p.slug}]" for p in e.participants)
         if e.description:
@@ -113,24 +114,24 @@ def _measure_lines(md: MeasureDetail) -> Iterator[str]:
     by = _line(m.imposed_by.name) if m.imposed_by else "?"
     on = _line(m.target.name) if m.target else "?"
     yield f"  {by} → {on}" + (f"   quantity: {_line(m.quantity)}" if m.quantity else "")
-    yield f"  announced: {m.announced or 'undated'}" + (f"   effective: {md.effective}" if md.effective else "")
+    yield f"  announced: {m.announced or UNDATED}" + (f"   effective: {md.effective}" if md.effective else "")
     if md.description:
         yield f"  {_line(md.description)}"
     if md.source:
         yield f"  source: {_line(md.source.title)} [source/{md.source.slug}]"
-    for label, links in (("In response to", md.responds_to), ("Answered by", md.answered_by)):
+    for label, links in ((capital(ANSWERS), md.responds_to), (capital(ANSWERED_BY), md.answered_by)):
         if links:
             yield ""
             yield f"{label}:"
             for link in links:
-                who = f" (asserted by {_line(link.asserted_by.name)})" if link.asserted_by else ""
+                who = f" ({ASSERTED_BY} {_line(link.asserted_by.name)})" if link.asserted_by else ""
                 yield f"  {_line(link.measure.title)} [measure/{link.measure.slug}]{who}"
     if md.consequences:
         yield ""
         yield "Consequences:"
         for c in md.consequences:
-            due = c.due or "no date"
-            who = f" → {_line(c.affects.name)}" if c.affects else ""
+            due = c.due or UNDATED
+            who = f", {AFFECTS} {_line(c.affects.name)}" if c.affects else ""
             yield f"  {due:<10}  {_line(c.description)}{who}  ({c.certainty})"
     if md.statements:
         yield ""
@@ -185,7 +186,7 @@ def markdown(bundle: Bundle) -> Iterator[str]:
                 s = bundle.statements[index]
                 text = f"“{_md(s.text)}”" if s.kind == "quote" else f"(paraphrase) {_md(s.text)}"
                 via = f", via {_md(s.via)}" if s.via else ""
-                yield f"- {s.said or 'undated'}{via}: {text}"
+                yield f"- {s.said or UNDATED}{via}: {text}"
         yield ""
 
     yield "## Measures"
@@ -199,7 +200,7 @@ def markdown(bundle: Bundle) -> Iterator[str]:
         for e in bundle.events:
             who = ", ".join(_md(names.get(p, p)) for p in e.participants)
             place = f", {_md(e.place)}" if e.place else ""
-            yield f"- **{e.date or 'undated'}{place}**: {_md(e.title)}" + (f" ({who})" if who else "")
+            yield f"- **{e.date or UNDATED}{place}**: {_md(e.title)}" + (f" ({who})" if who else "")
         yield ""
 
     if bundle.sources:
@@ -207,7 +208,7 @@ def markdown(bundle: Bundle) -> Iterator[str]:
         yield ""
         for src in bundle.sources:
             outlet = f", {_md(src.outlet)}" if src.outlet else ""
-            yield f"- {_md(src.title)}{outlet}, {src.published or 'undated'}" + (f" <{src.url}>" if src.url else "")
+            yield f"- {_md(src.title)}{outlet}, {src.published or UNDATED}" + (f" <{src.url}>" if src.url else "")
             if src.note:
                 yield f"  {_md(src.note)}"
         yield ""
@@ -219,7 +220,7 @@ def _md_measure(m: Measure, names: dict[str, str], titles: dict[str, str]) -> It
     yield f"### {_md(m.title)}"
     yield ""
     yield (
-        f"*{m.kind}*, {by} → {on}, announced {m.announced or 'undated'}"
+        f"*{m.kind}*, {by} → {on}, announced {m.announced or UNDATED}"
         + (f", status {m.status}" if m.status else "")
         + (f", {_md(m.quantity)}" if m.quantity else "")
     )
@@ -227,14 +228,14 @@ def _md_measure(m: Measure, names: dict[str, str], titles: dict[str, str]) -> It
         yield ""
         yield _md(m.description)
     for link in m.in_response_to:
-        who = f" (asserted by {_md(names.get(link.asserted_by, link.asserted_by))})" if link.asserted_by else ""
+        who = f" ({ASSERTED_BY} {_md(names.get(link.asserted_by, link.asserted_by))})" if link.asserted_by else ""
         yield ""
-        yield f"In response to: {_md(titles.get(link.measure, link.measure))}{who}"
+        yield f"{capital(ANSWERS)}: {_md(titles.get(link.measure, link.measure))}{who}"
     if m.consequences:
         yield ""
         yield "Consequences:"
         yield ""
         for c in m.consequences:
-            who = f" ({_md(names.get(c.affects, c.affects))})" if c.affects else ""
-            yield f"- {c.due or 'no date'}: {_md(c.description)}{who}, {c.certainty}"
+            who = f", {AFFECTS} {_md(names.get(c.affects, c.affects))}" if c.affects else ""
+            yield f"- {c.due or UNDATED}: {_md(c.description)}{who}, {c.certainty}"
     yield ""

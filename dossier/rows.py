@@ -193,6 +193,23 @@ class SearchHit(NamedTuple):
     """The date that orders it (said, announced, due, date), when it has one."""
 
 
+class FacetValue(NamedTuple):
+    """One value of a facet and how many rows have it (`Store.statement_facets` and the like)."""
+
+    facet: str
+    """`kind`, `stance`, `year`, `source`, `country`, `status`."""
+    value: str
+    """What a filter on it holds (a source's id as text; `undated` for no year, `none` for no country)."""
+    label: str
+    """How it is shown (a source's title)."""
+    rows: int
+    """How many rows have it."""
+
+
+Filters = tuple[tuple[str, str], ...]
+"""Active facet filters of one pane, as (facet, value) pairs in the order they were chosen."""
+
+
 class DossierSummary(NamedTuple):
     title: str
     schema_version: int

@@ -13,6 +13,7 @@ from typing import Literal
 
 from .rows import ActorRef, Chain, ChainStep, ConsequenceItem, Relation, RelationSide, StatementItem, TimelineItem
 from .text import clean_text
+from .words import AFFECTS, ANSWERED_BY, ANSWERS, ASSERTED_BY, UNDATED, plural
 
 Role = Literal["", "date", "actor", "title", "muted", "kind", "ref", "warn"]
 ROLES: tuple[Role, ...] = ("", "date", "actor", "title", "muted", "kind", "ref", "warn")
@@ -46,7 +47,7 @@ def plain(line: Line) -> str:
 def date_label(date: str | None) -> str:
     """A date as shown: a partial date says that it is one ('2022, year only')."""
     if not date:
-        return "undated"
+        return UNDATED
     if len(date) == 4:
         return f"{date}, year only"
     if len(date) == 7:
@@ -59,7 +60,7 @@ def _names(actors: tuple[ActorRef, ...] | list[ActorRef]) -> str:
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return plural(count, noun)
 
 
 # --------------------------------------------------------------------------- chain
@@ -80,17 +81,17 @@ def _depth_label(step: ChainStep) -> str:
 def _attribution(step: ChainStep) -> str:
     names = _names(step.asserted_by)
     if names and step.unattributed:
-        return f"asserted by {names}, and without attribution"
+        return f"{ASSERTED_BY} {names}, and without attribution"
     if names:
-        return f"asserted by {names}"
-    return "asserted by no one named"
+        return f"{ASSERTED_BY} {names}"
+    return f"{ASSERTED_BY} no one named"
 
 
 def consequence_line(c: ConsequenceItem) -> Line:
-    line: Line = [("consequence ", "muted"), (f"{c.due or 'no date':<10}", "date"), ("  ", "")]
+    line: Line = [("consequence ", "muted"), (f"{c.due or UNDATED:<10}", "date"), ("  ", "")]
     line.append((one_line(c.description, SUMMARY_WIDTH), ""))
     if c.affects:
-        line += [(" → ", "muted"), (one_line(c.affects.name), "actor")]
+        line += [(f" {AFFECTS} ", "muted"), (one_line(c.affects.name), "actor")]
     line.append((f" ({c.certainty})", "muted"))
     return line
 
@@ -100,7 +101,7 @@ def chain_step_lines(step: ChainStep) -> list[Line]:
     m = step.measure
     head: Line = [
         (f"{_depth_label(step):>5}  ", "kind"),
-        (f"{m.announced or 'undated':<10}", "date"),
+        (f"{m.announced or UNDATED:<10}", "date"),
         ("  ", ""),
         (one_line(m.title, SUMMARY_WIDTH), "title"),
         (f"  [measure/{m.slug}]", "ref"),
@@ -119,7 +120,7 @@ def chain_step_lines(step: ChainStep) -> list[Line]:
     lines = [head, who]
     lines += [[(" " * 7, ""), *consequence_line(c)] for c in step.consequences]
     if step.via is not None:
-        verb = "answers" if step.direction == "answered-by" else "answered by"
+        verb = ANSWERS if step.direction == "answered-by" else ANSWERED_BY
         lines.append(
             [
                 (" " * 7, ""),
@@ -230,7 +231,7 @@ def replies_line(side: RelationSide) -> Line:
     elif not side.reply_count:
         line.append(("no statements", "muted"))
     else:
-        count = f"{side.reply_count}{'+' if side.reply_capped else ''} statement{'' if side.reply_count == 1 else 's'}"
+        count = plural(side.reply_count, "statement").replace(" ", "+ " if side.reply_capped else " ", 1)
         stances = ", ".join(f"{stance} {n}" for stance, n in side.reply_stances)
         line += [(count, "kind"), (f" ({stances})", "muted")]
     return line
@@ -240,7 +241,7 @@ def statement_line(statement: StatementItem, indent: str = "      ") -> Line:
     text = one_line(statement.text, 120)
     return [
         (indent, ""),
-        (f"{statement.said or 'undated':<10}", "date"),
+        (f"{statement.said or UNDATED:<10}", "date"),
         ("  ", ""),
         (one_line(statement.speaker.name), "actor"),
         (": ", "muted"),
@@ -257,7 +258,7 @@ def relation_rows(relation: Relation) -> list[tuple[Line, Target | None]]:
         for m in side.measures:
             line: Line = [
                 ("    ", ""),
-                (f"{m.announced or 'undated':<10}", "date"),
+                (f"{m.announced or UNDATED:<10}", "date"),
                 ("  ", ""),
                 (one_line(m.measure.title, 100), "title"),
             ]

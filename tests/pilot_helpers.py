@@ -65,6 +65,29 @@ def shown(widget: VirtualList[Any] | DetailPane) -> str:
     return "\n".join(lines(widget))
 
 
+def rows_shown(widget: VirtualList[Any]) -> list[str]:
+    """The visible rows of a list, each its lines as drawn joined by a space (a row may take several lines)."""
+    height = widget.line_height
+    top = int(widget.scroll_y)
+    rows: dict[int, list[str]] = {}
+    for y, line in enumerate(lines(widget)):
+        if line.strip():
+            rows.setdefault((top + y) // height, []).append(line.strip())
+    return [" ".join(parts) for _, parts in sorted(rows.items())]
+
+
+def row_text(widget: VirtualList[Any], index: int) -> str:
+    """Row `index` as drawn, its visible lines joined by a space ("" when it is not on screen)."""
+    height = widget.line_height
+    top = int(widget.scroll_y)
+    drawn = []
+    for part in range(height):
+        y = index * height + part - top
+        if 0 <= y < widget.scrollable_content_region.height:
+            drawn.append(widget.render_line(y).text.strip())
+    return " ".join(line for line in drawn if line)
+
+
 def title(widget: VirtualList[Any] | DetailPane) -> str:
     text = border_text(widget)
     assert text is not None
@@ -161,3 +184,13 @@ def counting_layouts(screen: Screen[Any]) -> Iterator[list[int]]:
 def exit_renderables(app: App[Any]) -> list[Any]:
     """What Textual prints when the app ends (a traceback, after an unhandled exception)."""
     return list(app._exit_renderables)
+
+
+def burst(app: App[Any], *keys: str) -> None:
+    """Post these keys to the app in one go, as one terminal write delivers them (no wait between)."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app.post_message(event)

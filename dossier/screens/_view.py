@@ -66,6 +66,8 @@ class ViewScreen(Screen[Target | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("view")
+    KEYS_AT_ONCE: ClassVar[bool] = True
+    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     DEFAULT_CSS = """
     ViewScreen {
@@ -79,8 +81,9 @@ class ViewScreen(Screen[Target | None]):
         & > ViewList {
             height: 1fr;
             border: none;
-            text-wrap: nowrap;
-            text-overflow: ellipsis;
+            /* Rows wrap: at 80 columns a chain step still says who asserts its link. */
+            text-wrap: wrap;
+            text-overflow: fold;
             &:focus {
                 border: none;
             }
@@ -89,7 +92,7 @@ class ViewScreen(Screen[Target | None]):
             }
         }
         & > #view-status {
-            height: 1;
+            height: auto;
             padding: 0 1;
             color: $text-muted;
         }

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -42,8 +42,9 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from .. import keys
+from ..filters import filter_note, toggled
 from ..history import PANES, History, Location, PaneName, Ref
-from ..rows import ActorItem, ConsequenceItem, MeasureItem, StatementItem
+from ..rows import ActorItem, ConsequenceItem, Filters, MeasureItem, StatementItem
 from ..store import Store, StoreError
 from ..widgets import render
 from ..widgets.detail import (
@@ -115,6 +116,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
     """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
+    KEYS_AT_ONCE: ClassVar[bool] = True
+    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     # State, not something drawn: `repaint=False`, since a screen reactive that
     # repaints redraws every pane of the screen on every key press (~40 ms at
@@ -126,7 +129,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     @dataclass
     class _Resolved(Message):
-        location: Location
+        location: Location | None
+        """None: the entity could not be found (the notice says why)."""
 
     @dataclass
     class _DetailLoaded(Message):
@@ -164,6 +168,20 @@ class BrowseScreen(NotebookActions, Screen[None]):
         self._detail_source: PaneName = "actors"
         self._starting = False
         """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
+        self._navigating = False
+        """True while a link followed is being resolved (`open_ref`): the keys after it wait for it."""
+        self._detail_loading: Ref | None = None
+        """What the Detail pane is loading now (None: it shows `detail_ref`)."""
+        self._cursor_on_load: Ref | None = None
+        """Opened with Enter while loading: put the Detail cursor on its first reference when it arrives."""
+        self.filters: dict[str, Filters] = {"actors": (), "statements": (), "measures": ()}
+        """Each pane's facet filters (the Actors pane's kind is `actor_kind`); see `action_open_facets`."""
+        self._filter_labels: dict[tuple[str, str], str] = {}
+        """How a filter's value is shown (a source's title for its id)."""
+        self._timeline_states: dict[int | None, Any] = {}
+        """Each timeline's `TimelineState` (the dossier's under None, an actor's under its id): `t` reopens it."""
+        self._search_state: Any = None
+        """The search screen's `SearchState` (query, kind, hit), kept so that `/` reopens it where it was left."""
         # The panes, made here and kept: a lookup by id on every key press costs more than the move.
         self.actors = ActorList(id="actors", empty_message="This dossier has no actors")
         self.statements = StatementList(id="statements", empty_message="No actor selected")
@@ -180,20 +198,32 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Horizontal(id="panes"):
+        # One grid for every size (dossier.tcss): the panes stand in the order the grid fills
+        # its cells, so that the same five widgets make three columns on a wide terminal and
+        # two on a narrow one (`-narrow`), without moving a widget from one container to another.
+        with Grid(id="panes"):
             yield self.actors
-            with Vertical(id="middle"):
-                yield self.statements
-                yield self.measures
-                yield self.consequences
+            yield self.statements
             yield self.detail
+            yield self.measures
+            yield self.consequences
         yield Footer(show_command_palette=False)
 
+    NARROW_WIDTH: ClassVar[int] = 100
+    """Below this many columns the browser has two columns, not three (see dossier.tcss)."""
+
+    def _fit_layout(self, width: int) -> None:
+        self.query_one("#panes").set_class(width < self.NARROW_WIDTH, "-narrow")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout(event.size.width)
+
     def on_mount(self) -> None:
+        self._fit_layout(self.app.size.width)
         self._hold = FrameHold(self.app)
         for pane in (self.actors, self.statements, self.measures, self.consequences):
             pane.frame_hold = self._hold
-        self.actors.focus()
+        self.set_focus(self.actors)
         for pane in (self.statements, self.measures, self.consequences):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
         # The first screen is read here, not in workers: no key can be waiting yet, and
@@ -250,7 +280,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     # ----------------------------------------------------------------- the one way in
 
-    def open_ref(self, kind: str, entity_id: int) -> None:
+    def open_ref(self, kind: str, entity_id: int, *, from_search: bool = False) -> None:
         """Show any actor, statement, measure, consequence or event, as a step in the history.
 
         An actor is selected in the Actors pane; a statement in its speaker's
@@ -261,9 +291,18 @@ class BrowseScreen(NotebookActions, Screen[None]):
         """
         if kind not in REF_KINDS:
             raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
-        self.history.leave(self.location())
+        self.history.leave(replace(self.location(), search=from_search))
+        self._navigating = True
         self._resolve(kind, entity_id, current_actor=self.actor_id)
         self.refresh_bindings()
+
+    def keys_pending(self) -> bool:
+        """Whether a link followed, or the Detail pane the focus is in, is still on its way.
+
+        A key typed after Enter acts where Enter led: in the pane the link
+        selects, or among the references of the row Enter opened.
+        """
+        return self._navigating or (self._detail_loading is not None and self.focused is self.detail)
 
     def location(self) -> Location:
         """Where the user is now: the row selected in every pane and the focused pane."""
@@ -274,6 +313,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
             consequence_id=self.consequence_id,
             focus=self.focused_pane,
             detail=self.detail_ref,
+            filters=self._all_filters("", ()),
         )
 
     @property
@@ -288,10 +328,10 @@ class BrowseScreen(NotebookActions, Screen[None]):
     def _resolve(self, kind: str, entity_id: int, current_actor: int | None) -> None:
         """Find where an entity is shown (which actor, which pane), off the UI thread."""
         try:
-            location = self._locate(kind, entity_id, current_actor)
+            location: Location | None = self._locate(kind, entity_id, current_actor)
         except StoreError as exc:
             self.app.call_from_thread(render.notify, self.app, str(exc), severity="error")
-            return
+            location = None
         if not get_current_worker().is_cancelled:
             self.post_message(self._Resolved(location))
 
@@ -334,10 +374,14 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     @on(_Resolved)
     def _go_to_resolved(self, message: _Resolved) -> None:
-        self._apply(message.location)
+        self._navigating = False
+        if message.location is not None:
+            self._apply(message.location)
 
     def _apply(self, location: Location) -> None:
         """Select every pane's row as `location` says (rows load in workers) and focus its pane."""
+        if location.filters != self._all_filters("", ()) and not self._starting:
+            self._set_filters(location.filters)
         self._pending = PendingRows(
             actor_id=location.actor_id,
             statement_id=location.statement_id,
@@ -350,7 +394,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
             self.detail_ref = location.detail
         elif location.focus != "detail":
             self._detail_source = location.focus
-        self.pane(location.focus).focus()
+        self.set_focus(self.pane(location.focus))
+        self._show_target_now(location)
         if self.actors.count is None and self.actors.highlighted is None and location.actor_id is None:
             self.actors.load(self._actor_pager(), now=self._starting)
         elif location.actor_id is None or location.actor_id != self.actor_id or self.actors.count is None:
@@ -377,6 +422,26 @@ class BrowseScreen(NotebookActions, Screen[None]):
         if wanted is not None and isinstance(pane, VirtualList) and pane.highlighted_id == wanted:
             self.detail_ref = (pane.kind, wanted)
 
+    def _show_target_now(self, location: Location) -> None:
+        """When the row a step goes to is already highlighted, the Detail pane shows it now.
+
+        Its list will not announce it again (the cursor does not move), and the
+        focus may already be there: without this, following a statement's
+        speaker who is the highlighted actor left the statement in the Detail pane.
+        """
+        if location.focus == "detail":
+            return
+        wanted = {
+            "actors": location.actor_id,
+            "statements": location.statement_id,
+            "measures": location.measure_id,
+            "consequences": location.consequence_id,
+        }[location.focus]
+        pane = self.pane(location.focus)
+        if wanted is not None and isinstance(pane, VirtualList) and pane.highlighted_id == wanted:
+            if location.focus == "actors" or location.actor_id == self.actor_id:
+                self.detail_ref = (pane.kind, wanted)
+
     def _select_children(self) -> None:
         """The actor is already selected: move its panes to the pending rows."""
         pending = self._pending
@@ -399,6 +464,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
         if location is not None:
             self._apply(location)
             self.refresh_bindings()
+            if location.search:  # the step was left for a search hit: back to the results
+                self.action_open_search()
 
     def action_go_forward(self) -> None:
         """Redo the step that Back undid."""
@@ -417,10 +484,14 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     # ----------------------------------------------------------------- focus keys
 
+    # Focus moves here at once (`set_focus`), not as `Widget.focus` does, after the keys already
+    # queued: `2` then `j` in one write (a paste, SSH, a fast typist) must move the Statements
+    # cursor, and `j` is routed by the focus it finds when its turn comes.
+
     def action_focus_pane(self, name: str) -> None:
         for pane in PANES:
             if pane == name:
-                self.pane(pane).focus()
+                self.set_focus(self.pane(pane))
 
     def action_focus_next_pane(self) -> None:
         self._focus_step(1)
@@ -431,7 +502,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
     def _focus_step(self, step: int) -> None:
         current = self.focused.id if self.focused is not None else None
         index = PANES.index(current) if current in PANES else -step
-        self.pane(PANES[(index + step) % len(PANES)]).focus()
+        self.set_focus(self.pane(PANES[(index + step) % len(PANES)]))
 
     def _open_result(self, ref: Ref | None) -> None:
         """What a search or a view screen was closed with: go there, as a step in the history."""
@@ -439,11 +510,19 @@ class BrowseScreen(NotebookActions, Screen[None]):
             self.open_ref(*ref)
 
     def action_open_search(self) -> None:
-        from .search import SearchScreen
+        """The search screen, where it was left: the same query, kind and hit (`SearchState`)."""
+        from .search import SearchScreen, SearchState
 
-        search = SearchScreen(self.store)
-        self.app.push_screen(search, self._open_result)
+        if self._search_state is None:
+            self._search_state = SearchState()
+        search = SearchScreen(self.store, self._search_state)
+        self.app.push_screen(search, self._open_search_result)
         search.call_after_refresh(lambda: self.notebook.mark_results(search.results))  # marks drawn in the hits
+
+    def _open_search_result(self, ref: Ref | None) -> None:
+        """A hit opened from the search: a step in the history that Back takes back to the results."""
+        if ref is not None:
+            self.open_ref(*ref, from_search=True)
 
     # ----------------------------------------------------------------- chain, timeline, relations
 
@@ -478,10 +557,23 @@ class BrowseScreen(NotebookActions, Screen[None]):
         self.app.push_screen(ChainScreen(self.store, message.measure_id), self._open_result)
 
     def action_open_timeline(self) -> None:
-        """Everything dated in the dossier, in date order, from the start."""
-        from .timeline import TimelineScreen
+        """Everything in the dossier in date order, where the timeline was left (`TimelineState`)."""
+        self._open_timeline(None)
 
-        self.app.push_screen(TimelineScreen(self.store), self._open_result)
+    def action_open_actor_timeline(self) -> None:
+        """The timeline of the actor highlighted in the Actors pane, where it was left."""
+        if self.actor_id is not None:
+            self._open_timeline(self.actor_id)
+
+    def _open_timeline(self, actor_id: int | None) -> None:
+        from .timeline import TimelineScreen, TimelineState
+
+        state = self._timeline_states.get(actor_id)
+        if state is None:
+            if len(self._timeline_states) > 20:  # a few actors' places, not every actor's
+                self._timeline_states.clear()
+            state = self._timeline_states[actor_id] = TimelineState()
+        self.app.push_screen(TimelineScreen(self.store, actor_id, state), self._open_result)
 
     def action_open_relations(self) -> None:
         """Every pair of actors and the measures each took against the other."""
@@ -502,42 +594,128 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     def _actor_pager(self) -> Pager[ActorItem]:
         store, kind = self.store, self.actor_kind
+        country = dict(self.filters["actors"]).get("country")
+        self.actors.filter_note = filter_note(((("kind", kind),) if kind else ()) + self.filters["actors"])
 
         def page(after: ActorItem | None, start: int, limit: int) -> list[ActorItem]:
             if after is not None:
-                return store.actors_grouped(kind=kind, after=(after.kind, after.name, after.id), limit=limit)
-            return store.actors_grouped(kind=kind, offset=start, limit=limit)
+                key = (after.kind, after.name, after.id)
+                return store.actors_grouped(kind=kind, after=key, limit=limit, country=country)
+            return store.actors_grouped(kind=kind, offset=start, limit=limit, country=country)
 
         return Pager(
-            count=lambda: store.actor_count(kind),
+            count=lambda: store.actor_count(kind, country=country),
             page=page,
             ident=lambda item: item.id,
-            position=lambda actor_id: store.actor_position(actor_id, kind=kind),
+            position=lambda actor_id: store.actor_position(actor_id, kind=kind, country=country),
         )
 
     def _statement_pager(self, actor_id: int) -> Pager[StatementItem]:
-        store = self.store
+        store, kept = self.store, self.filters["statements"]
+        self.statements.filter_note = filter_note(kept, self._filter_labels)
 
         def page(after: StatementItem | None, start: int, limit: int) -> list[StatementItem]:
-            return store.statements_page(actor_id, after=after, offset=0 if after else start, limit=limit)
+            return store.statements_page(actor_id, after=after, offset=0 if after else start, limit=limit, filters=kept)
 
         return Pager(
-            count=lambda: store.statement_count(actor_id),
+            count=lambda: store.statement_count(actor_id, filters=kept),
             page=page,
             ident=lambda item: item.id,
-            position=lambda statement_id: store.statement_position(actor_id, statement_id),
+            position=lambda statement_id: store.statement_position(actor_id, statement_id, filters=kept),
             of=actor_id,
         )
 
     def _measure_pager(self, actor_id: int) -> Pager[MeasureItem]:
-        store = self.store
+        store, kept = self.store, self.filters["measures"]
+        self.measures.filter_note = filter_note(kept)
         return Pager(
-            count=lambda: store.measures_for_count(actor_id),
-            page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start),
+            count=lambda: store.measures_for_count(actor_id, filters=kept),
+            page=lambda after, start, limit: store.measures_page(actor_id, limit=limit, offset=start, filters=kept),
             ident=lambda item: item.id,
-            position=lambda measure_id: store.measure_position(actor_id, measure_id),
+            position=lambda measure_id: store.measure_position(actor_id, measure_id, filters=kept),
             of=actor_id,
         )
+
+    # ----------------------------------------------------------------- facets
+
+    def action_open_facets(self) -> None:
+        """The focused pane's facets and their counts (counted in the facet screen's worker)."""
+        from .facets import FacetScreen
+
+        pane = self.focused_pane
+        if pane not in ("actors", "statements", "measures"):
+            pane = "statements"
+        actor = self.actors.highlighted
+        if pane != "actors" and actor is None:
+            return
+        kind = self.actor_kind
+        kept = ((("kind", kind),) if kind else ()) + self.filters["actors"] if pane == "actors" else self.filters[pane]
+        whose = "" if pane == "actors" or actor is None else f" of {actor.name}"
+        title = f"Facets · {pane.capitalize()}{whose}"
+        screen = FacetScreen(self.store, pane, actor_id=self.actor_id, filters=kept, title=title)
+        self.app.push_screen(screen, lambda chosen: self._keep_facet(pane, chosen, screen))
+
+    def _keep_facet(self, pane: str, chosen: tuple[str, str] | None, screen: Any) -> None:
+        """A facet value chosen: kept in the pane's filters (or let go), as a step in the history."""
+        if chosen is None:
+            return
+        facet, value = chosen
+        label = next((v.label for v in screen._values.values() if (v.facet, v.value) == chosen), value)
+        self._filter_labels[(facet, value)] = label
+        self.history.leave(self.location())
+        self._set_filters(self._all_filters(pane, toggled(self._pane_filters(pane), facet, value)))
+        self.refresh_bindings()
+
+    def action_clear_filters(self) -> None:
+        """Drop every filter of the focused pane (a step in the history)."""
+        pane = self.focused_pane if self.focused_pane in ("actors", "statements", "measures") else "statements"
+        if not self._pane_filters(pane):
+            return
+        self.history.leave(self.location())
+        self._set_filters(self._all_filters(pane, ()))
+        self.refresh_bindings()
+
+    def _pane_filters(self, pane: str) -> Filters:
+        if pane == "actors":
+            return ((("kind", self.actor_kind),) if self.actor_kind else ()) + self.filters["actors"]
+        return self.filters[pane]
+
+    def _all_filters(self, pane: str, kept: Filters) -> tuple[tuple[str, str, str], ...]:
+        """Every pane's filters as a `Location` holds them, with `pane`'s replaced by `kept`."""
+        out: list[tuple[str, str, str]] = []
+        for name in ("actors", "statements", "measures"):
+            filters = kept if name == pane else self._pane_filters(name)
+            out += [(name, facet, value) for facet, value in filters]
+        return tuple(out)
+
+    def _set_filters(self, filters: tuple[tuple[str, str, str], ...]) -> None:
+        """Keep these filters (`Location.filters`) and load again the panes whose filters changed."""
+        if filters == self._all_filters("", ()):
+            return
+        wanted: dict[str, Filters] = {name: () for name in ("actors", "statements", "measures")}
+        for pane, facet, value in filters:
+            wanted[pane] = (*wanted[pane], (facet, value))
+        kind = dict(wanted["actors"]).get("kind")
+        actors = tuple(pair for pair in wanted["actors"] if pair[0] != "kind")
+        reload_actors = actors != self.filters["actors"] or kind != self.actor_kind
+        reload_statements = wanted["statements"] != self.filters["statements"]
+        reload_measures = wanted["measures"] != self.filters["measures"]
+        self.filters = {"actors": actors, "statements": wanted["statements"], "measures": wanted["measures"]}
+        if reload_actors:
+            self.set_reactive(BrowseScreen.actor_kind, kind)
+            self.actors.load(self._actor_pager(), select_id=self.actor_id)
+        actor = self.actors.highlighted
+        name = actor.name if actor is not None else None
+        if reload_statements and self.actor_id is not None:
+            self.statements.load(
+                self._statement_pager(self.actor_id), select_id=self.statement_id, subject=name,
+                empty_message="No statements by this actor with these filters (x clears them)",
+            )
+        if reload_measures and self.actor_id is not None:
+            self.measures.load(
+                self._measure_pager(self.actor_id), select_id=self.measure_id, subject=name,
+                empty_message="No measures of this actor with these filters (x clears them)",
+            )
 
     def _consequence_pager(self, measure_id: int) -> Pager[ConsequenceItem]:
         store = self.store
@@ -679,7 +857,9 @@ class BrowseScreen(NotebookActions, Screen[None]):
             }.get(self._detail_source, "Nothing selected")
             self.detail.show(None, [], title="Detail", empty=empty)
             self._hold.release(self.detail)
+            self._detail_loading = None
         else:
+            self._detail_loading = ref
             self._load_detail(ref)
 
     def refresh_detail(self) -> None:
@@ -708,6 +888,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
     def _show_detail(self, message: _DetailLoaded) -> None:
         if message.ref != self.detail_ref:
             return  # the user has moved on
+        self._detail_loading = None
         kind = message.ref[0]
         if isinstance(message.model, StoreError):
             self.detail.show(message.ref, [], title="Detail", empty=str(message.model))
@@ -722,9 +903,18 @@ class BrowseScreen(NotebookActions, Screen[None]):
             "event": event_blocks,
         }
         blocks: list[Block] = builders[kind](message.model, styles) + self.notebook.detail_blocks(message.model, styles)
-        self.detail.show(message.ref, blocks, title=f"Detail · {kind}")
+        model = message.model
+        slug = {
+            "actor": lambda: model.actor.slug,
+            "statement": lambda: model.statement.slug,
+            "measure": lambda: model.measure.slug,
+        }.get(kind, lambda: model.slug)()
+        self.detail.show(message.ref, blocks, title=f"Detail · {kind}", slug=slug)
         if kind == "statement" and message.ref[1] == self.statement_id:
             self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))
+        if self._cursor_on_load == message.ref:  # opened with Enter: the cursor on its first reference
+            self._cursor_on_load = None
+            self.detail.cursor = 0 if self.detail.references else -1
         self._hold.release(self.detail, self.measures)  # the move and what follows it go out in one frame
 
     # ----------------------------------------------------------------- following references
@@ -739,5 +929,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
         pane = message.virtual_list
         self._detail_source = PANE_OF_KIND[pane.kind]
         self.detail_ref = (pane.kind, message.item.id)
-        self.detail.focus()
-        self.detail.cursor = 0 if self.detail.references else -1
+        self.set_focus(self.detail)
+        if self._detail_loading == self.detail_ref:
+            self._cursor_on_load = self.detail_ref  # its first reference once it has loaded
+        else:
+            self.detail.cursor = 0 if self.detail.references else -1

@@ -23,10 +23,12 @@ class HelpScreen(ModalScreen[None]):
     """Every key, and what it does. Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("help")
+    KEYS_AT_ONCE: ClassVar[bool] = True
+    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
         ("Anywhere", "Browser", "Search", "Help", "Note changed elsewhere"),
-        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Notebook", "Note editor", "Tags"),
+        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets", "Notebook", "Note editor", "Tags"),
     )
     """Which sections stand in which column, so that every key fits on a 40-line screen
     (with the notebook's keys, the help scrolls there by a few lines)."""
@@ -35,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
         rows = keys.key_rows()
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape closes"
+            body.border_subtitle = "Escape or q closes"
             with Horizontal(id="help-columns"):
                 for number, sections in enumerate(self.COLUMNS):
                     yield Static(self._table([row for row in rows if row.where in sections]), id=f"help-{number}")

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from ..rows import Relation
 from ..store import Store, StoreError
 from ..views import one_line, relation_rows
+from ..words import plural
 from ._view import ViewScreen
 
 
@@ -109,7 +110,7 @@ class RelationsScreen(ViewScreen):
             self.set_status("no measures between two actors")
         else:
             more = "" if self._exhausted else " · more below"
-            self.set_status(f"{len(self.relations)} pairs{more}")
+            self.set_status(f"{plural(len(self.relations), 'pair')}{more}")
 
     @on(OptionList.OptionHighlighted)
     def read_ahead(self, event: OptionList.OptionHighlighted) -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Self
 
 from ..errors import StoreError
-from ..rows import ActorItem, ActorRef, MeasureItem, StatementItem
+from ..rows import ActorItem, ActorRef, Filters, MeasureItem, StatementItem
+from ..words import UNDATED
 from .connection import CHECK_CACHE_KIB, QUICK_CHECK_SECONDS, connect_existing, explain, quick_check, rolled_back
 
 ENTITY_TABLES: dict[str, str] = {
@@ -168,6 +169,49 @@ class StoreBase:
                 with _lenient_text(conn):
                     row = conn.execute(sql, params).fetchone()
             return row
+
+    # ----------------------------------------------------------------- facet filters
+
+    @staticmethod
+    def _actor_filters(kind: str | None, country: str | None) -> tuple[str, list[Any]]:
+        """The Actors pane's facets as a WHERE clause (`none`: no country)."""
+        clauses, params = [], []
+        if kind:
+            clauses.append("kind = ?")
+            params.append(kind)
+        if country == "none":
+            clauses.append("country IS NULL")
+        elif country:
+            clauses.append("country = ?")
+            params.append(country)
+        return " AND ".join(clauses), params
+
+    _STATEMENT_FACETS = ("kind", "stance", "year", "source")
+
+    def _statement_filters(self, filters: Filters) -> tuple[str, list[Any]]:
+        """The facet filters of the Statements pane as ` AND ...` on `statements s`, and their parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for name, value in filters:
+            if name == "kind":
+                clauses.append("s.kind = ?")
+                params.append(value)
+            elif name == "stance":
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM statement_measures f WHERE f.statement_id = s.id AND f.stance = ?)"
+                )
+                params.append(value)
+            elif name == "year" and value == UNDATED:
+                clauses.append("s.said IS NULL")
+            elif name == "year":
+                clauses.append("s.said >= ? AND s.said < ?")
+                params += [value, value + "~"]
+            elif name == "source":
+                clauses.append("s.source_id IS ?" if value else "s.source_id IS NULL")
+                params += [int(value)] if value else []
+            else:
+                raise StoreError(f"no statement facet {name!r} (use one of {', '.join(self._STATEMENT_FACETS)})")
+        return "".join(f" AND {clause}" for clause in clauses), params
 
     # ----------------------------------------------------------------- rows of the lists
 

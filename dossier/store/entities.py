@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..rows import (
+    ACTOR_KINDS,
     ActorDetail,
     ActorItem,
     ActorRef,
@@ -18,6 +19,8 @@ from ..rows import (
     ConsequenceItem,
     DossierSummary,
     EventItem,
+    FacetValue,
+    Filters,
     LinkItem,
     MeasureDetail,
     MeasureItem,
@@ -88,9 +91,26 @@ class EntityQueries(StoreBase):
 
     # ----------------------------------------------------------------- actors
 
-    def actor_count(self, kind: str | None = None) -> int:
-        row = self._one("SELECT count(*) FROM actors" + (" WHERE kind = ?" if kind else ""), (kind,) if kind else ())
+    def actor_count(self, kind: str | None = None, *, country: str | None = None) -> int:
+        where, params = self._actor_filters(kind, country)
+        row = self._one("SELECT count(*) FROM actors" + (f" WHERE {where}" if where else ""), params)
         return int(row[0]) if row else 0
+
+    def actor_facets(self, *, kind: str | None = None, country: str | None = None) -> list[FacetValue]:
+        """The Actors pane's facets: kinds (under the country kept) and countries (under the kind kept), counted."""
+        out: list[FacetValue] = []
+        where, params = self._actor_filters(None, country)
+        rows = dict(self._all("SELECT kind, count(*) FROM actors" + (f" WHERE {where}" if where else "")
+                              + " GROUP BY kind", params))
+        out += [FacetValue("kind", k, k, int(rows[k])) for k in ACTOR_KINDS if rows.get(k)]
+        where, params = self._actor_filters(kind, None)
+        for code, n in self._all(
+            "SELECT country, count(*) FROM actors" + (f" WHERE {where}" if where else "")
+            + " GROUP BY country ORDER BY 2 DESC, 1 LIMIT 40",
+            params,
+        ):
+            out.append(FacetValue("country", _text(code) or "none", _text(code) or "no country", int(n)))
+        return out
 
     def actor(self, actor_id: int) -> ActorItem:
         row = self._one(f"SELECT {self._ACTOR_COLS} FROM actors WHERE id = ?", (actor_id,))
@@ -127,8 +147,9 @@ class EntityQueries(StoreBase):
 
     # ----------------------------------------------------------------- statements
 
-    def statement_count(self, actor_id: int) -> int:
-        row = self._one("SELECT count(*) FROM statements WHERE speaker_id = ?", (actor_id,))
+    def statement_count(self, actor_id: int, *, filters: Filters = ()) -> int:
+        where, params = self._statement_filters(filters)
+        row = self._one(f"SELECT count(*) FROM statements s WHERE s.speaker_id = ?{where}", (actor_id, *params))
         return int(row[0]) if row else 0
 
     def statement(self, statement_id: int) -> StatementItem:

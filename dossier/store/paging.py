@@ -9,10 +9,13 @@ a table, whatever the dossier's size. `dossier show` reads the same pages.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from ..rows import ACTOR_KINDS, ActorItem, MeasureItem, StatementItem
-from .base import StoreBase
+from ..errors import StoreError
+from ..rows import ACTOR_KINDS, ActorItem, FacetValue, Filters, MeasureItem, StatementItem
+from ..words import UNDATED
+from .base import StoreBase, _text
 
 
 class PagingQueries(StoreBase):
@@ -25,6 +28,7 @@ class PagingQueries(StoreBase):
         after: tuple[str, str, int] | None = None,
         offset: int = 0,
         limit: int = 100,
+        country: str | None = None,
     ) -> list[ActorItem]:
         """Actors grouped by kind (in `ACTOR_KINDS` order), by name within a kind.
 
@@ -34,13 +38,14 @@ class PagingQueries(StoreBase):
         """
         kinds = [kind] if kind else list(ACTOR_KINDS)
         start = kinds.index(after[0]) if after and after[0] in kinds else 0
+        country_where, country_params = self._actor_filters(None, country)
         key: tuple[str, int] | None = (after[1], after[2]) if after else None
         out: list[ActorItem] = []
         for current in kinds[start:]:
             if len(out) >= limit:
                 break
-            where = "kind = ?"
-            params: list[Any] = [current]
+            where = "kind = ?" + (f" AND {country_where}" if country_where else "")
+            params: list[Any] = [current, *country_params]
             if key is not None:
                 where += " AND (name, id) > (?, ?)"
                 params.extend(key)
@@ -59,31 +64,83 @@ class PagingQueries(StoreBase):
             offset, key = 0, None
         return out
 
-    def actor_position(self, actor_id: int, *, kind: str | None = None) -> int | None:
-        """Where an actor stands in `actors_grouped(kind=kind)`, or None if it is not there."""
-        row = self._one("SELECT kind, name FROM actors WHERE id = ?", (actor_id,))
+    def actor_position(self, actor_id: int, *, kind: str | None = None, country: str | None = None) -> int | None:
+        """Where an actor stands in `actors_grouped(kind=kind, country=country)`, or None if it is not there."""
+        row = self._one("SELECT kind, name, country FROM actors WHERE id = ?", (actor_id,))
         if row is None or (kind and row[0] != kind):
             return None
-        own_kind, name = row
+        own_kind, name, own_country = row
+        if country and (own_country or "none") != country:
+            return None
+        where, params = self._actor_filters(None, country)
+        where = f" AND {where}" if where else ""
         before = 0
         if not kind:
             for other in ACTOR_KINDS[: ACTOR_KINDS.index(own_kind)]:
-                counted = self._one("SELECT count(*) FROM actors WHERE kind = ?", (other,))
+                counted = self._one(f"SELECT count(*) FROM actors WHERE kind = ?{where}", (other, *params))
                 before += int(counted[0]) if counted else 0
         counted = self._one(
-            "SELECT count(*) FROM actors WHERE kind = ? AND (name, id) < (?, ?)", (own_kind, name, actor_id)
+            f"SELECT count(*) FROM actors WHERE kind = ? AND (name, id) < (?, ?){where}",
+            (own_kind, name, actor_id, *params),
         )
         return before + (int(counted[0]) if counted else 0)
 
     def statements_page(
-        self, actor_id: int, *, after: StatementItem | None = None, offset: int = 0, limit: int = 100
+        self,
+        actor_id: int,
+        *,
+        after: StatementItem | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        filters: Filters = (),
     ) -> list[StatementItem]:
-        """An actor's statements, newest first, undated last, from just after the row `after`."""
+        """An actor's statements, newest first, undated last, from just after the row `after` (facet `filters` kept)."""
         key = None if after is None else (after.said, after.id)
-        return self._statements_after(actor_id, key, offset, limit)
+        return self._statements_after(actor_id, key, offset, limit, filters)
+
+    def statement_facets(
+        self, actor_id: int, filters: Filters = (), *, only: Collection[str] | None = None
+    ) -> list[FacetValue]:
+        """Each facet of an actor's statements (under the active `filters`): kind, stance, year, source, with counts.
+
+        Datasette's facets: every value with how many of the rows shown have it,
+        the commonest first (years newest first, undated last); sources, the 20
+        commonest. One range of the actor's statements per facet; `only` asks for
+        some facets (the browser asks for each in turn, the cheapest first: year
+        reads the index only, the others each statement row).
+        """
+        where, params = self._statement_filters(filters)
+        args = (actor_id, *params)
+        wanted = set(self._STATEMENT_FACETS if only is None else only)
+
+        def counted(select: str, joins: str = "", order: str = "2 DESC, 1") -> list[tuple[Any, ...]]:
+            return self._all(
+                f"SELECT {select}, count(DISTINCT s.id) FROM statements s {joins}"
+                f" WHERE s.speaker_id = ?{where} GROUP BY 1 ORDER BY {order}",
+                args,
+            )
+
+        out: list[FacetValue] = []
+        if "year" in wanted:
+            years = counted("substr(s.said, 1, 4)", order="1 DESC")
+            out += [FacetValue("year", year, year, int(n)) for year, n in years if year]
+            out += [FacetValue("year", UNDATED, UNDATED, int(n)) for year, n in years if not year]
+        if "kind" in wanted:
+            out += [FacetValue("kind", kind, kind, int(n)) for kind, n in counted("s.kind")]
+        if "stance" in wanted:
+            joined = "JOIN statement_measures f ON f.statement_id = s.id"
+            out += [FacetValue("stance", stance, stance, int(n)) for stance, n in counted("f.stance", joined)]
+        if "source" in wanted:
+            joined = "LEFT JOIN sources src ON src.id = s.source_id"
+            sources = counted("s.source_id, src.title", joined, order="3 DESC, 1 LIMIT 20")
+            out += [
+                FacetValue("source", str(source or ""), _text(title) or "no source", int(n))
+                for source, title, n in sources
+            ]
+        return out
 
     def _statements_after(
-        self, actor_id: int, key: tuple[str | None, int] | None, offset: int, limit: int
+        self, actor_id: int, key: tuple[str | None, int] | None, offset: int, limit: int, filters: Filters = ()
     ) -> list[StatementItem]:
         """Statements after the keyset `(said, id)` (said None: undated), then `offset` more skipped.
 
@@ -91,9 +148,10 @@ class PagingQueries(StoreBase):
         undated (id descending), so a page never sorts an actor's 20,000 statements.
         """
         out: list[StatementItem] = []
+        extra, extra_params = self._statement_filters(filters)
         if key is None or key[0] is not None:
-            where = "s.speaker_id = ? AND s.said IS NOT NULL"
-            params: list[Any] = [actor_id]
+            where = "s.speaker_id = ? AND s.said IS NOT NULL" + extra
+            params: list[Any] = [actor_id, *extra_params]
             if key is not None:
                 where += " AND (s.said, s.id) < (?, ?)"
                 params += [key[0], key[1]]
@@ -110,7 +168,7 @@ class PagingQueries(StoreBase):
             elif offset:
                 counted = self._one(f"SELECT count(*) FROM statements s WHERE {where}", params)
                 offset = max(0, offset - (int(counted[0]) if counted else 0))
-        where, params = "s.speaker_id = ? AND s.said IS NULL", [actor_id]
+        where, params = "s.speaker_id = ? AND s.said IS NULL" + extra, [actor_id, *extra_params]
         if key is not None and key[0] is None:
             where += " AND s.id < ?"
             params.append(key[1])
@@ -121,24 +179,30 @@ class PagingQueries(StoreBase):
         )
         return out + [self._statement_item(r) for r in rows]
 
-    def statement_position(self, actor_id: int, statement_id: int) -> int | None:
-        """Where a statement stands in `statements_page(actor_id)`, or None if the actor did not say it."""
-        row = self._one("SELECT said FROM statements WHERE id = ? AND speaker_id = ?", (statement_id, actor_id))
+    def statement_position(self, actor_id: int, statement_id: int, *, filters: Filters = ()) -> int | None:
+        """Where a statement stands in `statements_page(actor_id, filters=...)`, or None if it is not there."""
+        extra, params = self._statement_filters(filters)
+        row = self._one(
+            f"SELECT s.said FROM statements s WHERE s.id = ? AND s.speaker_id = ?{extra}",
+            (statement_id, actor_id, *params),
+        )
         if row is None:
             return None
         (said,) = row
         if said is not None:
             counted = self._one(
-                "SELECT count(*) FROM statements WHERE speaker_id = ? AND said IS NOT NULL AND (said, id) > (?, ?)",
-                (actor_id, said, statement_id),
+                "SELECT count(*) FROM statements s WHERE s.speaker_id = ? AND s.said IS NOT NULL"
+                f" AND (s.said, s.id) > (?, ?){extra}",
+                (actor_id, said, statement_id, *params),
             )
             return int(counted[0]) if counted else 0
-        counted = self._one(
-            "SELECT (SELECT count(*) FROM statements WHERE speaker_id = :a AND said IS NOT NULL)"
-            " + (SELECT count(*) FROM statements WHERE speaker_id = :a AND said IS NULL AND id > :s)",
-            {"a": actor_id, "s": statement_id},
+        dated = self._one(f"SELECT count(*) FROM statements s WHERE s.speaker_id = ? AND s.said IS NOT NULL{extra}",
+                          (actor_id, *params))
+        undated = self._one(
+            f"SELECT count(*) FROM statements s WHERE s.speaker_id = ? AND s.said IS NULL AND s.id > ?{extra}",
+            (actor_id, statement_id, *params),
         )
-        return int(counted[0]) if counted else 0
+        return (int(dated[0]) if dated else 0) + (int(undated[0]) if undated else 0)
 
     _INVOLVED = """
         WITH involved(measure_id, relation, rank) AS (
@@ -157,41 +221,75 @@ class PagingQueries(StoreBase):
     read in index order (`said DESC` puts NULL last, as `coalesce(said, '')` does), so an actor with
     100,000 statements costs no sort."""
 
-    def measures_page(self, actor_id: int, *, limit: int = 100, offset: int = 0) -> list[MeasureItem]:
+    def measures_page(
+        self, actor_id: int, *, limit: int = 100, offset: int = 0, filters: Filters = ()
+    ) -> list[MeasureItem]:
         """Measures involving an actor: imposed by it, aimed at it, or named by its statements.
 
         Newest first; each marked with how it involves the actor (imposed wins over targeted
         over mentioned). "Mentioned" looks at the actor's newest 1,000 statements, so the
-        query stays bounded for an actor with a million (`_INVOLVED`).
+        query stays bounded for an actor with a million (`_INVOLVED`). Facet `filters` kept.
         """
-        """The rows of `measures_page(actor_id)`, in its order, from the index (see `_INVOLVED`)."""
+        where, params = self._measure_filters(filters)
         rows = self._all(
             self._INVOLVED + f"SELECT {self._MEASURE_COLS}, best.relation FROM best"
             " JOIN measures m ON m.id = best.measure_id"
             " LEFT JOIN actors i ON i.id = m.imposed_by_id LEFT JOIN actors t ON t.id = m.target_id"
-            " ORDER BY coalesce(m.announced, '') DESC, m.id DESC LIMIT :limit OFFSET :offset",
-            {"actor": actor_id, "limit": limit, "offset": offset},
+            f" WHERE 1{where} ORDER BY coalesce(m.announced, '') DESC, m.id DESC LIMIT :limit OFFSET :offset",
+            {"actor": actor_id, "limit": limit, "offset": offset, **params},
         )
         return [self._measure_item(r, r[13]) for r in rows]
 
-    def measures_for_count(self, actor_id: int) -> int:
-        """How many measures `measures_page(actor_id)` lists in all."""
-        row = self._one(self._INVOLVED + "SELECT count(*) FROM best", {"actor": actor_id})
+    @staticmethod
+    def _measure_filters(filters: Filters) -> tuple[str, dict[str, Any]]:
+        """The Measures pane's facets (kind, status) as ` AND ...` on `measures m`, and their parameters."""
+        clauses, params = [], {}
+        for index, (name, value) in enumerate(filters):
+            if name not in ("kind", "status"):
+                raise StoreError(f"no measure facet {name!r} (use kind or status)")
+            if value == "none":
+                clauses.append(f" AND m.{name} IS NULL")
+            else:
+                clauses.append(f" AND m.{name} = :f{index}")
+                params[f"f{index}"] = value
+        return "".join(clauses), params
+
+    def measure_facets(self, actor_id: int, filters: Filters = ()) -> list[FacetValue]:
+        """The facets of the measures involving an actor (under the active `filters`): kind and status, counted."""
+        where, params = self._measure_filters(filters)
+        out: list[FacetValue] = []
+        for facet in ("kind", "status"):
+            for value, n in self._all(
+                self._INVOLVED + f"SELECT m.{facet}, count(*) FROM best JOIN measures m ON m.id = best.measure_id"
+                f" WHERE 1{where} GROUP BY 1 ORDER BY 2 DESC, 1",
+                {"actor": actor_id, **params},
+            ):
+                out.append(FacetValue(facet, _text(value) or "none", _text(value) or "none", int(n)))
+        return out
+
+    def measures_for_count(self, actor_id: int, *, filters: Filters = ()) -> int:
+        """How many measures `measures_page(actor_id)` lists in all (with facet `filters`)."""
+        where, params = self._measure_filters(filters)
+        row = self._one(
+            self._INVOLVED + f"SELECT count(*) FROM best JOIN measures m ON m.id = best.measure_id WHERE 1{where}",
+            {"actor": actor_id, **params},
+        )
         return int(row[0]) if row else 0
 
-    def measure_position(self, actor_id: int, measure_id: int) -> int | None:
-        """Where a measure stands in `measures_page(actor_id)`, or None if it does not involve the actor."""
+    def measure_position(self, actor_id: int, measure_id: int, *, filters: Filters = ()) -> int | None:
+        """Where a measure stands in `measures_page(actor_id)` (with facet `filters`), or None if it is not there."""
+        where, params = self._measure_filters(filters)
         row = self._one(
             self._INVOLVED + "SELECT coalesce(m.announced, ''), m.id FROM best"
-            " JOIN measures m ON m.id = best.measure_id WHERE m.id = :measure",
-            {"actor": actor_id, "measure": measure_id},
+            f" JOIN measures m ON m.id = best.measure_id WHERE m.id = :measure{where}",
+            {"actor": actor_id, "measure": measure_id, **params},
         )
         if row is None:
             return None
         counted = self._one(
             self._INVOLVED + "SELECT count(*) FROM best JOIN measures m ON m.id = best.measure_id"
-            " WHERE (coalesce(m.announced, ''), m.id) > (:announced, :measure)",
-            {"actor": actor_id, "announced": row[0], "measure": measure_id},
+            f" WHERE (coalesce(m.announced, ''), m.id) > (:announced, :measure){where}",
+            {"actor": actor_id, "announced": row[0], "measure": measure_id, **params},
         )
         return int(counted[0]) if counted else 0
 

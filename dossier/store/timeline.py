@@ -167,6 +167,66 @@ class TimelineQueries(StoreBase):
             return "", params
         return " UNION ALL ".join(branches) + " ORDER BY 1, 2, 3 LIMIT :limit", params
 
+    def timeline_undated(
+        self,
+        *,
+        actor_id: int | None = None,
+        kinds: Collection[str] | None = None,
+        after: tuple[int, int] | None = None,
+        limit: int = 100,
+    ) -> list[TimelineItem]:
+        """What has no date, for the timeline's last group: events, measures, statements, due dates, in that order.
+
+        A measure is undated when it has neither an announced nor an effective
+        date. Within a kind by id; `after` is `(kind rank, id)` of the last item
+        seen (`TimelineItem.cursor[1:]`). Each item's `date` is "". `actor_id`
+        and `kinds` as for `timeline`. Each branch reads one index range
+        (`<date> IS NULL`, then id), so a page costs the same on any dossier.
+        """
+        wanted = set(TIMELINE_KINDS) if kinds is None else set(kinds)
+        params: dict[str, Any] = {"limit": max(1, int(limit)), "actor": actor_id}
+        if after is not None:
+            params.update({"after_rank": after[0], "after_id": after[1]})
+        branches: list[str] = []
+        for rank, (kind, date_col, from_, columns, actor_filter) in enumerate(self._TIMELINE_BRANCHES):
+            if kind not in wanted or kind == "effective":
+                continue
+            if after is not None and rank < after[0]:
+                continue
+            id_col = date_col.split(".")[0] + ".id"
+            where = [f"{date_col} IS NULL"]
+            if kind == "announced":
+                where.append("m.effective IS NULL")
+            if after is not None and rank == after[0]:
+                where.append(f"{id_col} > :after_id")
+            if actor_id is not None:
+                where.append(actor_filter)
+            branches.append(
+                f"SELECT * FROM (SELECT '' AS date, {rank} AS rank, {id_col} AS id, {columns}"
+                f" FROM {from_} WHERE {' AND '.join(where)} ORDER BY {date_col}, {id_col} LIMIT :limit)"
+            )
+        if not branches:
+            return []
+        rows = self._all(" UNION ALL ".join(branches) + " ORDER BY 2, 3 LIMIT :limit", params)
+        participants = self._participants([r[2] for r in rows if r[1] == 0])
+        return [
+            TimelineItem(
+                date="",
+                kind=TIMELINE_KINDS[r[1]],
+                entity=r[3],
+                id=r[2],
+                slug=r[4],
+                summary=r[5],
+                detail=r[6],
+                actors=tuple(participants.get(r[2], ()))
+                if r[1] == 0
+                else tuple(a for a in (_actor_ref(r, 7), _actor_ref(r, 10)) if a is not None),
+                measure=MeasureRef(id=r[13], slug=r[14], title=r[15]) if r[13] is not None else None,
+                statement_kind=r[16],
+            )
+            for r in rows
+        ]
+
     def _participants(self, event_ids: Sequence[int], per_event: int = 5) -> dict[int, list[ActorRef]]:
         """The first few participants (by name) of a bounded list of events."""
         out: dict[int, list[ActorRef]] = {}

@@ -33,6 +33,19 @@ from textual.strip import Strip
 from .. import keys
 from ..history import Ref
 from ..rows import ActorDetail, ConsequenceItem, EventItem, LinkItem, MeasureDetail, SourceItem, StatementDetail
+from ..words import (
+    AFFECTS,
+    AIMED_AT,
+    ANSWERED_BY,
+    ANSWERS,
+    ASSERTED_BY,
+    CONCERNS,
+    IMPOSED_BY,
+    SPEAKER,
+    UNDATED,
+    capital,
+    plural,
+)
 from . import render
 from .virtual_list import set_virtual_size
 
@@ -100,6 +113,8 @@ class DetailPane(ScrollView, can_focus=True):
         self._width = 0
         self._strip_width = 0
         self._empty = "Nothing selected"
+        self.slug: str | None = None
+        """What is shown as `kind/slug`, the form `dossier show` takes (`s` copies it)."""
         self._title: str | None = None
         self._base: Style | None = None
         self._block_styles: DetailStyles | None = None
@@ -137,7 +152,15 @@ class DetailPane(ScrollView, can_focus=True):
         """Everything the pane shows, as plain text (for tests and copying)."""
         return "\n".join(block.text.plain for block in self._blocks)
 
-    def show(self, subject: Ref | None, blocks: list[Block], *, title: str, empty: str = "Nothing selected") -> None:
+    def show(
+        self,
+        subject: Ref | None,
+        blocks: list[Block],
+        *,
+        title: str,
+        empty: str = "Nothing selected",
+        slug: str | None = None,
+    ) -> None:
         """Show these blocks from the top, without a cursor.
 
         Only the visible lines that look different from what the pane showed
@@ -148,6 +171,7 @@ class DetailPane(ScrollView, can_focus=True):
         """
         before, top = self._visible_looks(), int(self.scroll_y)
         self.subject = subject
+        self.slug = f"{subject[0]}/{slug}" if subject is not None and slug else None
         self._blocks = blocks
         self._links = [index for index, block in enumerate(blocks) if block.ref is not None]
         self._empty = empty
@@ -291,6 +315,13 @@ class DetailPane(ScrollView, can_focus=True):
         if visible and self.cursor not in visible:
             self.cursor = visible[0]
 
+    def action_copy_slug(self) -> None:
+        """Copy `kind/slug` of what the pane shows to the clipboard (the terminal's, through OSC 52)."""
+        if self.slug is None:
+            return
+        self.app.copy_to_clipboard(self.slug)
+        self.notify(f"Copied {self.slug}", title="Slug", markup=False)
+
     def action_follow_link(self) -> None:
         ref = self.ref
         if ref is None and len(self._links) == 1:
@@ -387,6 +418,11 @@ def _link(label: str, name: str, ref: Ref, styles: DetailStyles, note: str | Non
     return Block(text, ref=ref)
 
 
+def _slug(kind: str, slug: str, styles: DetailStyles) -> Block:
+    """`kind/slug`, the name `dossier show` and deep links take; `s` copies it."""
+    return Block(render.join(render.plain(f"{kind}/{slug}", styles.dim), Text("  s copies it", style=styles.dim)))
+
+
 def _heading(text: str, styles: DetailStyles) -> Block:
     return Block(Text(text, style=styles.heading), gap=True)
 
@@ -423,13 +459,14 @@ def actor_blocks(detail: ActorDetail, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(actor.name, styles.heading)),
         Block(render.plain(facts, styles.dim)),
+        _slug("actor", actor.slug, styles),
         _field("Role", actor.role, styles),
         _link("Affiliation", detail.affiliation.name, ("actor", detail.affiliation.id), styles)
         if detail.affiliation
         else None,
         _field("Also", aliases, styles),
         Block(render.paragraph(detail.description), gap=True) if detail.description else None,
-        Block(Text(f"{detail.statement_count:,} statements", style=styles.dim), gap=True),
+        Block(Text(plural(detail.statement_count, "statement"), style=styles.dim), gap=True),
         _heading("Members", styles) if detail.members else None,
         [_link("", member.name, ("actor", member.id), styles) for member in detail.members],
         _heading("Events", styles) if detail.events else None,
@@ -446,15 +483,16 @@ def statement_blocks(detail: StatementDetail, styles: DetailStyles) -> list[Bloc
         Block(
             render.join(
                 Text("Quote" if quote else "Paraphrase", style=styles.heading),
-                render.plain(f" · {item.said or 'undated'}", styles.dim),
+                render.plain(f" · {item.said or UNDATED}", styles.dim),
             )
         ),
+        _slug("statement", item.slug, styles),
         Block(text, gap=True),
         Block(Text(), gap=False),
-        _link("Speaker", item.speaker.name, ("actor", item.speaker.id), styles, note=role),
+        _link(capital(SPEAKER), item.speaker.name, ("actor", item.speaker.id), styles, note=role),
         _field("Via", item.via, styles),
         _field("Language", detail.lang, styles),
-        _heading("Concerns", styles) if detail.about else None,
+        _heading(capital(CONCERNS), styles) if detail.about else None,
         [
             _link("", about.measure.title, ("measure", about.measure.id), styles, note=about.stance)
             for about in detail.about
@@ -471,7 +509,7 @@ def _response_links(links: Sequence[LinkItem], styles: DetailStyles) -> list[Blo
             link.measure.title,
             ("measure", link.measure.id),
             styles,
-            note=f"according to {link.asserted_by.name}" if link.asserted_by else None,
+            note=f"{ASSERTED_BY} {link.asserted_by.name}" if link.asserted_by else None,
         )
         for link in links
     ]
@@ -484,14 +522,17 @@ def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(item.title, styles.heading)),
         Block(render.plain(facts + (f" · {dates}" if dates else ""), styles.dim)),
-        _link("Imposed by", item.imposed_by.name, ("actor", item.imposed_by.id), styles) if item.imposed_by else None,
-        _link("Aimed at", item.target.name, ("actor", item.target.id), styles) if item.target else None,
+        _slug("measure", item.slug, styles),
+        _link(capital(IMPOSED_BY), item.imposed_by.name, ("actor", item.imposed_by.id), styles)
+        if item.imposed_by
+        else None,
+        _link(capital(AIMED_AT), item.target.name, ("actor", item.target.id), styles) if item.target else None,
         _field("Quantity", item.quantity, styles),
         Block(render.paragraph(detail.description), gap=True) if detail.description else None,
         _source(detail.source, styles),
-        _heading("Answers", styles) if detail.responds_to else None,
+        _heading(capital(ANSWERS), styles) if detail.responds_to else None,
         _response_links(detail.responds_to, styles),
-        _heading("Answered by", styles) if detail.answered_by else None,
+        _heading(capital(ANSWERED_BY), styles) if detail.answered_by else None,
         _response_links(detail.answered_by, styles),
         _heading(f"Consequences · {len(detail.consequences)}", styles) if detail.consequences else None,
         [
@@ -523,11 +564,12 @@ def measure_blocks(detail: MeasureDetail, styles: DetailStyles) -> list[Block]:
 def consequence_blocks(item: ConsequenceItem, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(Text("Consequence", style=styles.heading)),
+        _slug("consequence", item.slug, styles),
         Block(render.paragraph(item.description), gap=True),
         Block(Text(), gap=False),
-        _field("Due", item.due or "no date given", styles),
+        _field("Due", item.due or UNDATED, styles),
         _field("Certainty", item.certainty, styles),
-        _link("Affects", item.affects.name, ("actor", item.affects.id), styles) if item.affects else None,
+        _link(capital(AFFECTS), item.affects.name, ("actor", item.affects.id), styles) if item.affects else None,
         _link("Of the measure", item.measure.title, ("measure", item.measure.id), styles),
     )
 
@@ -537,6 +579,7 @@ def event_blocks(item: EventItem, styles: DetailStyles) -> list[Block]:
     return _blocks(
         Block(render.paragraph(item.title, styles.heading)),
         Block(render.plain(facts, styles.dim)) if facts else None,
+        _slug("event", item.slug, styles),
         Block(render.paragraph(item.description), gap=True) if item.description else None,
         _heading("Participants", styles) if item.participants else None,
         [_link("", actor.name, ("actor", actor.id), styles) for actor in item.participants],

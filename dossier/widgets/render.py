@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
@@ -24,9 +25,10 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 
 from ..text import clean_text
+from ..words import UNDATED
 
-MISSING = "—"
-"""What stands for a value the dossier does not have (a date, a role)."""
+MISSING = UNDATED
+"""What stands for a date the dossier does not have: the one word for it (`dossier.words`)."""
 
 DATE_WIDTH = 10
 """Dates are ISO text (`2021-12-01`, `2022-01`, `2022`); padded to this width they line up."""
@@ -48,6 +50,15 @@ def paragraph(value: str | None, style: str | Style = "") -> Text:
 def content(value: str | None) -> Content:
     """Dossier text as a `Content` (for titles and widgets that take Content), never parsed as markup."""
     return Content(clean_text(value or "", keep_newlines=False))
+
+
+def actor_facts(role: str | None, country: str | None, slug: str | None) -> str:
+    """What tells an actor from others of the same name, the same everywhere (lists, palette): `role · CC · slug`.
+
+    Role and country alone do not: a generated dossier of 5,000 actors has
+    979 names and 4,192 name, role and country triples. The slug always does.
+    """
+    return " · ".join(clean_text(value, keep_newlines=False) for value in (role, country, slug) if value)
 
 
 def date(value: str | None, style: str | Style = "") -> Text:
@@ -98,6 +109,52 @@ def fit(text: Text, width: int) -> Text:
         size *= 2
     row.truncate(width, overflow="ellipsis", pad=True)
     return row
+
+
+def wrap_row(text: Text, width: int, height: int, indent: int = 0) -> list[Text]:
+    """A list row of `height` lines, each exactly `width` cells: `text` wrapped at words.
+
+    The second and later lines are indented by `indent` cells (a hanging
+    indent, so the columns of the first line stay clear); a word longer than
+    a line is folded; the last line is cut with an ellipsis when text remains.
+    Only a prefix a little longer than the row can show is measured, as `fit`
+    does, so a 5,000-letter statement costs what a short one does.
+    """
+    if height <= 1 or width <= indent + 1:
+        return [fit(text, width)]
+    budget = width * height + _FIT_MARGIN + 1
+    rest = text.copy()
+    rest.no_wrap = True
+    cut = len(rest.plain) > budget
+    if cut:
+        rest.right_crop(len(rest.plain) - budget)
+    lines: list[Text] = []
+    for number in range(height):
+        room = width if number == 0 else width - indent
+        if number == height - 1:
+            if cut and cell_len(rest.plain) <= room:
+                rest.append("…")  # the prefix ends here, the text does not
+            line = fit(rest, room)
+        else:
+            breaks = divide_line(rest.plain, room, fold=True) if cell_len(rest.plain) > room else []
+            if breaks:
+                line, rest = rest.divide([breaks[0]])
+                line.rstrip()
+                rest = _lstrip(rest)
+            else:
+                line, rest = rest, Text(end="", no_wrap=True)
+            line = fit(line, room)
+        lines.append(line if number == 0 else join(" " * indent, line))
+    return lines
+
+
+def _lstrip(text: Text) -> Text:
+    """`text` without its leading spaces, spans kept."""
+    plain = text.plain
+    drop = len(plain) - len(plain.lstrip(" "))
+    if not drop:
+        return text
+    return text[drop:]
 
 
 def wrap(text: Text, width: int) -> list[Text]:

@@ -9,7 +9,8 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   which an action drawn in text runs), `App._handle_exception` and, inside it,
   `App._return_code`, `App._exception`, `App._exception_event` and
   `App._close_messages_no_wait` (ending the app on a bug without printing a
-  traceback full of dossier text). Private names change without notice.
+  traceback full of dossier text), `App._check_bindings` (a key's binding run
+  as the key arrives: `run_key_binding`). Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
   guarded by `tests/app/test_drawn_rows.py`);
@@ -38,7 +39,7 @@ ReturnType = TypeVar("ReturnType")
 
 PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
     Widget: ("_scroll_update", "_check_refresh"),
-    App: ("_broker_event", "_handle_exception", "_close_messages_no_wait", "_exception_event"),
+    App: ("_broker_event", "_handle_exception", "_close_messages_no_wait", "_exception_event", "_check_bindings"),
 }
 """The private names used here, by the class that has them (checked by a test)."""
 PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception")
@@ -61,6 +62,21 @@ def post_refresh_now(widget: Widget) -> None:
     screen has painted what was already dirty: a frame too late.
     """
     widget._check_refresh()
+
+
+async def run_key_binding(app: App[Any], key: str) -> bool:
+    """Run the binding of `key` now, as Textual would after the key has gone round the focused widgets.
+
+    Textual runs a priority binding as the key arrives, but any other only once
+    the key has been posted to the focused widget and bubbled back up through
+    each container's queue to the App (`App._on_key`). So of two keys in one
+    write, a priority key (a list's `j`) runs before the key ahead of it (`2`,
+    which moves the focus) has reached its binding. Looked up here with the
+    same two passes (`App._check_bindings`: priority from the App down, then the
+    rest from the focused widget up), every bound key runs in the order typed.
+    Returns whether a binding ran.
+    """
+    return await app._check_bindings(key, priority=True) or await app._check_bindings(key)
 
 
 class GuardedApp(App[ReturnType]):

@@ -17,6 +17,12 @@ Drawn rows are kept too (`ROW_CACHE` screens' worth), each while its model,
 the width, the cursor and focus and the subclass's `row_key` stay the same, so
 a scroll by one row draws one new row; the scrollbar is drawn again only when
 its thumb moves a cell (`same_thumb`).
+
+A row may take more than one line (`row_height`, from the pane's width): its
+text is wrapped at words (`render.wrap_row`), continuation lines indented by
+`wrap_indent`, the last cut with an ellipsis. Every row of a list has the same
+height at one width, so line `y` is row `y // height`: the list still never
+measures a row it does not draw. Scroll positions are in lines, the cursor in rows.
 """
 
 from __future__ import annotations
@@ -196,6 +202,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """What the pane says when the list is empty, so an empty pane says why."""
         self.subject: str | None = None
         """What the list is about (an actor's name), shown under the pane as dossier text."""
+        self.filter_note: str = ""
+        """The facet filters kept (`kind=quote · year=2021`), shown in the title after the count."""
         self._pager: Pager[T] | None = None
         self._count: int | None = None
         self._pages: OrderedDict[int, list[T]] = OrderedDict()
@@ -204,8 +212,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._announced: tuple[int, int] | None = None
         self._error: str | None = None
         self._styles: dict[str, Style] = {}
-        self._rows: OrderedDict[int, tuple[object, tuple[object, ...], Strip]] = OrderedDict()
-        """Drawn rows by index: (the row's model, what else decides its look, the strip); see `render_line`."""
+        self._rows: OrderedDict[int, tuple[object, tuple[object, ...], list[Strip]]] = OrderedDict()
+        """Drawn rows by index: (the row's model, what else decides its look, a strip a line); see `render_line`."""
+        self._line_height = 1
+        """Lines a row takes at the current width (`row_height`)."""
+        self._queued_steps = 0
+        """Moves typed while the rows were still loading, made once they arrive (keys never go astray)."""
         self.frame_hold: FrameHold | None = None
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
         self.notebook_marks: frozenset[str] = frozenset()
@@ -257,10 +269,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._wanted.clear()
         self._announced = None
         self._error = None
+        self._queued_steps = 0
         self.subject = subject
         if empty_message is not None:
             self.empty_message = empty_message
         self.set_reactive(VirtualList.cursor, 0)
+        self._fit_line_height()
         set_virtual_size(self, Size(self.scrollable_content_region.width, 0))
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_title()
@@ -297,6 +311,46 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def render_item(self, item: T, index: int, width: int) -> Text:
         """One row as Text (built through `render`); subclasses say what a row shows."""
         return render.plain(str(item))
+
+    wrap_indent: ClassVar[int] = 2
+    """Cells the second and later lines of a row are indented by."""
+
+    def row_height(self, width: int) -> int:
+        """How many lines each row takes in a pane `width` cells wide (the same for every row)."""
+        return 1
+
+    def render_row_lines(self, item: T, index: int, width: int, height: int) -> list[Text]:
+        """A row as `height` lines of `width` cells: `render_item` wrapped at words (see `render.wrap_row`)."""
+        return render.wrap_row(self.render_item(item, index, width), width, height, self.wrap_indent)
+
+    @property
+    def line_height(self) -> int:
+        """Lines a row takes now."""
+        return self._line_height
+
+    def refresh_row(self, index: int) -> None:
+        """Repaint the lines of one row."""
+        height = self._line_height
+        self.refresh_lines(index * height, height)
+
+    def _fit_line_height(self) -> bool:
+        """Take the row height for the current width; True when it changed."""
+        height = max(1, self.row_height(self.scrollable_content_region.width))
+        if height == self._line_height:
+            return False
+        self._line_height = height
+        self._rows.clear()
+        return True
+
+    def _rows_in_view(self) -> tuple[int, int]:
+        """The first row on screen and how many rows the pane shows (a row cut at the bottom counts)."""
+        height = self._line_height
+        top = int(self.scroll_y)
+        lines = max(1, self.scrollable_content_region.height)
+        return top // height, max(1, (top + lines - 1) // height - top // height + 1)
+
+    def _virtual_size(self) -> Size:
+        return Size(self.scrollable_content_region.width, (self._count or 0) * self._line_height)
 
     def row_key(self, item: T, index: int) -> object:
         """Whatever else, besides the row's model, width, cursor and focus, decides how a row looks.
@@ -362,7 +416,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._error = message.error
         if message.rows:
             self._store_page(message.page_no, message.rows)
-        set_virtual_size(self, Size(self.scrollable_content_region.width, message.count))
+        set_virtual_size(self, self._virtual_size())
         self._update_title()
         self.set_reactive(VirtualList.cursor, message.index)
         self.call_after_refresh(self._scroll_to_cursor, True)
@@ -370,6 +424,9 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.refresh()
         self._request_pages()
         self._announce()
+        if self._queued_steps:
+            steps, self._queued_steps = self._queued_steps, 0
+            self._step(steps)
 
     def _on_virtual_list__page_loaded(self, message: _PageLoaded) -> None:
         message.stop()
@@ -399,8 +456,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """Fetch the pages under the viewport and the cursor that are not cached."""
         if self._pager is None or not self._count:
             return
-        top = int(self.scroll_y)
-        bottom = min(self._count - 1, top + max(1, self.scrollable_content_region.height))
+        top, shown = self._rows_in_view()
+        bottom = min(self._count - 1, top + shown)
         needed = set(range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1)) | {self.cursor // PAGE_SIZE}
         # Half a page ahead in both directions, so ↓ or ↑ held never meets a row still loading.
         needed |= {max(0, top - PREFETCH_ROWS) // PAGE_SIZE, min(self._count - 1, bottom + PREFETCH_ROWS) // PAGE_SIZE}
@@ -440,7 +497,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         target.post_message(self.Highlighted(self, item, index))
 
     def _update_title(self) -> None:
-        self.border_title = render.pane_title(self.label, self._count)
+        self.border_title = render.pane_title(self.label, self._count, self.filter_note or None)
         self.border_subtitle = render.content(self.subject) if self.subject else None
 
     # ----------------------------------------------------------------- cursor and scrolling
@@ -456,8 +513,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         top = self.scroll_y
         self._scroll_to_cursor()
         if self.scroll_y == top:  # a scroll repaints the whole pane itself (watch_scroll_y)
-            self.refresh_line(old)
-            self.refresh_line(new)
+            self.refresh_row(old)
+            self.refresh_row(new)
         self._request_pages()
         self._announce()
 
@@ -474,23 +531,33 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._request_pages()
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
-        height = self.scrollable_content_region.height
-        if height <= 0:
+        """Scroll so that the cursor's row is in view, whole when it fits; the top is always a row's first line."""
+        lines = self.scrollable_content_region.height
+        if lines <= 0:
             return
+        row = self._line_height
+        rows = max(1, lines // row)
+        first, last = self.cursor * row, self.cursor * row + row - 1
         top = int(self.scroll_y)
-        if center and not top <= self.cursor < top + height:
-            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
-        elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        if center and not (top <= first and last < top + lines):
+            self.scroll_to(y=max(0, self.cursor - (rows - 1) // 2) * row, animate=False, immediate=True)
+        elif first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last >= top + lines:
+            self.scroll_to(y=max(0, self.cursor - rows + 1) * row, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        set_virtual_size(self, Size(self.scrollable_content_region.width, self._count or 0))
+        changed = self._fit_line_height()
+        set_virtual_size(self, self._virtual_size())
+        if changed:
+            self.refresh()
         self._scroll_to_cursor()
         self._request_pages()
 
     def _step(self, delta: int) -> None:
+        if self._count is None and self._pager is not None:
+            self._queued_steps += delta  # the rows are on their way: move once they are here
+            return
         if not self._count:
             return
         target = max(0, min(self.cursor + delta, self._count - 1))
@@ -509,11 +576,15 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def action_cursor_down(self) -> None:
         self._step(1)
 
+    def _page_rows(self) -> int:
+        """Rows a page moves: a screenful less one, so the row at the edge stays in view."""
+        return max(1, self.scrollable_content_region.height // self._line_height - 1)
+
     def action_page_up(self) -> None:
-        self._step(-max(1, self.scrollable_content_region.height - 1))
+        self._step(-self._page_rows())
 
     def action_page_down(self) -> None:
-        self._step(max(1, self.scrollable_content_region.height - 1))
+        self._step(self._page_rows())
 
     def action_cursor_first(self) -> None:
         self.cursor = 0
@@ -534,7 +605,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         event.prevent_default()  # Textual's own click (text selection, actions in the text) is not wanted here
         offset = event.get_content_offset(self)
         if offset is not None and self._count:
-            index = int(self.scroll_y) + offset.y
+            index = (int(self.scroll_y) + offset.y) // self._line_height
             if index < self._count:
                 self.cursor = index
         self.focus()
@@ -567,17 +638,21 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.base_style()
-        index = int(self.scroll_y) + y
+        line = int(self.scroll_y) + y
         if self._count == 0:
             # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
             message = render.plain(self._error or self.empty_message, self.style("dim"))
             wrapped = render.wrap(message, max(1, width - 1))
             text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
             return self._strip(text, width, base)
+        height = self._line_height
+        index, part = divmod(line, height)
         if self._count is None or index >= self._count:
             return Strip.blank(width, base)
         item = self._item(index)
         if item is None:
+            if part:
+                return Strip.blank(width, base)
             return self._strip(render.plain(" …", self.style("dim")), width, base)
         # A drawn row is kept while nothing that decides its look has changed, so a
         # scroll by one row draws one new row, not the pane (~150 µs a row). The
@@ -585,25 +660,28 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         # focus, `notify_style_update`), as it is by `load`.
         on_cursor = index == self.cursor
         marked = bool(self.notebook_marks) and self.notebook_key(item) in self.notebook_marks
-        key = (width, on_cursor, on_cursor and self.has_focus, marked, self.row_key(item, index))
+        key = (width, height, on_cursor, on_cursor and self.has_focus, marked, self.row_key(item, index))
         rows = self._rows
         cached = rows.get(index)
         if cached is not None and cached[0] is item and cached[1] == key:
             rows.move_to_end(index)
-            return cached[2]
-        text = self.render_item(item, index, width)
-        if marked:
-            text = render.join(Text("● ", style=self.style("mark")), text)
+            return cached[2][part]
+        if height > 1:
+            texts = self.render_row_lines(item, index, width, height)
+        else:
+            texts = [self.render_item(item, index, width)]
+        if marked and texts:
+            texts[0] = render.join(Text("● ", style=self.style("mark")), texts[0])
+        style = base
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            strip = self._strip(text, width, base + self.get_component_rich_style(cursor))
-        else:
-            strip = self._strip(text, width, base)
-        rows[index] = (item, key, strip)
+            style = base + self.get_component_rich_style(cursor)
+        strips = [self._strip(texts[n] if n < len(texts) else Text(), width, style) for n in range(height)]
+        rows[index] = (item, key, strips)
         rows.move_to_end(index)
-        while len(rows) > ROW_CACHE * max(1, self.size.height):
+        while len(rows) > ROW_CACHE * max(1, self.size.height // height + 1):
             rows.popitem(last=False)
-        return strip
+        return strips[part]
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         row = render.fit(text, width)

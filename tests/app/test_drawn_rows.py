@@ -30,10 +30,10 @@ from dossier.store import Store
 from dossier.widgets import render, virtual_list
 from dossier.widgets.detail import DetailPane
 from dossier.widgets.virtual_list import VirtualList
-from tests.pilot_helpers import settle, shown
+from tests.pilot_helpers import row_text, rows_shown, settle, shown
 
 SMALL = (120, 20)
-"""Four rows a list pane: Ryabkov's five statements scroll."""
+"""Two rows of two lines a list pane: Ryabkov's five statements scroll."""
 
 
 @pytest.fixture
@@ -78,7 +78,8 @@ async def test_moving_and_scrolling_never_leave_a_stale_row(app: DossierApp, sto
         await settle(pilot)
         browser = app.browser
         statements = browser.statements
-        height = statements.scrollable_content_region.height
+        assert statements.line_height == 2  # rows of two lines: line y is row y // 2
+        height = statements.scrollable_content_region.height // statements.line_height
         assert statements.count == 5 and height < 5  # the list must scroll
         await press(pilot, "2")
         assert_fresh(app)
@@ -87,11 +88,13 @@ async def test_moving_and_scrolling_never_leave_a_stale_row(app: DossierApp, sto
             await press(pilot, "j")
             assert statements.cursor == step
             assert_fresh(app)
-            # the rows shown are the rows at the scroll position, the cursor's among them
+            # the rows shown are the rows at the scroll position, the cursor's among them, whole
             top = int(statements.scroll_y)
+            assert top % statements.line_height == 0
+            top //= statements.line_height
             assert top <= step < top + height
-            for y, line in enumerate(shown(statements).splitlines()):
-                assert rows[top + y].text[:20] in line
+            for y, row in enumerate(rows_shown(statements)):
+                assert rows[top + y].text[:20] in row
             assert browser.detail.subject == ("statement", rows[step].id)
         for _ in range(4):
             await press(pilot, "k")
@@ -116,13 +119,14 @@ async def test_a_long_list_scrolls_without_a_stale_row_or_thumb(tmp_path: Path) 
             await settle(pilot)
             statements = app.browser.statements
             await press(pilot, "2")
-            height = statements.scrollable_content_region.height
+            row = statements.line_height
+            height = statements.scrollable_content_region.height // row
             for step in range(1, 41):
                 with pytest.MonkeyPatch.context() as patch:
                     patch.setattr(ScrollBar, "render", counting)
                     await press(pilot, "j")
                 assert statements.cursor == step
-                assert int(statements.scroll_y) == max(0, step - height + 1)
+                assert int(statements.scroll_y) == max(0, step - height + 1) * row
                 assert_fresh(app)
             bar = statements.vertical_scrollbar
             assert bar.position == statements.scroll_y
@@ -167,8 +171,8 @@ async def test_marks_follow_the_highlighted_statement(app: DossierApp, store: St
             for index in range(browser.measures.count or 0):
                 item = browser.measures.item_at(index)
                 assert item is not None
-                row = browser.measures.render_line(index - int(browser.measures.scroll_y)).text
-                assert ("◆" in row) == (item.id in about)
+                row = row_text(browser.measures, index)
+                assert ("◆" in row) == (item.id in about), row
                 seen.add(item.id in about)
             assert_fresh(app)
             await press(pilot, "j")
@@ -184,7 +188,7 @@ async def test_kept_rows_are_bounded_and_redrawn_when_dropped(app: DossierApp, m
         assert (statements.count or 0) > statements.size.height
         for key in ("j",) * 4 + ("k",) * 4 + ("G", "g", "pagedown", "pageup"):
             await press(pilot, key)
-            assert len(statements._rows) <= statements.size.height
+            assert len(statements._rows) * statements.line_height <= statements.size.height + 2
             assert_fresh(app)
 
 
@@ -299,3 +303,46 @@ def test_fit_agrees_with_the_whole_text_on_random_tricky_strings() -> None:
         width = rng.randint(0, 40)
         expected, got = fit_whole(text, width), render.fit(text, width)
         assert (got.plain, got.spans) == (expected.plain, expected.spans), (value, width)
+
+
+# --------------------------------------------------------------------------- rows of several lines
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50), (100, 30)])
+async def test_rows_of_several_lines_are_never_stale_at_any_size(store: Store, size: tuple[int, int]) -> None:
+    """Two-line rows in every list, moved, scrolled, marked, blurred and resized: kept lines equal fresh ones."""
+    app = DossierApp(store, ref="actor/ryabkov")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        for pane in (browser.actors, browser.statements, browser.measures, browser.consequences):
+            assert pane.line_height == 2
+        assert_fresh(app)
+        for keys in (("2", "j", "j", "j", "k"), ("1", "j", "G", "g", "pagedown"), ("3", "j", "4", "j"), ("5", "j")):
+            await press(pilot, *keys)
+            assert_fresh(app)
+        await pilot.resize_terminal(size[0] - 23, size[1] - 3)
+        await settle(pilot)
+        assert_fresh(app)
+
+
+@pytest.mark.parametrize("width", [12, 20, 41, 80, 133])
+@pytest.mark.parametrize("height", [1, 2, 3])
+def test_wrap_row_fills_exactly_its_lines_and_keeps_the_words_in_order(width: int, height: int) -> None:
+    rng = random.Random(width * 10 + height)
+    words = ["a", "the", "diplomats", "中文字", "“quote”", "x" * 30, "e\u0301", "👍"]
+    for _ in range(200):
+        value = " ".join(rng.choice(words) for _ in range(rng.randint(0, 40)))
+        text = render.join(render.plain("2021-12-01", Style(color="red")), " ", render.plain(value))
+        rows = render.wrap_row(text, width, height, indent=11 if width > 20 else 2)
+        assert len(rows) == height
+        assert all(row.cell_len == width for row in rows), (value, [row.plain for row in rows])
+        shown = "".join(row.plain.strip().rstrip("…") for row in rows).replace(" ", "")
+        whole = text.plain.replace(" ", "")
+        assert whole.startswith(shown) or shown.rstrip("…") in whole, (value, shown)
+        if cell_len_of(text) <= width:
+            assert rows[0].plain.rstrip() == text.plain.rstrip()
+
+
+def cell_len_of(text: Text) -> int:
+    return text.cell_len

@@ -49,7 +49,7 @@ def test_init_refuses_to_overwrite(runner: CliRunner, seed_db: Path) -> None:
 def test_show_a_measure_with_consequences_and_links(runner: CliRunner, seed_db: Path) -> None:
     result = runner.invoke(main, ["show", "measure/russia-orders-us-diplomats-out", "--db", str(seed_db)])
     assert result.exit_code == 0
-    assert "In response to:" in result.output and "us-expels-27-russian-diplomats" in result.output
+    assert "Answers:" in result.output and "us-expels-27-russian-diplomats" in result.output
     assert "2022-01-31" in result.output and "(conditional)" in result.output
 
 
@@ -110,7 +110,7 @@ def test_export_markdown_to_a_file(runner: CliRunner, seed_db: Path, tmp_path: P
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# US-Russia diplomat expulsions, 2021")
-    for heading in ("## Actors", "## Measures", "## Sources", "### Maria Zakharova", "In response to:"):
+    for heading in ("## Actors", "## Measures", "## Sources", "### Maria Zakharova", "Answers:"):
         assert heading in text
 
 

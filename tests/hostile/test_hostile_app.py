@@ -50,6 +50,7 @@ from tests.pilot_helpers import (
     exit_renderables,
     lines,
     notifications,
+    row_text,
     screen_lines,
     settle,
     shown,
@@ -169,7 +170,7 @@ async def test_every_pane_shows_the_hostile_text_literally(hostile: Store) -> No
             assert actor is not None and browser.actors.cursor == index
             actors.append(actor.slug)
             shows("actors")(actor)
-            row = lines(browser.actors)[index - int(browser.actors.scroll_y)]
+            row = row_text(browser.actors, index)
             assert flat(PROBES[actor.slug])[:6] in flat(row), (actor.slug, row)
             seen.append(check_screen(app, f"actor {actor.slug}"))
             await press(pilot, "2")

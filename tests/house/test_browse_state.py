@@ -116,7 +116,8 @@ async def test_a_click_puts_the_cursor_on_the_row_and_focuses_the_pane(store: St
         await settle(pilot)
         browser = app.browser
         assert app.focused is browser.actors and (browser.statements.count or 0) >= 3
-        await pilot.click(browser.statements, offset=(20, 3))  # the third row (+ the border)
+        row = browser.statements.line_height
+        await pilot.click(browser.statements, offset=(20, 1 + 2 * row))  # the third row (+ the border)
         await settle(pilot)
         assert app.focused is browser.statements
         assert browser.statements.cursor == 2

@@ -33,6 +33,7 @@ SIGNATURES: dict[str, list[str]] = {
     "_broker_event": ["self", "event_name", "event", "default_namespace"],
     "_handle_exception": ["self", "error"],
     "_close_messages_no_wait": ["self"],
+    "_check_bindings": ["self", "key", "priority"],
 }
 """The parameters `textual_compat` calls each private method with."""
 

@@ -1,0 +1,101 @@
+"""Issue 13, the layout: every quote readable at every terminal size (Pilot, on the seed dossier)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from dossier.app import DossierApp
+from dossier.screens.chain import ChainScreen
+from dossier.store import Store
+from dossier.widgets.virtual_list import VirtualList
+from tests.pilot_helpers import lines, row_text, screen_lines, settle
+
+
+def words(text: str) -> str:
+    return " ".join(text.replace("“", " ").replace("”", " ").split())
+
+
+async def walk(pilot: Pilot[Any], pane: VirtualList[Any]) -> list[tuple[Any, str]]:
+    """Every row of a list with its text as drawn, moving the cursor down with j."""
+    pilot.app.screen.set_focus(pane)
+    await settle(pilot)
+    seen = []
+    for _ in range(pane.count or 0):
+        item = pane.highlighted
+        seen.append((item, row_text(pane, pane.cursor)))
+        await pilot.press("j")
+        await settle(pilot)
+    return seen
+
+
+async def test_at_80x24_quotes_names_and_consequences_are_readable(store: Store) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        # The first screen: the highlighted statement's first 60 characters, without opening anything.
+        first = browser.statements.highlighted
+        assert first is not None
+        assert words(first.text)[:60] in words(row_text(browser.statements, 0)).rstrip("…")
+        # Every actor's name in full; the Statements of each, the first 60 characters of every one.
+        quotes = 0
+        for actor, row in await walk(pilot, browser.actors):
+            assert actor.name in row, row
+        for index in range(browser.actors.count or 0):
+            browser.actors.cursor = index
+            await settle(pilot)
+            for statement, row in await walk(pilot, browser.statements):
+                assert words(statement.text)[:60] in words(row), (statement.text, row)
+                quotes += 1
+        assert quotes == 14
+        # A consequence shows its text (the Russian measure: two consequences).
+        await pilot.press("2")
+        browser.open_ref("measure", store.resolve("us-expels-27-russian-diplomats")[1])
+        await settle(pilot)
+        consequences = await walk(pilot, browser.consequences)
+        assert len(consequences) == 3
+        for consequence, row in consequences:
+            assert words(consequence.description)[:30] in words(row), row
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_chain_shows_who_asserts_each_link(store: Store, size: tuple[int, int]) -> None:
+    app = DossierApp(store, ref="measure/russia-orders-us-diplomats-out")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ChainScreen)
+        await pilot.press("home")
+        await settle(pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        assert "answered by US diplomats in Russia over three years must leave by January 31, asserted by Maria" in text
+
+
+async def test_at_200x50_no_list_cuts_text_beside_blank_columns(store: Store) -> None:
+    app = DossierApp(store, ref="actor/ryabkov")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        for pane in (browser.actors, browser.statements, browser.measures, browser.consequences):
+            width = pane.scrollable_content_region.width
+            for line in lines(pane):
+                if line.endswith("…"):  # a cut line reaches the last two columns of the pane
+                    assert len(line) >= width - 2, (pane.id, line)
+
+
+async def test_the_layout_has_two_columns_when_narrow_and_three_when_wide(store: Store) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        assert browser.detail.region.y > browser.actors.region.y  # the Detail under the Actors
+        assert browser.detail.region.x == browser.actors.region.x
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        xs = sorted({browser.actors.region.x, browser.statements.region.x, browser.detail.region.x})
+        assert len(xs) == 3 and browser.detail.region.x == xs[-1]
+        assert browser.statements.region.x == browser.measures.region.x == browser.consequences.region.x

@@ -1,0 +1,141 @@
+"""Issue 13, search: every kind on the first screen, one kind at a time, snippets at 80 columns, kept on reopening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from dossier import generate
+from dossier.app import DossierApp
+from dossier.screens.search import KIND_ORDER, SearchScreen, centred_snippet, newest_first, shares
+from dossier.store import Store
+from tests.pilot_helpers import rows_shown, settle, shown
+
+
+async def search(pilot: Pilot[Any], words: str) -> SearchScreen:
+    await pilot.press("slash", *words)
+    await pilot.pause(0.3)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
+async def test_every_kind_has_its_share_of_the_first_screen_at_80x24(store: Store) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await search(pilot, "russian")
+        text = shown(screen.results)
+        found = {kind for kind in KIND_ORDER if store.search_page("russian", kind=kind).hits}
+        assert len(found) >= 3
+        assert len(rows_shown(screen.results)) <= screen.results.scrollable_content_region.height
+        for kind in found:  # every kind with hits has its heading on the first screen
+            title = {"actor": "Actors", "measure": "Measures", "statement": "Statements",
+                     "consequence": "Consequences", "event": "Events"}[kind]
+            assert f"{title} · " in text, (kind, text)
+
+
+def test_shares_give_every_kind_a_row_and_deal_out_the_rest() -> None:
+    from dossier.rows import SearchHit
+
+    def hits(kind: str, n: int) -> list[SearchHit]:
+        return [SearchHit(kind, i, f"s{i}", "x") for i in range(n)]  # type: ignore[arg-type]
+
+    share = shares({"actor": hits("actor", 2), "statement": hits("statement", 51), "event": hits("event", 1)}, 19)
+    assert share["actor"] == 2 and share["event"] == 1
+    # headings 3, actors 2, event 1, statements' "more" row 1: 12 rows left for statements
+    assert share["statement"] == 19 - 3 - 2 - 1 - 1
+
+
+def test_hits_of_one_kind_come_newest_first_and_snippets_show_the_match() -> None:
+    from dossier.rows import SearchHit
+
+    dated = [SearchHit("statement", 1, "a", "x", said="2021-12-01"), SearchHit("statement", 2, "b", "x", said=None),
+             SearchHit("statement", 3, "c", "x", said="2022-01")]
+    assert [hit.id for hit in newest_first(dated)] == [3, 1, 2]
+    snippet = (("word " * 30, False), ("visa", True), (" and more", False))
+    cut = centred_snippet(snippet, 40)
+    before = "".join(text for text, matched in cut[: [m for _, m in cut].index(True)])
+    assert cut[0] == ("…", False) and len(before) <= 40 // 3 + 1
+
+
+async def test_a_snippet_at_80_columns_shows_the_matched_word(tmp_path: Path) -> None:
+    made = generate.generate(tmp_path / "g.db", statements=2000, seed=3)
+    with Store.open(made.path) as store:
+        app = DossierApp(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = await search(pilot, generate.MID_WORD)
+            await pilot.press("tab", "tab", "tab")  # only statements
+            await pilot.pause(0.2)
+            await settle(pilot)
+            statement_rows = [row for row in shown(screen.results).splitlines()[1:] if row.strip()]
+            statement_rows = [row for row in statement_rows if "more" not in row]
+            assert statement_rows
+            for row in statement_rows:
+                assert generate.MID_WORD in row.lower(), row
+
+
+async def test_one_kind_pages_through_all_its_hits(tmp_path: Path) -> None:
+    made = generate.generate(tmp_path / "g.db", statements=3000, seed=3)
+    with Store.open(made.path) as store:
+        total = len(store.search_page(generate.COMMON_WORD, kind="statement", limit=10_000).hits)
+        assert total > 200
+        app = DossierApp(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            screen = await search(pilot, generate.COMMON_WORD)
+            assert "every kind" in str(screen.results.border_title)
+            assert "more statements" in shown(screen.results)  # the statements' share, and how many more
+            await pilot.press("tab", "tab", "tab")  # actors, measures, statements
+            await pilot.pause(0.2)
+            await settle(pilot)
+            assert screen.state.kind == "statement"
+            results = screen.results
+            assert "only statements" in str(results.border_title)
+            for _ in range(6):  # End, then the "more" row reads the next page
+                await pilot.press("end")
+                await settle(pilot)
+                results.action_cursor_last()
+                await settle(pilot)
+            assert (results.hit_count or 0) > 300 or results.hit_count == total
+            await pilot.press("shift+tab")  # measures
+            await settle(pilot)
+            assert screen.state.kind == "measure"
+
+
+async def test_search_reopens_where_it_was_left_and_back_returns_to_the_results(store: Store) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        screen = await search(pilot, "diplomat")
+        await pilot.press("down", "down")
+        await settle(pilot)
+        chosen = screen.results.highlighted
+        assert chosen is not None and chosen.hit is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash")  # the query and the hit under the cursor are kept
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        from textual.widgets import Input
+
+        assert screen.query_one("#query", Input).value == "diplomat"
+        assert screen.results.highlighted == chosen
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is browser
+        await pilot.press("backspace")  # Back: the results, as they were
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert screen.results.highlighted == chosen
+        await pilot.press(*"lavrov")  # the kept query is selected: typing replaces it
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.query_one("#query", Input).value == "lavrov"
