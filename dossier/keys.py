@@ -74,10 +74,10 @@ KEYS: tuple[Key, ...] = (
     Key("alt+left", "go_back", "Back", "browse", "go-back-alt", show=False),
     Key("alt+right", "go_forward", "Forward", "browse", "go-forward", show=False),
     Key("slash", "open_search", "Search", "browse", "open-search"),
-    Key("c", "open_chain", "Chain", "browse", "open-chain", show=False),
-    Key("t", "open_timeline", "Timeline", "browse", "open-timeline", show=False),
+    Key("c", "open_chain", "Chain", "browse", "open-chain"),
+    Key("t", "open_timeline", "Timeline", "browse", "open-timeline"),
     Key("T", "open_actor_timeline", "Actor's timeline", "browse", "open-actor-timeline", show=False),
-    Key("r", "open_relations", "Relations", "browse", "open-relations", show=False),
+    Key("r", "open_relations", "Relations", "browse", "open-relations"),
     Key("f", "open_facets", "Facets", "browse", "open-facets"),
     Key("x", "clear_filters", "Clear filters", "browse", "clear-filters", show=False),
     # The four list panes. The moves are priority bindings: see `VirtualList`.
