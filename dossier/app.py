@@ -73,6 +73,12 @@ def _dossier_commands() -> type[Provider]:
     return DossierCommands
 
 
+def _key_commands() -> type[Provider]:
+    from .commands import KeyCommands
+
+    return KeyCommands
+
+
 def _actor_kind_commands() -> type[Provider]:
     from .commands import ActorKindCommands
 
@@ -91,7 +97,7 @@ class DossierApp(GuardedApp[None]):
     CSS_PATH = "dossier.tcss"
     TITLE = "Dossier"
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
-    COMMANDS = App.COMMANDS | {_dossier_commands, _actor_kind_commands, _notebook_commands}
+    COMMANDS = App.COMMANDS | {_dossier_commands, _key_commands, _actor_kind_commands, _notebook_commands}
 
     ALLOWED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {
@@ -188,15 +194,27 @@ class DossierApp(GuardedApp[None]):
             self.pop_screen()
         self.browser.notebook.open_notebook(message.narrow)
 
+    @on(messages.RunKey)
+    async def _run_key_asked(self, message: messages.RunKey) -> None:
+        """A key's command chosen in the palette: run where the key would, over the browser."""
+        while len(self.screen_stack) > 1 and self.screen is not self.browser:
+            self.pop_screen()
+        target: DOMNode = {"app": self, "detail": self.browser.detail}.get(message.owner, self.browser)
+        await self.run_action(message.action, target)
+
     @on(messages.ShowActorKind)
     def _show_actor_kind_asked(self, message: messages.ShowActorKind) -> None:
         self.browser.show_actor_kind(message.kind)
 
+    LEFT_OUT_COMMANDS: ClassVar[frozenset[str]] = frozenset({"Screenshot", "Maximize", "Minimize", "Keys"})
+    """Textual's palette commands left out: Screenshot writes a file where the app runs (a served dossier must
+    not let a visitor write on the server); Maximize clipped the Detail pane without wrapping it again, and
+    Keys opened a panel Escape did not close (`?` shows every key instead)."""
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's palette commands, less Screenshot: it writes a file where the app runs,
-        and a dossier served over SSH or the web must not let a visitor write on the server."""
+        """Textual's palette commands, less `LEFT_OUT_COMMANDS`; the palette's own (`commands.py`) add every key."""
         for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
+            if command.title not in self.LEFT_OUT_COMMANDS:
                 yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -23,7 +23,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from .errors import StoreError
-from .messages import OpenNotebook, OpenRef, ShowActorKind
+from .messages import OpenNotebook, OpenRef, RunKey, ShowActorKind
 from .rows import ACTOR_KINDS, SearchHit
 from .store import Store
 from .widgets import render
@@ -130,6 +130,52 @@ class DossierCommands(Provider):
                 text=name,
                 help=f"Open this {kind} in the browser",
             )
+
+
+PALETTE_KEY_OWNERS = ("app", "browse", "detail")
+"""Whose keys the palette offers: every view and command of the browser (moving is for the keys)."""
+PALETTE_LEFT_OUT = frozenset({"command_palette", "cursor_up", "cursor_down", "page_up", "page_down",
+                              "cursor_first", "cursor_last", "follow_link", "focus_previous_pane"})
+"""Actions not worth a palette entry: the palette itself, and moving about."""
+
+
+def key_commands() -> list[tuple[str, str, str, str]]:
+    """Every view and command the browser has a key for, from the key list: (title, keys, owner, action)."""
+    from .keys import KEYS, key_name
+
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[str, str, str, str]] = []
+    for key in KEYS:
+        if key.owner not in PALETTE_KEY_OWNERS or key.action.split("(")[0] in PALETTE_LEFT_OUT:
+            continue
+        if (key.owner, key.action) in seen:
+            continue
+        seen.add((key.owner, key.action))
+        keys = " ".join(key_name(name) for k in KEYS if (k.owner, k.action) == (key.owner, key.action)
+                        for name in k.key_list)
+        out.append((key.description, keys, key.owner, key.action))
+    return out
+
+
+class KeyCommands(Provider):
+    """Every view and command reachable by a key (`dossier.keys`), so the palette lists them with their keys."""
+
+    def _run(self, owner: str, action: str) -> None:
+        self.app.post_message(RunKey(owner, action))
+
+    async def discover(self) -> Hits:
+        for title, keys, owner, action in key_commands():
+            yield DiscoveryHit(Content(f"{title}  ({keys})"), partial(self._run, owner, action), text=title,
+                               help="What the key does in the browser")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, keys, owner, action in key_commands():
+            text = f"{title}  ({keys})"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self._run, owner, action), text=text,
+                          help="What the key does in the browser")
 
 
 class ActorKindCommands(Provider):

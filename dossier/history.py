@@ -36,6 +36,8 @@ class Location:
     focus: PaneName = "actors"
     detail: Ref | None = None
     """What the Detail pane shows, when it is not simply the focused list's row (an event)."""
+    detail_scroll: int = 0
+    """How far the Detail pane was scrolled (lines): Back returns to the same place in a long quote."""
     filters: tuple[tuple[str, str, str], ...] = ()
     """The facet filters kept then, as (pane, facet, value): Back and Forward restore them."""
     search: bool = False

@@ -100,10 +100,10 @@ KEYS: tuple[Key, ...] = (
     Key("alt+left", "go_back", "Back", "browse", "go-back-alt", show=False),
     Key("alt+right", "go_forward", "Forward", "browse", "go-forward", show=False),
     Key("slash", "open_search", "Search", "browse", "open-search"),
-    Key("c", "open_chain", "Chain", "browse", "open-chain", show=False),
-    Key("t", "open_timeline", "Timeline", "browse", "open-timeline", show=False),
+    Key("c", "open_chain", "Chain", "browse", "open-chain"),
+    Key("t", "open_timeline", "Timeline", "browse", "open-timeline"),
     Key("T", "open_actor_timeline", "Actor's timeline", "browse", "open-actor-timeline", show=False),
-    Key("r", "open_relations", "Relations", "browse", "open-relations", show=False),
+    Key("r", "open_relations", "Relations", "browse", "open-relations"),
     # The notebook (dossier/screens/notebook_keys.py): the row at hand is the focused list's row, or the Detail pane's.
     Key("m", "toggle_mark", "Mark", "browse", "toggle-mark", show=False),
     Key("n", "edit_note", "Note", "browse", "edit-note", show=False),

@@ -21,6 +21,15 @@ class OpenRef(Message):
 
 
 @dataclass
+class RunKey(Message):
+    """Do what a key of the browser does (`dossier.keys.Key`), as if it were pressed there (the palette)."""
+
+    owner: str
+    """The key's owner: `app`, `browse` or `detail`."""
+    action: str
+
+
+@dataclass
 class ShowActorKind(Message):
     """Only actors of this kind in the Actors pane (None: every kind, grouped)."""
 

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Grid
 from textual.message import Message
 from textual.reactive import reactive
@@ -172,6 +172,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
         """True while a link followed is being resolved (`open_ref`): the keys after it wait for it."""
         self._detail_loading: Ref | None = None
         """What the Detail pane is loading now (None: it shows `detail_ref`)."""
+        self._scroll_on_load: tuple[Ref, int] | None = None
+        """A history step's Detail scroll position, for when its row has loaded (`_restore_detail_scroll`)."""
         self._cursor_on_load: Ref | None = None
         """Opened with Enter while loading: put the Detail cursor on its first reference when it arrives."""
         self.filters: dict[str, Filters] = {"actors": (), "statements": (), "measures": ()}
@@ -217,6 +219,28 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_layout(event.size.width)
+        self.refresh_bindings()  # the footer shows the view keys only when there is room
+
+    FOOTER_VIEWS_WIDTH: ClassVar[int] = 120
+    """From this many columns the footer shows the view keys too (c t r): below, they would push Help out."""
+    VIEW_KEYS: ClassVar[frozenset[str]] = frozenset({"open-chain", "open-timeline", "open-relations"})
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings, less the view keys in the footer when the terminal is narrow.
+
+        Only what the footer (and Textual's key panel) shows reads this; keys are
+        looked up along the focus chain, so `c`, `t` and `r` work at every width.
+        """
+        bindings = super().active_bindings
+        if self.app.size.width >= self.FOOTER_VIEWS_WIDTH:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.id in self.VIEW_KEYS
+            else active
+            for key, active in bindings.items()
+        }
 
     def on_mount(self) -> None:
         self._fit_layout(self.app.size.width)
@@ -313,6 +337,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
             consequence_id=self.consequence_id,
             focus=self.focused_pane,
             detail=self.detail_ref,
+            detail_scroll=int(self.detail.scroll_y),
             filters=self._all_filters("", ()),
         )
 
@@ -395,6 +420,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
         elif location.focus != "detail":
             self._detail_source = location.focus
         self.set_focus(self.pane(location.focus))
+        self._restore_detail_scroll(location)
         self._show_target_now(location)
         if self.actors.count is None and self.actors.highlighted is None and location.actor_id is None:
             self.actors.load(self._actor_pager(), now=self._starting)
@@ -421,6 +447,22 @@ class BrowseScreen(NotebookActions, Screen[None]):
         pane = self.pane(location.focus)
         if wanted is not None and isinstance(pane, VirtualList) and pane.highlighted_id == wanted:
             self.detail_ref = (pane.kind, wanted)
+
+    def _restore_detail_scroll(self, location: Location) -> None:
+        """Scroll the Detail pane back to where the step had it, now or once its row has loaded."""
+        self._scroll_on_load = None
+        ids = {"actors": location.actor_id, "statements": location.statement_id,
+               "measures": location.measure_id, "consequences": location.consequence_id}
+        ref = location.detail
+        if ref is None and location.focus in ids and ids[location.focus] is not None:
+            ref = ({"actors": "actor", "statements": "statement", "measures": "measure",
+                    "consequences": "consequence"}[location.focus], ids[location.focus])  # type: ignore[assignment]
+        if ref is None or not location.detail_scroll:
+            return
+        if self.detail.subject == ref and self._detail_loading is None:
+            self.detail.scroll_to(y=location.detail_scroll, animate=False, immediate=True)
+        else:
+            self._scroll_on_load = (ref, location.detail_scroll)
 
     def _show_target_now(self, location: Location) -> None:
         """When the row a step goes to is already highlighted, the Detail pane shows it now.
@@ -912,6 +954,9 @@ class BrowseScreen(NotebookActions, Screen[None]):
         self.detail.show(message.ref, blocks, title=f"Detail · {kind}", slug=slug)
         if kind == "statement" and message.ref[1] == self.statement_id:
             self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))
+        if self._scroll_on_load is not None and self._scroll_on_load[0] == message.ref:
+            self.detail.scroll_to(y=self._scroll_on_load[1], animate=False, immediate=True)  # Back: where it was
+            self._scroll_on_load = None
         if self._cursor_on_load == message.ref:  # opened with Enter: the cursor on its first reference
             self._cursor_on_load = None
             self.detail.cursor = 0 if self.detail.references else -1

@@ -37,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
         rows = keys.key_rows()
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape or q closes"
+            body.border_subtitle = "↑ ↓ PgUp PgDn scroll · Escape or q closes"
             with Horizontal(id="help-columns"):
                 for number, sections in enumerate(self.COLUMNS):
                     yield Static(self._table([row for row in rows if row.where in sections]), id=f"help-{number}")

@@ -338,8 +338,9 @@ class DetailPane(ScrollView, can_focus=True):
         line = int(self.scroll_y) + offset.y
         if 0 <= line < len(self._lines):
             block = self._lines[line][0]
-            if block in self._links:
+            if block in self._links:  # a reference: follow it, as Enter would
                 self.cursor = self._links.index(block)
+                self.action_follow_link()
 
     def on_focus(self) -> None:
         if self.cursor < 0 and self._links:

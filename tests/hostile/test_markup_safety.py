@@ -60,6 +60,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("commands.py", "f'Open this {kind} in the browser'"): (
         "`kind` is one of PALETTE_KINDS (our words), never dossier text"
     ),
+    ("commands.py", "matcher.highlight(text)"): (
+        "Matcher.highlight returns Content built from the candidate as plain text; the candidates are the key "
+        "list's descriptions and key names (dossier.keys), our own words"
+    ),
     ("commands.py", "matcher.highlight(name)"): (
         "Matcher.highlight returns Content built from the candidate as plain text; the candidates are our "
         "own 'Actors: show only ...' commands"
