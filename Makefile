@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ## open the default dossier in the browser
 	$(VENV)/bin/dossier
 
-test: $(STAMP) ## run every test (not the benchmarks)
-	$(PY) -m pytest -q
+test: $(STAMP) ## run every test (not the benchmarks), on up to 4 processes
+	$(PY) -m pytest -q -n auto --maxprocesses 4
 
 bench: $(STAMP) ## run the benchmarks in tests/bench and print the figures
 	$(PY) -m tests.bench
