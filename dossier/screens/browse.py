@@ -203,7 +203,9 @@ class BrowseScreen(NotebookActions, Screen[None]):
         # One grid for every size (dossier.tcss): the panes stand in the order the grid fills
         # its cells, so that the same five widgets make three columns on a wide terminal and
         # two on a narrow one (`-narrow`), without moving a widget from one container to another.
-        with Grid(id="panes"):
+        # The width class is set now, not on mount: no restyle of the screen before its first frame.
+        narrow = "-narrow" if self.app.size.width < self.NARROW_WIDTH else ""
+        with Grid(id="panes", classes=narrow):
             yield self.actors
             yield self.statements
             yield self.detail
@@ -243,7 +245,6 @@ class BrowseScreen(NotebookActions, Screen[None]):
         }
 
     def on_mount(self) -> None:
-        self._fit_layout(self.app.size.width)
         self._hold = FrameHold(self.app)
         for pane in (self.actors, self.statements, self.measures, self.consequences):
             pane.frame_hold = self._hold
@@ -960,7 +961,10 @@ class BrowseScreen(NotebookActions, Screen[None]):
         if self._cursor_on_load == message.ref:  # opened with Enter: the cursor on its first reference
             self._cursor_on_load = None
             self.detail.cursor = 0 if self.detail.references else -1
-        self._hold.release(self.detail, self.measures)  # the move and what follows it go out in one frame
+        # The move and what follows it go out in one frame, the Detail pane's scrollbar too: in a short pane its
+        # thumb changes with each statement, and drawn on its own idle it cost a second frame (~25 ms at 80x24).
+        bar = [self.detail.vertical_scrollbar] if self.detail.show_vertical_scrollbar else []
+        self._hold.release(self.detail, self.measures, *bar)
 
     # ----------------------------------------------------------------- following references
 

@@ -103,7 +103,10 @@ async def test_moving_and_scrolling_never_leave_a_stale_row(app: DossierApp, sto
 
 
 async def test_a_long_list_scrolls_without_a_stale_row_or_thumb(tmp_path: Path) -> None:
-    """Past a screen of rows, each ↓ scrolls by one; the thumb moves a cell only now and then."""
+    """Past a screen of rows, each ↓ scrolls by one; the thumb moves a cell only now and then.
+
+    At 120×40: the Statements pane's bar is tall enough for 40 rows of two lines to move its thumb a cell or two.
+    """
     made = generate.generate(tmp_path / "long.db", statements=3000, seed=1)
     assert made.heaviest is not None and made.heaviest.statements > 100
     drawn_bars: list[ScrollBar] = []
@@ -115,7 +118,7 @@ async def test_a_long_list_scrolls_without_a_stale_row_or_thumb(tmp_path: Path) 
 
     with Store.open(made.path) as store:
         app = DossierApp(store, ref=f"actor/{made.heaviest.slug}")
-        async with app.run_test(size=SMALL) as pilot:
+        async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             statements = app.browser.statements
             await press(pilot, "2")

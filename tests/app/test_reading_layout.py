@@ -99,3 +99,22 @@ async def test_the_layout_has_two_columns_when_narrow_and_three_when_wide(store:
         xs = sorted({browser.actors.region.x, browser.statements.region.x, browser.detail.region.x})
         assert len(xs) == 3 and browser.detail.region.x == xs[-1]
         assert browser.statements.region.x == browser.measures.region.x == browser.consequences.region.x
+
+
+async def test_a_key_press_at_80x24_is_one_frame(store: Store) -> None:
+    """The Detail pane's scrollbar goes out with the move (it changes with each statement in a short pane)."""
+    from tests.pilot_helpers import each_frame
+
+    app = DossierApp(store, ref="actor/ryabkov")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        frames: list[int] = []
+        for _ in range(4):
+            painted: list[object] = []
+            with each_frame(app, lambda screen, renderable: painted.append(renderable)):
+                await pilot.press("j")
+                await settle(pilot)
+            frames.append(len([p for p in painted if p is not None]))
+        assert max(frames) == 1, frames
