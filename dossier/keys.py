@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 Owner = Literal["app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets"]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
-`HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`."""
+`HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, `FacetScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",

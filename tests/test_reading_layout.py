@@ -111,8 +111,9 @@ async def test_a_key_press_at_80x24_is_one_frame(store: Store) -> None:
         await pilot.press("2")
         await settle(pilot)
         frames: list[int] = []
+        painted: list[object] = []
         for _ in range(4):
-            painted: list[object] = []
+            painted.clear()
             with each_frame(app, lambda screen, renderable: painted.append(renderable)):
                 await pilot.press("j")
                 await settle(pilot)
