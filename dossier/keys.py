@@ -22,8 +22,8 @@ Owner = Literal[
     "conflict", "notebook",
 ]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
-`HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, and the
-notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`."""
+`HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, `FacetScreen`,
+and the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",

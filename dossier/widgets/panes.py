@@ -56,11 +56,13 @@ class ActorList(VirtualList[ActorItem]):
     def _facts(item: ActorItem, room: int) -> str:
         """`actor_label` in `room` cells: the role is shortened first, so the slug (unique) stays whole."""
         facts = actor_label(item)
-        if len(facts) <= room or not item.role:
+        if len(facts) <= room:
             return facts
         rest = render.actor_facts(None, item.country, item.slug)
+        if len(rest) > room:  # then the country gives way too
+            return render.actor_facts(None, None, item.slug)
         space = room - len(rest) - 3  # " · " before the rest
-        if space < 4:
+        if space < 4 or not item.role:
             return rest
         return f"{item.role[: space - 1].rstrip()}… · {rest}"
 

@@ -111,9 +111,10 @@ async def test_a_key_press_at_80x24_is_one_frame(store: Store) -> None:
         await pilot.press("2")
         await settle(pilot)
         frames: list[int] = []
+        painted: list[object] = []
         for _ in range(4):
-            painted: list[object] = []
-            with each_frame(app, lambda screen, renderable, painted=painted: painted.append(renderable)):
+            painted.clear()
+            with each_frame(app, lambda screen, renderable: painted.append(renderable)):
                 await pilot.press("j")
                 await settle(pilot)
             frames.append(len([p for p in painted if p is not None]))
