@@ -116,6 +116,7 @@ KEYS: tuple[Key, ...] = (
     Key("f", "next_filter", "Filter kind", "timeline", "timeline.filter"),
     Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
     Key("escape,q", "close", "Close", "facets", "facets.close"),
+    Key("d", "date_range", "Date range", "facets", "facets.dates"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 
