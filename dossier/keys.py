@@ -160,6 +160,7 @@ KEYS: tuple[Key, ...] = (
     Key("enter", "open_entry", "Open", "notebook", "notebook.open", priority=True),
     Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
     Key("escape,q", "close", "Close", "facets", "facets.close"),
+    Key("d", "date_range", "Date range", "facets", "facets.dates"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

@@ -42,7 +42,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from .. import keys
-from ..filters import filter_note, toggled
+from ..filters import filter_note, toggled, with_dates
 from ..history import PANES, History, Location, PaneName, Ref
 from ..rows import ActorItem, ConsequenceItem, Filters, MeasureItem, StatementItem
 from ..store import Store, StoreError
@@ -703,10 +703,15 @@ class BrowseScreen(NotebookActions, Screen[None]):
         if chosen is None:
             return
         facet, value = chosen
-        label = next((v.label for v in screen._values.values() if (v.facet, v.value) == chosen), value)
-        self._filter_labels[(facet, value)] = label
+        if facet == "dates":  # a date range typed in the facet screen: `from to`, either may be empty
+            date_from, _, date_to = value.partition(" ")
+            kept = with_dates(self._pane_filters(pane), date_from or None, date_to or None)
+        else:
+            label = next((v.label for v in screen._values.values() if (v.facet, v.value) == chosen), value)
+            self._filter_labels[(facet, value)] = label
+            kept = toggled(self._pane_filters(pane), facet, value)
         self.history.leave(self.location())
-        self._set_filters(self._all_filters(pane, toggled(self._pane_filters(pane), facet, value)))
+        self._set_filters(self._all_filters(pane, kept))
         self.refresh_bindings()
 
     def action_clear_filters(self) -> None:

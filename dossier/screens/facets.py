@@ -19,12 +19,12 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from .. import keys
-from ..filters import FACETS
+from ..filters import FACETS, parse_dates
 from ..rows import FacetValue, Filters
 from ..store import Store, StoreError
 from ..text import clean_text
@@ -63,6 +63,8 @@ class FacetScreen(ModalScreen[tuple[str, str] | None]):
             background: $surface;
             & > ViewList { height: 1fr; border: none; }
             & > #facets-status { height: auto; color: $text-muted; padding: 0 1; }
+            & > #date-range { display: none; }
+            & > #date-range.-open { display: block; }
         }
     }
     """
@@ -80,7 +82,29 @@ class FacetScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="facets") as box:
             box.border_title = render.content(self.title_text)
             yield ViewList(id="facet-list")
+            yield Input(placeholder="From, or from and to: 2019 2021-06 (both kept whole); empty: any date",
+                        id="date-range")
             yield Static(Content("counting…"), id="facets-status")
+
+    def action_date_range(self) -> None:
+        """A box for a date range of the statements (`d`); Enter keeps it, Escape closes the box."""
+        if self.pane != "statements":
+            self._show_status("A date range is for the Statements pane")
+            return
+        box = self.query_one("#date-range", Input)
+        box.add_class("-open")
+        kept = dict(self.filters)
+        box.value = " ".join(value for value in (kept.get("from"), kept.get("to")) if value)
+        self.set_focus(box)
+
+    @on(Input.Submitted, "#date-range")
+    def _keep_dates(self, event: Input.Submitted) -> None:
+        event.stop()
+        dates = parse_dates(event.value)
+        if dates is None:
+            self._show_status("Not a date: a year, 2021-12 or 2021-12-01; two for a range")
+            return
+        self.dismiss(("dates", " ".join(value or "" for value in dates)))
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(ViewList))
@@ -143,4 +167,9 @@ class FacetScreen(ModalScreen[tuple[str, str] | None]):
             self.dismiss((value.facet, value.value))
 
     def action_close(self) -> None:
+        box = self.query_one("#date-range", Input)
+        if box.has_class("-open"):  # Escape in the box closes the box
+            box.remove_class("-open")
+            self.set_focus(self.query_one(ViewList))
+            return
         self.dismiss(None)

@@ -17,7 +17,6 @@ left: from the day of that item, with the cursor on it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -29,6 +28,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from .. import keys
+from ..filters import parse_dates
 from ..rows import TimelineItem
 from ..store import Store, StoreError
 from ..views import one_line, timeline_day, timeline_line
@@ -43,26 +43,6 @@ KIND_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("events", ("event",)),
 )
 """What `f` cycles through: a label and the timeline kinds it keeps (None: all)."""
-
-DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-"""A date as the box takes it: a year, a month or a day."""
-
-
-def parse_dates(text: str) -> tuple[str | None, str | None] | None:
-    """What the date box says: `2022` (from then on), `2021-12-01`, or a range `2021-12 2022-01` (both inclusive).
-
-    Empty: the whole timeline (None, None). Anything else that holds no date: None.
-    """
-    found = DATE.findall(text)
-    if not text.strip():
-        return (None, None)
-    if not found or len(found) > 2:
-        return None
-    if len(found) == 1:
-        return (found[0], None)
-    first, last = sorted(found[:2])
-    return (first, last)
-
 
 @dataclass
 class TimelineState:

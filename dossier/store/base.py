@@ -187,6 +187,7 @@ class StoreBase:
         return " AND ".join(clauses), params
 
     _STATEMENT_FACETS = ("kind", "stance", "year", "source")
+    """The facets counted; `from` and `to` (a date range, both inclusive) filter too."""
 
     def _statement_filters(self, filters: Filters) -> tuple[str, list[Any]]:
         """The facet filters of the Statements pane as ` AND ...` on `statements s`, and their parameters."""
@@ -201,6 +202,12 @@ class StoreBase:
                     "EXISTS (SELECT 1 FROM statement_measures f WHERE f.statement_id = s.id AND f.stance = ?)"
                 )
                 params.append(value)
+            elif name == "from":
+                clauses.append("s.said >= ?")
+                params.append(value)
+            elif name == "to":  # inclusive, and partial: to=2022-01 keeps all of January
+                clauses.append("s.said < ?")
+                params.append(value + "~")
             elif name == "year" and value == UNDATED:
                 clauses.append("s.said IS NULL")
             elif name == "year":

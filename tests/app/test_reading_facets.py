@@ -109,3 +109,30 @@ async def test_facet_counts_arrive_in_a_worker_on_a_big_dossier(tmp_path: Path) 
             await settle(pilot)
             assert any(value.facet == "source" for value in screen._values.values())
             assert sum(v.rows for v in screen._values.values() if v.facet == "kind") == made.heaviest.statements
+
+
+async def test_a_date_range_narrows_the_statements(tmp_path: Path) -> None:
+    made = generate.generate(tmp_path / "g.db", statements=3000, seed=5)
+    assert made.heaviest is not None
+    with Store.open(made.path) as store:
+        actor = store.resolve(made.heaviest.slug)[1]
+        app = DossierApp(store, ref=f"actor/{made.heaviest.slug}")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            browser = app.browser
+            await pilot.press("2", "f", "d")
+            await settle(pilot)
+            await pilot.press(*"2019 2020-06", "enter")
+            await settle(pilot)
+            assert app.screen is browser
+            kept = (("from", "2019"), ("to", "2020-06"))
+            assert title(browser.statements).endswith("from=2019 · to=2020-06")
+            assert browser.statements.count == store.statement_count(actor, filters=kept)
+            rows = store.statements_page(actor, filters=kept, limit=1000)
+            assert rows and all("2019" <= (row.said or "") < "2020-06~" for row in rows)
+            await pilot.press("f", "d", "escape", "escape")  # Escape closes the box, then the facets
+            await settle(pilot)
+            assert app.screen is browser
+            await pilot.press("backspace")
+            await settle(pilot)
+            assert "from=" not in title(browser.statements)
