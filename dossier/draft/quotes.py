@@ -140,6 +140,17 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
         return []
     spans: list[QuoteSpan] = []
     running: QuoteSpan | None = None
+
+    def finish(part: Part) -> None:
+        """A quote ends with `part`: the one running on from earlier paragraphs, or a quote of its own."""
+        nonlocal running
+        if running is not None:
+            running.parts.append(part)
+            spans.append(running)
+            running = None
+        else:
+            spans.append(QuoteSpan([part]))
+
     for p, para in enumerate(paragraphs):
         marks = _marks(para, style)
         open_at: int | None = None
@@ -175,13 +186,7 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
                     continue
                 role = "close"
             if role in ("close", "either"):
-                part = Part(p, open_at, i, i + 1)
-                if running is not None:
-                    running.parts.append(part)
-                    spans.append(running)
-                    running = None
-                else:
-                    spans.append(QuoteSpan([part]))
+                finish(Part(p, open_at, i, i + 1))
                 open_at = None
             elif role == "open" and sum(1 for _, r in marks[index + 1 :] if r in ("close", "either")) >= 2:
                 # A quote inside the quote, in the same marks: its closing mark is not the outer one's.
@@ -198,23 +203,11 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
             ):
                 # The paragraph's last mark, while a quote is open and nothing else closes it: a closing
                 # mark typed the wrong way round (`steps “.`, `years, "the agency quoted …`).
-                part = Part(p, open_at, i, i + 1)
-                if running is not None:
-                    running.parts.append(part)
-                    spans.append(running)
-                    running = None
-                else:
-                    spans.append(QuoteSpan([part]))
+                finish(Part(p, open_at, i, i + 1))
                 open_at = None
             elif role == "open" and i > open_at + 1:
                 # A second opening mark: the first quote was never closed; it ends here.
-                part = Part(p, open_at, None, i)
-                if running is not None:
-                    running.parts.append(part)
-                    spans.append(running)
-                    running = None
-                else:
-                    spans.append(QuoteSpan([part]))
+                finish(Part(p, open_at, None, i))
                 open_at = i
         if open_at is not None:
             part = Part(p, open_at, None, len(para))
