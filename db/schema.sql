@@ -149,6 +149,25 @@ CREATE INDEX IF NOT EXISTS measures_by_effective ON measures(effective, id);
 -- covers counting the measures of every pair
 CREATE INDEX IF NOT EXISTS measures_by_pair ON measures(imposed_by_id, target_id, announced, id);
 
+-- The audit trail: every write from the browser, `dossier edit` and `dossier revert`, and one
+-- row for each import (with its counts, not its contents). `before` and `after` are the
+-- entities written, as a bundle in JSON (null: the entity did not exist before, or was
+-- deleted); `kind` and `slug` name the entity when the edit is of one (dossier/capture.py).
+CREATE TABLE IF NOT EXISTS edits (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    origin  TEXT NOT NULL CHECK (origin IN ('browser', 'edit', 'import', 'revert')),
+    action  TEXT NOT NULL CHECK (action IN ('add', 'change', 'delete', 'import')),
+    kind    TEXT,
+    slug    TEXT,
+    before  TEXT,
+    after   TEXT,
+    counts  TEXT,
+    note    TEXT
+);
+-- when an entity was last edited (the Detail pane), and its edits in `dossier history`
+CREATE INDEX IF NOT EXISTS edits_by_entity ON edits(kind, slug, id);
+
 -- Full-text search (the query side is dossier/search.py and Store.search_page).
 -- statements_fts indexes statement text by words (external content: no second copy).
 -- entities_fts indexes everything else a user searches by words: actor names
@@ -218,4 +237,4 @@ CREATE TRIGGER IF NOT EXISTS statements_fts_update AFTER UPDATE OF text ON state
     INSERT INTO statements_cjk(rowid, text) SELECT new.id, new.text WHERE new.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
 END;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

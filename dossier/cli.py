@@ -173,6 +173,103 @@ def migrate(path: Path) -> None:
 
 
 @main.command()
+@click.argument("ref")
+@db_option
+def edit(ref: str, db: Path | None) -> None:
+    """Edit one entity, with its children, as its bundle YAML in $VISUAL or $EDITOR.
+
+    Saved as one transaction, validated like an import, and recorded in the
+    audit trail (`dossier history`). A refused document opens again with each
+    problem as a comment at its top; saving it unchanged or empty cancels.
+    With neither variable set, nothing is run: set one, or use `e` in
+    `dossier browse PATH --write`, which has an editor of its own. A
+    consequence is edited as part of its measure.
+    """
+    import tempfile
+
+    from .capture import apply_text, document_text
+    from .editing import EditorFailed, edit_in_file, edit_until_saved, editor_command
+    from .store import Store
+
+    target = existing_db(db)
+    with Store.open(target) as store:
+        kind, slug, text = document_text(store, *store.resolve(ref))
+    try:
+        found = editor_command()
+    except EditorFailed as exc:
+        fail(str(exc))
+    if found is None:
+        fail("no editor: set $VISUAL or $EDITOR (or press e in `dossier browse PATH --write`, which has its own)")
+    variable, command = found
+    folder = Path(tempfile.mkdtemp(prefix="dossier-edit-"))
+    name = f"{kind}-{slug}.yaml"
+    keep = False
+    try:
+        saved = edit_until_saved(
+            text,
+            edit_in_file(variable, command, folder, name),
+            lambda written: apply_text(target, written, origin="edit", expect=(kind, slug), file=name),
+        )
+    except EditorFailed as exc:
+        fail(str(exc))
+    except Exception as exc:  # busy, read-only, a full disk: the text the user wrote is kept
+        keep = True
+        fail(f"{reason(exc)}; your text is kept in {folder / name}")
+    finally:
+        if not keep:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+    if saved is None:
+        click.echo(f"{kind}/{slug}: cancelled, nothing was written")
+        return
+    click.echo(saved.summary())
+
+
+@main.command()
+@db_option
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="Edits to list.")
+def history(db: Path | None, limit: int) -> None:
+    """The audit trail, newest first: every edit, revert and import, with its number for `dossier revert`."""
+    from .store import Store
+
+    with Store.open(existing_db(db)) as store:
+        warn(store.warnings)
+        edits = store.edits_page(limit=limit)
+    if not edits:
+        click.echo("no edits recorded")
+    for item in edits:
+        click.echo(_escape_for_terminal(_edit_line(item)))
+
+
+def _edit_line(item: Any) -> str:
+    """One edit as a line of `dossier history`."""
+    import json
+
+    what = f"{item.kind}/{item.slug}" if item.kind else ""
+    if item.action == "import":
+        counts = json.loads(item.counts or "{}")
+        parts = [f"{table} +{n}" for table, n in sorted(counts.get("inserted", {}).items()) if n]
+        parts += [f"{table} ~{n}" for table, n in sorted(counts.get("updated", {}).items()) if n]
+        what = f"{item.note or 'a bundle'}: {', '.join(parts) or 'nothing changed'}"
+    elif not what:
+        doc = json.loads(item.after or item.before or "{}")
+        what = ", ".join(f"{section[:-1]}/{entity['slug']}" for section, items in doc.items() for entity in items)
+    note = f" ({item.note})" if item.note and item.action != "import" else ""
+    return f"{item.id:>5}  {item.at}  {item.origin:<7} {item.action:<7} {what}{note}"
+
+
+@main.command()
+@click.argument("number", type=click.IntRange(1))
+@db_option
+def revert(number: int, db: Path | None) -> None:
+    """Undo edit NUMBER (from `dossier history`) as a new edit; refused if its entities changed since."""
+    from .capture import revert_edit
+
+    click.echo(revert_edit(existing_db(db), number).summary())
+
+
+@main.command()
 @db_option
 @click.option(
     "--format",

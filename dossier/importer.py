@@ -8,8 +8,11 @@ file for writing) with `executemany` (sqlite-utils' `insert_all` was measured
 5-8x slower for bulk loads; sqlite-utils serves the schema steps in
 `dossier.migrations`), inside one explicit `BEGIN IMMEDIATE` transaction, so a
 failure anywhere leaves the file as it was. An older file is first brought to
-the current schema (`dossier.migrations.migrate`, its own transaction, after
-the bundles are validated and before they are written).
+the current schema (`migrate_for_write`: a backup copy beside it, then
+`dossier.migrations.migrate` in its own transaction, after the bundles are
+validated and before they are written). Every import that changes something is
+one row of the audit trail (`record_edit`), with its counts, in the same
+transaction; edits (`dossier.capture`) write through `_write` and record theirs.
 
 Identity is the slug. Importing a bundle upserts by slug: a row whose values
 are unchanged is not written at all, so importing the same bundle twice
@@ -24,6 +27,7 @@ measured 3.85x faster than keeping the index by triggers during the load.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -32,6 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from operator import methodcaller
 from pathlib import Path
 from typing import Any
@@ -39,7 +44,7 @@ from typing import Any
 from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
 from .errors import BundleError, Problem, StoreError
 from .fts import rebuild_statement_index
-from .migrations import Migration, ensure_index_triggers, migrate
+from .migrations import Migration, backup_copy, ensure_index_triggers, migrate
 from .models import StatementRow, consequence_slug
 from .schema import ENTITY_KIND_CODES, SCHEMA_VERSION, schema_sql, seed_bundle_bytes
 from .store.connection import check_schema, connect_existing, dossier_identity, explain, file_uri
@@ -188,9 +193,7 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
     # A page cache big enough for the statement indexes (the default is 2 MiB): this
     # connection's own setting, gone when it closes, nothing written to the file.
     conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
-    migration = None
-    if check_schema(conn, db_path) < SCHEMA_VERSION:  # a newer file is refused here
-        migration = migrate(conn, db_path)
+    migration = migrate_for_write(conn, db_path)
     conn.execute("BEGIN IMMEDIATE")
     try:
         triggers = ensure_index_triggers(conn)  # e.g. dropped by a sqlite-utils transform()
@@ -199,12 +202,62 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
         report = _write(conn, loaded)
         report.migration = migration
         report.notes = [note for item in loaded for note in item.notes]
+        if report.changed:  # an import that changes nothing leaves the file as it was, its trail too
+            record_edit(
+                conn,
+                origin="import",
+                action="import",
+                counts=json.dumps({"inserted": report.inserted, "updated": report.updated}, sort_keys=True),
+                note=", ".join(item.file for item in loaded),
+            )
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
     return report
+
+
+def migrate_for_write(conn: sqlite3.Connection, db_path: Path) -> Migration | None:
+    """Bring an older file to the current schema before a write, after a backup copy beside it.
+
+    Every write open does this (an import, an edit, `dossier browse --write`);
+    a read-only open never does. A newer file is refused (`StoreError`). None
+    when the file is already current.
+    """
+    version = check_schema(conn, db_path)
+    if version >= SCHEMA_VERSION:
+        return None
+    saved = backup_copy(conn, db_path, version)
+    migration = migrate(conn, db_path)
+    migration.backup = saved
+    return migration
+
+
+def utc_now() -> str:
+    """The time an edit is recorded with: UTC, to the second (`2026-12-06T05:01:02Z`)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_edit(
+    conn: sqlite3.Connection,
+    *,
+    origin: str,
+    action: str,
+    kind: str | None = None,
+    slug: str | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    counts: str | None = None,
+    note: str | None = None,
+) -> int:
+    """One row of the audit trail, inside the caller's transaction; returns its number."""
+    cursor = conn.execute(
+        "INSERT INTO edits (at, origin, action, kind, slug, before, after, counts, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (utc_now(), origin, action, kind, slug, before, after, counts, note),
+    )
+    return int(cursor.lastrowid or 0)
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -373,8 +426,14 @@ _STATEMENT_COLUMNS = ("slug", "speaker_id", "speaker_role", "text", "kind", "lan
 _CONSEQUENCE_COLUMNS = ("slug", "measure_id", "position", "description", "affects_id", "due", "certainty")
 
 
-def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportReport:
-    """Write validated bundles; the caller holds the transaction."""
+def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle], *, check_all: bool = True) -> ImportReport:
+    """Write validated bundles; the caller holds the transaction.
+
+    `check_all=False` (an edit of a few rows) leaves the foreign keys to
+    SQLite's own check at COMMIT (`defer_foreign_keys`): `PRAGMA
+    foreign_key_check` walks whole tables, most of a second on a million
+    statements.
+    """
     report = ImportReport()
     conn.execute("PRAGMA defer_foreign_keys = ON")
     sources = _Table(conn, "sources", ("slug", "title", "outlet", "url", "published", "note"), report)
@@ -545,7 +604,7 @@ def _write(conn: sqlite3.Connection, loaded: Sequence[LoadedBundle]) -> ImportRe
     if finish_index is not None:
         finish_index()
     refresh_entity_index(conn, touched)
-    problems = _foreign_key_problems(conn, skip=_BULK_TABLES if bulk_ids else ())
+    problems = _foreign_key_problems(conn, skip=_BULK_TABLES if bulk_ids else ()) if check_all else []
     if problems:  # references were checked before writing; this guards the importer itself
         raise StoreError(f"import would break {len(problems)} references (first: {tuple(problems[0])})")
     freeing.join()

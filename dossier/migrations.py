@@ -27,6 +27,8 @@ Version history:
 2. `statements_fts` declared `content="statements"`, the form Datasette and
    sqlite-utils detect (the index is rebuilt); `dossier_meta` gets the
    dossier's `identity` (the one `store.dossier_identity` derived for the file).
+3. `edits`, the audit trail (`dossier.capture`): every edit, revert and import
+   from now on. Older files have no trail; nothing is made up for them.
 """
 
 from __future__ import annotations
@@ -144,7 +146,14 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO dossier_meta (key, value) VALUES ('identity', ?)", (identity,))
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """The audit trail: the `edits` table and its index, as db/schema.sql makes them."""
+    objects = schema_objects()
+    conn.execute(objects["edits"])
+    conn.execute(objects["edits_by_entity"])
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
 """`STEPS[n]` takes a file from version n - 1 to n; the last is `SCHEMA_VERSION`."""
 
 

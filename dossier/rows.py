@@ -356,3 +356,24 @@ def to_json(row: Any) -> Any:
     if isinstance(row, dict):
         return {key: to_json(value) for key, value in row.items()}
     return row
+
+
+class EditItem(NamedTuple):
+    """One entry of the audit trail (`edits`): an edit, a revert, or an import with its counts."""
+
+    id: int
+    at: str
+    """When, in UTC: `2026-12-06T05:01:02Z`."""
+    origin: str
+    """browser, edit, revert or import."""
+    action: str
+    """add, change, delete or import."""
+    kind: str | None
+    slug: str | None
+    before: str | None
+    """The entities as they were, a bundle in JSON (None: they did not exist)."""
+    after: str | None
+    """The entities as written, a bundle in JSON (None: deleted)."""
+    counts: str | None
+    """An import's rows inserted and updated per table, in JSON."""
+    note: str | None

@@ -17,7 +17,9 @@ it. Writes live in `dossier.importer`.
 * `paging.py`      the browser's panes: pages, counts and positions;
 * `search.py`      full-text search under a deadline, on a second connection;
 * `chain.py`, `timeline.py`, `relations.py`  the three views;
-* `export.py`      the whole dossier as a bundle.
+* `export.py`      the whole dossier as a bundle;
+* `documents.py`   one entity as a bundle with its children (what the editor opens);
+* `edits.py`       the audit trail.
 
 The screens, the command line and the reports use `Store` only; serving uses
 `read_title`.
@@ -30,6 +32,8 @@ from pathlib import Path
 from ..errors import StoreError
 from .chain import ChainQueries
 from .connection import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS
+from .documents import DocumentQueries
+from .edits import EditQueries
 from .export import ExportQueries
 from .paging import PagingQueries
 from .relations import RelationQueries
@@ -39,7 +43,10 @@ from .timeline import TimelineQueries
 __all__ = ["BROWSE_CHECK_BYTES", "QUICK_CHECK_SECONDS", "Store", "StoreError", "read_title"]
 
 
-class Store(ChainQueries, RelationQueries, TimelineQueries, SearchQueries, PagingQueries, ExportQueries):
+class Store(
+    ChainQueries, RelationQueries, TimelineQueries, SearchQueries, PagingQueries, ExportQueries, DocumentQueries,
+    EditQueries,
+):
     """Typed, bounded queries over one open dossier database.
 
     Safe to share with thread workers: one connection, one lock, rows

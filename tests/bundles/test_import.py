@@ -161,7 +161,7 @@ def test_import_refuses_a_newer_schema(seed_db: Path, tmp_path: Path) -> None:
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     before = file_hash(seed_db)
-    with pytest.raises(StoreError, match="schema version 99, newer than this Dossier reads \\(2\\)"):
+    with pytest.raises(StoreError, match="schema version 99, newer than this Dossier reads \\(3\\)"):
         import_files(seed_db, [_write(tmp_path / "b.yaml", "actors: []\n")])
     assert file_hash(seed_db) == before
 

@@ -172,7 +172,7 @@ def _edit(path: Path, *sql: str) -> None:
 
 def test_newer_schema(runner: CliRunner, copy: Path) -> None:
     _edit(copy, "PRAGMA user_version = 9")
-    _refused(runner, copy, "has schema version 9, newer than this Dossier reads (2); upgrade Dossier")
+    _refused(runner, copy, "has schema version 9, newer than this Dossier reads (3); upgrade Dossier")
 
 
 def test_tables_without_a_schema_version(runner: CliRunner, copy: Path) -> None:

@@ -47,7 +47,7 @@ def test_a_newer_schema_names_both_versions(seed_db: Path) -> None:
     conn = sqlite3.connect(seed_db)
     conn.execute("PRAGMA user_version = 7")
     conn.close()
-    with pytest.raises(StoreError, match="schema version 7, newer than this Dossier reads \\(2\\)"):
+    with pytest.raises(StoreError, match="schema version 7, newer than this Dossier reads \\(3\\)"):
         Store.open(seed_db)
 
 
