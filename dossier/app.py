@@ -92,7 +92,7 @@ def _notebook_commands() -> type[Provider]:
 
 
 class DossierApp(GuardedApp[None]):
-    """Browse one dossier, read-only."""
+    """Browse one dossier: read-only, or with `write` the capture keys `e`, `a`, `D` (`dossier browse --write`)."""
 
     CSS_PATH = "dossier.tcss"
     TITLE = "Dossier"
@@ -134,9 +134,12 @@ class DossierApp(GuardedApp[None]):
         on_first_frame: Callable[[], None] | None = None,
         notebook: Path | None = None,
         notebook_off: str | None = None,
+        write: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.write = write
+        """The dossier file `e`, `a` and `D` write (`dossier browse --write`); None: read-only."""
         self.ref = ref
         """Where to open: a slug or kind/slug, resolved before the first screen (`open_browser` checks it)."""
         self.show_tracebacks = show_tracebacks
@@ -164,6 +167,7 @@ class DossierApp(GuardedApp[None]):
             check_seconds=self.check_seconds,
             notebook=self.notebook_path,
             notebook_off=self.notebook_off,
+            write=self.write,
         )
         return self._browser
 

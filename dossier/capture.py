@@ -456,6 +456,23 @@ def _consequence_ids(conn: sqlite3.Connection, measure_slugs: list[str]) -> set[
     return ids
 
 
+def prepare_for_write(path: Path) -> str | None:
+    """Before a browser opens `path` for writing: an older schema is migrated after a backup copy.
+
+    Returns the line saying so, or None (already current). A newer file, or
+    one that is not a dossier, is a `StoreError`.
+    """
+    path = Path(path)
+    conn = _open_for_write(path, WRITE_BUSY_SECONDS)
+    try:
+        migration = migrate_for_write(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(explain(path, exc)) from None
+    finally:
+        conn.close()
+    return None if migration is None else migration.summary(path)
+
+
 # ----------------------------------------------------------------------------- save, add
 
 
@@ -559,24 +576,43 @@ def _delete(conn: sqlite3.Connection, kind: str, slug: str, touched: dict[str, s
     conn.execute(f"DELETE FROM {ENTITY_TABLES[kind]} WHERE id = ?", (entity_id,))  # its children go by CASCADE
 
 
-def what_goes(store: Any, kind: str, entity_id: int) -> str:
-    """The confirmation's words: what `D` deletes, with its children (`statement/x and its 2 measure links`)."""
-    doc = store.entity_document(kind, entity_id) if kind != "consequence" else None
-    if kind == "consequence":
-        consequence = store.consequence(entity_id)
-        return f"the consequence {consequence.slug!r} of measure/{consequence.measure.slug}"
-    section = SECTION_OF[kind]
-    entity = getattr(doc, section)[0]
-    children: list[str] = []
+def delete_plan(path: Path, kind: str, entity_id: int) -> tuple[str, list[str]]:
+    """What `D` would delete, in words (`statement/x with its 2 links to measures`), and what refers to it.
+
+    Read on a read-only connection of its own: nothing is written. An empty
+    list of referrers means the deletion can go ahead.
+    """
+    path = Path(path)
+    conn = connect_existing(path, check_seconds=0)
+    try:
+        if kind == "consequence":
+            row = conn.execute(
+                "SELECT c.slug, m.slug FROM consequences c JOIN measures m ON m.id = c.measure_id WHERE c.id = ?",
+                (entity_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no consequence with id {entity_id}")
+            return f"consequence/{row[0]} of measure/{row[1]}", []
+        if kind not in DOCUMENT_KINDS:
+            raise StoreError(f"a {kind} cannot be deleted")
+        bundle = entity_document(conn, kind, entity_id)
+        found = referrers(conn, kind, entity_id)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(explain(path, exc)) from None
+    finally:
+        conn.close()
+    entity = getattr(bundle, SECTION_OF[kind])[0]
     counts = {
-        "aliases": len(getattr(entity, "aliases", ())),
-        "response links": len(getattr(entity, "in_response_to", ())),
-        "consequences": len(getattr(entity, "consequences", ())),
-        "links to measures": len(getattr(entity, "about", ())),
-        "participants": len(getattr(entity, "participants", ())),
+        "alias": len(getattr(entity, "aliases", ())),
+        "response link": len(getattr(entity, "in_response_to", ())),
+        "consequence": len(getattr(entity, "consequences", ())),
+        "link to a measure": len(getattr(entity, "about", ())),
+        "participant": len(getattr(entity, "participants", ())),
     }
-    children = [f"{n} {what}" for what, n in counts.items() if n]
-    return f"{kind}/{entity.slug}" + (f" with its {', '.join(children)}" if children else "")
+    plural = {"alias": "aliases", "response link": "response links", "consequence": "consequences",
+              "link to a measure": "links to measures", "participant": "participants"}
+    children = [f"{n} {what if n == 1 else plural[what]}" for what, n in counts.items() if n]
+    return f"{kind}/{entity.slug}" + (f" with its {', '.join(children)}" if children else ""), found
 
 
 def delete_entity(

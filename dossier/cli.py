@@ -99,7 +99,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
-        ctx.invoke(browse, path=None, ref=None, notebook_path=None)
+        ctx.invoke(browse, path=None, ref=None, notebook_path=None, write=False)
 
 
 @main.command()
@@ -112,14 +112,17 @@ def main(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Your notebook file: marks, notes, tags (default: $XDG_DATA_HOME/dossier/notebook.db).",
 )
-def browse(path: Path | None, ref: str | None, notebook_path: Path | None) -> None:
+@click.option("--write", is_flag=True, help="Open for writing: e edits, a adds, D deletes (each recorded).")
+def browse(path: Path | None, ref: str | None, notebook_path: Path | None, write: bool) -> None:
     """Browse a dossier file (default: the default dossier), optionally opened at REF.
 
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
+    Read-only unless --write; an older file opened for writing is migrated
+    first, after a backup copy.
     """
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     # The same way in as `dossier.launch.main` (`dossier.opening`).
-    status = open_browser(path, ref, debug=debug, notebook=notebook_path)
+    status = open_browser(path, ref, debug=debug, notebook=notebook_path, write=write)
     if status:
         sys.exit(status)
 

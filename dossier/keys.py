@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 
 Owner = Literal[
     "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets", "note", "tags",
-    "conflict", "notebook",
+    "conflict", "notebook", "editor", "add", "confirm",
 ]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
 `HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, `FacetScreen`,
-and the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`."""
+the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`, and the capture's
+`EditorScreen`, `AddScreen` and `ConfirmScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",
@@ -40,6 +41,9 @@ WHERE: dict[Owner, str] = {
     "conflict": "Note changed elsewhere",
     "notebook": "Notebook",
     "facets": "Facets",
+    "editor": "Editor",
+    "add": "Add",
+    "confirm": "Delete?",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -58,6 +62,9 @@ OWNER_CLASSES: dict[Owner, str] = {
     "tags": "dossier.screens.notebook.TagsScreen",
     "conflict": "dossier.screens.notebook.ConflictScreen",
     "notebook": "dossier.screens.notebook.NotebookScreen",
+    "editor": "dossier.screens.capture.EditorScreen",
+    "add": "dossier.screens.capture.AddScreen",
+    "confirm": "dossier.screens.capture.ConfirmScreen",
 }
 """The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
 
@@ -113,6 +120,10 @@ KEYS: tuple[Key, ...] = (
     Key("Y", "copy_citation('markdown')", "Copy as Markdown", "browse", "copy-citation-markdown", show=False),
     Key("f", "open_facets", "Facets", "browse", "open-facets"),
     Key("x", "clear_filters", "Clear filters", "browse", "clear-filters", show=False),
+    # Capture (dossier/screens/capture_keys.py): only with `dossier browse PATH --write`.
+    Key("e", "edit_entity", "Edit", "browse", "edit-entity", show=False),
+    Key("a", "add_entity", "Add", "browse", "add-entity", show=False),
+    Key("D", "delete_entity", "Delete", "browse", "delete-entity", show=False),
     # The four list panes. The moves are priority bindings: see `VirtualList`.
     Key("up,k", "cursor_up", "Previous row", "list", "cursor-up", show=False, priority=True),
     Key("down,j", "cursor_down", "Next row", "list", "cursor-down", show=False, priority=True),
@@ -161,6 +172,12 @@ KEYS: tuple[Key, ...] = (
     Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
     Key("escape,q", "close", "Close", "facets", "facets.close"),
     Key("d", "date_range", "Date range", "facets", "facets.dates"),
+    # The capture's screens (dossier/screens/capture.py).
+    Key("ctrl+s", "save_document", "Save", "editor", "editor.save", priority=True),
+    Key("escape", "close_editor", "Close", "editor", "editor.close", priority=True),
+    Key("escape", "close_add", "Close", "add", "add.close"),
+    Key("y", "confirm_delete", "Delete", "confirm", "confirm.yes"),
+    Key("escape,n", "keep", "Keep it", "confirm", "confirm.no"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

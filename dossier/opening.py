@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .errors import LaunchError, unexpected
 
+READ_ONLY_ENV = "DOSSIER_READ_ONLY"
+"""Set (to anything but empty) in a served browser's environment: `--write` is refused, whatever asks for it."""
 DB_ENV = "DOSSIER_DB"
 """Environment variable naming the default dossier's file (else the user's data directory)."""
 
@@ -60,8 +62,14 @@ def reason(error: Exception) -> str:
     return unexpected(error)
 
 
-def open_browser(path: Path | None, ref: str | None, *, debug: bool = False, notebook: Path | None = None) -> int:
+def open_browser(
+    path: Path | None, ref: str | None, *, debug: bool = False, notebook: Path | None = None, write: bool = False
+) -> int:
     """Browse `path` (the default dossier when None), opened at `ref`; returns the exit status.
+
+    With `write` the capture keys write the file (`e`, `a`, `D`); an older file
+    is first migrated, after a backup copy, and a served browser
+    (`READ_ONLY_ENV`) refuses it.
 
     Raises `LaunchError` or `StoreError` for bad input before the screen
     starts, and `LaunchError` when the app ended on an exception it could not
@@ -71,6 +79,16 @@ def open_browser(path: Path | None, ref: str | None, *, debug: bool = False, not
     from .store import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)
+    if write:
+        if os.environ.get(READ_ONLY_ENV):
+            raise LaunchError("this browser is served read-only: --write is refused")
+        from .capture import prepare_for_write
+
+        migrated = prepare_for_write(db)
+        if migrated is not None:
+            import sys
+
+            print(f"dossier: {migrated}", file=sys.stderr)
     # A small file is checked for damage before the screen starts (and refused when
     # damaged); a big one after its first screen, in a thread (docs/robustness.md).
     try:
@@ -92,6 +110,7 @@ def open_browser(path: Path | None, ref: str | None, *, debug: bool = False, not
             # The notebook: --notebook, else $DOSSIER_NOTEBOOK, else the data directory's; `off` when served.
             notebook=notebook or default_path(),
             notebook_off=OFF_MESSAGE,
+            write=db if write else None,
         )
         app.run()
     finally:

@@ -61,6 +61,7 @@ from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
 from ..widgets.title_bar import TitleBar
 from ..widgets.virtual_list import Pager, VirtualList
+from .capture_keys import CaptureActions, CaptureKeys
 from .notebook_keys import NotebookActions, NotebookKeys
 
 PANE_OF_KIND: dict[str, PaneName] = {
@@ -92,6 +93,12 @@ class PendingRows:
     consequence_of: int | None = None
 
 
+def _slug_of(kind: str, model: Any) -> str:
+    """The slug of what the Detail pane shows (a detail model carries its entity inside)."""
+    inner = {"actor": "actor", "statement": "statement", "measure": "measure"}.get(kind)
+    return str(getattr(model, inner).slug if inner else model.slug)
+
+
 def chain_measure(store: Store, ref: Ref | None, highlighted_measure: int | None) -> int | None:
     """The measure whose response chain `c` shows: the one in the Detail pane, or of what is there.
 
@@ -112,7 +119,7 @@ def chain_measure(store: Store, ref: Ref | None, highlighted_measure: int | None
     return highlighted_measure
 
 
-class BrowseScreen(NotebookActions, Screen[None]):
+class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     """Actors, their statements and measures, a measure's consequences, and the detail of what is highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
@@ -136,6 +143,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
     class _DetailLoaded(Message):
         ref: Ref
         model: Any
+        edited: str | None = None
+        """When the entity was last edited (the audit trail), if ever."""
 
     @dataclass
     class _Marks(Message):
@@ -154,10 +163,13 @@ class BrowseScreen(NotebookActions, Screen[None]):
         check_seconds: float = 0.0,
         notebook: Path | None = None,
         notebook_off: str | None = None,
+        write: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.notebook = NotebookKeys(self, notebook, notebook_off)
+        self.capture = CaptureKeys(self, write)
+        """`e`, `a`, `D`: writing `write` (`dossier browse --write`); None: read-only, and the keys say so."""
         """The notebook's keys and what it holds on this dossier (loaded after the first frame)."""
         self._start = start
         self._check_seconds = check_seconds
@@ -927,10 +939,11 @@ class BrowseScreen(NotebookActions, Screen[None]):
                 "consequence": store.consequence,
                 "event": store.event,
             }[kind](entity_id)
+            edited = None if kind == "consequence" else store.last_edited(kind, _slug_of(kind, model))
         except StoreError as exc:
-            model = exc
+            model, edited = exc, None
         if not get_current_worker().is_cancelled:
-            self.post_message(self._DetailLoaded(ref, model))
+            self.post_message(self._DetailLoaded(ref, model, edited))
 
     @on(_DetailLoaded)
     def _show_detail(self, message: _DetailLoaded) -> None:
@@ -951,12 +964,10 @@ class BrowseScreen(NotebookActions, Screen[None]):
             "event": event_blocks,
         }
         blocks: list[Block] = builders[kind](message.model, styles) + self.notebook.detail_blocks(message.model, styles)
-        model = message.model
-        slug = {
-            "actor": lambda: model.actor.slug,
-            "statement": lambda: model.statement.slug,
-            "measure": lambda: model.measure.slug,
-        }.get(kind, lambda: model.slug)()
+        edited = self.capture.edited_line(message.edited)
+        if edited is not None:
+            blocks.append(Block(render.plain(edited, styles.dim), gap=True))
+        slug = _slug_of(kind, message.model)
         self.detail.show(message.ref, blocks, title=f"Detail · {kind}", slug=slug)
         if kind == "statement" and message.ref[1] == self.statement_id:
             self.measures.set_marked(frozenset(about.measure.id for about in message.model.about))
@@ -970,6 +981,25 @@ class BrowseScreen(NotebookActions, Screen[None]):
         # thumb changes with each statement, and drawn on its own idle it cost a second frame (~25 ms at 80x24).
         bar = [self.detail.vertical_scrollbar] if self.detail.show_vertical_scrollbar else []
         self._hold.release(self.detail, self.measures, *bar)
+
+    def reload_after_write(self, ref: Ref | None) -> None:
+        """Read every pane again after a write (`dossier.screens.capture_keys`), then show `ref` if given.
+
+        The lists keep their rows where those still are; a new or changed entity
+        is opened as a history step, so Back returns to where the user was.
+        """
+        actor, statement, measure, consequence = self.actor_id, self.statement_id, self.measure_id, self.consequence_id
+        self.actors.load(self._actor_pager(), select_id=actor)
+        if actor is not None:
+            name = self.actors.highlighted.name if self.actors.highlighted is not None else None
+            self.statements.load(self._statement_pager(actor), select_id=statement, subject=name)
+            self.measures.load(self._measure_pager(actor), select_id=measure, subject=name)
+        if measure is not None:
+            self.consequences.load(self._consequence_pager(measure), select_id=consequence)
+        if ref is not None and ref[0] in REF_KINDS and ref != self.detail_ref:
+            self.open_ref(*ref)
+        else:
+            self.refresh_detail()  # the same entity: its new values, and when it was edited
 
     # ----------------------------------------------------------------- following references
 

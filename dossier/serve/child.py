@@ -5,7 +5,9 @@ The child never sees the server's environment (no secrets, no `DISPLAY`, no
 an empty directory as `PATH` (nothing can be run by name, so Python's
 `webbrowser` finds no browser and a link never launches one), a UTF-8 locale,
 `DOSSIER_DB` naming the served file, `DOSSIER_NOTEBOOK=off` (no notebook is
-read or written on the server), and the few terminal variables below.
+read or written on the server), `DOSSIER_READ_ONLY=1` (the dossier is never
+opened for writing, even if asked: `--write` is refused), and the few
+terminal variables below.
 It runs with `python -I` (isolated: no `PYTHON*` variables, no user site, no
 current directory on the import path).
 
@@ -96,8 +98,10 @@ def child_env(db: Path, home: Path, *, term: str | None = None, colorterm: str |
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "DOSSIER_DB": str(db),
-        # Served sessions write nothing on the server: the notebook is off (`m n # b` say so; `y` copies).
+        # Served sessions write nothing on the server: the notebook is off (`m n # b` say so; `y` copies),
+        # and the dossier is never opened for writing: `--write` is refused (`dossier.opening`).
         "DOSSIER_NOTEBOOK": "off",
+        "DOSSIER_READ_ONLY": "1",
     }
     if term is not None:
         env["TERM"] = term if term in TERMS else DEFAULT_TERM

@@ -19,7 +19,7 @@ from dossier.screens.relations import RelationsScreen
 from dossier.screens.search import SearchScreen
 from dossier.screens.timeline import TimelineScreen
 from dossier.store import Store
-from tests.pilot_helpers import rows_shown, settle, shown, subtitle, title
+from tests.pilot_helpers import notifications, rows_shown, settle, shown, subtitle, title
 
 SIZE = (120, 40)
 QUOTE = "We regard the US demand as an expulsion and will respond accordingly."
@@ -484,6 +484,10 @@ async def test_every_binding_is_pressed(store: Store, tmp_path: Path) -> None:
         await press(pilot, "Y")
         assert app.clipboard == "**Russia**, state, RU"
         assert app.screen is browser
+        for key in ("e", "a", "D"):  # capture: read-only without --write, and they say so
+            await press(pilot, key)
+            assert app.screen is browser
+            assert "open it with `dossier browse PATH --write`" in str(notifications(app)[-1].message)
 
         await press(pilot, "q")
         assert app.return_code == 0

@@ -101,8 +101,11 @@ async def test_a_pty_session_renders_the_dossier_and_quits_with_q(server: SSHSer
         [pid] = child_pids(server)
         env = dict(line.split("=", 1) for line in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in line)
         # The child's whole environment: nothing of the server's (no SSH_AUTH_SOCK, DISPLAY, secrets).
-        assert set(env) == {"HOME", "PATH", "LANG", "LC_ALL", "DOSSIER_DB", "DOSSIER_NOTEBOOK", "TERM"}
+        assert set(env) == {
+            "HOME", "PATH", "LANG", "LC_ALL", "DOSSIER_DB", "DOSSIER_NOTEBOOK", "DOSSIER_READ_ONLY", "TERM"
+        }
         assert env["DOSSIER_NOTEBOOK"] == "off"  # a served session writes no notebook on the server
+        assert env["DOSSIER_READ_ONLY"] == "1"  # nor the dossier: --write is refused
         assert env["TERM"] == "xterm-256color" and env["DOSSIER_DB"] == str(server.config.db.resolve())
         assert os.listdir(env["PATH"]) == []  # nothing runnable by name, so no browser for a link
         process.stdin.write(b"q")

@@ -144,6 +144,7 @@ async def test_a_tab_gets_the_dossier_in_a_minimal_environment_and_quits(
         "LC_ALL",
         "DOSSIER_DB",
         "DOSSIER_NOTEBOOK",  # "off": a served session writes no notebook on the server
+        "DOSSIER_READ_ONLY",  # "1": nor the dossier (`--write` is refused)
         "TEXTUAL_DRIVER",
         "TEXTUAL_FPS",
         "TEXTUAL_COLOR_SYSTEM",

@@ -1,0 +1,372 @@
+"""Capture in the browser: `e` edits the row at hand, `a` adds, `D` deletes; only with `--write`.
+
+`CaptureKeys` is the browse screen's capture controller (as `NotebookKeys` is
+its notebook's); `CaptureActions` gives the screen its three `action_*`
+methods. The writing is `dossier.capture`'s: each save opens its own
+short-lived write connection in a thread worker, waits at most
+`BROWSER_BUSY_SECONDS` for another writer, and is one transaction recorded in
+the audit trail. The browser's own connection stays read-only.
+
+The editor is `$VISUAL`, else `$EDITOR`, run with the terminal handed over
+(`App.suspend()`, as git and kubectl do) and taken back when it exits; where
+neither is set, or the terminal cannot be handed over, the in-app
+`EditorScreen`. A refused document opens again with its problems on top.
+Read-only (no `--write`), each key says so in one line.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BundleError, StoreError
+from ..widgets import render
+
+if TYPE_CHECKING:
+    from ..capture import Saved
+    from ..history import Ref
+    from .capture import EditorScreen
+    from .notebook_keys import Browser, Subject
+
+def _reason(error: Exception) -> str:
+    """One line for a save that failed: the store's reason (busy, read-only, a full disk), else what happened."""
+    from ..errors import unexpected
+
+    if isinstance(error, StoreError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}"
+    return unexpected(error)
+
+
+READ_ONLY = "This dossier is open read-only: to edit it, open it with `dossier browse PATH --write`."
+
+
+class CaptureKeys:
+    """The capture's side of the browse screen (see the module docstring)."""
+
+    def __init__(self, screen: Browser, path: Path | None) -> None:
+        self.screen = screen
+        self.path = path
+        """The dossier file to write, or None: opened read-only."""
+        self.last: Saved | None = None
+        """What the last save did (the tests and the walk read it)."""
+
+    # --------------------------------------------------------------------- the row at hand
+
+    def _subject(self) -> Subject | None:
+        subject: Subject | None = self.screen.notebook.subject()  # type: ignore[attr-defined]
+        return subject
+
+    def _writable(self) -> bool:
+        if self.path is None:
+            render.notify(self.screen.app, READ_ONLY, severity="warning")
+            return False
+        return True
+
+    def _notify(self, line: str, severity: str = "information") -> None:
+        render.notify(self.screen.app, line, severity=severity)  # type: ignore[arg-type]
+
+    # --------------------------------------------------------------------- e
+
+    def edit(self) -> None:
+        if not self._writable():
+            return
+        subject = self._subject()
+        if subject is None:
+            self._notify("Nothing here to edit: highlight a row first.", "warning")
+            return
+        from ..capture import document_text
+
+        screen, app = self.screen, self.screen.app
+
+        def work() -> None:
+            try:
+                kind, slug, text = document_text(screen.store, subject.kind, subject.entity_id)
+            except StoreError as exc:
+                app.call_from_thread(self._notify, str(exc), "error")
+                return
+            app.call_from_thread(self.open_editor, f"Edit · {kind}/{slug}", text, "edit", (kind, slug))
+
+        screen.run_worker(work, thread=True, group="capture-read", exclusive=True, exit_on_error=False)
+
+    # --------------------------------------------------------------------- a
+
+    def add(self) -> None:
+        if not self._writable():
+            return
+        from .capture import AddScreen
+
+        screen: Any = self.screen
+        actor = screen.actors.highlighted
+        measure = screen.measures.highlighted
+        choices: list[tuple[str, str]] = []
+        if actor is not None:
+            choices.append(("statement", f"A statement by {actor.name}"))
+        choices.append(("actor", "An actor"))
+        choices.append(("measure", f"A measure imposed by {actor.name}" if actor is not None else "A measure"))
+        if measure is not None:
+            choices.append(("consequence", f"A consequence of {measure.title}"))
+        choices += [("event", "An event"), ("source", "A source")]
+        pane = screen.focused_pane
+        default = {"actors": "actor", "statements": "statement", "measures": "measure", "consequences": "consequence"}
+        self.screen.app.push_screen(AddScreen(choices, default.get(pane, "statement")), self._add_chosen)
+
+    def _add_chosen(self, kind: str | None) -> None:
+        if kind is None:
+            return
+        from ..capture import template
+
+        screen: Any = self.screen
+        actor = screen.actors.highlighted
+        if kind == "statement" and actor is not None:
+            self._add_statement(actor.slug)
+        elif kind == "consequence" and screen.measures.highlighted is not None:
+            self._add_consequence(screen.measures.highlighted.id)
+        else:
+            slug = actor.slug if actor is not None and kind in ("measure", "event") else None
+            self.open_editor(f"Add · {kind}", template(kind, actor=slug), "add", None)
+
+    def _add_statement(self, speaker_slug: str) -> None:
+        """A new statement by `speaker_slug`: a template in the editor (the one place to hand it to a form)."""
+        from ..capture import template
+
+        screen: Any = self.screen
+        actor = screen.actors.highlighted
+        role = actor.role if actor is not None and actor.slug == speaker_slug else None
+        self.open_editor("Add · statement", template("statement", actor=speaker_slug, role=role), "add", None)
+
+    def _add_consequence(self, measure_id: int) -> None:
+        """A new consequence: the measure's document, a consequence to fill in at its end."""
+        from ..capture import consequence_template
+
+        screen, app = self.screen, self.screen.app
+
+        def work() -> None:
+            try:
+                kind, slug, text = consequence_template(screen.store, measure_id)
+            except StoreError as exc:
+                app.call_from_thread(self._notify, str(exc), "error")
+                return
+            app.call_from_thread(self.open_editor, f"Add a consequence · {kind}/{slug}", text, "edit", (kind, slug))
+
+        screen.run_worker(work, thread=True, group="capture-read", exclusive=True, exit_on_error=False)
+
+    # --------------------------------------------------------------------- the editor
+
+    def open_editor(self, title: str, text: str, mode: str, expect: tuple[str, str] | None) -> None:
+        """The outside editor when one is set and the terminal can be handed over, else the in-app one."""
+        from ..editing import EditorFailed, editor_command
+
+        try:
+            found = editor_command()
+        except EditorFailed as exc:
+            self._notify(str(exc), "error")
+            return
+        if found is None:
+            self._in_app(title, text, mode, expect)
+            return
+        variable, command = found
+        folder = Path(tempfile.mkdtemp(prefix="dossier-edit-"))
+        name = f"{expect[0]}-{expect[1]}.yaml" if expect else f"new-{title.rsplit(' ', 1)[-1]}.yaml"
+        self._outside_round(variable, command, folder, name, text, mode, expect)
+
+    def _outside_round(
+        self, variable: str, command: list[str], folder: Path, name: str, shown: str, mode: str,
+        expect: tuple[str, str] | None,
+    ) -> None:
+        from ..editing import EditorFailed, cancelled, edit_in_file
+
+        try:
+            saved = self._handed_over(lambda: edit_in_file(variable, command, folder, name)(shown))
+        except EditorFailed as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            self._notify(str(exc), "error")
+            return
+        if saved is None or cancelled(shown, saved):
+            shutil.rmtree(folder, ignore_errors=True)
+            self._notify("Cancelled: nothing was written.")
+            return
+
+        def refused(error: BundleError) -> None:
+            from ..editing import with_problems
+
+            again = with_problems(saved, error.problems)
+            self._outside_round(variable, command, folder, name, again, mode, expect)
+
+        def failed(reason: str) -> None:
+            self._notify(f"Not saved: {reason}; your text is kept in {folder / name}", "error")
+
+        def done(result: Saved) -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self._saved(result)
+
+        self._save(saved, name, mode, expect, refused=refused, failed=failed, done=done)
+
+    def _handed_over(self, run: Any) -> Any:
+        """Run the editor with the terminal handed over; where it cannot be (headless, served), as it is."""
+        from textual.app import SuspendNotSupported
+
+        app = self.screen.app
+        try:
+            with app.suspend():
+                return run()
+        except SuspendNotSupported:
+            return run()
+
+    def _in_app(self, title: str, text: str, mode: str, expect: tuple[str, str] | None) -> None:
+        from .capture import EditorScreen
+
+        name = f"{expect[0]}-{expect[1]}.yaml" if expect else "new.yaml"
+
+        def save(editor: EditorScreen, written: str) -> None:
+            from ..editing import with_problems
+
+            def refused(error: BundleError) -> None:
+                editor.refused(with_problems(written, error.problems), len(error.problems))
+
+            def done(result: Saved) -> None:
+                editor.dismiss(result)
+
+            self._save(written, name, mode, expect, refused=refused, failed=editor.failed, done=done)
+
+        def closed(result: object) -> None:
+            from ..capture import Saved
+
+            if isinstance(result, Saved):
+                self._saved(result)
+            else:
+                self._notify("Cancelled: nothing was written.")
+
+        self.screen.app.push_screen(EditorScreen(title, text, save), closed)
+
+    def _save(
+        self, text: str, name: str, mode: str, expect: tuple[str, str] | None, *, refused: Any, failed: Any, done: Any
+    ) -> None:
+        """Save in a worker; the outcome is handed back on the UI thread."""
+        from ..capture import BROWSER_BUSY_SECONDS, apply_text
+
+        path, app = self.path, self.screen.app
+        assert path is not None
+
+        def work() -> None:
+            try:
+                result = apply_text(
+                    path, text, origin="browser", mode=mode, expect=expect, file=name,  # type: ignore[arg-type]
+                    busy_seconds=BROWSER_BUSY_SECONDS,
+                )
+            except BundleError as exc:
+                app.call_from_thread(refused, exc)
+                return
+            except Exception as exc:  # busy, read-only, a full disk: one line, nothing written
+                app.call_from_thread(failed, _reason(exc))
+                return
+            app.call_from_thread(done, result)
+
+        self.screen.run_worker(work, thread=True, group="capture-save", exit_on_error=False)
+
+    def _saved(self, result: Saved) -> None:
+        self.last = result
+        self._notify(result.summary()[0].upper() + result.summary()[1:])
+        if result.changed:
+            self._show_written(result.kind, result.slug)
+
+    def _show_written(self, kind: str | None, slug: str | None) -> None:
+        """Read the panes again, and show what was written (it may be new, or have moved)."""
+        screen: Any = self.screen
+        store, app = screen.store, screen.app
+
+        def work() -> None:
+            ref: Ref | None = None
+            if kind is not None and slug is not None and kind != "source":
+                try:
+                    ref = store.resolve(f"{kind}/{slug}")
+                except StoreError:
+                    ref = None  # deleted
+            app.call_from_thread(screen.reload_after_write, ref)
+
+        screen.run_worker(work, thread=True, group="capture-show", exclusive=True, exit_on_error=False)
+
+    # --------------------------------------------------------------------- D
+
+    def delete(self) -> None:
+        if not self._writable():
+            return
+        subject = self._subject()
+        if subject is None:
+            self._notify("Nothing here to delete: highlight a row first.", "warning")
+            return
+        from ..capture import delete_plan
+
+        path, app = self.path, self.screen.app
+        assert path is not None
+
+        def work() -> None:
+            try:
+                what, referrers = delete_plan(path, subject.kind, subject.entity_id)
+            except StoreError as exc:
+                app.call_from_thread(self._notify, str(exc), "error")
+                return
+            if referrers:
+                line = f"{subject.kind}/{subject.slug} cannot be deleted: {'; '.join(referrers)} refer to it"
+                app.call_from_thread(self._notify, line, "error")
+                return
+            app.call_from_thread(self._confirm, subject, what)
+
+        self.screen.run_worker(work, thread=True, group="capture-read", exclusive=True, exit_on_error=False)
+
+    def _confirm(self, subject: Subject, what: str) -> None:
+        from .capture import ConfirmScreen
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self._delete(subject)
+            else:
+                self._notify("Kept: nothing was deleted.")
+
+        self.screen.app.push_screen(ConfirmScreen(f"Delete {what}? This is recorded, and `dossier revert` undoes it."),
+                                    chosen)
+
+    def _delete(self, subject: Subject) -> None:
+        from ..capture import BROWSER_BUSY_SECONDS, delete_entity
+
+        path, app = self.path, self.screen.app
+        assert path is not None
+
+        def work() -> None:
+            try:
+                result = delete_entity(
+                    path, subject.kind, subject.slug, origin="browser", busy_seconds=BROWSER_BUSY_SECONDS
+                )
+            except Exception as exc:
+                app.call_from_thread(self._notify, f"Not deleted: {_reason(exc)}", "error")
+                return
+            app.call_from_thread(self._saved, result)
+
+        self.screen.run_worker(work, thread=True, group="capture-save", exit_on_error=False)
+
+    # --------------------------------------------------------------------- the Detail pane
+
+    @staticmethod
+    def edited_line(edited: str | None) -> str | None:
+        """The Detail pane's last line: when the entity was last edited (UTC), or None."""
+        if not edited:
+            return None
+        return f"Edited {edited.replace('T', ' ').removesuffix('Z')} UTC"
+
+
+class CaptureActions:
+    """The browse screen's capture keys (bound in `dossier.keys`), each handed to its `CaptureKeys`."""
+
+    capture: CaptureKeys
+
+    def action_edit_entity(self) -> None:
+        self.capture.edit()
+
+    def action_add_entity(self) -> None:
+        self.capture.add()
+
+    def action_delete_entity(self) -> None:
+        self.capture.delete()
