@@ -23,6 +23,8 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   is, and `b` → the notebook screen over 10,000 entries (`bench_notebook.py`).
 * **search** and **panes**: `Store.search_page` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
+* **capture**: on the biggest dossier, a save of `e` on one statement, of
+  `a` and of a revert, in process (`tests/bench/bench_capture.py`).
 * **draft**: precision and recall of the (speaker, quote) pairs `dossier draft`
   finds in the hand-labelled articles of `tests/draft/articles`, held-out and
   tuned apart, the seed article, and the time per 10 KB
@@ -486,7 +488,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, draft"
+        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, capture, draft"
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -549,6 +551,15 @@ def main(argv: list[str] | None = None) -> int:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:
         bench_views(report, datasets)
+    if "capture" not in args.skip:
+        from . import bench_capture  # a save of `e` on the biggest dossier (tests/bench/bench_capture.py)
+
+        rows = bench_capture.run(datasets[-1].db)
+        report.add(f"## Capture: saving an edit ({names[-1]})", "")
+        report.table(["save", "median ms", "p95 ms", "max ms"],
+                     [[what, f"{m:.1f}", f"{p:.1f}", f"{w:.1f}"] for what, m, p, w in rows])
+        edit = next(m for what, m, _, _ in rows if what.startswith("edit"))
+        report.add(f"- {'✓' if edit <= 200 else '✗'} an edit of one statement saved in ≤ 200 ms: {edit:.1f} ms median", "")
     if "draft" not in args.skip:
         from . import bench_draft  # quotes and speakers drafted from the labelled articles (tests/draft/articles)
 
