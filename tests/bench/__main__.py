@@ -488,7 +488,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, capture, draft"
+        "--skip",
+        default="",
+        help="comma-separated parts to skip: import, screen, notebook, store, views, capture, draft",
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -559,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
         report.table(["save", "median ms", "p95 ms", "max ms"],
                      [[what, f"{m:.1f}", f"{p:.1f}", f"{w:.1f}"] for what, m, p, w in rows])
         edit = next(m for what, m, _, _ in rows if what.startswith("edit"))
-        report.add(f"- {'✓' if edit <= 200 else '✗'} an edit of one statement saved in ≤ 200 ms: {edit:.1f} ms median", "")
+        mark = "✓" if edit <= 200 else "✗"
+        report.add(f"- {mark} an edit of one statement saved in ≤ 200 ms: {edit:.1f} ms median", "")
     if "draft" not in args.skip:
         from . import bench_draft  # quotes and speakers drafted from the labelled articles (tests/draft/articles)
 
