@@ -1,4 +1,4 @@
-"""kill -9 of `dossier import` at 20+ random moments of each path; how many files are intact afterwards.
+"""kill -9 of `dossier import`, and of an edit's save, at 20+ random moments of each path; how many files are intact.
 
 `python -m tests.bench.crash [--points 24] [--seed 0] ...`
 
@@ -21,6 +21,13 @@ Paths:
   page cache, so that changed pages reach the file all through the write
   rather than at COMMIT only: many more moments at which the file itself has
   been changed and must be rolled back from its journal.
+* `edit`, `edit-small-cache`: the save of `e` (`dossier.capture.apply_text`,
+  what the browser and `dossier edit` run once the editor is closed) of one
+  statement of a generated dossier (`--edit-statements`), its text, role and
+  stances changed. The save's transaction lasts milliseconds, so each kill
+  is drawn from [0, 1.2 × its length) after the save's BEGIN (read from the
+  process as it happens), not from the start of Python; with a 64 KiB page
+  cache for the second, plus one kill instead of its COMMIT.
 
 The table counts, per path: the points, the kills that came after the import
 had already exited, the kills that left a hot journal (the file was being
@@ -42,20 +49,24 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+from dossier.generate import generate
 from dossier.store import Store, StoreError
 from tests.faults.killing import (
     Case,
     Point,
     bulk_case,
     dossier_argv,
+    edit_case,
     incremental_case,
     kill_before_commit,
+    run_edit_point,
     run_point,
     with_small_cache,
 )
 
-PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache")
+PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache", "edit", "edit-small-cache")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -65,6 +76,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--paths", default=",".join(PATHS), help="comma-separated, of: " + ", ".join(PATHS))
     parser.add_argument("--bulk-statements", type=int, default=100_000)
     parser.add_argument("--incremental-statements", type=int, default=4_000, help="stay ≤ 5,000: above, it is bulk")
+    parser.add_argument("--edit-statements", type=int, default=20_000, help="the dossier an edit is saved into")
     parser.add_argument("--runs", type=int, default=3, help="finished imports per path, to time it (the median)")
     parser.add_argument(
         "--window",
@@ -83,10 +95,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]]]:
-    results: list[tuple[Case, list[Point]]] = []
+def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Any, list[Point]]]:
+    results: list[tuple[Any, list[Point]]] = []
     base: dict[str, Case] = {}
     for name in args.paths:
+        if name.startswith("edit"):
+            results.append(run_edits(args, scratch, name))
+            continue
         kind = name.split("-")[0]
         folder = scratch / kind
         folder.mkdir(exist_ok=True)
@@ -178,7 +193,36 @@ def reader_figures(cases: list[Case], scratch: Path) -> list[str]:
     return lines
 
 
-def table(results: list[tuple[Case, list[Point]]]) -> list[str]:
+def run_edits(args: argparse.Namespace, scratch: Path, name: str) -> tuple[Any, list[Point]]:
+    """The kills of one edit path (see the module docstring)."""
+    folder = scratch / name
+    folder.mkdir(exist_ok=True)
+    base = folder / "dossier.db"
+    made = generate(base, statements=args.edit_statements, seed=args.seed, force=True)
+    assert made.heaviest is not None
+    conn = sqlite3.connect(base)
+    (slug,) = conn.execute(
+        "SELECT s.slug FROM statements s JOIN statement_measures m ON m.statement_id = s.id ORDER BY s.id LIMIT 1"
+    ).fetchone()
+    conn.close()
+    case = edit_case(folder, base, f"statement/{slug}", runs=args.runs, small_cache=name.endswith("small-cache"))
+    print(f"{name}: statement/{slug} of {args.edit_statements:,}; its save's transaction takes"
+          f" {case.seconds * 1000:.1f} ms (median of {args.runs})", flush=True)
+    draw = random.Random(f"{args.seed}-{name}")
+    points = [run_edit_point(case, 0.0, folder, precommit=True)] if case.small_cache else []
+    for index in range(0 if "kills" in args.skip else args.points):
+        delay = draw.uniform(0.0, case.seconds * 1.2)
+        point = run_edit_point(case, delay, folder)
+        points.append(point)
+        flags = "exited first " if point.exited_first else ""
+        flags += "hot journal " if point.journal_left else "in the transaction " if point.in_transaction else ""
+        verdict = "intact" if point.intact else "NOT INTACT: " + "; ".join(point.problems)
+        at = f"{delay * 1000:6.1f} ms after BEGIN"
+        print(f"  {index + 1:2}/{args.points} kill {at}: {point.state:7} {flags}{verdict}", flush=True)
+    return case, points
+
+
+def table(results: list[tuple[Any, list[Point]]]) -> list[str]:
     lines = [
         "| path | import s | transaction s | points | exited before the kill | killed in the transaction"
         " | of which hot journal | old | new | intact |",
@@ -188,7 +232,7 @@ def table(results: list[tuple[Case, list[Point]]]) -> list[str]:
         timed = [p for p in points if p.delay >= 0]
         extra = " (+1 just before COMMIT)" if len(timed) != len(points) else ""
         lines.append(
-            f"| {case.name} | {case.seconds:.2f} | {case.window[0]:.2f}–{case.window[1]:.2f} | {len(timed)}{extra}"
+            f"| {case.name} | {case.seconds:.2f} | {_window(case)} | {len(timed)}{extra}"
             f" | {sum(p.exited_first for p in points)} | {sum(p.in_transaction for p in points)}"
             f" | {sum(p.journal_left for p in points)} | {sum(p.state == 'old' for p in points)}"
             f" | {sum(p.state == 'new' for p in points)} | {sum(p.intact for p in points)}/{len(points)} |"
@@ -197,6 +241,12 @@ def table(results: list[tuple[Case, list[Point]]]) -> list[str]:
     intact = sum(p.intact for _, points in results for p in points)
     lines += ["", f"{intact} of {total} killed files intact."]
     return lines
+
+
+def _window(case: Any) -> str:
+    """The transaction's window in the import's run; an edit's save is timed from its BEGIN (its length)."""
+    window = getattr(case, "window", None)
+    return f"{window[0]:.2f}–{window[1]:.2f}" if window else f"0–{case.seconds:.3f} (after BEGIN)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args, Path(scratch))
         lines = table(results)
         if "readers" not in args.skip:
-            plain = [case for case, _ in results if not case.small_cache]
+            plain = [case for case, _ in results if not case.small_cache and isinstance(case, Case)]
             lines += ["", "## A reader during an import", "", *reader_figures(plain, Path(scratch))]
     print("\n" + "\n".join(lines))
     return 0 if all(p.intact for _, points in results for p in points) else 1

@@ -351,3 +351,168 @@ def kill_before_commit(case: Case, scratch: Path, then: Callable[[Path], None] |
         point.problems.append(f"the import was not killed (exit {done.returncode}): {done.stderr.decode()[-300:]}")
     check_file(case, db, point)
     return point
+
+
+# --------------------------------------------------------------------------- kill -9 of an edit's save
+
+_EDIT_WRAPPED = """
+import os, signal, sqlite3, sys, time
+
+flags, db, doc, kind, slug = sys.argv[1].split(","), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+
+class Connection(sqlite3.Connection):
+    def execute(self, sql, *args):
+        word = sql.strip().upper()
+        if word in ("COMMIT", "END") and "precommit" in flags:
+            os.kill(os.getpid(), signal.SIGKILL)  # every row written, the commit never comes
+        if word.startswith("BEGIN IMMEDIATE"):
+            print("began", time.time(), file=sys.stderr, flush=True)
+        result = super().execute(sql, *args)
+        if word in ("COMMIT", "END"):
+            print("committed", time.time(), file=sys.stderr, flush=True)
+        return result
+
+connect = sqlite3.connect
+
+def connect_small(*args, **kwargs):
+    conn = connect(*args, factory=Connection, **kwargs)
+    if "small-cache" in flags:
+        conn.execute("PRAGMA cache_size = -64")  # changed pages reach the file before COMMIT
+    return conn
+
+sqlite3.connect = connect_small
+from dossier.capture import apply_text
+with open(doc, encoding="utf-8") as handle:
+    text = handle.read()
+print(apply_text(db, text, expect=(kind, slug), file="edit.yaml").summary(), flush=True)
+"""
+"""The save of `e` (`dossier.capture.apply_text`, what the browser and `dossier edit` run once the editor is
+closed) as a process of its own, its connections wrapped: the clock at BEGIN IMMEDIATE and after COMMIT on
+stderr; `precommit`, a kill instead of the COMMIT; `small-cache`, a 64 KiB page cache."""
+
+
+def edit_argv(db: Path, doc: Path, ref: tuple[str, str], *flags: str) -> list[str]:
+    return [sys.executable, "-c", _EDIT_WRAPPED, ",".join(flags), str(db), str(doc), *ref]
+
+
+def edited_document(db: Path, ref: str) -> tuple[tuple[str, str], str]:
+    """The document of `ref` as `e` opens it, changed as a user would: its text, its role, its stances."""
+    from dossier.capture import document_text
+
+    with Store.open(db, check_seconds=0) as opened:
+        kind, slug, text = document_text(opened, *opened.resolve(ref))
+    lines = []
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip()
+        if stripped.startswith("text: "):
+            line = line.replace("text: ", "text: (revised, kill -9 test) ", 1)
+        elif stripped.startswith("speaker_role:"):
+            continue
+        elif stripped.startswith("stance: "):
+            line = line[: len(line) - len(stripped)] + "stance: comments\n"
+        lines.append(line)
+        if stripped.startswith("speaker: "):
+            lines.append(line[: len(line) - len(stripped)] + "speaker_role: Role revised by the kill -9 test\n")
+    return (kind, slug), "".join(lines)
+
+
+def timed_edit(db: Path, doc: Path, ref: tuple[str, str], small_cache: bool = False) -> tuple[float, float, float]:
+    """A finished save: seconds from the start of its process to its end, to BEGIN and to the end of COMMIT."""
+    started = time.time()
+    done = subprocess.run(edit_argv(db, doc, ref, *(("small-cache",) if small_cache else ())),
+                          capture_output=True, text=True)
+    seconds = time.time() - started
+    if done.returncode != 0 or "saved " not in done.stdout:
+        raise AssertionError(f"the save failed: {done.stdout.strip()} {done.stderr.strip()[-300:]}")
+    marks = dict(line.split() for line in done.stderr.splitlines() if line.startswith(("began ", "committed ")))
+    return seconds, float(marks["began"]) - started, float(marks["committed"]) - started
+
+
+@dataclass(frozen=True)
+class EditCase:
+    """An edit's save to kill: the file before (schema current), the document, the references to compare with."""
+
+    name: str
+    base: Path
+    doc: Path
+    ref: tuple[str, str]
+    before: str
+    after: str
+    show_before: tuple[int, str]
+    show_after: tuple[int, str]
+    seconds: float
+    """How long the save's transaction takes (BEGIN to the end of COMMIT): kills are drawn from [0, seconds)
+    after BEGIN, so every one lands in the save, not in the start of Python."""
+    small_cache: bool = False
+
+    @property
+    def show_ref(self) -> str:
+        return f"{self.ref[0]}/{self.ref[1]}"
+
+
+def edit_case(folder: Path, base: Path, ref: str, runs: int = 3, small_cache: bool = False) -> EditCase:
+    """Prepare `base` for writing (schema current), make the edited document, save it `runs` times on copies."""
+    from dossier.capture import prepare_for_write
+
+    prepare_for_write(base)
+    for backup in folder.glob("*.bak"):
+        backup.unlink()
+    entity, text = edited_document(base, ref)
+    doc = folder / "edit.yaml"
+    doc.write_text(text, encoding="utf-8")
+    before, show_before = export_json(base), show(ref, base)
+    finished = folder / "edit-finished.db"
+    lengths = []
+    for _ in range(runs):
+        shutil.copyfile(base, finished)
+        _, began, committed = timed_edit(finished, doc, entity, small_cache)
+        lengths.append(committed - began)
+    after, show_after = export_json(finished), show(ref, finished)
+    finished.unlink()
+    if before == after:
+        raise AssertionError("the edit changes nothing, so a kill could not be seen")
+    name = "edit-small-cache" if small_cache else "edit"
+    return EditCase(name, base, doc, entity, before, after, show_before, show_after,
+                    sorted(lengths)[len(lengths) // 2], small_cache)
+
+
+def kill_edit(db: Path, case: EditCase, delay: float, *, precommit: bool = False) -> tuple[bool, int, str]:
+    """Start the save; SIGKILL it `delay` seconds after its BEGIN: had it exited, its status, its stderr."""
+    flags = (*(("small-cache",) if case.small_cache else ()), *(("precommit",) if precommit else ()))
+    process = subprocess.Popen(edit_argv(db, case.doc, case.ref, *flags), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    seen = b""
+    while not seen.startswith(b"began"):
+        seen = process.stderr.readline()
+        if not seen:  # the process ended before it began to write
+            break
+    if precommit:  # it kills itself instead of its COMMIT
+        _, err = process.communicate()
+        return False, process.returncode, err.decode(errors="replace")
+    time.sleep(delay)
+    exited = process.poll() is not None
+    if not exited:
+        os.kill(process.pid, signal.SIGKILL)
+    _, err = process.communicate()
+    return exited, process.returncode, err.decode(errors="replace")
+
+
+def run_edit_point(case: EditCase, delay: float, scratch: Path, *, precommit: bool = False) -> Point:
+    """One kill of the save `delay` seconds after its BEGIN, into a fresh copy, then every check of `check_file`."""
+    db = scratch / f"{case.name}-killed.db"
+    for leftover in (db, Path(f"{db}-journal")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(case.base, db)
+    point = Point(case.name, -1.0 if precommit else delay)
+    point.exited_first, status, err = kill_edit(db, case, delay, precommit=precommit)
+    check_file(case, db, point)  # type: ignore[arg-type]  # the same fields a Case has
+    if point.exited_first and status != 0:
+        point.problems.append(f"the save exited {status} before the kill: {err.strip()[-300:]}")
+    elif point.exited_first and point.state != "new":
+        point.problems.append("the save exited 0 before the kill but its writes are not in the file")
+    if precommit and status != -signal.SIGKILL:
+        point.problems.append(f"the save was not killed (exit {status}): {err.strip()[-300:]}")
+    for leftover in (db, Path(f"{db}-journal")):
+        leftover.unlink(missing_ok=True)
+    return point
