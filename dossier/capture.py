@@ -687,7 +687,7 @@ def revert_edit(path: Path, edit_id: int, *, busy_seconds: float = WRITE_BUSY_SE
 
     was, became = keyed(before), keyed(after)
     restore = {key: doc for key, doc in was.items()}
-    deletes = tuple(key for key in became if key not in was)
+    deletes = tuple(reversed([key for key in became if key not in was]))  # what refers first, what it names after
 
     def check(conn: sqlite3.Connection, now: dict[tuple[str, str], dict[str, Any] | None]) -> None:
         changed = [f"{k}/{s}" for (k, s) in [*was, *became] if now.get((k, s)) != became.get((k, s))]
