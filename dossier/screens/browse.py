@@ -989,13 +989,14 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         is opened as a history step, so Back returns to where the user was.
         """
         actor, statement, measure, consequence = self.actor_id, self.statement_id, self.measure_id, self.consequence_id
+        name = self.actors.highlighted.name if self.actors.highlighted is not None else None
+        title = self.measures.highlighted.title if self.measures.highlighted is not None else None
         self.actors.load(self._actor_pager(), select_id=actor)
         if actor is not None:
-            name = self.actors.highlighted.name if self.actors.highlighted is not None else None
             self.statements.load(self._statement_pager(actor), select_id=statement, subject=name)
             self.measures.load(self._measure_pager(actor), select_id=measure, subject=name)
         if measure is not None:
-            self.consequences.load(self._consequence_pager(measure), select_id=consequence)
+            self.consequences.load(self._consequence_pager(measure), select_id=consequence, subject=title)
         if ref is not None and ref[0] in REF_KINDS and ref != self.detail_ref:
             self.open_ref(*ref)
         else:

@@ -21,7 +21,7 @@ from dossier.serve.child import browse_argv, child_env
 from dossier.store import Store
 from tests.capture.editors import FAILING, broken_then, replacing, runs, seen, write_editor
 from tests.conftest import file_hash, read_rows
-from tests.pilot_helpers import notifications, settle, shown
+from tests.pilot_helpers import notifications, settle, shown, subtitle
 
 SIZE = (120, 40)
 STATEMENT = "ryabkov-language-of-ultimatums"
@@ -88,6 +88,7 @@ async def test_e_with_an_editor_that_writes_a_change(
         detail = _detail(app)
         assert "Deputy Minister of Foreign Affairs" in detail  # the pane shows the change
         assert "Edited 20" in detail and "UTC" in detail  # and when it was made
+        assert subtitle(app.browser.statements) == "Sergei Ryabkov"  # the panes read again, as they were
         await _press(pilot, "5", "G")
         assert "Edited 20" in shown(app.browser.detail)
     assert read_rows(seed_db, "SELECT origin, action, kind, slug FROM edits") == [
