@@ -52,6 +52,7 @@ def run(db: Path, runs: int = 30) -> list[tuple[str, float, float, float]]:
         # whole fresh copy (measured: one save of 3-6 s among 30).
         with copy.open("rb+") as handle:
             os.fsync(handle.fileno())
+        os.sync()  # and the backup copy's pages, written and deleted, out of the way
         conn = sqlite3.connect(copy)
         (statement_id, speaker) = conn.execute(
             "SELECT s.id, a.slug FROM statements s JOIN actors a ON a.id = s.speaker_id"
