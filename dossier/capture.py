@@ -34,7 +34,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,6 +70,8 @@ class Saved:
     kind: str | None = None
     slug: str | None = None
     action: str = "change"
+    migrated: str | None = None
+    """The line saying the file was first brought to the current schema, after a backup copy (or None)."""
 
     @property
     def ref(self) -> str:
@@ -378,10 +380,12 @@ def _commit(path: Path, change: _Change, busy_seconds: float) -> Saved:
     path = Path(path)
     conn = _open_for_write(path, busy_seconds)
     try:
-        migrate_for_write(conn, path)
+        migration = migrate_for_write(conn, path)
         conn.execute("BEGIN IMMEDIATE")
         try:
             saved = _in_transaction(conn, change)
+            if migration is not None:
+                saved = replace(saved, migrated=migration.summary(path))
             if saved.changed:
                 conn.execute("COMMIT")
             else:

@@ -226,6 +226,8 @@ def edit(ref: str, db: Path | None) -> None:
     if saved is None:
         click.echo(f"{kind}/{slug}: cancelled, nothing was written")
         return
+    if saved.migrated:
+        click.echo(f"dossier: {saved.migrated}", err=True)
     click.echo(saved.summary())
 
 
@@ -269,7 +271,10 @@ def revert(number: int, db: Path | None) -> None:
     """Undo edit NUMBER (from `dossier history`) as a new edit; refused if its entities changed since."""
     from .capture import revert_edit
 
-    click.echo(revert_edit(existing_db(db), number).summary())
+    saved = revert_edit(existing_db(db), number)
+    if saved.migrated:
+        click.echo(f"dossier: {saved.migrated}", err=True)
+    click.echo(saved.summary())
 
 
 @main.command()

@@ -16,9 +16,14 @@ _COLUMNS = "id, at, origin, action, kind, slug, before, after, counts, note"
 class EditQueries(StoreBase):
     """The audit trail, newest first."""
 
+    _trail_seen = False
+
     def has_trail(self) -> bool:
-        """Whether the file has the `edits` table (schema 3 on)."""
-        return self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'edits'") is not None
+        """Whether the file has the `edits` table (schema 3 on); once seen, not asked again (it never goes)."""
+        if not self._trail_seen:
+            found = self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'edits'") is not None
+            self._trail_seen = found
+        return self._trail_seen
 
     def edits_page(self, *, limit: int = 50, before_id: int | None = None) -> list[EditItem]:
         """Up to `limit` edits, newest first, older than `before_id` (keyset)."""

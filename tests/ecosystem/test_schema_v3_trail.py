@@ -108,6 +108,8 @@ def test_an_edit_of_a_v2_file_migrates_it_after_a_backup(v2_db: Path) -> None:
     changed = text.replace("role: Russian Foreign Ministry spokesperson", "role: Spokesperson")
     saved = apply_text(v2_db, changed, expect=(kind, slug))
     assert saved.changed and saved.edit_id == 1
+    assert saved.migrated is not None
+    assert "from schema 2 to 3" in saved.migrated and "old.db.schema-2.bak" in saved.migrated
     assert _version(v2_db) == 3
     assert _version(v2_db.with_name("old.db.schema-2.bak")) == 2
     assert read_rows(v2_db, "SELECT role FROM actors WHERE slug = 'zakharova'") == [("Spokesperson",)]
