@@ -252,8 +252,10 @@ def _window(case: Any) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     load = os.getloadavg()
+    what = "an edit's save" if all(p.startswith("edit") for p in args.paths) else "dossier import"
     print(
-        f"# kill -9 of dossier import\n\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
+        f"# kill -9 of {what}"
+        f"\n\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
         f"{os.cpu_count()} CPUs · load {load[0]:.2f} · Python {platform.python_version()} · "
         f"SQLite {sqlite3.sqlite_version} · seed {args.seed} · kill moments drawn from the {args.window}\n",
         flush=True,
