@@ -42,6 +42,7 @@ def _reason(error: Exception) -> str:
 
 
 READ_ONLY = "This dossier is open read-only: to edit it, open it with `dossier browse PATH --write`."
+SERVED = "This dossier is served read-only: nothing can be written here."
 
 
 class CaptureKeys:
@@ -62,7 +63,10 @@ class CaptureKeys:
 
     def _writable(self) -> bool:
         if self.path is None:
-            render.notify(self.screen.app, READ_ONLY, severity="warning")
+            import os
+
+            served = bool(os.environ.get("DOSSIER_READ_ONLY"))  # `dossier.opening.READ_ONLY_ENV`
+            render.notify(self.screen.app, SERVED if served else READ_ONLY, severity="warning")
             return False
         return True
 

@@ -16,7 +16,7 @@ from dossier.app import DossierApp
 from dossier.errors import LaunchError
 from dossier.opening import READ_ONLY_ENV, open_browser
 from dossier.screens.capture import AddScreen, ConfirmScreen, EditorScreen
-from dossier.screens.capture_keys import READ_ONLY
+from dossier.screens.capture_keys import READ_ONLY, SERVED
 from dossier.serve.child import browse_argv, child_env
 from dossier.store import Store
 from tests.capture.editors import FAILING, broken_then, replacing, runs, seen, write_editor
@@ -262,6 +262,15 @@ async def test_D_is_refused_naming_what_still_refers_to_the_row(store: Store, se
         assert notice.startswith("actor/zakharova cannot be deleted: 3 statements (")
         assert "refer to it" in notice
     assert file_hash(seed_db) == before
+
+
+async def test_a_served_browser_says_so(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    app = _app(store, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _press(pilot, "e")
+        assert _notices(app)[-1] == SERVED
 
 
 def test_served_browsers_never_write(seed_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
