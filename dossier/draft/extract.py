@@ -176,6 +176,14 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
             if state_key and not registry.actors[key].affiliation:
                 registry.actors[key].affiliation = state_key
     elif found.kind == "state":
+        written = para[found.start : found.end]
+        if (
+            re.search(r"\b(?:in|at)\s+$", para[max(0, found.start - 4) : found.start])
+            and written.lower() != _STATE_NAMES.get(found.country or "", "").lower()
+            and not written.isupper()
+            and written not in ("America", "Britain")
+        ):
+            return None  # "in Stockholm": a city where something happens, not the state speaking
         key = _ensure_state(registry, found.country or "", sentence) or ""
         if not key:
             return None
@@ -264,7 +272,13 @@ _NOUN_SPEAKERS = {
     "government": ("organization", "government"),
     "office": ("organization", "office"),
     "agency": ("media", None),
-    "statement": ("organization", None),
+    "statement": ("document", None),
+    "text": ("document", None),
+    "note": ("document", None),
+    "report": ("document", None),
+    "communique": ("document", None),
+    "diplomats": ("plural", None),
+    "officials": ("plural", None),
     "spokesperson": ("spokes", None),
     "spokesman": ("spokes", None),
     "spokeswoman": ("spokes", None),
@@ -277,8 +291,13 @@ _NOUN_SPEAKERS = {
 
 _APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
 """A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
-_STATEMENT_BY = re.compile(r"\bstatement\s+(?:by|of|from|issued by|released by)\s+")
+_STATEMENT_BY = re.compile(r"\b(?:statement|report|note|communique)\s+(?:by|of|from|issued by|released by)\s+")
 """Where an article says whose statement it quotes."""
+_ISSUED = re.compile(
+    r"\b(?:(?:said|announced|stated|added|wrote)\s+in\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?(?:statement|note|report)"
+    r"|(?:issued|released|published)\s+(?:a|an)\s+(?:\w+\s+)?statement|website\s+reported)\b"
+)
+"""Where an article says that the one who spoke last spoke in a statement: "the statement" is theirs."""
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but)\b")
 """Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
 _BY_AS = re.compile(
@@ -291,6 +310,14 @@ _INSIDE = re.compile(
     r"\s*[–—-]\s+"
 )
 """An attribution inside a quote, between dashes: "“I can confirm …, – he said. – As for …”"."""
+
+
+_VERB_FIRST_SPEAKER = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|his|her|its|their|one|another)\s)")
+"""What follows a verb that comes before its speaker (`,” said the ministry`, `,” added Peskov`)."""
+_RELAYED = re.compile(
+    r"\b(?:quoted|cited)\s+(?P<who>[^,;“”\"]{2,80}?)\s+as\s+(?:saying|telling|stating|describing|calling|adding)\b"
+)
+"""Relayed words: `the ministry quoted Gabriel as telling his counterpart that “…”`: the one quoted speaks."""
 
 
 @dataclass
@@ -392,16 +419,16 @@ class Attributor:
                 p, pos, ("organization",), head="agency"
             )
             return Speaker(agency.key, []) if agency else None
-        if word == "statement":
-            # "the statement said": whose statement the article named last ("a statement by the ministry").
-            for q in range(p, max(-1, p - 4), -1):
-                text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
-                for by in reversed(list(_STATEMENT_BY.finditer(text))):
-                    for mention in self.registry.in_span(q, by.end(), by.end() + 80):
-                        if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
-                            return Speaker(mention.key, [], self.registry.actors[mention.key].role)
-            if self.last_speaker is not None:
-                return Speaker(self.last_speaker[1], ["'the statement' taken for the last speaker's"])
+        if kind == "document":
+            return self._document(p, pos, word)
+        if kind == "plural" and self.last_speaker is not None:
+            # "the diplomats said", "officials added": the organisation that spoke last, when one did.
+            last_para, last_key, _ = self.last_speaker
+            if self.registry.actors[last_key].kind in ("organization", "group", "state") and p - last_para <= 2:
+                return Speaker(
+                    last_key, [f"'the {word}' taken for {self.registry.actors[last_key].name}, the last speaker"]
+                )
+            return None
         if kind == "organization":
             found = self.registry.last_before(p, pos, ("organization",), head=head)
             if found is None:
@@ -416,6 +443,26 @@ class Attributor:
             org = self.registry.last_before(p, pos, ("organization",))
             if org is not None:
                 return Speaker(org.key, ["an unnamed spokesperson: their organisation is given as the speaker"], None)
+        return None
+
+    def _document(self, p: int, pos: int, word: str) -> Speaker | None:
+        """`the statement said`, `the report read`: whose statement (or report, note, text) the article named last."""
+        for q in range(p, max(-1, p - 4), -1):
+            text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
+            for by in reversed(list(_STATEMENT_BY.finditer(text))):
+                for mention in self.registry.in_span(q, by.end(), by.end() + 80):
+                    if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
+                        return Speaker(mention.key, [], self.registry.actors[mention.key].role)
+        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+            last_para, last_key = self.last_speaker[0], self.last_speaker[1]
+            # The last speaker spoke "in a statement" (or its website "reported"): the statement is theirs.
+            issued = any(_ISSUED.search(self.paragraphs[q]) for q in range(max(0, last_para - 2), p + 1))
+            reasons = [] if issued else [f"'the {word}' taken for the last speaker's"]
+            return Speaker(last_key, reasons, self.registry.actors[last_key].role)
+        org = self.registry.last_before(p, pos, ("organization",))
+        if org is not None and p - org.para <= 3:
+            name = self.registry.actors[org.key].name
+            return Speaker(org.key, [f"'the {word}' taken for {name}'s, the last organization named"])
         return None
 
     def _sentence(self, p: int, pos: int) -> str:
@@ -501,6 +548,8 @@ class Attributor:
                 if index == 0:
                     # `said X, the …` / `according to X`: the speaker follows the verb.
                     tail = rest[word.end() :]
+                    if low != "according" and not _VERB_FIRST_SPEAKER.match(tail):
+                        return None  # `“baseless” comments made by Gabriel`: a noun, not a verb before its speaker
                     stop = re.search(
                         r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after)\b"
                         r"|\s(?:on|in|at|during|after|when|to reporters|of)\s",
@@ -533,6 +582,11 @@ class Attributor:
         passive = _BY_AS.search(pre)
         if passive:
             return self.resolve(p, offset + passive.start("who"), offset + passive.end("who"))
+        relayed = list(_RELAYED.finditer(pre))
+        if relayed:
+            speaker = self.resolve(p, offset + relayed[-1].start("who"), offset + relayed[-1].end("who"))
+            if speaker is not None:
+                return speaker
         words = list(_WORD.finditer(pre))
         for word in reversed(words):
             low = word.group().lower()
@@ -544,6 +598,13 @@ class Attributor:
                     if to:
                         return self.resolve(p, offset + word.end() + to.start(1), offset + word.end() + to.end(1))
                     return None
+                if low.endswith("ing"):
+                    # `“…,” the ministry said, adding that this is a “…”`: the one who said the quote before.
+                    closes = [m.end() for m in re.finditer(r"[”»\"]", pre[: word.start()])]
+                    if closes:
+                        speaker = self._after(p, offset + closes[-1], pre[closes[-1] : word.start()])
+                        if speaker is not None:
+                            return speaker
                 # The subject: the clause before the verb (after a fronted phrase, the part after its comma).
                 subject_end = word.start()
                 subject_start = 0
@@ -564,6 +625,13 @@ class Attributor:
         # In "X ordered … in what Beijing warned was “…”", the verb's own clause names its subject:
         # the words after the last clause break, when an actor is named there.
         breaks = list(_CLAUSE_BREAK.finditer(para, start, end))
+        own = re.search(r"(?:^|[\s,])(he|she|it|they)\s+(?:\w+\s+)?$", para[start:end], re.IGNORECASE)
+        if own and breaks and breaks[-1].end() <= start + own.start(1):
+            # "The ministry said … over what it said were “…”": the pronoun of a clause within the sentence
+            # is the sentence's own subject when that one is of the pronoun's kind.
+            subject = self._sentence_subject(p, start + own.start(1), PRONOUNS[own.group(1).lower()])
+            if subject is not None:
+                return subject
         if breaks and self.registry.in_span(p, breaks[-1].end(), end):
             start = breaks[-1].end()
         mentions = self.registry.in_span(p, start, end)
@@ -602,6 +670,23 @@ class Attributor:
         if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
             return self.resolve(p, start + opening.start(1), start + opening.end(1))
         return None
+
+    def _sentence_subject(self, p: int, pos: int, kind: str) -> Speaker | None:
+        """The subject opening the sentence around `pos` with a speaking verb, when it is of `kind`."""
+        para = self.paragraphs[p]
+        s_start, _ = sentence_at(self.bounds[p], pos)
+        opening = re.match(
+            r"\s*(?P<who>[^,;“”\"]{2,60}?)\s+(?:said|says|stated|added|noted|told|announced)\b", para[s_start:pos]
+        )
+        if not opening:
+            return None
+        speaker = self.resolve(p, s_start + opening.start("who"), s_start + opening.end("who"))
+        if speaker is None:
+            return None
+        actor_kind = self.registry.actors[speaker.key].kind
+        if (kind == "person") != (actor_kind == "person"):
+            return None
+        return speaker
 
     def _via(self, p: int, start: int, end: int, quote: QuoteSpan | None) -> str | None:
         """A news agency named in the sentence but outside the quote: the words came through it."""

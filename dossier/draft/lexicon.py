@@ -32,6 +32,7 @@ REPORTING_VERBS = _forms(
     add state note stress emphasise emphasize underline point insist claim argue warn explain announce confirm
     deny admit acknowledge reveal suggest ask reply respond comment remark observe declare assert maintain
     recall reiterate tweet post urge report highlight affirm complain allege caution contend concede
+    specify clarify mention
     """
 )
 """Common reporting verbs of news English in all their regular forms (`said`, `told`, `wrote` are below)."""
@@ -45,7 +46,7 @@ SPEECH_VERBS = REPORTING_VERBS - {"declare", "declares", "declared", "declaring"
     admitted concluded confirmed confirms denied suggested observed recalled reiterated lamented condemned
     called calls described describes branded denounced dubbed criticised criticized demanded demands
     threatened predicted agreed disagreed retorted countered quipped cautioned charged alleged maintained
-    protested stating adding insisting noting warning writing arguing
+    protested stating adding insisting noting warning writing arguing read reads
     """.split()
 )
 """Verbs that tie a quote to the one who speaks ("declared them “…”" is not speech, so not `declared`)."""

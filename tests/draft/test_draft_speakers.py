@@ -1,0 +1,87 @@
+"""Speaker rules learnt from the enlarged tuning set: relayed words, documents, clauses that point back."""
+
+from __future__ import annotations
+
+from dossier.draft import Draft, DraftStatement, draft_text
+
+HEAD = "Envoy summoned\ndate 2021-12-01\n\n"
+
+
+def draft(body: str) -> Draft:
+    return draft_text((HEAD + body).encode("utf-8"), "case.txt")
+
+
+def quotes(made: Draft) -> list[DraftStatement]:
+    return [s for s in made.statements if s.kind == "quote"]
+
+
+def pairs(made: Draft) -> list[tuple[str, str, str]]:
+    names = {a.slug: a.name for a in made.actors}
+    return [(names.get(s.speaker, s.speaker), s.text, s.confidence) for s in quotes(made)]
+
+
+def test_a_noun_before_a_name_is_not_a_verb_before_its_speaker() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry said it would protest over what it said were “wholly unfounded” "
+        "remarks made by Finnish Foreign Minister Anna Virtanen."
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [("Norwegian Foreign Ministry", "wholly unfounded")]
+
+
+def test_relayed_words_belong_to_the_one_quoted_as_telling() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen met her counterpart on Monday. The Finnish Foreign Ministry "
+        "quoted Virtanen as telling her counterpart that “Finland will not be pressured by anyone”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Anna Virtanen"]
+
+
+def test_a_participle_after_an_attribution_keeps_its_speaker() -> None:
+    made = draft(
+        "Oslo considers the move “a gross breach of the consular convention,” the Norwegian Foreign Ministry "
+        "said, adding that this is a “hostile act against our citizens and our embassy.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Norwegian Foreign Ministry"]
+
+
+def test_the_statement_read_belongs_to_who_spoke_in_a_statement() -> None:
+    made = draft(
+        "“We have informed the embassy of our decision this morning,” the Norwegian Foreign Ministry said in a "
+        "statement.\n\n"
+        "“This act is unacceptable and will not go without an answer,” the statement read."
+    )
+    assert pairs(made) == [
+        ("Norwegian Foreign Ministry", "We have informed the embassy of our decision this morning.", "high"),
+        ("Norwegian Foreign Ministry", "This act is unacceptable and will not go without an answer.", "high"),
+    ]
+
+
+def test_the_statement_with_no_one_issuing_it_is_the_last_organisation_s_and_low() -> None:
+    made = draft(
+        "The Finnish envoy was summoned to the Norwegian Foreign Ministry on Monday.\n\n"
+        "“The envoy was handed a note of protest over the incident,” reads the statement."
+    )
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Norwegian Foreign Ministry", "low")
+    assert any("the statement" in r for r in quotes(made)[0].reasons)
+
+
+def test_the_diplomats_who_speak_after_their_ministry_are_the_ministry_with_a_reason() -> None:
+    made = draft(
+        "“We condemn these actions of Oslo in the strongest terms,” the Finnish Foreign Ministry said.\n\n"
+        "“The Norwegian side has decided to expel four of our staff without any reason,” the diplomats said."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Finnish Foreign Ministry", "Finnish Foreign Ministry"]
+    assert quotes(made)[1].reasons == ["'the diplomats' taken for Finnish Foreign Ministry, the last speaker"]
+
+
+def test_a_day_after_an_organisation_is_no_part_of_its_name_and_a_city_is_a_place() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry on Monday summoned the envoy to a meeting in Helsinki.\n\n"
+        "“The envoy was told of our strong protest,” the ministry said."
+    )
+    names = {a.name for a in made.actors}
+    assert "Norwegian Foreign Ministry" in names
+    assert not any("Monday" in name for name in names)
+    assert "Finland" not in names  # "in Helsinki" is where, not who
+    assert pairs(made)[0][0] == "Norwegian Foreign Ministry"
