@@ -164,6 +164,12 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
                 name = f"{adjective} {name}"
         if name.lower().startswith("the "):
             name = name[4:]
+        first, _, rest = name.partition(" ")
+        capital = state_of(first)
+        if country and rest and capital and capital[0] == country and first not in (capital[1], "US", "UK"):
+            adjective = demonym(country)
+            if adjective and adjective != first:
+                name = f"{adjective} {rest}"  # "the Berlin Foreign Office" is the German Foreign Office
         key = org_key(name, country)
         if country is None:
             # "the Foreign Ministry" after "the Russian Foreign Ministry": the one already named.
@@ -257,7 +263,38 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             if state_key and not registry.actors[key].affiliation:
                 registry.actors[key].affiliation = state_key
             registry.mention(p, g_start, g_end, key)
+        _lower_case_ministries(registry, p, para, bounds[p])
     registry.mentions.sort(key=lambda m: (m.para, m.start))
+
+
+_LOWER_MINISTRY = re.compile(
+    r"\b(?P<owner>its|[A-Z][a-z]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][a-z]+)\s+)?"
+    r"(?P<org>foreign ministry|ministry of foreign affairs)\b"
+)
+"""A foreign ministry written in lower case, with whose it is: "the French foreign ministry", "its foreign ministry"."""
+
+
+def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[tuple[int, int]]) -> None:
+    for match in _LOWER_MINISTRY.finditer(para):
+        owner, adjective = match.group("owner"), match.group("adj")
+        who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
+        s_start, s_end = sentence_at(bounds, match.start())
+        if who is None and owner == "its" and not adjective:
+            # "Iran on Monday summoned …, its foreign ministry said": the state the sentence opens with.
+            first = next((m for m in registry.in_span(p, s_start, match.start()) if m.kind == "state"), None)
+            code = registry.actors[first.key].country if first else None
+            who = (code, _STATE_NAMES.get(code, "")) if code else None
+        if who is None:
+            continue
+        code = who[0]
+        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} Foreign Ministry"
+        key = org_key(name, code)
+        start = match.start("adj") if adjective else match.start("org")
+        registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end]))
+        state_key = _ensure_state(registry, code, para[s_start:s_end])
+        if state_key and not registry.actors[key].affiliation:
+            registry.actors[key].affiliation = state_key
+        registry.mention(p, start, match.end(), key)
 
 
 # --------------------------------------------------------------------------- speakers
@@ -318,6 +355,19 @@ _RELAYED = re.compile(
     r"\b(?:quoted|cited)\s+(?P<who>[^,;“”\"]{2,80}?)\s+as\s+(?:saying|telling|stating|describing|calling|adding)\b"
 )
 """Relayed words: `the ministry quoted Gabriel as telling his counterpart that “…”`: the one quoted speaks."""
+
+
+_MINISTRY_BY_NAME = re.compile(r"\b(?:foreign|home|defen[cs]e)\s+office\b|\bstate\s+department\b")
+"""Ministries named otherwise (in an actor's lower-cased name): "the ministry" may stand for them."""
+
+
+_ROLE_OF = re.compile(
+    r"\bthe\s+(?:official\s+)?(?:representative|spokes(?:man|woman|person))\s+(?:of|for)\s+(?:the\s+)?", re.IGNORECASE
+)
+"""An organisation's unnamed representative ("the representative of the foreign ministry")."""
+
+
+_CLOSING_MARK = re.compile(r"[”»\"]")
 
 
 @dataclass
@@ -431,6 +481,18 @@ class Attributor:
             return None
         if kind == "organization":
             found = self.registry.last_before(p, pos, ("organization",), head=head)
+            if found is None and head == "ministry":
+                # "the ministry" after "the Foreign Office" or "the State Department": a ministry by another name.
+                found = next(
+                    (
+                        m
+                        for m in self.registry.before(p, pos)
+                        if m.kind == "organization"
+                        and not m.quoted
+                        and _MINISTRY_BY_NAME.search(self.registry.actors[m.key].name.lower())
+                    ),
+                    None,
+                )
             if found is None:
                 return None
             return Speaker(found.key, [])
@@ -499,6 +561,24 @@ class Attributor:
         speaker = self._before(first.para, f_start, pre)
         if speaker is not None:
             return speaker, via or self._via(first.para, f_start, first.open, quote), True
+        # 2b. The attribution that ends its sentence, after its last quote: `… caused by “rioters” and …, the
+        # ministry said.`, `… an “illegal” rally, the ministry's website reported.`
+        tail_marks = [m.end() for m in _CLOSING_MARK.finditer(para, after_start, s_end)]
+        tail_at = tail_marks[-1] if tail_marks else after_start
+        tail = para[tail_at:s_end]
+        if re.match(r"^[^,;:]{0,200},\s", tail) and not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
+            comma = tail.index(",")
+            end_attribution = re.match(
+                r",\s+(?P<who>[^,;]{2,80}?)\s+(?:said|stated|reported|added|announced)\b", tail[comma:]
+            )
+            if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[end_attribution.end() :]):
+                speaker = self.resolve(
+                    last.para,
+                    tail_at + comma + end_attribution.start("who"),
+                    tail_at + comma + end_attribution.end("who"),
+                )
+                if speaker is not None:
+                    return speaker, via, True
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
             prev = self.paragraphs[first.para - 1]
@@ -634,6 +714,18 @@ class Attributor:
                 return subject
         if breaks and self.registry.in_span(p, breaks[-1].end(), end):
             start = breaks[-1].end()
+        role_of = _ROLE_OF.search(para, start, end)
+        if role_of:
+            # "the representative of the Russian foreign ministry noted": its person named before, if one was.
+            stop = min(end, role_of.end() + 60)
+            orgs = [m.key for m in self.registry.in_span(p, role_of.end(), stop) if m.kind == "organization"]
+            noun = re.match(r"(?:[\w’'-]+\s+){0,3}?(ministry|department|office|embassy)\b", para[role_of.end() : stop])
+            if not orgs and noun:
+                found = self._noun(p, role_of.start(), noun.group(1), *_NOUN_SPEAKERS[noun.group(1)])
+                orgs = [found.key] if found else []
+            person = self._person_of(p, role_of.start(), orgs[0]) if orgs else None
+            if person is not None:
+                return person
         mentions = self.registry.in_span(p, start, end)
         # Mentions after "according to"/"told"/"quoted" are not the subject.
         clean = [
@@ -669,6 +761,21 @@ class Attributor:
         opening = re.match(r"\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text)
         if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
             return self.resolve(p, start + opening.start(1), start + opening.end(1))
+        return None
+
+    def _person_of(self, p: int, pos: int, org_key: str) -> Speaker | None:
+        """The last person named before `pos` who speaks for the organisation (by affiliation or role)."""
+        org = self.registry.actors[org_key]
+        for mention in self.registry.before(p, pos):
+            actor = self.registry.actors[mention.key]
+            if mention.kind != "person" or mention.quoted:
+                continue
+            role = (actor.role or "").lower()
+            if actor.affiliation == org_key or (role and org.name.lower().split()[-2:] == role.split()[-3:-1]):
+                reasons = []
+                if self.last_speaker is None or self.last_speaker[1] != mention.key:
+                    reasons.append(f"'the representative of {org.name}' taken for {actor.name}, the last one named")
+                return Speaker(mention.key, reasons, actor.role)
         return None
 
     def _sentence_subject(self, p: int, pos: int, kind: str) -> Speaker | None:

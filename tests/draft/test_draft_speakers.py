@@ -85,3 +85,39 @@ def test_a_day_after_an_organisation_is_no_part_of_its_name_and_a_city_is_a_plac
     assert not any("Monday" in name for name in names)
     assert "Finland" not in names  # "in Helsinki" is where, not who
     assert pairs(made)[0][0] == "Norwegian Foreign Ministry"
+
+
+def test_a_ministry_by_another_name_is_the_ministry() -> None:
+    made = draft(
+        "Oslo expelled a Finnish diplomat, the Oslo Foreign Office said on Monday.\n\n"
+        "“The diplomat was asked to leave within a week for acts against our security,” the ministry said."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Office"]
+
+
+def test_a_foreign_ministry_in_lower_case_is_an_organisation_of_its_state() -> None:
+    made = draft(
+        "Norway on Monday summoned the envoys of Finland and Sweden, its foreign ministry said.\n\n"
+        "The envoys were told to stop “interfering in our internal affairs”, the ministry said in a statement.\n\n"
+        "In Helsinki, the Finnish foreign ministry confirmed that “our envoy was summoned by Oslo today”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Finnish Foreign Ministry"]
+
+
+def test_a_short_quote_in_a_sentence_its_end_attributes_is_kept() -> None:
+    made = draft(
+        "Norway summoned the Finnish envoy over his attendance at an “unlawful” rally held in the centre of the "
+        "capital on Saturday evening, the Norwegian Foreign Ministry said."
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [("Norwegian Foreign Ministry", "unlawful")]
+    # With no one saying it, a term in quotation marks is still no quote.
+    assert quotes(draft("The so-called “spy row” has worsened ties between the two countries for months.")) == []
+
+
+def test_the_representative_of_an_organisation_is_its_person_named_before() -> None:
+    made = draft(
+        "“We will answer every step,” Norwegian Foreign Ministry spokeswoman Kari Nordmann said on Monday.\n\n"
+        "The representative of the Norwegian foreign ministry also noted on her page that “the answer will be "
+        "firm and quick.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann", "Kari Nordmann"]
