@@ -721,8 +721,8 @@ class Attributor:
             orgs = [m.key for m in self.registry.in_span(p, role_of.end(), stop) if m.kind == "organization"]
             noun = re.match(r"(?:[\w’'-]+\s+){0,3}?(ministry|department|office|embassy)\b", para[role_of.end() : stop])
             if not orgs and noun:
-                found = self._noun(p, role_of.start(), noun.group(1), *_NOUN_SPEAKERS[noun.group(1)])
-                orgs = [found.key] if found else []
+                named = self._noun(p, role_of.start(), noun.group(1), *_NOUN_SPEAKERS[noun.group(1)])
+                orgs = [named.key] if named else []
             person = self._person_of(p, role_of.start(), orgs[0]) if orgs else None
             if person is not None:
                 return person
