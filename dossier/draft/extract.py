@@ -268,7 +268,7 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
 
 
 _LOWER_MINISTRY = re.compile(
-    r"\b(?P<owner>its|[A-Z][a-z]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][a-z]+)\s+)?"
+    r"\b(?P<owner>its|the|[A-Z][a-z]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][a-z]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs)\b"
 )
 """A foreign ministry written in lower case, with whose it is: "the French foreign ministry", "its foreign ministry"."""
@@ -279,9 +279,16 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         owner, adjective = match.group("owner"), match.group("adj")
         who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
         s_start, s_end = sentence_at(bounds, match.start())
-        if who is None and owner == "its" and not adjective:
-            # "Iran on Monday summoned …, its foreign ministry said": the state the sentence opens with.
-            first = next((m for m in registry.in_span(p, s_start, match.start()) if m.kind == "state"), None)
+        if who is None and owner.lower() in ("its", "the") and not adjective:
+            # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
+            first = next(
+                (
+                    m
+                    for m in registry.in_span(p, s_start, match.start())
+                    if m.kind == "state" and not para[m.start : m.end].isupper()  # not the dateline's "MOSCOW"
+                ),
+                None,
+            )
             code = registry.actors[first.key].country if first else None
             who = (code, _STATE_NAMES.get(code, "")) if code else None
         if who is None:
@@ -328,7 +335,9 @@ _NOUN_SPEAKERS = {
 
 _APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
 """A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
-_STATEMENT_BY = re.compile(r"\b(?:statement|report|note|communique)\s+(?:by|of|from|issued by|released by)\s+")
+_STATEMENT_BY = re.compile(
+    r"\b(?:statement|report|note|communique)\s+(?:(?:issued|released|published)\s+(?:\w+\s+){0,2}?)?(?:by|of|from)\s+"
+)
 """Where an article says whose statement it quotes."""
 _ISSUED = re.compile(
     r"\b(?:(?:said|announced|stated|added|wrote)\s+in\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?(?:statement|note|report)"
@@ -623,7 +632,7 @@ class Attributor:
                     if relayed:
                         at = offset + begin + word.end()
                         return self.resolve(p, at + relayed.start(1), at + relayed.end(1))
-                if index == 0 and low.endswith("ing"):
+                if index == 0 and low.endswith("ing") and low != "according":
                     return None  # `“…,” adding that …`: the subject before the quote speaks, not what follows
                 if index == 0:
                     # `said X, the …` / `according to X`: the speaker follows the verb.
@@ -874,8 +883,12 @@ def quote_text(text: str) -> str:
     return text
 
 
+_DATELINE = re.compile(r"^[A-Z][A-Z .,’'-]{2,40}(?:\([^()]{1,80}\))?\s*[-–—:]?\s+(?=[A-Z])")
+"""A dateline that opens a paragraph ("MOSCOW (Sputnik) -", "BERLIN:"): where the story was filed, not what was said."""
+
+
 def _clause_text(text: str) -> str:
-    text = text.strip().rstrip(",;")
+    text = _DATELINE.sub("", text.strip()).rstrip(",;")
     text = re.sub(r"\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=[.”’\"]*$)", "", text)
     if text and text[0].islower():
         text = text[0].upper() + text[1:]

@@ -300,6 +300,19 @@ STATES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("OM", "Oman", ("Muscat",), ("Omani",)),
     ("YE", "Yemen", ("Sanaa",), ("Yemeni",)),
     ("VA", "Holy See", ("Vatican",), ("Vatican",)),
+    ("LU", "Luxembourg", (), ("Luxembourg", "Luxembourgish")),
+    ("CY", "Cyprus", ("Nicosia",), ("Cypriot",)),
+    ("MT", "Malta", ("Valletta",), ("Maltese",)),
+    ("SG", "Singapore", (), ("Singaporean",)),
+    ("UZ", "Uzbekistan", ("Tashkent",), ("Uzbek",)),
+    ("KG", "Kyrgyzstan", ("Bishkek",), ("Kyrgyz",)),
+    ("TJ", "Tajikistan", ("Dushanbe",), ("Tajik",)),
+    ("MN", "Mongolia", ("Ulaanbaatar",), ("Mongolian",)),
+    ("GH", "Ghana", ("Accra",), ("Ghanaian",)),
+    ("SN", "Senegal", ("Dakar",), ("Senegalese",)),
+    ("BF", "Burkina Faso", ("Ouagadougou",), ("Burkinabe",)),
+    ("TD", "Chad", ("N'Djamena",), ("Chadian",)),
+    ("BO", "Bolivia", ("La Paz",), ("Bolivian",)),
 )
 """States the rules know by name, other name or demonym (an ISO 3166 alpha-2 code each)."""
 
@@ -337,6 +350,7 @@ COMMON_CAPITALISED = frozenset(
     according asked speaking separately elsewhere despite following amid among between against about
     both each every either neither some many most more several other another such all any no not
     mr mrs ms dr sir statement statements photo image file reporting editing writing source sources
+    relations affairs
     updated published read see watch related share follow subscribe advertisement
     monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december

@@ -159,6 +159,12 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
             if marks and marks[0][0] == 0 and marks[0][1] in ("open", "either"):
                 open_at = 0
                 marks = marks[1:]
+            elif marks and marks[0][1] == "close":
+                # No opening mark, but a closing one: the quote ran on without the convention's mark.
+                running.parts.append(Part(p, 0, marks[0][0], marks[0][0] + 1, lost_open=True))
+                spans.append(running)
+                running = None
+                marks = marks[1:]
             else:
                 spans.append(running)
                 running = None

@@ -121,3 +121,37 @@ def test_the_representative_of_an_organisation_is_its_person_named_before() -> N
         "firm and quick.”"
     )
     assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann", "Kari Nordmann"]
+
+
+def test_a_quote_running_into_a_paragraph_that_only_closes_it_is_one_quote() -> None:
+    made = draft(
+        "Norwegian Foreign Minister Kari Nordmann added: “If any country makes it impossible for us to work there, "
+        "it cannot expect to keep its embassy here.\n\n"
+        "It is a step that brings our relations to their lowest level.”\n\n"
+        "The embassy was closed on Tuesday."
+    )
+    [quote] = quotes(made)
+    assert quote.text.endswith("It is a step that brings our relations to their lowest level.")
+    assert quote.text.startswith("If any country")
+    assert quote.confidence == "high"
+
+
+def test_the_foreign_ministry_of_a_sentence_is_its_state_s_and_a_dateline_is_none() -> None:
+    made = draft(
+        "OSLO (Agency News - 6th April) Finland has declared a Norwegian diplomat persona non grata, the foreign "
+        "ministry said on Wednesday.\n\n"
+        "“The diplomat acted against the security interests of our country,” the ministry said in a statement."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Finnish Foreign Ministry"]
+    [paraphrase] = [s for s in made.statements if s.kind == "paraphrase"]
+    assert paraphrase.text.startswith("Finland has declared")
+
+
+def test_a_statement_issued_by_an_organisation_and_a_title_of_two_words() -> None:
+    made = draft(
+        "Norway declared the envoy “persona non grata,” according to a statement issued Tuesday by the Norwegian "
+        "Foreign Ministry.\n\n"
+        "The Finnish Secretary of Foreign Relations, Anna Virtanen, described the decision as “unfounded and "
+        "regrettable.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Anna Virtanen"]
