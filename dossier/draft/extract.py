@@ -264,14 +264,34 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
                 registry.actors[key].affiliation = state_key
             registry.mention(p, g_start, g_end, key)
         _lower_case_ministries(registry, p, para, bounds[p])
+    _acronyms(article, registry)
     registry.mentions.sort(key=lambda m: (m.para, m.start))
 
 
+def _acronyms(article: Article, registry: Registry) -> None:
+    """ "the Ministry of External Affairs (MEA)": later, "the MEA" is that organisation."""
+    defined: dict[str, str] = {}
+    for mention in sorted(registry.mentions, key=lambda m: (m.para, m.start)):
+        if mention.kind != "organization":
+            continue
+        after = re.match(r"\s*\(([A-Z]{2,6})\)", article.paragraphs[mention.para][mention.end :])
+        if after and after.group(1) not in defined:
+            defined[after.group(1)] = mention.key
+    if not defined:
+        return
+    pattern = re.compile(r"(?<![(\w])(" + "|".join(sorted(defined, key=len, reverse=True)) + r")\b(?!\))")
+    for p, para in enumerate(article.paragraphs):
+        for found in pattern.finditer(para):
+            if not registry.in_span(p, found.start(), found.end()):
+                registry.mention(p, found.start(), found.end(), defined[found.group(1)])
+
+
 _LOWER_MINISTRY = re.compile(
-    r"\b(?P<owner>its|the|[A-Z][a-z]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][a-z]+)\s+)?"
-    r"(?P<org>foreign ministry|ministry of foreign affairs)\b"
+    r"\b(?P<owner>its|the|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
+    r"(?P<org>foreign ministry|ministry of foreign affairs|embassy)\b"
 )
-"""A foreign ministry written in lower case, with whose it is: "the French foreign ministry", "its foreign ministry"."""
+"""A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
+foreign ministry", "China's embassy"."""
 
 
 def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[tuple[int, int]]) -> None:
@@ -279,7 +299,8 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         owner, adjective = match.group("owner"), match.group("adj")
         who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
         s_start, s_end = sentence_at(bounds, match.start())
-        if who is None and owner.lower() in ("its", "the") and not adjective:
+        embassy = match.group("org") == "embassy"
+        if who is None and owner.lower() in ("its", "the") and not adjective and not embassy:
             # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
             first = next(
                 (
@@ -294,7 +315,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         if who is None:
             continue
         code = who[0]
-        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} Foreign Ministry"
+        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {'Embassy' if embassy else 'Foreign Ministry'}"
         key = org_key(name, code)
         start = match.start("adj") if adjective else match.start("org")
         registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end]))
@@ -511,6 +532,13 @@ class Attributor:
                 actor = self.registry.actors[mention.key]
                 if actor.kind == "person" and actor.role and word[:6] in actor.role.lower():
                     return Speaker(mention.key, [f"{word!r} taken for {actor.name}, the last {word} named"], actor.role)
+            if kind in ("minister", "ambassador"):
+                # "the home affairs minister told …" after "Peter Dutton has censured …": a minister is a person.
+                person = self.registry.last_before(p, pos, ("person",))
+                if person is not None and p - person.para <= 2:
+                    actor = self.registry.actors[person.key]
+                    reason = f"'the {word}' taken for {actor.name}, the last person named"
+                    return Speaker(person.key, [reason], actor.role)
             org = self.registry.last_before(p, pos, ("organization",))
             if org is not None:
                 return Speaker(org.key, ["an unnamed spokesperson: their organisation is given as the speaker"], None)
@@ -701,6 +729,14 @@ class Attributor:
                     quoted = re.search(r"\b(?:quoted|cited)\s+(.+?)\s+as\s*$", pre[:subject_end])
                     if quoted:
                         return self.resolve(p, offset + quoted.start(1), offset + quoted.end(1))
+                    # `… responded with X, a spokeswoman for Y, saying “…”`: X speaks.
+                    with_who = re.search(
+                        r"\bwith\s+(?P<who>[A-Z][^,]{2,60}?)(?:,[^,“”\"]{3,120},)?\s*$", pre[:subject_end]
+                    )
+                    if with_who:
+                        speaker = self.resolve(p, offset + with_who.start("who"), offset + with_who.end("who"))
+                        if speaker is not None:
+                            return speaker
                     # `…, saying “…”`: the sentence's subject speaks.
                 speaker = self._subject(p, offset + subject_start, offset + subject_end)
                 if speaker is not None:
@@ -711,6 +747,11 @@ class Attributor:
     def _subject(self, p: int, start: int, end: int) -> Speaker | None:
         """The speaker among the words before a verb: the person nearest the verb, else the nearest other actor."""
         para = self.paragraphs[p]
+        if re.search(r",?\s\band\s+(?:also\s+|then\s+|later\s+)?$", para[start:end]):
+            # "The ministry said …, and announced the “…”": a second verb of the sentence's subject.
+            subject = self._sentence_subject(p, end, None)
+            if subject is not None:
+                return subject
         # In "X ordered … in what Beijing warned was “…”", the verb's own clause names its subject:
         # the words after the last clause break, when an actor is named there.
         breaks = list(_CLAUSE_BREAK.finditer(para, start, end))
@@ -741,7 +782,7 @@ class Attributor:
             m
             for m in mentions
             if not re.search(
-                r"\b(?:to|told|by|with|of|against|on|at|from)\s+(?:the\s+)?(?:\w+['’]s\s+)?$",
+                r"\b(?:to|told|by|with|of|for|against|on|at|from)\s+(?:the\s+)?(?:\w+['’]s\s+)?$",
                 para[max(start, m.start - 30) : m.start],
             )
         ]
@@ -787,7 +828,7 @@ class Attributor:
                 return Speaker(mention.key, reasons, actor.role)
         return None
 
-    def _sentence_subject(self, p: int, pos: int, kind: str) -> Speaker | None:
+    def _sentence_subject(self, p: int, pos: int, kind: str | None) -> Speaker | None:
         """The subject opening the sentence around `pos` with a speaking verb, when it is of `kind`."""
         para = self.paragraphs[p]
         s_start, _ = sentence_at(self.bounds[p], pos)
@@ -800,7 +841,7 @@ class Attributor:
         if speaker is None:
             return None
         actor_kind = self.registry.actors[speaker.key].kind
-        if (kind == "person") != (actor_kind == "person"):
+        if kind is not None and (kind == "person") != (actor_kind == "person"):
             return None
         return speaker
 

@@ -82,7 +82,7 @@ ROLE_NOUNS = frozenset(
     chancellor premier leader commissioner representative senator governor mayor chairman chairwoman
     chair general admiral prime diplomat diplomats consul counsellor counselor attaché attache
     undersecretary under-secretary lawmaker lawmakers congressman congresswoman mp spokespersons king
-    queen emir sheikh foreign-minister press-secretary correspondent analyst negotiator aide aides
+    queen emir sheikh foreign-minister press-secretary correspondent analyst negotiator aide aides pm treasurer
     """.split()
 )
 """Nouns that name a job: a word phrase that holds one is a role, never a name."""

@@ -155,3 +155,43 @@ def test_a_statement_issued_by_an_organisation_and_a_title_of_two_words() -> Non
         "regrettable.”"
     )
     assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Anna Virtanen"]
+
+
+def test_an_embassy_in_lower_case_and_its_unnamed_spokesman() -> None:
+    made = draft(
+        "A Norwegian embassy spokesman confirmed that the envoy had returned to Oslo, but described the trip as "
+        "“just a normal duty.”\n\n"
+        "“He has to go back every year many times to report; that is normal,” said the spokesman."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [
+        ("Norwegian Embassy", "low"),
+        ("Norwegian Embassy", "low"),
+    ]
+
+
+def test_an_acronym_defined_after_an_organisation_names_it_later() -> None:
+    made = draft(
+        "The decision was announced by the Ministry of External Affairs (MEA) on Tuesday.\n\n"
+        "The MEA stated, “The official has been asked to leave the country within 24 hours.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ministry of External Affairs"]
+
+
+def test_with_a_spokeswoman_saying_and_a_second_verb_of_the_subject() -> None:
+    made = draft(
+        "Finland responded with Kari Nordmann, a spokeswoman for Finnish Foreign Minister Anna Virtanen, saying "
+        "Helsinki was “seriously concerned” by the move.\n\n"
+        "The Norwegian Foreign Ministry said the envoy had 24 hours to leave, and announced the “freezing of all "
+        "new trade and investment” with Helsinki."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann", "Norwegian Foreign Ministry"]
+
+
+def test_the_minister_with_no_minister_named_is_the_last_person_named_and_low() -> None:
+    made = draft(
+        "Kari Nordmann has censured the Finnish envoy for his remarks.\n\n"
+        "“Some of the comments are very much out of line and regrettable,” the interior minister told the radio."
+    )
+    [quote] = quotes(made)
+    assert (pairs(made)[0][0], quote.confidence) == ("Kari Nordmann", "low")
+    assert quote.reasons == ["'the minister' taken for Kari Nordmann, the last person named"]
