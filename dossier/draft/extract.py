@@ -40,6 +40,7 @@ from .names import (
     PHRASE,
     Actor,
     Found,
+    Mention,
     Registry,
     classify,
     demonym,
@@ -794,6 +795,14 @@ class Attributor:
                 if speaker is not None and kinds != ("person",):
                     if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
                         speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                if speaker is not None:
+                    others = [m for m in mentions if m.kind in kinds and m.key != chosen[0].key and not m.quoted]
+                    rivals = self._rivals(speaker.key, others)
+                    if rivals:
+                        name = self.registry.actors[speaker.key].name
+                        speaker.reasons.append(
+                            f"{name} taken for the speaker among others named before the verb ({', '.join(rivals)})"
+                        )
                 return speaker
         text = para[start:end]
         words = [w.lower() for w in _WORD.findall(text)]
@@ -812,6 +821,21 @@ class Attributor:
         if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
             return self.resolve(p, start + opening.start(1), start + opening.end(1))
         return None
+
+    def _rivals(self, key: str, others: list[Mention]) -> list[str]:
+        """Other actors of the speaker's kind the clause names, apart from its own organisation or state."""
+        actor = self.registry.actors[key]
+        names: list[str] = []
+        for mention in others:
+            other = self.registry.actors[mention.key]
+            related = (
+                mention.key == actor.affiliation
+                or other.affiliation == key
+                or (other.kind == "state" and other.country == actor.country)
+            )
+            if not related and other.name not in names:
+                names.append(other.name)
+        return names
 
     def _person_of(self, p: int, pos: int, org_key: str) -> Speaker | None:
         """The last person named before `pos` who speaks for the organisation (by affiliation or role)."""

@@ -195,3 +195,12 @@ def test_the_minister_with_no_minister_named_is_the_last_person_named_and_low() 
     [quote] = quotes(made)
     assert (pairs(made)[0][0], quote.confidence) == ("Kari Nordmann", "low")
     assert quote.reasons == ["'the minister' taken for Kari Nordmann, the last person named"]
+
+
+def test_a_subject_chosen_among_others_of_its_kind_is_low_and_says_which() -> None:
+    made = draft("Norway expelled a diplomat after Finland did, saying it acted over “espionage activities”.")
+    [quote] = quotes(made)
+    assert quote.confidence == "low"
+    assert quote.reasons == ["Norway taken for the speaker among others named before the verb (Finland)"]
+    made = draft("Norway expelled a Finnish diplomat, saying it acted over “espionage activities”.")
+    assert quotes(made)[0].confidence == "high"  # "Finnish" qualifies the diplomat: no other speaker
