@@ -250,8 +250,8 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             if who is None:
                 continue
             code, _ = who
-            if noun == "government":
-                # "the British government" speaks for the state.
+            if noun in ("government", "authorities"):
+                # "the British government", "the Belarusian authorities" speak for the state.
                 key = _ensure_state(registry, code, para[slice(*sentence_at(bounds[p], g_start))]) or ""
                 if key:
                     registry.mention(p, g_start, g_end, key)
@@ -398,7 +398,15 @@ _ROLE_OF = re.compile(
 """An organisation's unnamed representative ("the representative of the foreign ministry")."""
 
 
+_UNNAMED_SOURCE = re.compile(
+    r"\b(?:a|an)\s+(?:\w+\s+){0,2}?(?:source|official|spokes(?:man|woman|person)|representative|interlocutor)\b",
+    re.IGNORECASE,
+)
+"""Someone speaking without a name: "a source in the foreign policy department", "an official"."""
 _CLOSING_MARK = re.compile(r"[”»\"]")
+_END_VERBS = r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained)"
+_END_ATTRIBUTION = re.compile(r",\s+(?P<who>[^,;]{2,80}?)\s+" + _END_VERBS + r"\b")
+"""An attribution that ends a sentence: `…, the ministry claimed.`"""
 
 
 @dataclass
@@ -481,6 +489,16 @@ class Attributor:
             else ("group", "organization", "state")
         )
         found = self.registry.last_before(p, pos, kinds)
+        if found is None and kind == "person":
+            # "This was reported by a source in the ministry. “…,” he said.": no one named, an unnamed source.
+            for q in range(p, max(-1, p - 3), -1):
+                text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
+                if _UNNAMED_SOURCE.search(text):
+                    org = self.registry.last_before(p, pos, ("organization",))
+                    if org is not None:
+                        name = self.registry.actors[org.key].name
+                        return Speaker(org.key, [f"pronoun {word!r} taken for the unnamed source of {name}"])
+                    break
         if found is None:
             return None
         actor = self.registry.actors[found.key]
@@ -606,9 +624,7 @@ class Attributor:
         tail = para[tail_at:s_end]
         if re.match(r"^[^,;:]{0,200},\s", tail) and not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
             comma = tail.index(",")
-            end_attribution = re.match(
-                r",\s+(?P<who>[^,;]{2,80}?)\s+(?:said|stated|reported|added|announced)\b", tail[comma:]
-            )
+            end_attribution = _END_ATTRIBUTION.match(tail[comma:])
             if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[end_attribution.end() :]):
                 speaker = self.resolve(
                     last.para,
@@ -1001,7 +1017,8 @@ def extract(article: Article) -> Extraction:
         if not quote.closed:
             reasons.append("no closing quotation mark: the quote may end elsewhere")
         if not quote.opened:
-            reasons.append("no opening quotation mark: the quote is taken to start with its paragraph")
+            where = "paragraph" if quote.first.open == 0 else "sentence"
+            reasons.append(f"no opening quotation mark: the quote is taken to start with its {where}")
         said, said_note = resolve_day(sentence, day)
         item = Item(
             "quote",

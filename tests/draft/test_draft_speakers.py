@@ -204,3 +204,26 @@ def test_a_subject_chosen_among_others_of_its_kind_is_low_and_says_which() -> No
     assert quote.reasons == ["Norway taken for the speaker among others named before the verb (Finland)"]
     made = draft("Norway expelled a Finnish diplomat, saying it acted over “espionage activities”.")
     assert quotes(made)[0].confidence == "high"  # "Finnish" qualifies the diplomat: no other speaker
+
+
+def test_he_with_no_one_named_is_the_unnamed_source_s_organisation_and_low() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry confirmed the decision. This was reported by a source in the ministry.\n\n"
+        "“The other side continues the bad tradition of leaks in the media,” he said."
+    )
+    [quote] = quotes(made)
+    assert pairs(made)[0][0] == "Norwegian Foreign Ministry"
+    assert quote.reasons == ["pronoun 'he' taken for the unnamed source of Norwegian Foreign Ministry"]
+
+
+def test_a_lost_opening_mark_after_a_sentence_and_the_authorities_as_the_state() -> None:
+    made = draft(
+        'Finland and Sweden expelled four diplomats on Friday. against our diplomats will meet the right answer," '
+        "Norwegian Foreign Ministry spokeswoman Kari Nordmann was quoted as saying.\n\n"
+        '"By attending the rally, the envoy seriously violated the norms of international law," in particular the '
+        "Vienna Convention on Diplomatic Relations, the Norwegian authorities claimed."
+    )
+    first, second = quotes(made)
+    assert first.text == "against our diplomats will meet the right answer."
+    assert first.reasons == ["no opening quotation mark: the quote is taken to start with its sentence"]
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann", "Norway"]
