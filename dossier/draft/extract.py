@@ -127,7 +127,8 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
         country = found.country or _country_of_role(role)
         words = name.split()
         if len(words) == 1:
-            key = registry.by_surname(name) or fold_name(name)
+            misspelt = None if registry.by_surname(name) else _misspelt(registry, name)
+            key = registry.by_surname(name) or misspelt or fold_name(name)
             if key not in registry.actors:
                 registry.add(
                     Actor(
@@ -403,10 +404,36 @@ _UNNAMED_SOURCE = re.compile(
     re.IGNORECASE,
 )
 """Someone speaking without a name: "a source in the foreign policy department", "an official"."""
+_SAID_BEFORE_PARTICIPLE = re.compile(
+    r",\s*(?:(?:said|says|added|stated|noted|stressed)\s+(?P<who1>[^,;“”\"]{2,60}?)"
+    r"|(?P<who2>[^,;“”\"]{2,60}?)\s+(?:said|says|added|stated|noted|stressed)),\s*$"
+)
+"""An attribution right before a participle: `…, said Zhao, adding`, `…, the ministry said, noting`."""
 _CLOSING_MARK = re.compile(r"[”»\"]")
 _END_VERBS = r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained)"
 _END_ATTRIBUTION = re.compile(r",\s+(?P<who>[^,;]{2,80}?)\s+" + _END_VERBS + r"\b")
 """An attribution that ends a sentence: `…, the ministry claimed.`"""
+
+
+def _misspelt(registry: Registry, word: str) -> str | None:
+    """The one person named before whose surname is one letter from `word` ("Kantz" for Katz), if only one."""
+    if len(word) < 4:
+        return None
+    folded = fold_name(word)
+    near = {
+        key for key, actor in registry.actors.items() if actor.kind == "person" and _one_edit(key.split()[-1], folded)
+    }
+    return near.pop() if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one letter inserted, dropped or changed apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 @dataclass
@@ -439,6 +466,11 @@ class Attributor:
                 if mention.kind in wanted:
                     actor = self.registry.actors[mention.key]
                     reasons = list(actor.reasons)
+                    written = para[mention.start : mention.end]
+                    if mention.kind == "person" and " " not in written:
+                        folded = fold_name(written)
+                        if folded not in fold_name(" ".join([actor.name, *actor.aliases])).split():
+                            reasons.append(f"{written!r} taken for {actor.name}, one letter apart")
                     role = role_after(para, mention.end)
                     if mention.kind == "person" and not role:
                         role = actor.role
@@ -460,6 +492,10 @@ class Attributor:
             if key:
                 return Speaker(key, [], self.registry.actors[key].role)
             if bare[0].lower() not in COMMON_CAPITALISED:
+                near = _misspelt(self.registry, bare[0])
+                if near is not None:
+                    actor = self.registry.actors[near]
+                    return Speaker(near, [f"{bare[0]!r} taken for {actor.name}, one letter apart"], actor.role)
                 key = fold_name(bare[0])
                 self.registry.add(
                     Actor(key, bare[0], "person", sentence=self._sentence(p, start), reasons=["named by surname only"])
@@ -737,6 +773,13 @@ class Attributor:
                     closes = [m.end() for m in re.finditer(r"[”»\"]", pre[: word.start()])]
                     if closes:
                         speaker = self._after(p, offset + closes[-1], pre[closes[-1] : word.start()])
+                        if speaker is not None:
+                            return speaker
+                    # `…, said Zhao, adding that …“…”`: the one the attribution before the participle names.
+                    said = _SAID_BEFORE_PARTICIPLE.search(pre, 0, word.start())
+                    if said:
+                        who = "who1" if said.group("who1") else "who2"
+                        speaker = self.resolve(p, offset + said.start(who), offset + said.end(who))
                         if speaker is not None:
                             return speaker
                 # The subject: the clause before the verb (after a fronted phrase, the part after its comma).

@@ -227,3 +227,13 @@ def test_a_lost_opening_mark_after_a_sentence_and_the_authorities_as_the_state()
     assert first.text == "against our diplomats will meet the right answer."
     assert first.reasons == ["no opening quotation mark: the quote is taken to start with its sentence"]
     assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann", "Norway"]
+
+
+def test_a_participle_after_said_x_and_a_surname_one_letter_off() -> None:
+    made = draft(
+        "Such remarks reflected thinly-veiled bullying, said Foreign Minister Anna Virtanen, adding that they came "
+        "from a philosophy of doing things “from a position of strength.”\n\n"
+        "“Finland will not remain silent, and there will be further severe consequences,” Virtanan warned."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Anna Virtanen", "Anna Virtanen"]
+    assert quotes(made)[1].reasons == ["'Virtanan' taken for Anna Virtanen, one letter apart"]
