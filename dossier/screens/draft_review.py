@@ -37,6 +37,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -126,7 +127,7 @@ class DraftReviewScreen(Screen[Bundle | None]):
 
     def compose(self) -> ComposeResult:
         options = OptionList(*(Option(self._row(item)) for item in self.items), id="review-items")
-        options.border_title = f"Draft: {len(self.items)} statements to review"
+        options.border_title = Content(f"Draft: {len(self.items)} statements to review")
         yield options
         yield Static(id="review-detail")
         yield Static(HELP, id="review-help", markup=False)
@@ -154,11 +155,13 @@ class DraftReviewScreen(Screen[Bundle | None]):
         return row
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#review-detail", Static)
-        item = self.current
+        self.query_one("#review-detail", Static).update(self._detail(self.current))
+
+    @staticmethod
+    def _detail(item: ReviewItem | None) -> Text:
+        """The item's sentence, confidence, reasons, notes and decision."""
         if item is None:
-            detail.update(Text("Nothing was drafted."))
-            return
+            return Text("Nothing was drafted.")
         text = Text(end="")
         text.append("From: ", style="bold")
         text.append_text(paragraph(item.sentence))
@@ -171,7 +174,7 @@ class DraftReviewScreen(Screen[Bundle | None]):
             text.append("\n")
             text.append_text(plain(note, style="dim"))
         text.append(f"\nDecision: {item.state}", style="bold")
-        detail.update(text)
+        return text
 
     def _refresh_row(self, index: int) -> None:
         options = self.query_one("#review-items", OptionList)
