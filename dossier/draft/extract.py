@@ -40,6 +40,7 @@ from .names import (
     PHRASE,
     Actor,
     Found,
+    Mention,
     Registry,
     classify,
     demonym,
@@ -126,7 +127,8 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
         country = found.country or _country_of_role(role)
         words = name.split()
         if len(words) == 1:
-            key = registry.by_surname(name) or fold_name(name)
+            misspelt = None if registry.by_surname(name) else _misspelt(registry, name)
+            key = registry.by_surname(name) or misspelt or fold_name(name)
             if key not in registry.actors:
                 registry.add(
                     Actor(
@@ -164,6 +166,12 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
                 name = f"{adjective} {name}"
         if name.lower().startswith("the "):
             name = name[4:]
+        first, _, rest = name.partition(" ")
+        capital = state_of(first)
+        if country and rest and capital and capital[0] == country and first not in (capital[1], "US", "UK"):
+            adjective = demonym(country)
+            if adjective and adjective != first:
+                name = f"{adjective} {rest}"  # "the Berlin Foreign Office" is the German Foreign Office
         key = org_key(name, country)
         if country is None:
             # "the Foreign Ministry" after "the Russian Foreign Ministry": the one already named.
@@ -176,6 +184,14 @@ def _add_found(registry: Registry, found: Found, p: int, para: str, sentence: st
             if state_key and not registry.actors[key].affiliation:
                 registry.actors[key].affiliation = state_key
     elif found.kind == "state":
+        written = para[found.start : found.end]
+        if (
+            re.search(r"\b(?:in|at)\s+$", para[max(0, found.start - 4) : found.start])
+            and written.lower() != _STATE_NAMES.get(found.country or "", "").lower()
+            and not written.isupper()
+            and written not in ("America", "Britain")
+        ):
+            return None  # "in Stockholm": a city where something happens, not the state speaking
         key = _ensure_state(registry, found.country or "", sentence) or ""
         if not key:
             return None
@@ -235,8 +251,8 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             if who is None:
                 continue
             code, _ = who
-            if noun == "government":
-                # "the British government" speaks for the state.
+            if noun in ("government", "authorities"):
+                # "the British government", "the Belarusian authorities" speak for the state.
                 key = _ensure_state(registry, code, para[slice(*sentence_at(bounds[p], g_start))]) or ""
                 if key:
                     registry.mention(p, g_start, g_end, key)
@@ -249,7 +265,66 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
             if state_key and not registry.actors[key].affiliation:
                 registry.actors[key].affiliation = state_key
             registry.mention(p, g_start, g_end, key)
+        _lower_case_ministries(registry, p, para, bounds[p])
+    _acronyms(article, registry)
     registry.mentions.sort(key=lambda m: (m.para, m.start))
+
+
+def _acronyms(article: Article, registry: Registry) -> None:
+    """ "the Ministry of External Affairs (MEA)": later, "the MEA" is that organisation."""
+    defined: dict[str, str] = {}
+    for mention in sorted(registry.mentions, key=lambda m: (m.para, m.start)):
+        if mention.kind != "organization":
+            continue
+        after = re.match(r"\s*\(([A-Z]{2,6})\)", article.paragraphs[mention.para][mention.end :])
+        if after and after.group(1) not in defined:
+            defined[after.group(1)] = mention.key
+    if not defined:
+        return
+    pattern = re.compile(r"(?<![(\w])(" + "|".join(sorted(defined, key=len, reverse=True)) + r")\b(?!\))")
+    for p, para in enumerate(article.paragraphs):
+        for found in pattern.finditer(para):
+            if not registry.in_span(p, found.start(), found.end()):
+                registry.mention(p, found.start(), found.end(), defined[found.group(1)])
+
+
+_LOWER_MINISTRY = re.compile(
+    r"\b(?P<owner>its|the|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
+    r"(?P<org>foreign ministry|ministry of foreign affairs|embassy)\b"
+)
+"""A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
+foreign ministry", "China's embassy"."""
+
+
+def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[tuple[int, int]]) -> None:
+    for match in _LOWER_MINISTRY.finditer(para):
+        owner, adjective = match.group("owner"), match.group("adj")
+        who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
+        s_start, s_end = sentence_at(bounds, match.start())
+        embassy = match.group("org") == "embassy"
+        if who is None and owner.lower() in ("its", "the") and not adjective and not embassy:
+            # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
+            first = next(
+                (
+                    m
+                    for m in registry.in_span(p, s_start, match.start())
+                    if m.kind == "state" and not para[m.start : m.end].isupper()  # not the dateline's "MOSCOW"
+                ),
+                None,
+            )
+            code = registry.actors[first.key].country if first else None
+            who = (code, _STATE_NAMES.get(code, "")) if code else None
+        if who is None:
+            continue
+        code = who[0]
+        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {'Embassy' if embassy else 'Foreign Ministry'}"
+        key = org_key(name, code)
+        start = match.start("adj") if adjective else match.start("org")
+        registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end]))
+        state_key = _ensure_state(registry, code, para[s_start:s_end])
+        if state_key and not registry.actors[key].affiliation:
+            registry.actors[key].affiliation = state_key
+        registry.mention(p, start, match.end(), key)
 
 
 # --------------------------------------------------------------------------- speakers
@@ -264,7 +339,13 @@ _NOUN_SPEAKERS = {
     "government": ("organization", "government"),
     "office": ("organization", "office"),
     "agency": ("media", None),
-    "statement": ("organization", None),
+    "statement": ("document", None),
+    "text": ("document", None),
+    "note": ("document", None),
+    "report": ("document", None),
+    "communique": ("document", None),
+    "diplomats": ("plural", None),
+    "officials": ("plural", None),
     "spokesperson": ("spokes", None),
     "spokesman": ("spokes", None),
     "spokeswoman": ("spokes", None),
@@ -277,8 +358,15 @@ _NOUN_SPEAKERS = {
 
 _APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
 """A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
-_STATEMENT_BY = re.compile(r"\bstatement\s+(?:by|of|from|issued by|released by)\s+")
+_STATEMENT_BY = re.compile(
+    r"\b(?:statement|report|note|communique)\s+(?:(?:issued|released|published)\s+(?:\w+\s+){0,2}?)?(?:by|of|from)\s+"
+)
 """Where an article says whose statement it quotes."""
+_ISSUED = re.compile(
+    r"\b(?:(?:said|announced|stated|added|wrote)\s+in\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?(?:statement|note|report)"
+    r"|(?:issued|released|published)\s+(?:a|an)\s+(?:\w+\s+)?statement|website\s+reported)\b"
+)
+"""Where an article says that the one who spoke last spoke in a statement: "the statement" is theirs."""
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but)\b")
 """Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
 _BY_AS = re.compile(
@@ -291,6 +379,61 @@ _INSIDE = re.compile(
     r"\s*[–—-]\s+"
 )
 """An attribution inside a quote, between dashes: "“I can confirm …, – he said. – As for …”"."""
+
+
+_VERB_FIRST_SPEAKER = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|his|her|its|their|one|another)\s)")
+"""What follows a verb that comes before its speaker (`,” said the ministry`, `,” added Peskov`)."""
+_RELAYED = re.compile(
+    r"\b(?:quoted|cited)\s+(?P<who>[^,;“”\"]{2,80}?)\s+as\s+(?:saying|telling|stating|describing|calling|adding)\b"
+)
+"""Relayed words: `the ministry quoted Gabriel as telling his counterpart that “…”`: the one quoted speaks."""
+
+
+_MINISTRY_BY_NAME = re.compile(r"\b(?:foreign|home|defen[cs]e)\s+office\b|\bstate\s+department\b")
+"""Ministries named otherwise (in an actor's lower-cased name): "the ministry" may stand for them."""
+
+
+_ROLE_OF = re.compile(
+    r"\bthe\s+(?:official\s+)?(?:representative|spokes(?:man|woman|person))\s+(?:of|for)\s+(?:the\s+)?", re.IGNORECASE
+)
+"""An organisation's unnamed representative ("the representative of the foreign ministry")."""
+
+
+_UNNAMED_SOURCE = re.compile(
+    r"\b(?:a|an)\s+(?:\w+\s+){0,2}?(?:source|official|spokes(?:man|woman|person)|representative|interlocutor)\b",
+    re.IGNORECASE,
+)
+"""Someone speaking without a name: "a source in the foreign policy department", "an official"."""
+_SAID_BEFORE_PARTICIPLE = re.compile(
+    r",\s*(?:(?:said|says|added|stated|noted|stressed)\s+(?P<who1>[^,;“”\"]{2,60}?)"
+    r"|(?P<who2>[^,;“”\"]{2,60}?)\s+(?:said|says|added|stated|noted|stressed)),\s*$"
+)
+"""An attribution right before a participle: `…, said Zhao, adding`, `…, the ministry said, noting`."""
+_CLOSING_MARK = re.compile(r"[”»\"]")
+_END_VERBS = r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained)"
+_END_ATTRIBUTION = re.compile(r",\s+(?P<who>[^,;]{2,80}?)\s+" + _END_VERBS + r"\b")
+"""An attribution that ends a sentence: `…, the ministry claimed.`"""
+
+
+def _misspelt(registry: Registry, word: str) -> str | None:
+    """The one person named before whose surname is one letter from `word` ("Kantz" for Katz), if only one."""
+    if len(word) < 4:
+        return None
+    folded = fold_name(word)
+    near = {
+        key for key, actor in registry.actors.items() if actor.kind == "person" and _one_edit(key.split()[-1], folded)
+    }
+    return near.pop() if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one letter inserted, dropped or changed apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 @dataclass
@@ -323,6 +466,11 @@ class Attributor:
                 if mention.kind in wanted:
                     actor = self.registry.actors[mention.key]
                     reasons = list(actor.reasons)
+                    written = para[mention.start : mention.end]
+                    if mention.kind == "person" and " " not in written:
+                        folded = fold_name(written)
+                        if folded not in fold_name(" ".join([actor.name, *actor.aliases])).split():
+                            reasons.append(f"{written!r} taken for {actor.name}, one letter apart")
                     role = role_after(para, mention.end)
                     if mention.kind == "person" and not role:
                         role = actor.role
@@ -344,6 +492,10 @@ class Attributor:
             if key:
                 return Speaker(key, [], self.registry.actors[key].role)
             if bare[0].lower() not in COMMON_CAPITALISED:
+                near = _misspelt(self.registry, bare[0])
+                if near is not None:
+                    actor = self.registry.actors[near]
+                    return Speaker(near, [f"{bare[0]!r} taken for {actor.name}, one letter apart"], actor.role)
                 key = fold_name(bare[0])
                 self.registry.add(
                     Actor(key, bare[0], "person", sentence=self._sentence(p, start), reasons=["named by surname only"])
@@ -373,6 +525,16 @@ class Attributor:
             else ("group", "organization", "state")
         )
         found = self.registry.last_before(p, pos, kinds)
+        if found is None and kind == "person":
+            # "This was reported by a source in the ministry. “…,” he said.": no one named, an unnamed source.
+            for q in range(p, max(-1, p - 3), -1):
+                text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
+                if _UNNAMED_SOURCE.search(text):
+                    org = self.registry.last_before(p, pos, ("organization",))
+                    if org is not None:
+                        name = self.registry.actors[org.key].name
+                        return Speaker(org.key, [f"pronoun {word!r} taken for the unnamed source of {name}"])
+                    break
         if found is None:
             return None
         actor = self.registry.actors[found.key]
@@ -392,18 +554,30 @@ class Attributor:
                 p, pos, ("organization",), head="agency"
             )
             return Speaker(agency.key, []) if agency else None
-        if word == "statement":
-            # "the statement said": whose statement the article named last ("a statement by the ministry").
-            for q in range(p, max(-1, p - 4), -1):
-                text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
-                for by in reversed(list(_STATEMENT_BY.finditer(text))):
-                    for mention in self.registry.in_span(q, by.end(), by.end() + 80):
-                        if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
-                            return Speaker(mention.key, [], self.registry.actors[mention.key].role)
-            if self.last_speaker is not None:
-                return Speaker(self.last_speaker[1], ["'the statement' taken for the last speaker's"])
+        if kind == "document":
+            return self._document(p, pos, word)
+        if kind == "plural" and self.last_speaker is not None:
+            # "the diplomats said", "officials added": the organisation that spoke last, when one did.
+            last_para, last_key, _ = self.last_speaker
+            if self.registry.actors[last_key].kind in ("organization", "group", "state") and p - last_para <= 2:
+                return Speaker(
+                    last_key, [f"'the {word}' taken for {self.registry.actors[last_key].name}, the last speaker"]
+                )
+            return None
         if kind == "organization":
             found = self.registry.last_before(p, pos, ("organization",), head=head)
+            if found is None and head == "ministry":
+                # "the ministry" after "the Foreign Office" or "the State Department": a ministry by another name.
+                found = next(
+                    (
+                        m
+                        for m in self.registry.before(p, pos)
+                        if m.kind == "organization"
+                        and not m.quoted
+                        and _MINISTRY_BY_NAME.search(self.registry.actors[m.key].name.lower())
+                    ),
+                    None,
+                )
             if found is None:
                 return None
             return Speaker(found.key, [])
@@ -413,9 +587,36 @@ class Attributor:
                 actor = self.registry.actors[mention.key]
                 if actor.kind == "person" and actor.role and word[:6] in actor.role.lower():
                     return Speaker(mention.key, [f"{word!r} taken for {actor.name}, the last {word} named"], actor.role)
+            if kind in ("minister", "ambassador"):
+                # "the home affairs minister told …" after "Peter Dutton has censured …": a minister is a person.
+                person = self.registry.last_before(p, pos, ("person",))
+                if person is not None and p - person.para <= 2:
+                    actor = self.registry.actors[person.key]
+                    reason = f"'the {word}' taken for {actor.name}, the last person named"
+                    return Speaker(person.key, [reason], actor.role)
             org = self.registry.last_before(p, pos, ("organization",))
             if org is not None:
                 return Speaker(org.key, ["an unnamed spokesperson: their organisation is given as the speaker"], None)
+        return None
+
+    def _document(self, p: int, pos: int, word: str) -> Speaker | None:
+        """`the statement said`, `the report read`: whose statement (or report, note, text) the article named last."""
+        for q in range(p, max(-1, p - 4), -1):
+            text = self.paragraphs[q] if q < p else self.paragraphs[q][:pos]
+            for by in reversed(list(_STATEMENT_BY.finditer(text))):
+                for mention in self.registry.in_span(q, by.end(), by.end() + 80):
+                    if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
+                        return Speaker(mention.key, [], self.registry.actors[mention.key].role)
+        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+            last_para, last_key = self.last_speaker[0], self.last_speaker[1]
+            # The last speaker spoke "in a statement" (or its website "reported"): the statement is theirs.
+            issued = any(_ISSUED.search(self.paragraphs[q]) for q in range(max(0, last_para - 2), p + 1))
+            reasons = [] if issued else [f"'the {word}' taken for the last speaker's"]
+            return Speaker(last_key, reasons, self.registry.actors[last_key].role)
+        org = self.registry.last_before(p, pos, ("organization",))
+        if org is not None and p - org.para <= 3:
+            name = self.registry.actors[org.key].name
+            return Speaker(org.key, [f"'the {word}' taken for {name}'s, the last organization named"])
         return None
 
     def _sentence(self, p: int, pos: int) -> str:
@@ -452,6 +653,22 @@ class Attributor:
         speaker = self._before(first.para, f_start, pre)
         if speaker is not None:
             return speaker, via or self._via(first.para, f_start, first.open, quote), True
+        # 2b. The attribution that ends its sentence, after its last quote: `… caused by “rioters” and …, the
+        # ministry said.`, `… an “illegal” rally, the ministry's website reported.`
+        tail_marks = [m.end() for m in _CLOSING_MARK.finditer(para, after_start, s_end)]
+        tail_at = tail_marks[-1] if tail_marks else after_start
+        tail = para[tail_at:s_end]
+        if re.match(r"^[^,;:]{0,200},\s", tail) and not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
+            comma = tail.index(",")
+            end_attribution = _END_ATTRIBUTION.match(tail[comma:])
+            if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[end_attribution.end() :]):
+                speaker = self.resolve(
+                    last.para,
+                    tail_at + comma + end_attribution.start("who"),
+                    tail_at + comma + end_attribution.end("who"),
+                )
+                if speaker is not None:
+                    return speaker, via, True
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
             prev = self.paragraphs[first.para - 1]
@@ -496,11 +713,13 @@ class Attributor:
                     if relayed:
                         at = offset + begin + word.end()
                         return self.resolve(p, at + relayed.start(1), at + relayed.end(1))
-                if index == 0 and low.endswith("ing"):
+                if index == 0 and low.endswith("ing") and low != "according":
                     return None  # `“…,” adding that …`: the subject before the quote speaks, not what follows
                 if index == 0:
                     # `said X, the …` / `according to X`: the speaker follows the verb.
                     tail = rest[word.end() :]
+                    if low != "according" and not _VERB_FIRST_SPEAKER.match(tail):
+                        return None  # `“baseless” comments made by Gabriel`: a noun, not a verb before its speaker
                     stop = re.search(
                         r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after)\b"
                         r"|\s(?:on|in|at|during|after|when|to reporters|of)\s",
@@ -533,6 +752,11 @@ class Attributor:
         passive = _BY_AS.search(pre)
         if passive:
             return self.resolve(p, offset + passive.start("who"), offset + passive.end("who"))
+        relayed = list(_RELAYED.finditer(pre))
+        if relayed:
+            speaker = self.resolve(p, offset + relayed[-1].start("who"), offset + relayed[-1].end("who"))
+            if speaker is not None:
+                return speaker
         words = list(_WORD.finditer(pre))
         for word in reversed(words):
             low = word.group().lower()
@@ -544,6 +768,20 @@ class Attributor:
                     if to:
                         return self.resolve(p, offset + word.end() + to.start(1), offset + word.end() + to.end(1))
                     return None
+                if low.endswith("ing"):
+                    # `“…,” the ministry said, adding that this is a “…”`: the one who said the quote before.
+                    closes = [m.end() for m in re.finditer(r"[”»\"]", pre[: word.start()])]
+                    if closes:
+                        speaker = self._after(p, offset + closes[-1], pre[closes[-1] : word.start()])
+                        if speaker is not None:
+                            return speaker
+                    # `…, said Zhao, adding that …“…”`: the one the attribution before the participle names.
+                    said = _SAID_BEFORE_PARTICIPLE.search(pre, 0, word.start())
+                    if said:
+                        who = "who1" if said.group("who1") else "who2"
+                        speaker = self.resolve(p, offset + said.start(who), offset + said.end(who))
+                        if speaker is not None:
+                            return speaker
                 # The subject: the clause before the verb (after a fronted phrase, the part after its comma).
                 subject_end = word.start()
                 subject_start = 0
@@ -551,6 +789,14 @@ class Attributor:
                     quoted = re.search(r"\b(?:quoted|cited)\s+(.+?)\s+as\s*$", pre[:subject_end])
                     if quoted:
                         return self.resolve(p, offset + quoted.start(1), offset + quoted.end(1))
+                    # `… responded with X, a spokeswoman for Y, saying “…”`: X speaks.
+                    with_who = re.search(
+                        r"\bwith\s+(?P<who>[A-Z][^,]{2,60}?)(?:,[^,“”\"]{3,120},)?\s*$", pre[:subject_end]
+                    )
+                    if with_who:
+                        speaker = self.resolve(p, offset + with_who.start("who"), offset + with_who.end("who"))
+                        if speaker is not None:
+                            return speaker
                     # `…, saying “…”`: the sentence's subject speaks.
                 speaker = self._subject(p, offset + subject_start, offset + subject_end)
                 if speaker is not None:
@@ -561,18 +807,42 @@ class Attributor:
     def _subject(self, p: int, start: int, end: int) -> Speaker | None:
         """The speaker among the words before a verb: the person nearest the verb, else the nearest other actor."""
         para = self.paragraphs[p]
+        if re.search(r",?\s\band\s+(?:also\s+|then\s+|later\s+)?$", para[start:end]):
+            # "The ministry said …, and announced the “…”": a second verb of the sentence's subject.
+            subject = self._sentence_subject(p, end, None)
+            if subject is not None:
+                return subject
         # In "X ordered … in what Beijing warned was “…”", the verb's own clause names its subject:
         # the words after the last clause break, when an actor is named there.
         breaks = list(_CLAUSE_BREAK.finditer(para, start, end))
+        own = re.search(r"(?:^|[\s,])(he|she|it|they)\s+(?:\w+\s+)?$", para[start:end], re.IGNORECASE)
+        if own and breaks and breaks[-1].end() <= start + own.start(1):
+            # "The ministry said … over what it said were “…”": the pronoun of a clause within the sentence
+            # is the sentence's own subject when that one is of the pronoun's kind.
+            subject = self._sentence_subject(p, start + own.start(1), PRONOUNS[own.group(1).lower()])
+            if subject is not None:
+                return subject
         if breaks and self.registry.in_span(p, breaks[-1].end(), end):
             start = breaks[-1].end()
+        role_of = _ROLE_OF.search(para, start, end)
+        if role_of:
+            # "the representative of the Russian foreign ministry noted": its person named before, if one was.
+            stop = min(end, role_of.end() + 60)
+            orgs = [m.key for m in self.registry.in_span(p, role_of.end(), stop) if m.kind == "organization"]
+            noun = re.match(r"(?:[\w’'-]+\s+){0,3}?(ministry|department|office|embassy)\b", para[role_of.end() : stop])
+            if not orgs and noun:
+                named = self._noun(p, role_of.start(), noun.group(1), *_NOUN_SPEAKERS[noun.group(1)])
+                orgs = [named.key] if named else []
+            person = self._person_of(p, role_of.start(), orgs[0]) if orgs else None
+            if person is not None:
+                return person
         mentions = self.registry.in_span(p, start, end)
         # Mentions after "according to"/"told"/"quoted" are not the subject.
         clean = [
             m
             for m in mentions
             if not re.search(
-                r"\b(?:to|told|by|with|of|against|on|at|from)\s+(?:the\s+)?(?:\w+['’]s\s+)?$",
+                r"\b(?:to|told|by|with|of|for|against|on|at|from)\s+(?:the\s+)?(?:\w+['’]s\s+)?$",
                 para[max(start, m.start - 30) : m.start],
             )
         ]
@@ -584,6 +854,14 @@ class Attributor:
                 if speaker is not None and kinds != ("person",):
                     if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
                         speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                if speaker is not None:
+                    others = [m for m in mentions if m.kind in kinds and m.key != chosen[0].key and not m.quoted]
+                    rivals = self._rivals(speaker.key, others)
+                    if rivals:
+                        name = self.registry.actors[speaker.key].name
+                        speaker.reasons.append(
+                            f"{name} taken for the speaker among others named before the verb ({', '.join(rivals)})"
+                        )
                 return speaker
         text = para[start:end]
         words = [w.lower() for w in _WORD.findall(text)]
@@ -602,6 +880,53 @@ class Attributor:
         if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
             return self.resolve(p, start + opening.start(1), start + opening.end(1))
         return None
+
+    def _rivals(self, key: str, others: list[Mention]) -> list[str]:
+        """Other actors of the speaker's kind the clause names, apart from its own organisation or state."""
+        actor = self.registry.actors[key]
+        names: list[str] = []
+        for mention in others:
+            other = self.registry.actors[mention.key]
+            related = (
+                mention.key == actor.affiliation
+                or other.affiliation == key
+                or (other.kind == "state" and other.country == actor.country)
+            )
+            if not related and other.name not in names:
+                names.append(other.name)
+        return names
+
+    def _person_of(self, p: int, pos: int, org_key: str) -> Speaker | None:
+        """The last person named before `pos` who speaks for the organisation (by affiliation or role)."""
+        org = self.registry.actors[org_key]
+        for mention in self.registry.before(p, pos):
+            actor = self.registry.actors[mention.key]
+            if mention.kind != "person" or mention.quoted:
+                continue
+            role = (actor.role or "").lower()
+            if actor.affiliation == org_key or (role and org.name.lower().split()[-2:] == role.split()[-3:-1]):
+                reasons = []
+                if self.last_speaker is None or self.last_speaker[1] != mention.key:
+                    reasons.append(f"'the representative of {org.name}' taken for {actor.name}, the last one named")
+                return Speaker(mention.key, reasons, actor.role)
+        return None
+
+    def _sentence_subject(self, p: int, pos: int, kind: str | None) -> Speaker | None:
+        """The subject opening the sentence around `pos` with a speaking verb, when it is of `kind`."""
+        para = self.paragraphs[p]
+        s_start, _ = sentence_at(self.bounds[p], pos)
+        opening = re.match(
+            r"\s*(?P<who>[^,;“”\"]{2,60}?)\s+(?:said|says|stated|added|noted|told|announced)\b", para[s_start:pos]
+        )
+        if not opening:
+            return None
+        speaker = self.resolve(p, s_start + opening.start("who"), s_start + opening.end("who"))
+        if speaker is None:
+            return None
+        actor_kind = self.registry.actors[speaker.key].kind
+        if kind is not None and (kind == "person") != (actor_kind == "person"):
+            return None
+        return speaker
 
     def _via(self, p: int, start: int, end: int, quote: QuoteSpan | None) -> str | None:
         """A news agency named in the sentence but outside the quote: the words came through it."""
@@ -682,8 +1007,12 @@ def quote_text(text: str) -> str:
     return text
 
 
+_DATELINE = re.compile(r"^[A-Z][A-Z .,’'-]{2,40}(?:\([^()]{1,80}\))?\s*[-–—:]?\s+(?=[A-Z])")
+"""A dateline that opens a paragraph ("MOSCOW (Sputnik) -", "BERLIN:"): where the story was filed, not what was said."""
+
+
 def _clause_text(text: str) -> str:
-    text = text.strip().rstrip(",;")
+    text = _DATELINE.sub("", text.strip()).rstrip(",;")
     text = re.sub(r"\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=[.”’\"]*$)", "", text)
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
@@ -731,7 +1060,8 @@ def extract(article: Article) -> Extraction:
         if not quote.closed:
             reasons.append("no closing quotation mark: the quote may end elsewhere")
         if not quote.opened:
-            reasons.append("no opening quotation mark: the quote is taken to start with its paragraph")
+            where = "paragraph" if quote.first.open == 0 else "sentence"
+            reasons.append(f"no opening quotation mark: the quote is taken to start with its {where}")
         said, said_note = resolve_day(sentence, day)
         item = Item(
             "quote",

@@ -32,6 +32,7 @@ REPORTING_VERBS = _forms(
     add state note stress emphasise emphasize underline point insist claim argue warn explain announce confirm
     deny admit acknowledge reveal suggest ask reply respond comment remark observe declare assert maintain
     recall reiterate tweet post urge report highlight affirm complain allege caution contend concede
+    specify clarify mention
     """
 )
 """Common reporting verbs of news English in all their regular forms (`said`, `told`, `wrote` are below)."""
@@ -45,7 +46,7 @@ SPEECH_VERBS = REPORTING_VERBS - {"declare", "declares", "declared", "declaring"
     admitted concluded confirmed confirms denied suggested observed recalled reiterated lamented condemned
     called calls described describes branded denounced dubbed criticised criticized demanded demands
     threatened predicted agreed disagreed retorted countered quipped cautioned charged alleged maintained
-    protested stating adding insisting noting warning writing arguing
+    protested stating adding insisting noting warning writing arguing read reads
     """.split()
 )
 """Verbs that tie a quote to the one who speaks ("declared them “…”" is not speech, so not `declared`)."""
@@ -81,7 +82,7 @@ ROLE_NOUNS = frozenset(
     chancellor premier leader commissioner representative senator governor mayor chairman chairwoman
     chair general admiral prime diplomat diplomats consul counsellor counselor attaché attache
     undersecretary under-secretary lawmaker lawmakers congressman congresswoman mp spokespersons king
-    queen emir sheikh foreign-minister press-secretary correspondent analyst negotiator aide aides
+    queen emir sheikh foreign-minister press-secretary correspondent analyst negotiator aide aides pm treasurer
     """.split()
 )
 """Nouns that name a job: a word phrase that holds one is a role, never a name."""
@@ -299,6 +300,19 @@ STATES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("OM", "Oman", ("Muscat",), ("Omani",)),
     ("YE", "Yemen", ("Sanaa",), ("Yemeni",)),
     ("VA", "Holy See", ("Vatican",), ("Vatican",)),
+    ("LU", "Luxembourg", (), ("Luxembourg", "Luxembourgish")),
+    ("CY", "Cyprus", ("Nicosia",), ("Cypriot",)),
+    ("MT", "Malta", ("Valletta",), ("Maltese",)),
+    ("SG", "Singapore", (), ("Singaporean",)),
+    ("UZ", "Uzbekistan", ("Tashkent",), ("Uzbek",)),
+    ("KG", "Kyrgyzstan", ("Bishkek",), ("Kyrgyz",)),
+    ("TJ", "Tajikistan", ("Dushanbe",), ("Tajik",)),
+    ("MN", "Mongolia", ("Ulaanbaatar",), ("Mongolian",)),
+    ("GH", "Ghana", ("Accra",), ("Ghanaian",)),
+    ("SN", "Senegal", ("Dakar",), ("Senegalese",)),
+    ("BF", "Burkina Faso", ("Ouagadougou",), ("Burkinabe",)),
+    ("TD", "Chad", ("N'Djamena",), ("Chadian",)),
+    ("BO", "Bolivia", ("La Paz",), ("Bolivian",)),
 )
 """States the rules know by name, other name or demonym (an ISO 3166 alpha-2 code each)."""
 
@@ -336,6 +350,7 @@ COMMON_CAPITALISED = frozenset(
     according asked speaking separately elsewhere despite following amid among between against about
     both each every either neither some many most more several other another such all any no not
     mr mrs ms dr sir statement statements photo image file reporting editing writing source sources
+    relations affairs
     updated published read see watch related share follow subscribe advertisement
     monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december

@@ -55,8 +55,11 @@ _ORG_COUNTRY = {
 
 _CONNECTORS = "of|for|and|the|on|in|de|van|von|der|da|di|du|bin|ibn|al|la|le"
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][A-Za-z0-9]*(?:[-][A-Za-z]+)*(?:['’][A-Z][a-z]+)?)"
-PHRASE = re.compile(rf"(?<![\w.’'-]){_CAP}(?:\s+(?:(?:{_CONNECTORS})\s+)*{_CAP})*")
-"""A run of capitalised words, with the small words that join the parts of a name ("Ministry of Foreign Affairs")."""
+_NOT_AFTER_CONNECTOR = r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+PHRASE = re.compile(rf"(?<![\w.’'-]){_CAP}(?:\s+(?:(?:(?:{_CONNECTORS})\s+)+{_NOT_AFTER_CONNECTOR})?{_CAP})*")
+"""A run of capitalised words, with the small words that join the parts of a name ("Ministry of Foreign Affairs").
+
+A day after a small word is no part of the name: "the Foreign Ministry on Monday"."""
 
 ARTICLE_WORDS = ("the ", "a ", "an ")
 

