@@ -26,6 +26,7 @@ screen: `on_mount` reads the actors and the first actor's statements at once
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,7 +61,7 @@ from ..widgets.detail import (
 from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
 from ..widgets.title_bar import TitleBar
-from ..widgets.virtual_list import Pager, VirtualList
+from ..widgets.virtual_list import Pager, Snapshot, VirtualList, read_again
 from .notebook_keys import NotebookActions, NotebookKeys
 
 PANE_OF_KIND: dict[str, PaneName] = {
@@ -90,6 +91,34 @@ class PendingRows:
     measure_id: int | None = None
     consequence_id: int | None = None
     consequence_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A list's selection when the file changed: its row's identity (slug), the cursor, its place in the pane."""
+
+    slug: str | None
+    index: int
+    offset: int
+    """Rows between the top of the pane and the cursor: the cursor stays there."""
+    around: int
+    """Rows to read either side of the cursor: a screenful."""
+
+
+def kept(pane: VirtualList[Any]) -> Kept:
+    item = pane.highlighted
+    slug = getattr(item, "slug", None) if item is not None else None
+    rows = pane.scrollable_content_region.height // max(1, pane.line_height) + 1
+    return Kept(slug if isinstance(slug, str) else None, pane.cursor, max(0, pane.cursor_offset), rows)
+
+
+def live_seconds() -> float:
+    """How often the browser looks for another program's changes to its file: `DOSSIER_LIVE_SECONDS`, 0 for never."""
+    try:
+        seconds = float(os.environ.get("DOSSIER_LIVE_SECONDS", "0.5"))
+    except ValueError:
+        return 0.5
+    return seconds if seconds > 0 else 0.0
 
 
 def chain_measure(store: Store, ref: Ref | None, highlighted_measure: int | None) -> int | None:
@@ -146,6 +175,22 @@ class BrowseScreen(NotebookActions, Screen[None]):
     class _ChainFound(Message):
         measure_id: int | None
 
+    @dataclass
+    class _FileChecked(Message):
+        version: int | None
+        """The file's `data_version` (None: it could not be read)."""
+        problem: str | None
+        """What is wrong with the file (deleted, replaced, unreadable), or None."""
+
+    @dataclass
+    class _ReadAgain(Message):
+        stamp: object
+        version: int | None
+        panes: dict[str, Snapshot[Any] | None]
+        kept: dict[str, Kept]
+        detail: tuple[Ref, Any] | None
+        error: str | None = None
+
     def __init__(
         self,
         store: Store,
@@ -184,6 +229,16 @@ class BrowseScreen(NotebookActions, Screen[None]):
         """Each timeline's `TimelineState` (the dossier's under None, an actor's under its id): `t` reopens it."""
         self._search_state: Any = None
         """The search screen's `SearchState` (query, kind, hit), kept so that `/` reopens it where it was left."""
+        self._data_version: int | None = None
+        """The file's `PRAGMA data_version` when the panes were last read: another commit changes it."""
+        self._stale = False
+        """The file changed since the panes were read: read them again as soon as nothing else is loading."""
+        self._polling = False
+        self._reading_again = False
+        self._file_problem: str | None = None
+        """The last problem with the file that a notice told (each is told once)."""
+        self._views_told = False
+        """An open view has been told that the dossier changed under it (once until the browser is back on top)."""
         # The panes, made here and kept: a lookup by id on every key press costs more than the move.
         self.actors = ActorList(id="actors", empty_message="This dossier has no actors")
         self.statements = StatementList(id="statements", empty_message="No actor selected")
@@ -255,6 +310,13 @@ class BrowseScreen(NotebookActions, Screen[None]):
         # the first frame then shows the actors and the first actor's statements, not
         # empty panes drawn again a moment later (docs/performance.md). Measures, consequences
         # and the Detail pane follow in workers, as for every later selection.
+        try:  # before the first read: a commit between the two is then seen by the first poll
+            self._data_version = self.store.data_version()
+        except StoreError:
+            self._data_version = None
+        seconds = live_seconds()
+        if seconds:
+            self.set_interval(seconds, self._poll_file, name="live refresh")
         self._starting = True
         try:
             location = Location(None)
@@ -498,6 +560,161 @@ class BrowseScreen(NotebookActions, Screen[None]):
             self.measures.select_id(measure)
         elif consequence is not None and consequence != self.consequence_id:
             self.consequences.select_id(consequence)
+
+    # ----------------------------------------------------------------- another program changed the file
+
+    # Every `live_seconds()` the timer starts a thread worker that asks the store for the file's
+    # `data_version` (SQLite changes it when any other connection commits: an import in another
+    # terminal, an edit's own write connection) and whether the path still names the file opened.
+    # On a change the panes are read again, all of them in one read transaction, and shown in one
+    # frame: never half of a change. Each list keeps its row by its slug where the row is still
+    # there, else the cursor stays at its place (clamped to the new count). See docs/browser.md.
+
+    def _poll_file(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._check_file()
+
+    @work(thread=True, exclusive=True, group="live")
+    def _check_file(self) -> None:
+        version: int | None = None
+        try:
+            problem = self.store.file_change()
+            version = self.store.data_version()
+        except StoreError as exc:
+            problem = str(exc)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._FileChecked(version, problem))
+
+    @on(_FileChecked)
+    def _file_checked(self, message: _FileChecked) -> None:
+        self._polling = False
+        if message.problem != self._file_problem:
+            self._file_problem = message.problem
+            if message.problem:
+                render.notify(self.app, message.problem, severity="warning")
+        if message.version is not None and message.version != self._data_version:
+            self._data_version = message.version
+            self._stale = True
+            self._tell_open_view()
+        if self.app.screen is self:
+            self._views_told = False
+        if self._stale:
+            self.refresh_data()
+
+    def _tell_open_view(self) -> None:
+        """A view over the browser (chain, timeline, relations, search, facets) keeps what it read: say so, once."""
+        screen = self.app.screen
+        if screen is self or self._views_told or screen.__class__.__name__ in ("HelpScreen", "TooSmallScreen"):
+            return
+        self._views_told = True
+        render.notify(
+            self.app,
+            "The dossier changed in another program: the browser's panes show it; this view was read before"
+            " (close it and open it again to see the change).",
+            severity="information",
+        )
+
+    def _refresh_stamp(self) -> object:
+        """What the user has selected and loading now: a read again is shown only if this has not changed."""
+        lists = (self.actors, self.statements, self.measures, self.consequences)
+        return (self.location(), tuple(pane.generation for pane in lists), tuple(pane.cursor for pane in lists))
+
+    def refresh_data(self) -> None:
+        """Read every pane again from the file as it is now, keeping each pane's row where it is still there.
+
+        Called by the timer when another connection has committed, and by
+        whoever has just written the file and wants it shown at once (an edit:
+        `messages.DossierChanged`). Waits while a link is followed or a list is
+        loading (the next tick reads again); the Detail pane is read again too.
+        """
+        self._stale = True
+        lists: tuple[VirtualList[Any], ...] = (self.actors, self.statements, self.measures, self.consequences)
+        if self._reading_again or self._navigating or any(pane.rows_pending for pane in lists):
+            return
+        self._stale = False
+        self._reading_again = True
+        held = {str(pane.id): kept(pane) for pane in lists}
+        self._read_again(self._refresh_stamp(), held, self.actor_id, self.measure_id, self.detail_ref)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _read_again(
+        self, stamp: object, held: dict[str, Kept], actor_id: int | None, measure_id: int | None, ref: Ref | None
+    ) -> None:
+        store = self.store
+
+        def again(pane: str, kind: str, pager: Pager[Any], same: bool) -> Snapshot[Any]:
+            keep = held[pane] if same else Kept(None, 0, 0, held[pane].around)
+            keep_id = store.find(kind, keep.slug) if keep.slug else None
+            return read_again(pager, keep_id, keep.index, keep.around)
+
+        panes: dict[str, Snapshot[Any] | None] = dict.fromkeys(("statements", "measures", "consequences"))
+        detail: tuple[Ref, Any] | None = None
+        try:
+            with store.snapshot():
+                version = store.data_version()
+                panes["actors"] = actors = again("actors", "actor", self._actor_pager(), True)
+                actor = actors.highlighted
+                if actor is not None:
+                    same = actor.id == actor_id
+                    panes["statements"] = again("statements", "statement", self._statement_pager(actor.id), same)
+                    panes["measures"] = measures = again("measures", "measure", self._measure_pager(actor.id), same)
+                    measure = measures.highlighted
+                    if measure is not None:
+                        pager = self._consequence_pager(measure.id)
+                        panes["consequences"] = again("consequences", "consequence", pager, measure.id == measure_id)
+                if ref is not None:
+                    detail = (ref, self._detail_model(ref))
+        except StoreError as exc:
+            message = self._ReadAgain(stamp, None, {}, held, None, error=str(exc))
+        else:
+            message = self._ReadAgain(stamp, version, panes, held, detail)
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(_ReadAgain)
+    def _show_read_again(self, message: _ReadAgain) -> None:
+        self._reading_again = False
+        if message.error is not None:
+            if message.error != self._file_problem:
+                self._file_problem = message.error
+                render.notify(self.app, message.error, severity="error")
+            return
+        if message.stamp != self._refresh_stamp():
+            self.refresh_data()  # the user moved meanwhile: read again from where they are now
+            return
+        if message.version is not None:
+            self._data_version = message.version
+        panes, held = message.panes, message.kept
+        with self.app.batch_update():
+            actors = panes["actors"]
+            assert actors is not None
+            self.actors.show_again(actors, subject=None, offset=held["actors"].offset)
+            actor = actors.highlighted
+            name = actor.name if actor is not None else None
+            for pane, empty in (
+                (self.statements, "No statements by this actor"),
+                (self.measures, "No measures involve this actor"),
+                (self.consequences, "No consequences recorded for this measure"),
+            ):
+                assert pane.id is not None
+                snapshot = panes[pane.id]
+                if snapshot is None:
+                    none = "No actor selected"
+                    if pane is self.consequences:
+                        none = "Select a measure to see its consequences"
+                    pane.load(None, empty_message=none)
+                    continue
+                subject = name
+                if pane is self.consequences:
+                    measure = self.measures.highlighted
+                    subject = measure.title if measure is not None else None
+                pane.empty_message = empty
+                pane.show_again(snapshot, subject=subject, offset=held[pane.id].offset)
+            if message.detail is not None and message.detail[0] == self.detail_ref:
+                self._show_detail(self._DetailLoaded(*message.detail))
+        if self._stale:
+            self.refresh_data()
 
     # ----------------------------------------------------------------- history keys
 
@@ -917,10 +1134,16 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, ref: Ref) -> None:
+        model = self._detail_model(ref)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._DetailLoaded(ref, model))
+
+    def _detail_model(self, ref: Ref) -> Any:
+        """What the Detail pane shows for `ref`, read from the store (in a worker), or the `StoreError` saying why."""
         kind, entity_id = ref
         store = self.store
         try:
-            model: Any = {
+            return {
                 "actor": store.actor_detail,
                 "statement": store.statement_detail,
                 "measure": store.measure_detail,
@@ -928,9 +1151,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
                 "event": store.event,
             }[kind](entity_id)
         except StoreError as exc:
-            model = exc
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._DetailLoaded(ref, model))
+            return exc
 
     @on(_DetailLoaded)
     def _show_detail(self, message: _DetailLoaded) -> None:
