@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 
 Owner = Literal[
     "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets", "note", "tags",
-    "conflict", "notebook",
+    "conflict", "notebook", "statement-form",
 ]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
 `HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, `FacetScreen`,
-and the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`."""
+the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`, and `AddStatementScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",
@@ -40,6 +40,7 @@ WHERE: dict[Owner, str] = {
     "conflict": "Note changed elsewhere",
     "notebook": "Notebook",
     "facets": "Facets",
+    "statement-form": "New statement",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -58,6 +59,7 @@ OWNER_CLASSES: dict[Owner, str] = {
     "tags": "dossier.screens.notebook.TagsScreen",
     "conflict": "dossier.screens.notebook.ConflictScreen",
     "notebook": "dossier.screens.notebook.NotebookScreen",
+    "statement-form": "dossier.screens.add_form.AddStatementScreen",
 }
 """The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
 
@@ -161,6 +163,9 @@ KEYS: tuple[Key, ...] = (
     Key("d", "go_to_date", "Go to date", "timeline", "timeline.date"),
     Key("escape,q", "close", "Close", "facets", "facets.close"),
     Key("d", "date_range", "Date range", "facets", "facets.dates"),
+    # The new-statement form (dossier/screens/add_form.py): its fields keep their own keys.
+    Key("ctrl+s", "add_statement", "Add", "statement-form", "statement-form.add", priority=True),
+    Key("escape", "close_form", "Close", "statement-form", "statement-form.close"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

@@ -16,6 +16,7 @@ it. Writes live in `dossier.importer`.
 * `entities.py`    one entity by id, the summary, REFs;
 * `paging.py`      the browser's panes: pages, counts and positions;
 * `search.py`      full-text search under a deadline, on a second connection;
+* `completion.py`  names and slugs completed as they are typed (the add-statement form);
 * `chain.py`, `timeline.py`, `relations.py`  the three views;
 * `export.py`      the whole dossier as a bundle.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .chain import ChainQueries
+from .completion import CompletionQueries
 from .connection import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS
 from .export import ExportQueries
 from .paging import PagingQueries
@@ -39,7 +41,9 @@ from .timeline import TimelineQueries
 __all__ = ["BROWSE_CHECK_BYTES", "QUICK_CHECK_SECONDS", "Store", "StoreError", "read_title"]
 
 
-class Store(ChainQueries, RelationQueries, TimelineQueries, SearchQueries, PagingQueries, ExportQueries):
+class Store(
+    CompletionQueries, ChainQueries, RelationQueries, TimelineQueries, SearchQueries, PagingQueries, ExportQueries
+):
     """Typed, bounded queries over one open dossier database.
 
     Safe to share with thread workers: one connection, one lock, rows
