@@ -1,6 +1,6 @@
-"""kill -9 of `dossier import` at 20+ random moments of each path; how many files are intact afterwards.
+"""kill -9 of `dossier import` and of notebook saves at 20+ random moments of each path; how many files are intact.
 
-`python -m tests.bench.crash [--points 24] [--seed 0] ...`
+`python -m tests.bench.crash [--points 24] [--seed 0] [--paths ...] ...`
 
 Each path's import is first run to the end `--runs` times: its median time T
 and the export after it are the references. Then, for each point, a fresh
@@ -22,10 +22,20 @@ Paths:
   rather than at COMMIT only: many more moments at which the file itself has
   been changed and must be rolled back from its journal.
 
-The table counts, per path: the points, the kills that came after the import
-had already exited, the kills that left a hot journal (the file was being
-changed), the files that held the old and the new dossier, and the files
-intact. Exit status 1 if any file was not intact.
+* `notebook-note`, `notebook-merge`, `notebook-merge-small-cache`: a notebook
+  save killed (`tests/faults/notebook_killing.py`): one 90,000-character note
+  saved over an older one, a merge of `--notebook-entries` entries in one
+  transaction (`dossier notes import`), and the merge with a 64 KiB page
+  cache. Kill moments are drawn from the save itself (from when the saving
+  process has opened the notebook to the end of its save), plus one kill
+  just before COMMIT for each. Each notebook must open with
+  `Notebook.open` and no step before, pass `PRAGMA integrity_check`, and
+  hold exactly the content before or after the save.
+
+`--paths notebook` runs the three notebook paths only. The table counts, per
+path: the points, the kills that came after the import had already exited,
+the kills that left a hot journal (the file was being changed), the files
+that held the old and the new dossier, and the files intact. Exit status 1 if any file was not intact.
 """
 
 from __future__ import annotations
@@ -54,8 +64,11 @@ from tests.faults.killing import (
     run_point,
     with_small_cache,
 )
+from tests.faults.notebook_killing import NotebookCase, NotebookPoint, kill_save, make_case
 
-PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache")
+IMPORT_PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache")
+NOTEBOOK_PATHS = ("notebook-note", "notebook-merge", "notebook-merge-small-cache")
+PATHS = IMPORT_PATHS + NOTEBOOK_PATHS
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -65,6 +78,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--paths", default=",".join(PATHS), help="comma-separated, of: " + ", ".join(PATHS))
     parser.add_argument("--bulk-statements", type=int, default=100_000)
     parser.add_argument("--incremental-statements", type=int, default=4_000, help="stay ≤ 5,000: above, it is bulk")
+    parser.add_argument("--notebook-entries", type=int, default=4_000, help="entries a notebook merge saves")
     parser.add_argument("--runs", type=int, default=3, help="finished imports per path, to time it (the median)")
     parser.add_argument(
         "--window",
@@ -75,7 +89,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: kills, readers")
     parser.add_argument("--scratch", type=Path, default=None, help="where the files are made (default: a temp dir)")
     args = parser.parse_args(argv)
-    args.paths = [p for p in args.paths.split(",") if p]
+    args.paths = [p for part in args.paths.split(",") if part
+                  for p in (NOTEBOOK_PATHS if part == "notebook" else (part,))]
     args.skip = {s for s in args.skip.split(",") if s}
     unknown = [p for p in args.paths if p not in PATHS]
     if unknown:
@@ -83,10 +98,52 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_notebook(args: argparse.Namespace, scratch: Path) -> list[tuple[NotebookCase, list[NotebookPoint]]]:
+    """Each notebook path: a save timed `--runs` times, one kill just before COMMIT, `--points` random kills."""
+    results: list[tuple[NotebookCase, list[NotebookPoint]]] = []
+    folder = scratch / "notebook"
+    for name in args.paths:
+        if name not in NOTEBOOK_PATHS:
+            continue
+        mode = name.removeprefix("notebook-")
+        case = make_case(folder, mode, runs=args.runs, entries=args.notebook_entries)
+        print(f"{name}: a finished save takes {case.seconds:.3f} s (median of {args.runs})", flush=True)
+        draw = random.Random(f"{args.seed}-{name}")
+        points = [kill_save(case, -1.0, folder, precommit=True)]
+        for index in range(0 if "kills" in args.skip else args.points):
+            delay = draw.uniform(0.0, case.seconds)
+            point = kill_save(case, delay, folder)
+            points.append(point)
+            flags = ("exited first " if point.exited_first else "") + ("hot journal " if point.journal_left else "")
+            verdict = "intact" if point.intact else "NOT INTACT: " + "; ".join(point.problems)
+            print(f"  {index + 1:2}/{args.points} kill at {delay:6.3f} s: {point.state:7} {flags}{verdict}", flush=True)
+        results.append((case, points))
+    return results
+
+
+def notebook_table(results: list[tuple[NotebookCase, list[NotebookPoint]]]) -> list[str]:
+    lines = [
+        "| path | save s | points | exited before the kill | hot journal | old | new | intact |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for case, points in results:
+        lines.append(
+            f"| notebook-{case.mode} | {case.seconds:.3f} | {len(points) - 1} (+1 just before COMMIT)"
+            f" | {sum(p.exited_first for p in points)} | {sum(p.journal_left for p in points)}"
+            f" | {sum(p.state == 'old' for p in points)} | {sum(p.state == 'new' for p in points)}"
+            f" | {sum(p.intact for p in points)}/{len(points)} |"
+        )
+    total = sum(len(points) for _, points in results)
+    intact = sum(p.intact for _, points in results for p in points)
+    return [*lines, "", f"{intact} of {total} killed notebooks intact."]
+
+
 def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Case, list[Point]]]:
     results: list[tuple[Case, list[Point]]] = []
     base: dict[str, Case] = {}
     for name in args.paths:
+        if name in NOTEBOOK_PATHS:
+            continue
         kind = name.split("-")[0]
         folder = scratch / kind
         folder.mkdir(exist_ok=True)
@@ -203,19 +260,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     load = os.getloadavg()
     print(
-        f"# kill -9 of dossier import\n\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
+        f"# kill -9 of dossier import and notebook saves\n\n"
+        f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
         f"{os.cpu_count()} CPUs · load {load[0]:.2f} · Python {platform.python_version()} · "
         f"SQLite {sqlite3.sqlite_version} · seed {args.seed} · kill moments drawn from the {args.window}\n",
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="dossier-crash-", dir=args.scratch) as scratch:
         results = run(args, Path(scratch))
-        lines = table(results)
-        if "readers" not in args.skip:
+        notebooks = run_notebook(args, Path(scratch))
+        lines = table(results) if results else []
+        if results and "readers" not in args.skip:
             plain = [case for case, _ in results if not case.small_cache]
             lines += ["", "## A reader during an import", "", *reader_figures(plain, Path(scratch))]
+        if notebooks:
+            lines += ["", "## Notebook saves", "", *notebook_table(notebooks)]
     print("\n" + "\n".join(lines))
-    return 0 if all(p.intact for _, points in results for p in points) else 1
+    intact = all(p.intact for _, points in results for p in points)
+    return 0 if intact and all(p.intact for _, points in notebooks for p in points) else 1
 
 
 if __name__ == "__main__":
