@@ -249,3 +249,43 @@ async def test_a_file_deleted_or_damaged_under_the_browser_is_one_notice_never_a
             told = [n.message for n in notifications(app)]
             assert all("\n" not in message for message in told)
             assert len([m for m in told if "was deleted or moved" in m]) == 1  # each problem told once
+
+
+async def test_an_import_killed_before_commit_shows_nothing_and_the_next_one_shows_whole(
+    seed_db: Path, tmp_path: Path
+) -> None:
+    from tests.faults.killing import import_argv
+
+    bundle = {
+        "actors": [NEW_ACTOR],
+        "statements": [
+            {"slug": f"killed-{n}", "speaker": "aardvark-analyst", "text": f"Statement {n} of a killed import."}
+            for n in range(300)
+        ],
+    }
+    path = tmp_path / "killed.yaml"
+    path.write_text(yaml.safe_dump(bundle, sort_keys=False), encoding="utf-8")
+    with Store.open(seed_db) as store:
+        app = DossierApp(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            browser = app.browser
+            actors = browser.actors.count
+            # Every row written with a small page cache (changed pages in the file), then SIGKILL before COMMIT:
+            # a hot journal the next read rolls back.
+            done = subprocess.run(import_argv(seed_db, path, "small-cache", "precommit"), capture_output=True,
+                                  timeout=120, env={**os.environ, "DOSSIER_LIVE_SECONDS": "0"})
+            assert done.returncode < 0, done.stderr
+            for _ in range(10):  # several polls
+                await pilot.pause(0.1)
+            await settle(pilot)
+            assert browser.actors.count == actors
+            journal = Path(f"{seed_db}-journal")
+            assert not journal.exists() or journal.read_bytes()[:1] in (b"", b"\0")  # rolled back by a read
+            assert not [n for n in notifications(app) if n.severity == "error"]
+            import_in_another_process(seed_db, bundle, tmp_path)
+            await wait_until(pilot, lambda: browser.actors.count == (actors or 0) + 1, "the finished import")
+            await pilot.press("home")
+            await settle(pilot)
+            assert browser.actors.highlighted is not None and browser.actors.highlighted.slug == "aardvark-analyst"
+            assert browser.statements.count == 300
