@@ -27,6 +27,7 @@ screen: `on_mount` reads the actors and the first actor's statements at once
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -233,7 +234,8 @@ class BrowseScreen(NotebookActions, Screen[None]):
         """The file's `PRAGMA data_version` when the panes were last read: another commit changes it."""
         self._stale = False
         """The file changed since the panes were read: read them again as soon as nothing else is loading."""
-        self._polling = False
+        self._watching = threading.Event()
+        """Set when the screen goes: the thread that watches the file stops."""
         self._reading_again = False
         self._file_problem: str | None = None
         """The last problem with the file that a notice told (each is told once)."""
@@ -316,7 +318,7 @@ class BrowseScreen(NotebookActions, Screen[None]):
             self._data_version = None
         seconds = live_seconds()
         if seconds:
-            self.set_interval(seconds, self._poll_file, name="live refresh")
+            threading.Thread(target=self._watch_file, args=(seconds,), name="dossier-live", daemon=True).start()
         self._starting = True
         try:
             location = Location(None)
@@ -563,32 +565,46 @@ class BrowseScreen(NotebookActions, Screen[None]):
 
     # ----------------------------------------------------------------- another program changed the file
 
-    # Every `live_seconds()` the timer starts a thread worker that asks the store for the file's
+    # Every `live_seconds()` a thread of the screen's own (`_watch_file`) asks the store for the file's
     # `data_version` (SQLite changes it when any other connection commits: an import in another
     # terminal, an edit's own write connection) and whether the path still names the file opened.
     # On a change the panes are read again, all of them in one read transaction, and shown in one
     # frame: never half of a change. Each list keeps its row by its slug where the row is still
     # there, else the cursor stays at its place (clamped to the new count). See docs/browser.md.
 
-    def _poll_file(self) -> None:
-        if not self._polling:
-            self._polling = True
-            self._check_file()
+    def _watch_file(self, seconds: float) -> None:
+        """Every `seconds`, in a thread of its own: has the file changed? Tells the screen only when it has.
 
-    @work(thread=True, exclusive=True, group="live")
-    def _check_file(self) -> None:
-        version: int | None = None
-        try:
-            problem = self.store.file_change()
-            version = self.store.data_version()
-        except StoreError as exc:
-            problem = str(exc)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._FileChecked(version, problem))
+        Not a Textual worker and no timer: when nothing changes, the UI thread
+        does nothing at all. It reads with the store's lock (a few µs), so it
+        waits for a pane's query like any reader, never the other way round.
+        """
+        known = self._data_version
+        told: str | None = None
+        while not self._watching.wait(seconds):
+            version: int | None = None
+            try:
+                problem = self.store.file_change()
+                version = self.store.data_version()
+            except StoreError as exc:
+                problem = str(exc)
+            except Exception:  # the store was closed under it: the app is ending
+                return
+            changed = version is not None and version != known
+            if changed or problem != told:
+                known = version if version is not None else known
+                told = problem
+                self.post_message(self._FileChecked(version, problem))
+
+    def on_unmount(self) -> None:
+        self._watching.set()
+
+    @on(events.ScreenResume)
+    def _views_closed(self) -> None:
+        self._views_told = False  # the next change under a view is told again
 
     @on(_FileChecked)
     def _file_checked(self, message: _FileChecked) -> None:
-        self._polling = False
         if message.problem != self._file_problem:
             self._file_problem = message.problem
             if message.problem:
@@ -597,8 +613,6 @@ class BrowseScreen(NotebookActions, Screen[None]):
             self._data_version = message.version
             self._stale = True
             self._tell_open_view()
-        if self.app.screen is self:
-            self._views_told = False
         if self._stale:
             self.refresh_data()
 
@@ -623,19 +637,30 @@ class BrowseScreen(NotebookActions, Screen[None]):
     def refresh_data(self) -> None:
         """Read every pane again from the file as it is now, keeping each pane's row where it is still there.
 
-        Called by the timer when another connection has committed, and by
-        whoever has just written the file and wants it shown at once (an edit:
-        `messages.DossierChanged`). Waits while a link is followed or a list is
-        loading (the next tick reads again); the Detail pane is read again too.
+        Called when the watching thread has seen another connection commit,
+        and by whoever has just written the file and wants it shown at once
+        (an edit: `messages.DossierChanged`). While a link is followed or a
+        list is loading it tries again a moment later; the Detail pane is read
+        again too.
         """
         self._stale = True
         lists: tuple[VirtualList[Any], ...] = (self.actors, self.statements, self.measures, self.consequences)
-        if self._reading_again or self._navigating or any(pane.rows_pending for pane in lists):
+        if self._reading_again:
+            return  # `_show_read_again` reads again when it is done, since `_stale` is set
+        if self._navigating or any(pane.rows_pending for pane in lists):
+            self.set_timer(self.RETRY_SECONDS, self._refresh_if_stale)
             return
         self._stale = False
         self._reading_again = True
         held = {str(pane.id): kept(pane) for pane in lists}
         self._read_again(self._refresh_stamp(), held, self.actor_id, self.measure_id, self.detail_ref)
+
+    RETRY_SECONDS: ClassVar[float] = 0.05
+    """How soon a read again put off (a link being followed, a list loading) is tried again."""
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale:
+            self.refresh_data()
 
     @work(thread=True, exclusive=True, group="refresh")
     def _read_again(

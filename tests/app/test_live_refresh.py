@@ -289,3 +289,24 @@ async def test_an_import_killed_before_commit_shows_nothing_and_the_next_one_sho
             await settle(pilot)
             assert browser.actors.highlighted is not None and browser.actors.highlighted.slug == "aardvark-analyst"
             assert browser.statements.count == 300
+
+
+async def test_a_read_again_asked_while_a_link_is_followed_comes_once_it_has_landed(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOSSIER_LIVE_SECONDS", "0")  # no watching thread: only the retry can read again
+    with Store.open(seed_db) as store:
+        app = DossierApp(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            browser = app.browser
+            count = browser.statements.count or 0
+            first = browser.statements.item_at(0)
+            actor = browser.actor_id
+            assert first is not None and actor is not None
+            delete_statement(seed_db, first.slug)
+            browser.open_ref("actor", actor)  # the same actor: its lists are not loaded again
+            assert browser.keys_pending()
+            browser.refresh_data()  # put off: a link is being followed
+            await wait_until(pilot, lambda: browser.statements.count == count - 1, "the read put off")
+            assert app.focused is browser.actors
