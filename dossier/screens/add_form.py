@@ -176,10 +176,13 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
 
     def say(self, line: str) -> None:
         """One line under the form (a reason, a question); dossier text in it is shown as text."""
-        self.query_one("#add-status", Static).update(render.content(line))
+        if self.is_attached:  # a completion may answer after the form has closed
+            self.query_one("#add-status", Static).update(render.content(line))
 
     def show_matches(self, kind: CompletionKind, typed: str, found: list[Completion]) -> None:
         """The matches for what is being typed, under the fields: name and slug each."""
+        if not self.is_attached:
+            return
         if not found:
             text = f"No {kind} starts with {typed.strip()!r}" if typed.strip() else ""
         else:
