@@ -206,6 +206,10 @@ class DossierApp(GuardedApp[None]):
         target: DOMNode = {"app": self, "detail": self.browser.detail}.get(message.owner, self.browser)
         await self.run_action(message.action, target)
 
+    @on(messages.DossierChanged)
+    def _dossier_changed(self, message: messages.DossierChanged) -> None:
+        self.browser.refresh_data()
+
     @on(messages.ShowActorKind)
     def _show_actor_kind_asked(self, message: messages.ShowActorKind) -> None:
         self.browser.show_actor_kind(message.kind)

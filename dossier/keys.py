@@ -19,12 +19,12 @@ if TYPE_CHECKING:
 
 Owner = Literal[
     "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets", "note", "tags",
-    "conflict", "notebook", "editor", "add", "confirm",
+    "conflict", "notebook", "editor", "add", "confirm", "statement-form",
 ]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
 `HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, `FacetScreen`,
-the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`, and the capture's
-`EditorScreen`, `AddScreen` and `ConfirmScreen`."""
+the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`, the capture's
+`EditorScreen`, `AddScreen` and `ConfirmScreen`, and `AddStatementScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",
@@ -44,6 +44,7 @@ WHERE: dict[Owner, str] = {
     "editor": "Editor",
     "add": "Add",
     "confirm": "Delete?",
+    "statement-form": "New statement",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -65,6 +66,7 @@ OWNER_CLASSES: dict[Owner, str] = {
     "editor": "dossier.screens.capture.EditorScreen",
     "add": "dossier.screens.capture.AddScreen",
     "confirm": "dossier.screens.capture.ConfirmScreen",
+    "statement-form": "dossier.screens.add_form.AddStatementScreen",
 }
 """The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
 
@@ -178,6 +180,9 @@ KEYS: tuple[Key, ...] = (
     Key("escape", "close_add", "Close", "add", "add.close"),
     Key("y", "confirm_delete", "Delete", "confirm", "confirm.yes"),
     Key("escape,n", "keep", "Keep it", "confirm", "confirm.no"),
+    # The new-statement form (dossier/screens/add_form.py): its fields keep their own keys.
+    Key("ctrl+s", "add_statement", "Add", "statement-form", "statement-form.add", priority=True),
+    Key("escape", "close_form", "Close", "statement-form", "statement-form.close"),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

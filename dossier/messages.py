@@ -41,3 +41,11 @@ class OpenNotebook(Message):
     """Open the notebook screen, narrowed by this text (`#tag` for the palette's `Tag: NAME`)."""
 
     narrow: str = ""
+
+
+@dataclass
+class DossierChanged(Message):
+    """The dossier file has just been written (an edit, from this process): read the browser's panes again now.
+
+    Another program's writes are found without it, within `DOSSIER_LIVE_SECONDS` (`BrowseScreen.refresh_data`).
+    """

@@ -193,6 +193,17 @@ class SearchHit(NamedTuple):
     """The date that orders it (said, announced, due, date), when it has one."""
 
 
+CompletionKind = Literal["actor", "measure", "source"]
+"""What the add-statement form completes (`Store.complete`)."""
+
+
+class Completion(NamedTuple):
+    """One entity offered while a name or slug is typed (`Store.complete`): its slug and what it is called."""
+
+    slug: str
+    label: str
+
+
 class FacetValue(NamedTuple):
     """One value of a facet and how many rows have it (`Store.statement_facets` and the like)."""
 

@@ -26,6 +26,8 @@ screen: `on_mount` reads the actors and the first actor's statements at once
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,7 +62,7 @@ from ..widgets.detail import (
 from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
 from ..widgets.title_bar import TitleBar
-from ..widgets.virtual_list import Pager, VirtualList
+from ..widgets.virtual_list import Pager, Snapshot, VirtualList, read_again
 from .capture_keys import CaptureActions, CaptureKeys
 from .notebook_keys import NotebookActions, NotebookKeys
 
@@ -97,6 +99,34 @@ def _slug_of(kind: str, model: Any) -> str:
     """The slug of what the Detail pane shows (a detail model carries its entity inside)."""
     inner = {"actor": "actor", "statement": "statement", "measure": "measure"}.get(kind)
     return str(getattr(model, inner).slug if inner else model.slug)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A list's selection when the file changed: its row's identity (slug), the cursor, its place in the pane."""
+
+    slug: str | None
+    index: int
+    offset: int
+    """Rows between the top of the pane and the cursor: the cursor stays there."""
+    around: int
+    """Rows to read either side of the cursor: a screenful."""
+
+
+def kept(pane: VirtualList[Any]) -> Kept:
+    item = pane.highlighted
+    slug = getattr(item, "slug", None) if item is not None else None
+    rows = pane.scrollable_content_region.height // max(1, pane.line_height) + 1
+    return Kept(slug if isinstance(slug, str) else None, pane.cursor, max(0, pane.cursor_offset), rows)
+
+
+def live_seconds() -> float:
+    """How often the browser looks for another program's changes to its file: `DOSSIER_LIVE_SECONDS`, 0 for never."""
+    try:
+        seconds = float(os.environ.get("DOSSIER_LIVE_SECONDS", "0.5"))
+    except ValueError:
+        return 0.5
+    return seconds if seconds > 0 else 0.0
 
 
 def chain_measure(store: Store, ref: Ref | None, highlighted_measure: int | None) -> int | None:
@@ -155,6 +185,22 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     class _ChainFound(Message):
         measure_id: int | None
 
+    @dataclass
+    class _FileChecked(Message):
+        version: int | None
+        """The file's `data_version` (None: it could not be read)."""
+        problem: str | None
+        """What is wrong with the file (deleted, replaced, unreadable), or None."""
+
+    @dataclass
+    class _ReadAgain(Message):
+        stamp: object
+        version: int | None
+        panes: dict[str, Snapshot[Any] | None]
+        kept: dict[str, Kept]
+        detail: tuple[Ref, Any, str | None] | None
+        error: str | None = None
+
     def __init__(
         self,
         store: Store,
@@ -196,6 +242,17 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         """Each timeline's `TimelineState` (the dossier's under None, an actor's under its id): `t` reopens it."""
         self._search_state: Any = None
         """The search screen's `SearchState` (query, kind, hit), kept so that `/` reopens it where it was left."""
+        self._data_version: int | None = None
+        """The file's `PRAGMA data_version` when the panes were last read: another commit changes it."""
+        self._stale = False
+        """The file changed since the panes were read: read them again as soon as nothing else is loading."""
+        self._watching = threading.Event()
+        """Set when the screen goes: the thread that watches the file stops."""
+        self._reading_again = False
+        self._file_problem: str | None = None
+        """The last problem with the file that a notice told (each is told once)."""
+        self._views_told = False
+        """An open view has been told that the dossier changed under it (once until the browser is back on top)."""
         # The panes, made here and kept: a lookup by id on every key press costs more than the move.
         self.actors = ActorList(id="actors", empty_message="This dossier has no actors")
         self.statements = StatementList(id="statements", empty_message="No actor selected")
@@ -267,6 +324,13 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         # the first frame then shows the actors and the first actor's statements, not
         # empty panes drawn again a moment later (docs/performance.md). Measures, consequences
         # and the Detail pane follow in workers, as for every later selection.
+        try:  # before the first read: a commit between the two is then seen by the first poll
+            self._data_version = self.store.data_version()
+        except StoreError:
+            self._data_version = None
+        seconds = live_seconds()
+        if seconds:
+            threading.Thread(target=self._watch_file, args=(seconds,), name="dossier-live", daemon=True).start()
         self._starting = True
         try:
             location = Location(None)
@@ -510,6 +574,184 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             self.measures.select_id(measure)
         elif consequence is not None and consequence != self.consequence_id:
             self.consequences.select_id(consequence)
+
+    # ----------------------------------------------------------------- another program changed the file
+
+    # Every `live_seconds()` a thread of the screen's own (`_watch_file`) asks the store for the file's
+    # `data_version` (SQLite changes it when any other connection commits: an import in another
+    # terminal, an edit's own write connection) and whether the path still names the file opened.
+    # On a change the panes are read again, all of them in one read transaction, and shown in one
+    # frame: never half of a change. Each list keeps its row by its slug where the row is still
+    # there, else the cursor stays at its place (clamped to the new count). See docs/browser.md.
+
+    def _watch_file(self, seconds: float) -> None:
+        """Every `seconds`, in a thread of its own: has the file changed? Tells the screen only when it has.
+
+        Not a Textual worker and no timer: when nothing changes, the UI thread
+        does nothing at all. It reads with the store's lock (a few µs), so it
+        waits for a pane's query like any reader, never the other way round.
+        """
+        known = self._data_version
+        told: str | None = None
+        while not self._watching.wait(seconds):
+            version: int | None = None
+            try:
+                problem = self.store.file_change()
+                version = self.store.data_version()
+            except StoreError as exc:
+                problem = str(exc)
+            except Exception:  # the store was closed under it: the app is ending
+                return
+            changed = version is not None and version != known
+            if changed or problem != told:
+                known = version if version is not None else known
+                told = problem
+                self.post_message(self._FileChecked(version, problem))
+
+    def on_unmount(self) -> None:
+        self._watching.set()
+
+    @on(events.ScreenResume)
+    def _views_closed(self) -> None:
+        self._views_told = False  # the next change under a view is told again
+
+    @on(_FileChecked)
+    def _file_checked(self, message: _FileChecked) -> None:
+        if message.problem != self._file_problem:
+            self._file_problem = message.problem
+            if message.problem:
+                render.notify(self.app, message.problem, severity="warning")
+        if message.version is not None and message.version != self._data_version:
+            self._data_version = message.version
+            self._stale = True
+            self._tell_open_view()
+        if self._stale:
+            self.refresh_data()
+
+    def _tell_open_view(self) -> None:
+        """A view over the browser (chain, timeline, relations, search, facets) keeps what it read: say so, once."""
+        screen = self.app.screen
+        if screen is self or self._views_told or screen.__class__.__name__ in ("HelpScreen", "TooSmallScreen"):
+            return
+        self._views_told = True
+        render.notify(
+            self.app,
+            "The dossier changed in another program: the browser's panes show it; this view was read before"
+            " (close it and open it again to see the change).",
+            severity="information",
+        )
+
+    def _refresh_stamp(self) -> object:
+        """What the user has selected and loading now: a read again is shown only if this has not changed."""
+        lists = (self.actors, self.statements, self.measures, self.consequences)
+        return (self.location(), tuple(pane.generation for pane in lists), tuple(pane.cursor for pane in lists))
+
+    def refresh_data(self) -> None:
+        """Read every pane again from the file as it is now, keeping each pane's row where it is still there.
+
+        Called when the watching thread has seen another connection commit,
+        and by whoever has just written the file and wants it shown at once
+        (an edit: `messages.DossierChanged`). While a link is followed or a
+        list is loading it tries again a moment later; the Detail pane is read
+        again too.
+        """
+        self._stale = True
+        lists: tuple[VirtualList[Any], ...] = (self.actors, self.statements, self.measures, self.consequences)
+        if self._reading_again:
+            return  # `_show_read_again` reads again when it is done, since `_stale` is set
+        if self._navigating or any(pane.rows_pending for pane in lists):
+            self.set_timer(self.RETRY_SECONDS, self._refresh_if_stale)
+            return
+        self._stale = False
+        self._reading_again = True
+        held = {str(pane.id): kept(pane) for pane in lists}
+        self._read_again(self._refresh_stamp(), held, self.actor_id, self.measure_id, self.detail_ref)
+
+    RETRY_SECONDS: ClassVar[float] = 0.05
+    """How soon a read again put off (a link being followed, a list loading) is tried again."""
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale:
+            self.refresh_data()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _read_again(
+        self, stamp: object, held: dict[str, Kept], actor_id: int | None, measure_id: int | None, ref: Ref | None
+    ) -> None:
+        store = self.store
+
+        def again(pane: str, kind: str, pager: Pager[Any], same: bool) -> Snapshot[Any]:
+            keep = held[pane] if same else Kept(None, 0, 0, held[pane].around)
+            keep_id = store.find(kind, keep.slug) if keep.slug else None
+            return read_again(pager, keep_id, keep.index, keep.around)
+
+        panes: dict[str, Snapshot[Any] | None] = dict.fromkeys(("statements", "measures", "consequences"))
+        detail: tuple[Ref, Any, str | None] | None = None
+        try:
+            with store.snapshot():
+                version = store.data_version()
+                panes["actors"] = actors = again("actors", "actor", self._actor_pager(), True)
+                actor = actors.highlighted
+                if actor is not None:
+                    same = actor.id == actor_id
+                    panes["statements"] = again("statements", "statement", self._statement_pager(actor.id), same)
+                    panes["measures"] = measures = again("measures", "measure", self._measure_pager(actor.id), same)
+                    measure = measures.highlighted
+                    if measure is not None:
+                        pager = self._consequence_pager(measure.id)
+                        panes["consequences"] = again("consequences", "consequence", pager, measure.id == measure_id)
+                if ref is not None:
+                    detail = (ref, *self._detail_model(ref))
+        except StoreError as exc:
+            message = self._ReadAgain(stamp, None, {}, held, None, error=str(exc))
+        else:
+            message = self._ReadAgain(stamp, version, panes, held, detail)
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(_ReadAgain)
+    def _show_read_again(self, message: _ReadAgain) -> None:
+        self._reading_again = False
+        if message.error is not None:
+            if message.error != self._file_problem:
+                self._file_problem = message.error
+                render.notify(self.app, message.error, severity="error")
+            return
+        if message.stamp != self._refresh_stamp():
+            self.refresh_data()  # the user moved meanwhile: read again from where they are now
+            return
+        if message.version is not None:
+            self._data_version = message.version
+        panes, held = message.panes, message.kept
+        with self.app.batch_update():
+            actors = panes["actors"]
+            assert actors is not None
+            self.actors.show_again(actors, subject=None, offset=held["actors"].offset)
+            actor = actors.highlighted
+            name = actor.name if actor is not None else None
+            for pane, empty in (
+                (self.statements, "No statements by this actor"),
+                (self.measures, "No measures involve this actor"),
+                (self.consequences, "No consequences recorded for this measure"),
+            ):
+                assert pane.id is not None
+                snapshot = panes[pane.id]
+                if snapshot is None:
+                    none = "No actor selected"
+                    if pane is self.consequences:
+                        none = "Select a measure to see its consequences"
+                    pane.load(None, empty_message=none)
+                    continue
+                subject = name
+                if pane is self.consequences:
+                    measure = self.measures.highlighted
+                    subject = measure.title if measure is not None else None
+                pane.empty_message = empty
+                pane.show_again(snapshot, subject=subject, offset=held[pane.id].offset)
+            if message.detail is not None and message.detail[0] == self.detail_ref:
+                self._show_detail(self._DetailLoaded(*message.detail))
+        if self._stale:
+            self.refresh_data()
 
     # ----------------------------------------------------------------- history keys
 
@@ -929,10 +1171,17 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, ref: Ref) -> None:
+        model, edited = self._detail_model(ref)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._DetailLoaded(ref, model, edited))
+
+    def _detail_model(self, ref: Ref) -> tuple[Any, str | None]:
+        """What the Detail pane shows for `ref` and when it was last edited, read from the store (in a worker),
+        or the `StoreError` saying why."""
         kind, entity_id = ref
         store = self.store
         try:
-            model: Any = {
+            model = {
                 "actor": store.actor_detail,
                 "statement": store.statement_detail,
                 "measure": store.measure_detail,
@@ -941,9 +1190,8 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             }[kind](entity_id)
             edited = None if kind == "consequence" else store.last_edited(kind, _slug_of(kind, model))
         except StoreError as exc:
-            model, edited = exc, None
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._DetailLoaded(ref, model, edited))
+            return exc, None
+        return model, edited
 
     @on(_DetailLoaded)
     def _show_detail(self, message: _DetailLoaded) -> None:

@@ -27,7 +27,10 @@ class HelpScreen(ModalScreen[None]):
     """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
-        ("Anywhere", "Browser", "Search", "Help", "Note changed elsewhere", "Editor", "Add", "Delete?"),
+        (
+            "Anywhere", "Browser", "Search", "Help", "Note changed elsewhere", "Editor", "Add", "Delete?",
+            "New statement",
+        ),
         ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets", "Notebook", "Note editor", "Tags"),
     )
     """Which sections stand in which column, so that every key fits on a 40-line screen

@@ -16,6 +16,7 @@ it. Writes live in `dossier.importer`.
 * `entities.py`    one entity by id, the summary, REFs;
 * `paging.py`      the browser's panes: pages, counts and positions;
 * `search.py`      full-text search under a deadline, on a second connection;
+* `completion.py`  names and slugs completed as they are typed (the add-statement form);
 * `chain.py`, `timeline.py`, `relations.py`  the three views;
 * `export.py`      the whole dossier as a bundle;
 * `documents.py`   one entity as a bundle with its children (what the editor opens);
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .chain import ChainQueries
+from .completion import CompletionQueries
 from .connection import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS
 from .documents import DocumentQueries
 from .edits import EditQueries
@@ -44,8 +46,8 @@ __all__ = ["BROWSE_CHECK_BYTES", "QUICK_CHECK_SECONDS", "Store", "StoreError", "
 
 
 class Store(
-    ChainQueries, RelationQueries, TimelineQueries, SearchQueries, PagingQueries, ExportQueries, DocumentQueries,
-    EditQueries,
+    CompletionQueries, ChainQueries, RelationQueries, TimelineQueries, SearchQueries, PagingQueries, ExportQueries,
+    DocumentQueries, EditQueries,
 ):
     """Typed, bounded queries over one open dossier database.
 

@@ -10,6 +10,7 @@ the columns the queries select into the named tuples of `dossier.rows`.
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -91,6 +92,15 @@ def _actor_ref(row: Sequence[Any], start: int) -> ActorRef | None:
     return _ref(row, start)
 
 
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) the path names now, or None when it names nothing."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 class StoreBase:
     """One open dossier database: its connection, its lock, and the helpers every query runs through."""
 
@@ -100,6 +110,8 @@ class StoreBase:
         self.warnings: tuple[str, ...] = tuple(warnings)
         """What the user should know about the file, though it opened (one line each)."""
         self._lock = threading.RLock()
+        self._file_id = _file_id(path)
+        """The file's (device, inode) when opened: `file_change` tells a file replaced under the store."""
 
     @classmethod
     def open(cls, path: Path | str, *, write: bool = False, check_seconds: float = QUICK_CHECK_SECONDS) -> Self:
@@ -135,6 +147,59 @@ class StoreBase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ----------------------------------------------------------------- another program's writes
+
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version` on this store's connection: it changes when another connection commits.
+
+        Another process (an import), or another connection of this one (an
+        edit's write connection): any commit since the last call gives a new
+        number, while this connection's own reads never do. One read of the
+        file's change counter under a shared lock: a few microseconds (it
+        waits, like any read, while a writer holds the file; see
+        `READ_BUSY_SECONDS`). A `StoreError` when the file cannot be read.
+        """
+        row = self._one("PRAGMA data_version")
+        return int(row[0]) if row else 0
+
+    def file_change(self) -> str | None:
+        """None while the path still names the file this store opened; else one line saying what became of it.
+
+        The store reads through its open connection, so a file deleted or
+        replaced (renamed over: `dossier init --force`) goes on being read as
+        it was; the user is told, and may open the path again.
+        """
+        now = _file_id(self.path)
+        if now == self._file_id:
+            return None
+        if now is None:
+            return f"{self.path}: was deleted or moved; showing what was read before (open it again to browse it)"
+        return f"{self.path}: was replaced by another file; showing the one opened before (open it again to see it)"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside the block sees one committed state of the file (one read transaction).
+
+        Holds the store's lock for the block (other threads' reads wait), so
+        the panes read again after a change are all of the same commit, never
+        half of one. Nested use is one transaction.
+        """
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            try:
+                self.conn.execute("BEGIN")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(explain(self.path, exc)) from None
+            try:
+                yield
+            finally:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.DatabaseError:
+                    pass  # a read transaction has nothing to lose; the next read meets the problem and names it
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Connection]:

@@ -70,6 +70,11 @@ class EntityQueries(StoreBase):
                 return k, int(row[0])
         raise StoreError(f"{ref!r}: nothing with that slug in {self.path.name}")
 
+    def find(self, kind: str, slug: str) -> int | None:
+        """The id of the entity of `kind` with this slug now, or None (an index lookup): a row known by its identity."""
+        row = self._one(f"SELECT id FROM {ENTITY_TABLES[kind]} WHERE slug = ?", (slug,))
+        return int(row[0]) if row else None
+
     def missing_slugs(self, refs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which (kind, slug) pairs name nothing in this dossier (the notebook's orphans); by index lookups."""
         missing: set[tuple[str, str]] = set()

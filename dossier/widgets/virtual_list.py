@@ -130,6 +130,44 @@ class Pager(Generic[T]):
     the screen can tell whether a list already shows them (`VirtualList.rows_of`)."""
 
 
+@dataclass(frozen=True)
+class Snapshot(Generic[T]):
+    """A list's rows read again after the file changed (`read_again`), shown at once by `VirtualList.show_again`."""
+
+    pager: Pager[T]
+    count: int
+    index: int
+    """The cursor's row: the kept row where it still is, else the nearest place."""
+    pages: dict[int, list[T]]
+    """The pages around the cursor, by page number."""
+
+    @property
+    def highlighted(self) -> T | None:
+        page = self.pages.get(self.index // PAGE_SIZE, [])
+        offset = self.index % PAGE_SIZE
+        return page[offset] if self.count and offset < len(page) else None
+
+
+def read_again(pager: Pager[T], keep_id: int | None, keep_index: int, around: int) -> Snapshot[T]:
+    """Read a list as `load` would, with the row `keep_id` under the cursor, or the row at `keep_index` when it is gone.
+
+    In any thread, inside the store's `snapshot()` so that every list read
+    again sees one committed state. Reads the pages `around` rows either side
+    of the cursor (a screenful), so that the rows shown all come from that state.
+    """
+    count = pager.count()
+    index = pager.position(keep_id) if keep_id is not None else None
+    index = max(0, min(keep_index if index is None else index, count - 1))
+    pages: dict[int, list[T]] = {}
+    if count:
+        first, last = max(0, index - around) // PAGE_SIZE, min(count - 1, index + around) // PAGE_SIZE
+        for page_no in range(first, last + 1):
+            previous = pages.get(page_no - 1)
+            after = previous[-1] if previous and len(previous) == PAGE_SIZE else None
+            pages[page_no] = list(pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE))
+    return Snapshot(pager, count, index, pages)
+
+
 class VirtualList(ScrollView, Generic[T], can_focus=True):
     """A keyboard-driven list over a `Pager`; subclasses say how one row looks (`render_item`)."""
 
@@ -285,6 +323,48 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             self._apply_loaded(self._fetch(self._generation, pager, select_id))
         else:
             self._load_rows(self._generation, pager, select_id)
+
+    def show_again(self, snapshot: Snapshot[T], *, subject: str | None, offset: int) -> None:
+        """Show rows read again (`read_again`) at once, the cursor `offset` rows below the top as it was.
+
+        Like `load`, but nothing is read here and nothing blank is drawn in
+        between: the list goes from the old rows to the new in one frame.
+        """
+        self._generation += 1
+        self._pager = snapshot.pager
+        self._count = snapshot.count
+        self._pages.clear()
+        for page_no in sorted(snapshot.pages):
+            self._store_page(page_no, snapshot.pages[page_no])  # type: ignore[arg-type]
+        self._rows.clear()
+        self._wanted.clear()
+        self._announced = None
+        self._error = None
+        self._queued_steps = 0
+        self.subject = subject
+        self.set_reactive(VirtualList.cursor, snapshot.index)
+        set_virtual_size(self, self._virtual_size())
+        self.scroll_to(y=max(0, snapshot.index - offset) * self._line_height, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self._update_title()
+        self.refresh()
+        self._request_pages()
+        self._announce()
+
+    @property
+    def cursor_offset(self) -> int:
+        """How many rows below the top of the pane the cursor stands (kept when the rows are read again)."""
+        return self.cursor - int(self.scroll_y) // self._line_height
+
+    @property
+    def generation(self) -> int:
+        """How many times the list has been loaded: a new number for each `load` or `show_again`."""
+        return self._generation
+
+    @property
+    def rows_pending(self) -> bool:
+        """Whether rows asked for have not arrived yet (a first page, or moves waiting for it)."""
+        return (self._count is None and self._pager is not None) or bool(self._queued_steps)
 
     def select_id(self, entity_id: int) -> None:
         """Put the cursor on the row with this id (reloads the list around it)."""

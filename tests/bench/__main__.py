@@ -21,6 +21,9 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   seconds until the process has exited.
 * **notebook**: on the biggest dossier, `m` → its mark drawn, timed as Down
   is, and `b` → the notebook screen over 10,000 entries (`bench_notebook.py`).
+* **live refresh**: on the biggest dossier, Down with the browser's poll of
+  the file on and off, what one check costs, and how soon another
+  connection's commit is on screen (`bench_live.py`, also runnable alone).
 * **search** and **panes**: `Store.search_page` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
 * **capture**: on the biggest dossier, a save of `e` on one statement, of
@@ -490,7 +493,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to skip: import, screen, notebook, store, views, capture, draft",
+        help="comma-separated parts to skip: import, screen, notebook, live, store, views, capture, draft",
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -549,6 +552,10 @@ def main(argv: list[str] | None = None) -> int:
     notebook: dict[str, list[float]] = {}
     if "notebook" not in args.skip:
         notebook = bench_notebook_keys(report, datasets[-1])
+    if "live" not in args.skip:
+        from .bench_live import run as bench_live
+
+        report.add(f"## Live refresh on {datasets[-1].name}", "", *bench_live(datasets[-1].db, args.presses), "")
     if "store" not in args.skip:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:

@@ -1,6 +1,6 @@
-"""kill -9 of `dossier import`, and of an edit's save, at 20+ random moments of each path; how many files are intact.
+"""kill -9 of `dossier import`, edit saves and notebook saves at 20+ random moments of each; how many files are intact.
 
-`python -m tests.bench.crash [--points 24] [--seed 0] ...`
+`python -m tests.bench.crash [--points 24] [--seed 0] [--paths ...] ...`
 
 Each path's import is first run to the end `--runs` times: its median time T
 and the export after it are the references. Then, for each point, a fresh
@@ -28,11 +28,20 @@ Paths:
   is drawn from [0, 1.2 × its length) after the save's BEGIN (read from the
   process as it happens), not from the start of Python; with a 64 KiB page
   cache for the second, plus one kill instead of its COMMIT.
+* `notebook-note`, `notebook-merge`, `notebook-merge-small-cache`: a notebook
+  save killed (`tests/faults/notebook_killing.py`): one 90,000-character note
+  saved over an older one, a merge of `--notebook-entries` entries in one
+  transaction (`dossier notes import`), and the merge with a 64 KiB page
+  cache. Kill moments are drawn from the save itself (from when the saving
+  process has opened the notebook to the end of its save), plus one kill
+  just before COMMIT for each. Each notebook must open with
+  `Notebook.open` and no step before, pass `PRAGMA integrity_check`, and
+  hold exactly the content before or after the save.
 
-The table counts, per path: the points, the kills that came after the import
-had already exited, the kills that left a hot journal (the file was being
-changed), the files that held the old and the new dossier, and the files
-intact. Exit status 1 if any file was not intact.
+`--paths notebook` runs the three notebook paths only. The table counts, per
+path: the points, the kills that came after the import had already exited,
+the kills that left a hot journal (the file was being changed), the files
+that held the old and the new dossier, and the files intact. Exit status 1 if any file was not intact.
 """
 
 from __future__ import annotations
@@ -65,8 +74,12 @@ from tests.faults.killing import (
     run_point,
     with_small_cache,
 )
+from tests.faults.notebook_killing import NotebookCase, NotebookPoint, kill_save, make_case
 
-PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache", "edit", "edit-small-cache")
+IMPORT_PATHS = ("bulk", "incremental", "bulk-small-cache", "incremental-small-cache")
+EDIT_PATHS = ("edit", "edit-small-cache")
+NOTEBOOK_PATHS = ("notebook-note", "notebook-merge", "notebook-merge-small-cache")
+PATHS = IMPORT_PATHS + EDIT_PATHS + NOTEBOOK_PATHS
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,6 +90,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bulk-statements", type=int, default=100_000)
     parser.add_argument("--incremental-statements", type=int, default=4_000, help="stay ≤ 5,000: above, it is bulk")
     parser.add_argument("--edit-statements", type=int, default=20_000, help="the dossier an edit is saved into")
+    parser.add_argument("--notebook-entries", type=int, default=4_000, help="entries a notebook merge saves")
     parser.add_argument("--runs", type=int, default=3, help="finished imports per path, to time it (the median)")
     parser.add_argument(
         "--window",
@@ -87,12 +101,53 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: kills, readers")
     parser.add_argument("--scratch", type=Path, default=None, help="where the files are made (default: a temp dir)")
     args = parser.parse_args(argv)
-    args.paths = [p for p in args.paths.split(",") if p]
+    args.paths = [p for part in args.paths.split(",") if part
+                  for p in (NOTEBOOK_PATHS if part == "notebook" else (part,))]
     args.skip = {s for s in args.skip.split(",") if s}
     unknown = [p for p in args.paths if p not in PATHS]
     if unknown:
         parser.error(f"unknown path {unknown[0]!r} (use {', '.join(PATHS)})")
     return args
+
+
+def run_notebook(args: argparse.Namespace, scratch: Path) -> list[tuple[NotebookCase, list[NotebookPoint]]]:
+    """Each notebook path: a save timed `--runs` times, one kill just before COMMIT, `--points` random kills."""
+    results: list[tuple[NotebookCase, list[NotebookPoint]]] = []
+    folder = scratch / "notebook"
+    for name in args.paths:
+        if name not in NOTEBOOK_PATHS:
+            continue
+        mode = name.removeprefix("notebook-")
+        case = make_case(folder, mode, runs=args.runs, entries=args.notebook_entries)
+        print(f"{name}: a finished save takes {case.seconds:.3f} s (median of {args.runs})", flush=True)
+        draw = random.Random(f"{args.seed}-{name}")
+        points = [kill_save(case, -1.0, folder, precommit=True)]
+        for index in range(0 if "kills" in args.skip else args.points):
+            delay = draw.uniform(0.0, case.seconds)
+            point = kill_save(case, delay, folder)
+            points.append(point)
+            flags = ("exited first " if point.exited_first else "") + ("hot journal " if point.journal_left else "")
+            verdict = "intact" if point.intact else "NOT INTACT: " + "; ".join(point.problems)
+            print(f"  {index + 1:2}/{args.points} kill at {delay:6.3f} s: {point.state:7} {flags}{verdict}", flush=True)
+        results.append((case, points))
+    return results
+
+
+def notebook_table(results: list[tuple[NotebookCase, list[NotebookPoint]]]) -> list[str]:
+    lines = [
+        "| path | save s | points | exited before the kill | hot journal | old | new | intact |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for case, points in results:
+        lines.append(
+            f"| notebook-{case.mode} | {case.seconds:.3f} | {len(points) - 1} (+1 just before COMMIT)"
+            f" | {sum(p.exited_first for p in points)} | {sum(p.journal_left for p in points)}"
+            f" | {sum(p.state == 'old' for p in points)} | {sum(p.state == 'new' for p in points)}"
+            f" | {sum(p.intact for p in points)}/{len(points)} |"
+        )
+    total = sum(len(points) for _, points in results)
+    intact = sum(p.intact for _, points in results for p in points)
+    return [*lines, "", f"{intact} of {total} killed notebooks intact."]
 
 
 def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Any, list[Point]]]:
@@ -101,6 +156,8 @@ def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Any, list[Point]]
     for name in args.paths:
         if name.startswith("edit"):
             results.append(run_edits(args, scratch, name))
+            continue
+        if name in NOTEBOOK_PATHS:
             continue
         kind = name.split("-")[0]
         folder = scratch / kind
@@ -252,22 +309,25 @@ def _window(case: Any) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     load = os.getloadavg()
-    what = "an edit's save" if all(p.startswith("edit") for p in args.paths) else "dossier import"
     print(
-        f"# kill -9 of {what}"
-        f"\n\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
+        f"# kill -9 of dossier import, edits and notebook saves\n\n"
+        f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
         f"{os.cpu_count()} CPUs · load {load[0]:.2f} · Python {platform.python_version()} · "
         f"SQLite {sqlite3.sqlite_version} · seed {args.seed} · kill moments drawn from the {args.window}\n",
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="dossier-crash-", dir=args.scratch) as scratch:
         results = run(args, Path(scratch))
-        lines = table(results)
-        if "readers" not in args.skip:
+        notebooks = run_notebook(args, Path(scratch))
+        lines = table(results) if results else []
+        if results and "readers" not in args.skip:
             plain = [case for case, _ in results if not case.small_cache and isinstance(case, Case)]
             lines += ["", "## A reader during an import", "", *reader_figures(plain, Path(scratch))]
+        if notebooks:
+            lines += ["", "## Notebook saves", "", *notebook_table(notebooks)]
     print("\n" + "\n".join(lines))
-    return 0 if all(p.intact for _, points in results for p in points) else 1
+    intact = all(p.intact for _, points in results for p in points)
+    return 0 if intact and all(p.intact for _, points in notebooks for p in points) else 1
 
 
 if __name__ == "__main__":
