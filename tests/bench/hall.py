@@ -151,6 +151,23 @@ def tree_memory(root: int) -> Memory:
     return Memory(len(pids), sum(r for r, _ in figures), sum(p for _, p in figures), rollup(root)[0])
 
 
+def cpu_seconds(root: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by `root` itself and by its whole tree, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = total = 0.0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / ticks
+        total += used
+        if pid == root:
+            own = used
+    return own, total
+
+
 def mib(kib: float) -> str:
     return f"{kib / 1024:.1f}"
 
@@ -441,6 +458,9 @@ class Figures:
     probes: int = 0
     typed_p50: float = 0.0
     typed_p95: float = 0.0
+    server_cores: float = 0.0
+    """CPU used by the server process itself while probing, in cores (1.0: one core all the time)."""
+    tree_cores: float = 0.0
 
 
 async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: float) -> Figures:
@@ -468,7 +488,11 @@ async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: fl
             await asyncio.sleep(1.0)
             for viewer in hall.typists:
                 viewer.typed_latencies.clear()
+            cpu_start, window_start = cpu_seconds(server.process.pid), time.perf_counter()
             samples = await probe_round(hall.idle, seconds)
+            cpu_end, window = cpu_seconds(server.process.pid), time.perf_counter() - window_start
+            figures.server_cores = (cpu_end[0] - cpu_start[0]) / window
+            figures.tree_cores = (cpu_end[1] - cpu_start[1]) / window
             # One more viewer while the typists type: the connect time under load.
             late = Viewer(server.port, f"127.0.1.{sessions + 1}", asyncio.get_running_loop())
             late.start()
@@ -496,7 +520,8 @@ async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: fl
 LOAD_HEADER = (
     "| mode | sessions | typists | key → screen p50 / p95 ms (probes) | worst session p95 ms | typists' first frame"
     " p50 / p95 ms | connect → first screen: last / max / under load s | PSS per session MiB | tree PSS / RSS MiB"
-    " | server RSS MiB | load avg before → after |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    " | server RSS MiB | CPU while probing: server / whole tree, cores | load avg before → after |"
+    "\n|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -506,7 +531,7 @@ def load_row(f: Figures) -> str:
         f"| {f.mode} | {f.sessions} | {f.typists} | {ms(f.p50)} / {ms(f.p95)} ({f.probes}) | {ms(f.worst_session_p95)}"
         f" | {ms(f.typed_p50)} / {ms(f.typed_p95)} | {f.connect_last:.2f} / {f.connect_max:.2f} / {loaded}"
         f" | {mib(f.pss_per_session_kib)} | {mib(f.pss_total_kib)} / {mib(f.rss_total_kib)}"
-        f" | {mib(f.server_rss_kib)} | {f.load_before} → {f.load_after} |"
+        f" | {mib(f.server_rss_kib)} | {f.server_cores:.2f} / {f.tree_cores:.2f} | {f.load_before} → {f.load_after} |"
     )
 
 
@@ -652,9 +677,9 @@ async def watch_memory(server: Server, task: asyncio.Task[None], start: Memory) 
 async def run_abuse(db: Path, mode: str, sessions: int, typists: int, seconds: float, only: str) -> list[AbuseFigures]:
     results: list[AbuseFigures] = []
     with tempfile.TemporaryDirectory(prefix="hall-") as tmp:
-        extra = ["--max-sessions", str(sessions + 4), "--status-interval", "10"]
+        extra = ["--max-sessions", str(sessions + 4), "--status-interval", "10", "--stall-timeout", "10"]
         if mode == "spawn":
-            extra = ["--max-sessions", str(sessions + 4), "--no-prefork"]
+            extra.append("--no-prefork")
         server = await Server.start(db, Path(tmp) / "state", extra)
         hall: Hall | None = None
         try:
