@@ -193,6 +193,8 @@ class Viewer:
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     typed: deque[float] = field(default_factory=deque)
     typed_latencies: list[float] = field(default_factory=list)
+    probes: int = 0
+    """Probe presses so far: they alternate j and k across rounds, so the cursor never runs off the list."""
 
     def start(self) -> None:
         self.master, slave = os.openpty()
@@ -423,13 +425,12 @@ async def probe_round(idle: list[Viewer], seconds: float) -> dict[int, list[floa
     samples: dict[int, list[float]] = {}
     end = time.perf_counter() + seconds
     n = 0
-    presses: dict[int, int] = {}
+    order = sorted(range(len(idle)), key=lambda i: idle[i].probes)  # the least probed first, across rounds
     while time.perf_counter() < end and idle:
-        index = n % len(idle)
+        index = order[n % len(order)]
         viewer = idle[index]
-        count = presses.get(index, 0)
-        took = await viewer.probe(b"j" if count % 2 == 0 else b"k")
-        presses[index] = count + 1
+        took = await viewer.probe(b"j" if viewer.probes % 2 == 0 else b"k")
+        viewer.probes += 1
         samples.setdefault(index, []).append(took if took is not None else 2.0)
         n += 1
         await asyncio.sleep(0.02)
