@@ -3,9 +3,13 @@
 Both servers run the same read-only browser (`dossier browse PATH`) once per
 client, in a child process with a minimal environment (`serve.child`), and
 both are bounded by the same `Limits`: concurrent sessions, sessions per
-address, connections per minute per address, idle time. This module holds
-what they share and imports neither asyncssh nor aiohttp, so the command
-line can check its options before paying for either.
+address, connections per minute per address, idle time (and, for SSH,
+connections not yet logged in, unread output, input per second). Both log
+through an `EventLog`: one line per refusal, and every `status_interval`
+seconds a `status_line` (sessions, the memory of the process tree, refusals
+by reason). This module holds what they share and imports neither asyncssh
+nor aiohttp, so the command line can check its options before paying for
+either.
 
 Security model, in one place (docs/serving.md says the same):
 - nothing a client sends reaches a shell: the child is started with an
