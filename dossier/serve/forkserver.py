@@ -83,13 +83,13 @@ class ForkedProcess:
         return self.returncode
 
 
-def become_subreaper() -> bool:
+def become_subreaper(on: bool = True) -> bool:
     """Linux: orphaned descendants of this process are re-parented to it (so it can reap the forked browsers)."""
     from .child import _prctl
 
     if _prctl is None:
         return False
-    return bool(_prctl(36, 1, 0, 0, 0) == 0)  # PR_SET_CHILD_SUBREAPER
+    return bool(_prctl(36, 1 if on else 0, 0, 0, 0) == 0)  # PR_SET_CHILD_SUBREAPER
 
 
 class ForkServer:
@@ -251,6 +251,7 @@ class ForkServer:
         if self.home is not None:
             remove_home(self.home)
             self.home = None
+        become_subreaper(False)  # the server's sessions are over: orphans go to init again
 
 
 # ---------------------------------------------------------------------------- the helper's side
