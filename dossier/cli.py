@@ -680,6 +680,47 @@ def serve() -> None:
 )
 @_limit_options
 @click.option("--login-timeout", type=float, default=30, show_default=True, help="Seconds to authenticate.")
+@click.option(
+    "--max-pending",
+    type=int,
+    default=32,
+    show_default=True,
+    help="Connections not yet logged in, in all; more are closed at once.",
+)
+@click.option(
+    "--pending-per-ip",
+    type=int,
+    default=8,
+    show_default=True,
+    help="Connections not yet logged in, per address.",
+)
+@click.option(
+    "--stall-timeout",
+    type=float,
+    default=60,
+    show_default=True,
+    help="Seconds a client may leave its screen unread before it is disconnected (0: never).",
+)
+@click.option(
+    "--input-rate",
+    type=int,
+    default=4096,
+    show_default=True,
+    help="Bytes of input a session may send per second; the rest is dropped.",
+)
+@click.option(
+    "--status-interval",
+    type=float,
+    default=60,
+    show_default=True,
+    help="Seconds between status lines: sessions, memory, refusals (0: none).",
+)
+@click.option(
+    "--prefork/--no-prefork",
+    default=True,
+    show_default=True,
+    help="Fork each browser from one started ahead (Linux), or start a new Python for each.",
+)
 def serve_ssh(
     db: Path | None,
     host: str,
@@ -692,6 +733,12 @@ def serve_ssh(
     idle_timeout: float,
     public: bool,
     login_timeout: float,
+    max_pending: int,
+    pending_per_ip: int,
+    stall_timeout: float,
+    input_rate: int,
+    status_interval: float,
+    prefork: bool,
 ) -> None:
     """Serve the dossier over SSH: `ssh -p PORT HOST` gets the browser, and nothing else.
 
@@ -705,7 +752,16 @@ def serve_ssh(
         from .serve.ssh import SSHConfig, run_ssh
 
         limits = Limits(
-            max_sessions=max_sessions, per_ip=per_ip, rate=rate, idle_timeout=idle_timeout, login_timeout=login_timeout
+            max_sessions=max_sessions,
+            per_ip=per_ip,
+            rate=rate,
+            idle_timeout=idle_timeout,
+            login_timeout=login_timeout,
+            max_pending=max_pending,
+            pending_per_ip=pending_per_ip,
+            stall_timeout=stall_timeout,
+            input_rate=input_rate,
+            status_interval=status_interval,
         )
         path, title = checked_db(existing_db(db))
         config = SSHConfig(
@@ -716,6 +772,7 @@ def serve_ssh(
             authorized_keys=authorized_keys,
             public=public,
             limits=limits,
+            prefork=prefork,
         )
         run_ssh(config, title, _say)
     except ServeError as exc:

@@ -3,9 +3,13 @@
 Both servers run the same read-only browser (`dossier browse PATH`) once per
 client, in a child process with a minimal environment (`serve.child`), and
 both are bounded by the same `Limits`: concurrent sessions, sessions per
-address, connections per minute per address, idle time. This module holds
-what they share and imports neither asyncssh nor aiohttp, so the command
-line can check its options before paying for either.
+address, connections per minute per address, idle time (and, for SSH,
+connections not yet logged in, unread output, input per second). Both log
+through an `EventLog`: one line per refusal, and every `status_interval`
+seconds a `status_line` (sessions, the memory of the process tree, refusals
+by reason). This module holds what they share and imports neither asyncssh
+nor aiohttp, so the command line can check its options before paying for
+either.
 
 Security model, in one place (docs/serving.md says the same):
 - nothing a client sends reaches a shell: the child is started with an
@@ -23,7 +27,7 @@ import ipaddress
 import signal
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +61,24 @@ class Limits:
     """Seconds a connection may take to authenticate and open a session (SSH)."""
     keepalive: float = 30.0
     """Seconds between keepalive probes; three unanswered probes close the connection (SSH)."""
+    max_pending: int = 32
+    """Connections not yet past authentication, in all; more are closed at once (half-open floods)."""
+    pending_per_ip: int = 8
+    """Connections not yet past authentication from one address."""
+    stall_timeout: float = 60.0
+    """Seconds a client may leave its output unread (the server holding it) before its session is closed."""
+    input_rate: int = 4096
+    """Bytes of input a session may send per second (a burst of as many at once); the rest is dropped."""
+    status_interval: float = 60.0
+    """Seconds between status lines in the log (sessions, memory, refusals); 0: none."""
 
     def __post_init__(self) -> None:
-        for name in ("max_sessions", "per_ip", "rate"):
+        for name in ("max_sessions", "per_ip", "rate", "max_pending", "pending_per_ip"):
             if getattr(self, name) < 1:
                 raise ServeError(f"--{name.replace('_', '-')} must be at least 1")
-        for name in ("idle_timeout", "login_timeout", "keepalive"):
+        if self.input_rate < 64:
+            raise ServeError("--input-rate must be at least 64 (bytes a second)")
+        for name in ("idle_timeout", "login_timeout", "keepalive", "stall_timeout", "status_interval"):
             if getattr(self, name) < 0:
                 raise ServeError(f"--{name.replace('_', '-')} must not be negative")
 
@@ -162,6 +178,160 @@ class SessionSlots:
         else:
             self._per_address[address] = left
         self.running = max(0, self.running - 1)
+
+
+def stamp(now: float | None = None) -> str:
+    """The time at the start of every log line: UTC, to the second (`2026-12-06 04:31:12Z`)."""
+    return time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(time.time() if now is None else now))
+
+
+class EventLog:
+    """A server's log: one line per event, each `STAMP KIND WHAT: DETAIL`; refusals counted by reason.
+
+    `refused(reason, address, detail)` is the one door for a refusal: it counts
+    it (the minute's status line gives the counts by reason) and writes one
+    line, unless `max_lines_per_minute` refusal lines were already written in
+    this minute; the rest of that minute's refusals are counted, and the first
+    one held back says so in a line. The last `keep` lines stay readable
+    (`lines`), for the tests and for a status page.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        echo: Callable[[str], None] | None = None,
+        *,
+        max_lines_per_minute: int = 120,
+        keep: int = 500,
+    ) -> None:
+        self.kind = kind
+        self.echo = echo
+        self.max_lines_per_minute = max_lines_per_minute
+        self.lines: deque[str] = deque(maxlen=keep)
+        self.refusals: Counter[str] = Counter()
+        """Refusals by reason since the last status line."""
+        self.refusals_total: Counter[str] = Counter()
+        """Refusals by reason since the server started."""
+        self._minute = 0.0
+        self._written = 0
+        self._held = 0
+
+    def __call__(self, line: str) -> None:
+        self.write(line)
+
+    def write(self, line: str) -> None:
+        """One line of the log: stamped, kind-tagged, control characters removed."""
+        text = "".join(ch if ch.isprintable() else "?" for ch in line)
+        full = f"{stamp()} {self.kind} {text}"
+        self.lines.append(full)
+        if self.echo is not None:
+            self.echo(full)
+
+    def refused(self, reason: str, address: str, detail: str) -> None:
+        """Count a refusal under `reason` (a short word: rate, sessions, pending, ...) and log it in one line."""
+        self.refusals[reason] += 1
+        self.refusals_total[reason] += 1
+        now = time.monotonic()
+        if now - self._minute >= 60:
+            if self._held:
+                self.write(f"refused: {self._held} more refusals in the last minute were counted, not logged")
+            self._minute, self._written, self._held = now, 0, 0
+        if self._written >= self.max_lines_per_minute:
+            if self._held == 0:
+                self.write(f"refused: over {self.max_lines_per_minute} refusals this minute; the rest are counted only")
+            self._held += 1
+            return
+        self._written += 1
+        self.write(f"refused {address} ({reason}): {detail}")
+
+
+@dataclass(frozen=True)
+class TreeMemory:
+    """Memory of a process and all its descendants, in KiB: resident (RSS) and proportional (PSS)."""
+
+    processes: int
+    rss_kib: int
+    pss_kib: int
+    own_rss_kib: int
+    """The root process's own RSS."""
+
+
+def tree_memory(root: int | None = None) -> TreeMemory:
+    """RSS and PSS summed over `root` (this process by default) and its descendants (Linux `/proc`; else zeros)."""
+    import os
+
+    root = os.getpid() if root is None else root
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return TreeMemory(0, 0, 0, 0)
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, ()))
+    rss = pss = own = 0
+    for pid in pids:
+        r, p = _rollup(pid)
+        rss, pss = rss + r, pss + p
+        if pid == root:
+            own = r
+    return TreeMemory(len(pids), rss, pss, own)
+
+
+def _rollup(pid: int) -> tuple[int, int]:
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, pss
+
+
+def status_line(sessions: int, connections: int, memory: TreeMemory, log: EventLog) -> str:
+    """The line a server logs every minute: sessions, memory of its process tree, refusals by reason.
+
+    `status: 24 sessions, 25 connections; memory 402 MiB PSS, 812 MiB RSS in 26 processes (server 61 MiB);
+    refused in the last minute: pending 90, rate 290 (since start 380)`. Shared by `serve ssh` and
+    `serve web`; the refusal counts are reset by each line.
+    """
+    refused = ", ".join(f"{reason} {count}" for reason, count in sorted(log.refusals.items())) or "none"
+    total = sum(log.refusals_total.values())
+    line = (
+        f"status: {sessions} session{'s' if sessions != 1 else ''}, {connections} connection"
+        f"{'s' if connections != 1 else ''}; memory {memory.pss_kib / 1024:.0f} MiB PSS, "
+        f"{memory.rss_kib / 1024:.0f} MiB RSS in {memory.processes} processes "
+        f"(server {memory.own_rss_kib / 1024:.0f} MiB); "
+        f"refused in the last minute: {refused} (since start {total})"
+    )
+    log.refusals.clear()
+    return line
+
+
+async def log_status_every(
+    interval: float, sessions: Callable[[], int], connections: Callable[[], int], log: EventLog
+) -> None:
+    """Write `status_line` every `interval` seconds until cancelled (0: never)."""
+    if interval <= 0:
+        return
+    while True:
+        await asyncio.sleep(interval)
+        log.write(status_line(sessions(), connections(), tree_memory(), log))
 
 
 def checked_db(path: Path) -> tuple[Path, str]:

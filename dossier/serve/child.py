@@ -36,6 +36,7 @@ import tempfile
 import termios
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from . import clamp_size
 
@@ -74,9 +75,14 @@ MAX_PENDING_INPUT = 1 << 20
 """Bytes of client input held for a child that is not reading; beyond this, input is dropped."""
 
 
+def browse_args(db: Path) -> list[str]:
+    """What a served browser runs, spawned or forked: `dossier browse DB`, read-only (no option is ever added)."""
+    return ["browse", str(db)]
+
+
 def browse_argv(db: Path) -> list[str]:
     """The child's argument vector: the same interpreter, isolated, running `dossier browse DB`."""
-    return [sys.executable, "-I", "-m", "dossier", "browse", str(db)]
+    return [sys.executable, "-I", "-m", "dossier", *browse_args(db)]
 
 
 def make_home() -> Path:
@@ -165,8 +171,32 @@ async def end_process_group(pid: int, poll: Callable[[], int | None], grace: flo
     return status
 
 
+class BrowserProcess(Protocol):
+    """A running browser: a spawned `subprocess.Popen`, or a forked one (`forkserver.ForkedProcess`)."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def poll(self) -> int | None: ...
+
+
+class Forker(Protocol):
+    """What `PtyChild` asks of a fork server (`forkserver.ForkServer`)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    async def fork(self, slave: int, env: dict[str, str], home: Path) -> BrowserProcess | None: ...
+
+
 class PtyChild:
-    """One browser on a pseudo-terminal, wired to the event loop; output goes to `on_output`."""
+    """One browser on a pseudo-terminal, wired to the event loop; output goes to `on_output`.
+
+    With `forks` (a running `ForkServer`) the browser is forked from the
+    pre-started helper; without it, or when the helper cannot, it is spawned
+    (`python -I -m dossier browse PATH`). Either way the PTY is opened here
+    first, so input sent while the browser starts waits in it.
+    """
 
     def __init__(
         self,
@@ -177,8 +207,10 @@ class PtyChild:
         colorterm: str | None,
         on_output: Callable[[bytes], None],
         on_exit: Callable[[], None],
+        forks: Forker | None = None,
     ) -> None:
         self.home = make_home()
+        self.db = db
         self.on_output = on_output
         self.on_exit = on_exit
         self._pending = bytearray()
@@ -186,33 +218,62 @@ class PtyChild:
         self._exited = False
         self._status: int | None = None
         self._loop = asyncio.get_running_loop()
+        self.process: BrowserProcess | None = None
+        self.forked = False
+        """True when the browser was forked from the pre-started helper (else spawned)."""
+        self.env = child_env(db, self.home, term=term or DEFAULT_TERM, colorterm=colorterm)
         master, slave = os.openpty()
+        self.started: asyncio.Future[None] | None = None
+        """Done once the browser runs (at once when spawned; after the helper's answer when forked)."""
         try:
             set_pty_size(master, *size)
-            self.process = subprocess.Popen(
-                browse_argv(db),
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=child_env(db, self.home, term=term or DEFAULT_TERM, colorterm=colorterm),
-                cwd=self.home,
-                start_new_session=True,
-                preexec_fn=functools.partial(_pty_child_setup, os.getpid()),
-                close_fds=True,
-            )
+            if forks is not None and forks.ready:
+                self.started = self._loop.create_task(self._fork(forks, slave))
+            else:
+                try:
+                    self._spawn(slave)
+                finally:
+                    os.close(slave)
         except BaseException:
             os.close(master)
             remove_home(self.home)
             raise
-        finally:
-            os.close(slave)
         self.master: int | None = master
         os.set_blocking(master, False)
         self.resume_reading()
 
+    def _spawn(self, slave: int) -> None:
+        self.process = subprocess.Popen(
+            browse_argv(self.db),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=self.env,
+            cwd=self.home,
+            start_new_session=True,
+            preexec_fn=functools.partial(_pty_child_setup, os.getpid()),
+            close_fds=True,
+        )
+
+    async def _fork(self, forks: Forker, slave: int) -> None:
+        """Ask the helper for the browser; spawn it when the helper cannot. The PTY's slave end is closed after."""
+        try:
+            forked = await forks.fork(slave, self.env, self.home)
+            if forked is not None:
+                self.process = forked
+                self.forked = True
+            else:
+                self._spawn(slave)
+        except OSError:
+            # Neither way could start a browser: closing the slave ends the session (its master reads EOF).
+            pass
+        finally:
+            os.close(slave)
+
     @property
     def pid(self) -> int:
-        return self.process.pid
+        """The browser's process id (0 while the helper has not yet answered)."""
+        return self.process.pid if self.process is not None else 0
 
     def resize(self, columns: int, rows: int) -> tuple[int, int] | None:
         """Give the child a new window size (capped); None once it has gone."""
@@ -287,6 +348,11 @@ class PtyChild:
         if self._status is None:
             self._exited = True  # a stop asked for is not an exit to report
             self._close_master()
-            self._status = await end_process_group(self.process.pid, self.process.poll)
+            if self.started is not None:
+                await asyncio.shield(self.started)
+            if self.process is None:  # no browser could be started
+                self._status = 1
+            else:
+                self._status = await end_process_group(self.process.pid, self.process.poll)
             remove_home(self.home)
         return self._status

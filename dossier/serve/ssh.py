@@ -37,8 +37,19 @@ from typing import Any
 
 import asyncssh
 
-from . import Limits, RateLimiter, ServeError, SessionSlots, check_exposure, connect_host, serve_until_stopped
+from . import (
+    EventLog,
+    Limits,
+    RateLimiter,
+    ServeError,
+    SessionSlots,
+    check_exposure,
+    connect_host,
+    log_status_every,
+    serve_until_stopped,
+)
 from .child import PtyChild
+from .forkserver import ForkServer
 
 RESTORE_TERMINAL = (
     b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse reporting off
@@ -47,6 +58,14 @@ RESTORE_TERMINAL = (
 """What a killed browser leaves undone on the client's terminal (it cannot restore it itself)."""
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 """The host key's file name inside the state directory."""
+RESIZE_INTERVAL = 0.1
+"""A session's window size is changed at most once in this many seconds; the latest size wins."""
+RESIZE_STORM = 30
+OUTPUT_HIGH_WATER = 256 * 1024
+"""Bytes of a session's output the server may hold for a slow client before it stops reading the browser."""
+OUTPUT_LOW_WATER = 64 * 1024
+"""...and resumes once the client has taken the held output down to this."""
+"""Window changes in a second from one session that make a log line (once a minute per session)."""
 
 
 def default_state_dir() -> Path:
@@ -116,13 +135,23 @@ class SSHConfig:
     authorized_keys: Path | None = None
     public: bool = False
     limits: Limits = field(default_factory=Limits)
+    prefork: bool = True
+    """Fork each browser from a pre-started helper (`serve.forkserver`); False: spawn each (`--no-prefork`)."""
 
 
 class SSHService:
     """A running SSH server: its sessions, limits and listener; `close()` ends every child."""
 
-    def __init__(self, config: SSHConfig, host_key: asyncssh.SSHKey) -> None:
+    def __init__(
+        self, config: SSHConfig, host_key: asyncssh.SSHKey, echo: Callable[[str], None] | None = None
+    ) -> None:
         self.config = config
+        self.log = EventLog("ssh", echo)
+        """One line per refusal, and the status line every `status_interval` seconds."""
+        self.pending: dict[str, int] = {}
+        """Connections not yet past authentication, per address."""
+        self.pending_total = 0
+        self._status_task: asyncio.Task[None] | None = None
         self.host_key = host_key
         self.limits = config.limits
         self.slots = SessionSlots(config.limits)
@@ -131,6 +160,7 @@ class SSHService:
         self.connections: set[ConnectionGuard] = set()
         self.acceptor: asyncssh.SSHAcceptor | None = None
         self.port = config.port
+        self.forks: ForkServer | None = None
 
     async def start(self) -> None:
         keys = load_authorized_keys(self.config.authorized_keys) if self.config.authorized_keys else None
@@ -164,9 +194,20 @@ class SSHService:
         sockets = self.acceptor.sockets
         if sockets:
             self.port = int(sockets[0].getsockname()[1])
+        if self.config.prefork:
+            self.forks = ForkServer(self.config.db, self.log)
+            self.forks.start()
+        self._status_task = asyncio.get_running_loop().create_task(
+            log_status_every(
+                self.limits.status_interval, lambda: len(self.sessions), lambda: len(self.connections), self.log
+            )
+        )
 
     async def close(self) -> None:
         """Stop listening, end every session (children killed and reaped), close every connection."""
+        if self._status_task is not None:
+            self._status_task.cancel()
+            self._status_task = None
         if self.acceptor is not None:
             self.acceptor.close()
         await asyncio.gather(*(session.stop_for_server() for session in list(self.sessions)), return_exceptions=True)
@@ -176,6 +217,9 @@ class SSHService:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.acceptor.wait_closed(), 2)
             self.acceptor = None
+        if self.forks is not None:
+            self.forks.close()
+            self.forks = None
 
 
 class ConnectionGuard(asyncssh.SSHServer):
@@ -187,34 +231,64 @@ class ConnectionGuard(asyncssh.SSHServer):
         self.address = "?"
         self.sessions = 0
         self.refusal: str | None = None
+        self.pending = False
+        """Counted among the connections not yet past authentication (`Limits.max_pending`)."""
         self._no_session_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername")
         self.address = str(peer[0]) if peer else "?"
-        self.service.connections.add(self)
-        if not self.service.rate.allow(self.address):
+        service = self.service
+        service.connections.add(self)
+        limits = service.limits
+        waiting = service.pending.get(self.address, 0)
+        if service.pending_total >= limits.max_pending or waiting >= limits.pending_per_ip:
+            # Closed before the key exchange, the costly part: a flood of silent connections costs little.
+            over_address = waiting >= limits.pending_per_ip
+            which = f"{waiting} from this address" if over_address else f"{service.pending_total} in all"
+            service.log.refused("pending", self.address, f"{which} not yet logged in (the limit); closed at once")
+            asyncio.get_running_loop().call_soon(conn.abort)
+            return
+        self.pending = True
+        service.pending_total += 1
+        service.pending[self.address] = waiting + 1
+        if not service.rate.allow(self.address):
             # Said at the first authentication request: a disconnect sent before the key exchange
             # reaches OpenSSH as a garbled banner, not as a reason.
             self.refusal = (
                 f"dossier: too many connections from {self.address}: "
-                f"more than {self.service.limits.rate} a minute; try again in a minute"
+                f"more than {limits.rate} a minute; try again in a minute"
             )
 
+    def _leave_pending(self) -> None:
+        if not self.pending:
+            return
+        self.pending = False
+        service = self.service
+        service.pending_total = max(0, service.pending_total - 1)
+        left = service.pending.get(self.address, 0) - 1
+        if left <= 0:
+            service.pending.pop(self.address, None)
+        else:
+            service.pending[self.address] = left
+
     def connection_lost(self, exc: Exception | None) -> None:
+        self._leave_pending()
         self.service.connections.discard(self)
         if self._no_session_timer is not None:
             self._no_session_timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
         if self.refusal is not None and self.conn is not None:
+            self.service.log.refused("rate", self.address, f"more than {self.service.limits.rate} connections a minute")
             self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, self.refusal)
             return True
         # No authorized keys: nothing to check (allowed only on loopback or with --public).
         return self.service.config.authorized_keys is not None
 
     def auth_completed(self) -> None:
+        self._leave_pending()
         self._arm_no_session_timer()
 
     def _arm_no_session_timer(self) -> None:
@@ -281,6 +355,18 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self._last_input = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._ending: asyncio.Task[int] | None = None
+        self._allowance = float(self.service.limits.input_rate)
+        self._allowance_at = 0.0
+        self._input_logged_at = -60.0
+        self._resize_at = -1.0
+        self._resize_timer: asyncio.TimerHandle | None = None
+        self._resizes: list[float] = []
+        self._storm_logged_at = -60.0
+        self._stall_timer: asyncio.TimerHandle | None = None
+        self._channel_paused = False
+        """asyncssh said the client's window is full (`pause_writing`)."""
+        self._held: asyncio.TimerHandle | None = None
+        """Set while too much output waits in the connection's transport (the client is not reading TCP)."""
 
     # ------------------------------------------------------------ requests
 
@@ -318,6 +404,10 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         if self.refusal is None:
             self.refusal = self.service.slots.acquire(self.guard.address)
             self.has_slot = self.refusal is None
+            if self.refusal is not None:
+                self.service.log.refused("sessions", self.guard.address, self.refusal)
+        elif self.term_type is None or "commands" in self.refusal or "subsystems" in self.refusal:
+            self.service.log.refused("request", self.guard.address, self.refusal)
         if self.refusal is not None:
             self._refuse(self.refusal)
             return
@@ -331,6 +421,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
                 colorterm=env.get("COLORTERM"),
                 on_output=self._child_output,
                 on_exit=self._child_exited,
+                forks=self.service.forks,
             )
         except OSError as exc:
             self._refuse(f"cannot start the browser: {exc.strerror or exc}")
@@ -345,25 +436,129 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self.chan.exit(1)
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
-        if self.child is not None:
-            self._last_input = asyncio.get_running_loop().time()
+        if self.child is None:
+            return
+        now = asyncio.get_running_loop().time()
+        self._last_input = now
+        data = self._within_input_rate(data, now)
+        if data:
             self.child.write(data)
+
+    def _within_input_rate(self, data: bytes, now: float) -> bytes:
+        """What of `data` the session may send now: `input_rate` bytes a second, as a burst or spread out."""
+        rate = self.service.limits.input_rate
+        self._allowance = min(float(rate), self._allowance + (now - self._allowance_at) * rate)
+        self._allowance_at = now
+        if len(data) <= self._allowance:
+            self._allowance -= len(data)
+            return data
+        kept = data[: int(self._allowance)]
+        cut = kept.rfind(b"\x1b", max(0, len(kept) - 32))
+        if cut >= 0:  # never hand the browser half an escape sequence
+            kept = kept[:cut]
+        self._allowance = 0.0
+        if now - self._input_logged_at >= 60:
+            self._input_logged_at = now
+            self.service.log.refused(
+                "input",
+                self.guard.address,
+                f"more than {rate} bytes of input a second; the rest is dropped ({len(data) - len(kept)} bytes now)",
+            )
+        return kept
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         self.size = (width, height)
+        if self.child is None:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._count_resize(now)
+        if self._resize_timer is not None:
+            return  # a change is already due: it will take the newest size
+        wait = self._resize_at + RESIZE_INTERVAL - now
+        if wait <= 0:
+            self._apply_resize()
+        else:
+            self._resize_timer = loop.call_later(wait, self._apply_resize)
+
+    def _apply_resize(self) -> None:
+        self._resize_timer = None
+        self._resize_at = asyncio.get_running_loop().time()
         if self.child is not None:
-            self.child.resize(width, height)
+            self.child.resize(*self.size)
+
+    def _count_resize(self, now: float) -> None:
+        self._resizes = [t for t in self._resizes[-RESIZE_STORM:] if now - t < 1.0]
+        self._resizes.append(now)
+        if len(self._resizes) > RESIZE_STORM and now - self._storm_logged_at >= 60:
+            self._storm_logged_at = now
+            self.service.log.refused(
+                "resize",
+                self.guard.address,
+                f"over {RESIZE_STORM} window changes a second; applied at most {1 / RESIZE_INTERVAL:g} a second",
+            )
 
     def eof_received(self) -> bool:
         return False  # the client will send no more keys: the session is over
 
     def pause_writing(self) -> None:
-        if self.child is not None:
-            self.child.pause_reading()
+        """The client's window is full: stop reading the browser (it then waits); close the session if it lasts."""
+        self._channel_paused = True
+        self._output_held()
 
     def resume_writing(self) -> None:
+        self._channel_paused = False
+        self._output_flowing()
+
+    def _output_held(self) -> None:
+        if self.child is not None:
+            self.child.pause_reading()
+        timeout = self.service.limits.stall_timeout
+        if timeout > 0 and self._stall_timer is None:
+            self._stall_timer = asyncio.get_running_loop().call_later(timeout, self._stalled)
+
+    def _output_flowing(self) -> None:
+        if self._channel_paused or self._held is not None:
+            return
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
         if self.child is not None:
             self.child.resume_reading()
+
+    def _transport_backlog(self) -> int:
+        """Bytes written for this connection that the client has not taken yet (asyncssh ignores TCP backpressure).
+
+        A client may announce a huge window and read nothing: without this the
+        server would buffer the browser's output without bound.
+        """
+        transport = getattr(self.guard.conn, "_transport", None)  # asyncssh exports no accessor for it
+        try:
+            return int(transport.get_write_buffer_size()) if transport is not None else 0
+        except Exception:  # a closing transport
+            return 0
+
+    def _check_backlog(self) -> None:
+        self._held = None
+        if self.ended:
+            return
+        if self._transport_backlog() > OUTPUT_LOW_WATER:
+            self._held = asyncio.get_running_loop().call_later(0.1, self._check_backlog)
+            return
+        self._output_flowing()
+
+    def _stalled(self) -> None:
+        self._stall_timer = None
+        timeout = self.service.limits.stall_timeout
+        self.service.log.refused(
+            "stalled", self.guard.address, f"read none of its screen for {timeout:g} s; connection closed"
+        )
+        asyncio.get_running_loop().create_task(self._close_stalled())
+
+    async def _close_stalled(self) -> None:
+        await self.end()
+        if self.guard.conn is not None:
+            self.guard.conn.abort()  # nothing more can reach a client that does not read
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -376,6 +571,9 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
     def _child_output(self, data: bytes) -> None:
         if self.chan is not None and not self.ended:
             self.chan.write(data)
+            if self._held is None and self._transport_backlog() > OUTPUT_HIGH_WATER:
+                self._held = asyncio.get_running_loop().call_later(0.1, self._check_backlog)
+                self._output_held()
 
     def _child_exited(self) -> None:
         asyncio.get_running_loop().create_task(self._finish_with_child_status())
@@ -418,8 +616,9 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         status = 0
         if not self.ended:
             self.ended = True
-            if self._idle_timer is not None:
-                self._idle_timer.cancel()
+            for timer in (self._idle_timer, self._resize_timer, self._stall_timer, self._held):
+                if timer is not None:
+                    timer.cancel()
             if self.has_slot:
                 self.has_slot = False
                 self.service.slots.release(self.guard.address)
@@ -429,11 +628,14 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         return status
 
 
-async def start_ssh(config: SSHConfig) -> SSHService:
-    """Check the options, load or make the host key, and start listening; the caller must `close()` it."""
+async def start_ssh(config: SSHConfig, echo: Callable[[str], None] | None = None) -> SSHService:
+    """Check the options, load or make the host key, and start listening; the caller must `close()` it.
+
+    `echo` gets every log line (refusals, the status line); they are kept in `service.log.lines` too.
+    """
     check_exposure(config.host, authenticated=config.authorized_keys is not None, public=config.public)
     host_key = load_or_create_host_key(config.state_dir or default_state_dir())
-    service = SSHService(config, host_key)
+    service = SSHService(config, host_key, echo)
     await service.start()
     return service
 
@@ -454,4 +656,6 @@ def run_ssh(config: SSHConfig, title: str, echo: Callable[[str], None]) -> None:
     import logging
 
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    serve_until_stopped(lambda: start_ssh(config), banner, config.limits, lambda service: len(service.sessions), echo)
+    serve_until_stopped(
+        lambda: start_ssh(config, echo), banner, config.limits, lambda service: len(service.sessions), echo
+    )

@@ -33,12 +33,16 @@ def screen_text(data: bytes) -> str:
 async def start(db: Path, tmp_path: Path, **kwargs: Any) -> SSHService:
     limits = kwargs.pop("limits", Limits())
     config = SSHConfig(db=db, port=0, state_dir=tmp_path / "state", limits=limits, **kwargs)
-    return await start_ssh(config)
+    service = await start_ssh(config)
+    if service.forks is not None:  # sessions are spawned until the helper has loaded the browser
+        assert await service.forks.wait_ready()
+    return service
 
 
-@pytest.fixture
-async def server(seed_db: Path, tmp_path: Path) -> AsyncIterator[SSHService]:
-    service = await start(seed_db, tmp_path)
+@pytest.fixture(params=[True, False], ids=["prefork", "spawn"])
+async def server(seed_db: Path, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[SSHService]:
+    """A server whose browsers are forked from its helper (the default), or spawned (`--no-prefork`)."""
+    service = await start(seed_db, tmp_path, prefork=request.param)
     yield service
     await service.close()
 
@@ -91,7 +95,14 @@ def alive(pid: int) -> bool:
 
 
 def child_pids(service: SSHService) -> list[int]:
-    return [s.child.pid for s in service.sessions if s.child is not None]
+    """The browsers running (a forked one counts once the helper has answered)."""
+    return [s.child.pid for s in service.sessions if s.child is not None and s.child.pid]
+
+
+def environ(pid: int) -> dict[str, str]:
+    """A process's environment as it was started (for a forked browser: its helper's)."""
+    text = Path(f"/proc/{pid}/environ").read_text()
+    return dict(line.split("=", 1) for line in text.split("\0") if "=" in line)
 
 
 async def test_a_pty_session_renders_the_dossier_and_quits_with_q(server: SSHService) -> None:
@@ -99,20 +110,25 @@ async def test_a_pty_session_renders_the_dossier_and_quits_with_q(server: SSHSer
         process, drawn = await open_browser(conn)
         assert EXPECTED in screen_text(drawn)
         [pid] = child_pids(server)
-        env = dict(line.split("=", 1) for line in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in line)
-        # The child's whole environment: nothing of the server's (no SSH_AUTH_SOCK, DISPLAY, secrets).
-        assert set(env) == {
-            "HOME", "PATH", "LANG", "LC_ALL", "DOSSIER_DB", "DOSSIER_NOTEBOOK", "DOSSIER_READ_ONLY", "TERM"
-        }
-        assert env["DOSSIER_NOTEBOOK"] == "off"  # a served session writes no notebook on the server
-        assert env["DOSSIER_READ_ONLY"] == "1"  # nor the dossier: --write is refused
-        assert env["TERM"] == "xterm-256color" and env["DOSSIER_DB"] == str(server.config.db.resolve())
-        assert os.listdir(env["PATH"]) == []  # nothing runnable by name, so no browser for a link
+        [session] = server.sessions
+        assert session.child is not None and session.child.forked == server.config.prefork
+        keys = {"HOME", "PATH", "LANG", "LC_ALL", "DOSSIER_DB", "DOSSIER_NOTEBOOK", "DOSSIER_READ_ONLY", "TERM"}
+        # The environment the process was started with: nothing of the server's (no SSH_AUTH_SOCK,
+        # DISPLAY, secrets). A forked browser shows its helper's, built the same way; the browser's
+        # own replaces it after the fork (os.environ), and is the one handed over here.
+        for env in (environ(pid), session.child.env):
+            assert set(env) == keys
+            assert env["DOSSIER_NOTEBOOK"] == "off"  # a served session writes no notebook on the server
+            assert env["DOSSIER_READ_ONLY"] == "1"  # nor the dossier: --write is refused
+            assert env["TERM"] == "xterm-256color" and env["DOSSIER_DB"] == str(server.config.db.resolve())
+            assert os.listdir(env["PATH"]) == []  # nothing runnable by name, so no browser for a link
+        home = Path(os.readlink(f"/proc/{pid}/cwd"))  # the browser runs in its session's private home
+        assert home == session.child.home and str(home) == session.child.env["HOME"]
         process.stdin.write(b"q")
         await asyncio.wait_for(process.wait_closed(), TIMEOUT)
         assert process.exit_status == 0
     await eventually(lambda: not alive(pid) and not server.sessions)
-    assert not Path(env["HOME"]).exists()
+    assert not home.exists()
 
 
 async def test_window_change_resizes_the_child_within_the_caps(server: SSHService) -> None:
@@ -141,8 +157,8 @@ async def test_a_huge_pty_request_is_capped(server: SSHService) -> None:
         [session] = server.sessions
         assert session.child is not None and session.child.master is not None
         assert get_pty_size(session.child.master) == (500, 200)
-        environ = Path(f"/proc/{session.child.pid}/environ").read_bytes()
-        assert b"TERM=xterm-256color\0" in environ  # an unknown terminal type is not passed through
+        assert environ(session.child.pid)["TERM"] == "xterm-256color"
+        assert session.child.env["TERM"] == "xterm-256color"  # an unknown terminal type is not passed through
         process.close()
 
 

@@ -1,0 +1,805 @@
+"""A lecture hall over SSH: many real OpenSSH clients on one `dossier serve ssh`, some typing, timed.
+
+`python -m tests.bench.hall [--sessions 48] [--typists 12] [--seconds 20] [--mode fork|spawn|both] [--abuse]`
+
+Everything runs on loopback and is bounded in count and time. The server is
+`dossier serve ssh` as a process (its limits raised only where the hall needs
+it: `--max-sessions`), the seed dossier made by `dossier init`; each viewer is
+a stock `ssh -tt` in a pseudo-terminal of its own, connecting from a loopback
+address of its own (127.0.1.K, so per-address limits stay at their defaults).
+The harness reads every terminal all the time (a real terminal does), and
+answers Textual's synchronized-output query, so each frame ends with
+`CSI ? 2026 l`.
+
+What is measured, per run:
+
+* **connect → first screen**: `ssh` started to the dossier's title on
+  screen; sessions are opened one after another (each waits for the one
+  before), so the last one meets all the others; then once more while the
+  typists type.
+* **PSS per session**: with every session open and idle, the proportional
+  set size of the server's whole process tree (server, its helper, every
+  browser; shared pages counted once), less the tree's before any session,
+  divided by the sessions; the server process's own RSS beside it.
+* **key → screen**: the typists press `j`/`k` every 100 ms; meanwhile the
+  idle sessions are probed in turn, one press each at a time: the write to
+  the end of the last frame it caused (no frame for 50 ms after it), as
+  `tests/bench/terminal.py` times a press. p50/p95 over all probes, and the
+  worst session's p95. The typists' own first-frame times are given too.
+
+`--abuse` then runs, with `--sessions`/`--typists` open, each misbehaving
+client of docs/serving.md in turn (from 127.0.2.K), and reports the probes'
+p95 and the tree's memory during each, the server's log lines for it, and
+whether a new client still gets its first screen after it.
+
+Nothing asserts; the figures go to stdout (a Markdown table) and to `--out`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import fcntl
+import os
+import re
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SYNC_END = b"\x1b[?2026l"
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_REPLY = b"\x1b[?2026;2$y"
+TITLE = "US-Russia diplomat expulsions, 2021"
+"""What the seed dossier's first screen shows."""
+_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P^_][^\x1b]*\x1b\\|\x1b.")
+SIZE = (100, 30)
+CONNECT_TIMEOUT = 20.0
+SETTLE = 0.05
+
+
+def ssh_argv(port: int, source: str) -> list[str]:
+    return [
+        "ssh",
+        "-F",
+        "/dev/null",
+        "-tt",
+        "-p",
+        str(port),
+        "-b",
+        source,
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "IdentityAgent=none",
+        "-o",
+        "PubkeyAuthentication=no",
+        "viewer@127.0.0.1",
+    ]
+
+
+# ------------------------------------------------------------------ memory of a process tree
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def tree_pids(root: int) -> list[int]:
+    tree = _children()
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(tree.get(pid, []))
+    return pids
+
+
+def rollup(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB, from smaps_rollup; (0, 0) when it has gone."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+@dataclass
+class Memory:
+    processes: int
+    rss_kib: int
+    pss_kib: int
+    server_rss_kib: int
+
+
+def tree_memory(root: int) -> Memory:
+    pids = tree_pids(root)
+    figures = [rollup(pid) for pid in pids]
+    return Memory(len(pids), sum(r for r, _ in figures), sum(p for _, p in figures), rollup(root)[0])
+
+
+def cpu_seconds(root: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by `root` itself and by its whole tree, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = total = 0.0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / ticks
+        total += used
+        if pid == root:
+            own = used
+    return own, total
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.1f}"
+
+
+# ------------------------------------------------------------------ one viewer
+
+
+@dataclass
+class Viewer:
+    """A stock `ssh -tt` client in a pty of its own, read all the time."""
+
+    port: int
+    source: str
+    loop: asyncio.AbstractEventLoop
+    reading: bool = True
+    started: float = 0.0
+    first_screen: float | None = None
+    frames: int = 0
+    last_frame: float = 0.0
+    received: int = 0
+    _tail: bytes = b""
+    _plain: str = ""
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    typed: deque[float] = field(default_factory=deque)
+    typed_latencies: list[float] = field(default_factory=list)
+    probes: int = 0
+    """Probe presses so far: they alternate j and k across rounds, so the cursor never runs off the list."""
+
+    def start(self) -> None:
+        self.master, slave = os.openpty()
+        columns, rows = SIZE
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm-256color", "HOME": os.environ["HOME"]}
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            ssh_argv(self.port, self.source),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        os.set_blocking(self.master, False)
+        self.loop.add_reader(self.master, self._read)
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self.master, 1 << 16)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.loop.remove_reader(self.master)
+            self._changed.set()
+            return
+        now = time.perf_counter()
+        self.received += len(data)
+        joined = self._tail + data
+        if SYNC_QUERY in joined:
+            with contextlib.suppress(OSError):
+                os.write(self.master, SYNC_REPLY)
+        count = joined.count(SYNC_END) - self._tail.count(SYNC_END)
+        if count:
+            self.frames += count
+            self.last_frame = now
+            if self.typed:
+                self.typed_latencies.append(now - self.typed.popleft())
+                while len(self.typed) > 3:  # a press that drew nothing is not waited for
+                    self.typed.popleft()
+        if self.first_screen is None:
+            self._plain = (self._plain + _ESCAPES.sub(b"", joined).decode("utf-8", "replace"))[-4000:]
+            if TITLE in self._plain:
+                self.first_screen = now - self.started
+        self._tail = joined[-16:]
+        self._changed.set()
+
+    def stop_reading(self) -> None:
+        if self.reading:
+            self.loop.remove_reader(self.master)
+            self.reading = False
+
+    async def wait_first_screen(self, timeout: float = CONNECT_TIMEOUT) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while self.first_screen is None and time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                return None
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), deadline - time.perf_counter())
+        return self.first_screen
+
+    def send(self, data: bytes) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self.master, data)
+
+    async def probe(self, key: bytes, timeout: float = 2.0) -> float | None:
+        """Write a key; seconds to the end of the last frame it caused (None: no frame within `timeout`)."""
+        frames = self.frames
+        sent = time.perf_counter()
+        self.send(key)
+        deadline = sent + timeout
+        while self.frames == frames:
+            if time.perf_counter() > deadline:
+                return None
+            await asyncio.sleep(0.002)
+        while time.perf_counter() - self.last_frame < SETTLE and time.perf_counter() < deadline:
+            await asyncio.sleep(0.005)
+        return self.last_frame - sent
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.loop.remove_reader(self.master)
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        with contextlib.suppress(OSError):
+            os.close(self.master)
+
+
+# ------------------------------------------------------------------ the server
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    lines: list[str]
+    loop: asyncio.AbstractEventLoop
+
+    @classmethod
+    async def start(cls, db: Path, state: Path, extra: list[str]) -> Server:
+        argv = [sys.executable, "-m", "dossier", "serve", "ssh", "--db", str(db), "--port", "0"]
+        argv += ["--state-dir", str(state), *extra]
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        assert process.stdout is not None
+        os.set_blocking(process.stdout.fileno(), False)
+        loop = asyncio.get_running_loop()
+        server = cls(process, 0, [], loop)
+        buffer = bytearray()
+
+        def read() -> None:
+            assert process.stdout is not None
+            try:
+                data = os.read(process.stdout.fileno(), 65536)
+            except BlockingIOError:
+                return
+            if not data:
+                loop.remove_reader(process.stdout.fileno())
+                return
+            buffer.extend(data)
+            while b"\n" in buffer:
+                line, _, rest = bytes(buffer).partition(b"\n")
+                buffer[:] = rest
+                server.lines.append(line.decode("utf-8", "replace"))
+
+        loop.add_reader(process.stdout.fileno(), read)
+        deadline = time.perf_counter() + 30
+        while not server.port:
+            for line in server.lines:
+                if m := re.search(r" on 127\.0\.0\.1:(\d+)", line):
+                    server.port = int(m[1])
+            if process.poll() is not None or time.perf_counter() > deadline:
+                raise SystemExit("the server did not start:\n" + "\n".join(server.lines))
+            await asyncio.sleep(0.05)
+        if "--no-prefork" not in extra:  # sessions are spawned until the helper has loaded the browser
+            while not any("forks ready" in line for line in server.lines):
+                if process.poll() is not None or time.perf_counter() > deadline + 30:
+                    raise SystemExit("the helper did not get ready:\n" + "\n".join(server.lines))
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        return server
+
+    def memory(self) -> Memory:
+        return tree_memory(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+# ------------------------------------------------------------------ a run
+
+
+@dataclass
+class Hall:
+    server: Server
+    viewers: list[Viewer]
+    typists: list[Viewer]
+    idle: list[Viewer]
+
+
+async def open_hall(server: Server, sessions: int, typists: int) -> tuple[Hall, list[float]]:
+    loop = asyncio.get_running_loop()
+    viewers: list[Viewer] = []
+    connects: list[float] = []
+    for k in range(sessions):
+        viewer = Viewer(server.port, f"127.0.1.{k + 1}", loop)
+        viewer.start()
+        viewers.append(viewer)
+        took = await viewer.wait_first_screen()
+        if took is None:
+            raise SystemExit(f"session {k + 1} got no first screen:\n" + "\n".join(server.lines[-5:]))
+        connects.append(took)
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)
+    return Hall(server, viewers, viewers[:typists], viewers[typists:]), connects
+
+
+async def type_keys(typists: list[Viewer], stop: asyncio.Event) -> None:
+    """Every typist presses j, then k, ... every 100 ms (staggered), until `stop`."""
+    if not typists:
+        await stop.wait()
+        return
+    step = 0.1 / len(typists)
+    start = time.perf_counter()
+    n = 0
+    while not stop.is_set():
+        viewer = typists[n % len(typists)]
+        key = b"j" if (n // len(typists)) % 2 == 0 else b"k"
+        viewer.typed.append(time.perf_counter())
+        viewer.send(key)
+        n += 1
+        delay = start + n * step - time.perf_counter()
+        if delay > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+
+
+async def probe_round(idle: list[Viewer], seconds: float) -> dict[int, list[float]]:
+    """Press j/k in the idle sessions in turn, one at a time, for `seconds`; latencies per session."""
+    samples: dict[int, list[float]] = {}
+    end = time.perf_counter() + seconds
+    n = 0
+    order = sorted(range(len(idle)), key=lambda i: idle[i].probes)  # the least probed first, across rounds
+    while time.perf_counter() < end and idle:
+        index = order[n % len(order)]
+        viewer = idle[index]
+        took = await viewer.probe(b"j" if viewer.probes % 2 == 0 else b"k")
+        viewer.probes += 1
+        samples.setdefault(index, []).append(took if took is not None else 2.0)
+        n += 1
+        await asyncio.sleep(0.02)
+    return samples
+
+
+@dataclass
+class Figures:
+    mode: str
+    sessions: int
+    typists: int
+    load_before: str
+    load_after: str = ""
+    connect_last: float = 0.0
+    connect_max: float = 0.0
+    connect_median: float = 0.0
+    connect_loaded: float | None = None
+    pss_per_session_kib: float = 0.0
+    pss_total_kib: int = 0
+    rss_total_kib: int = 0
+    server_rss_kib: int = 0
+    base_pss_kib: int = 0
+    p50: float = 0.0
+    p95: float = 0.0
+    worst_session_p95: float = 0.0
+    probes: int = 0
+    typed_p50: float = 0.0
+    typed_p95: float = 0.0
+    server_cores: float = 0.0
+    """CPU used by the server process itself while probing, in cores (1.0: one core all the time)."""
+    tree_cores: float = 0.0
+
+
+async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: float) -> Figures:
+    figures = Figures(mode, sessions, typists, load())
+    with tempfile.TemporaryDirectory(prefix="hall-") as tmp:
+        extra = ["--max-sessions", str(sessions + 4)]
+        if mode == "spawn":
+            extra.append("--no-prefork")
+        server = await Server.start(db, Path(tmp) / "state", extra)
+        hall: Hall | None = None
+        try:
+            base = server.memory()
+            figures.base_pss_kib = base.pss_kib
+            hall, connects = await open_hall(server, sessions, typists)
+            figures.connect_last = connects[-1]
+            figures.connect_max = max(connects)
+            figures.connect_median = statistics.median(connects)
+            memory = server.memory()
+            figures.pss_total_kib = memory.pss_kib
+            figures.rss_total_kib = memory.rss_kib
+            figures.server_rss_kib = memory.server_rss_kib
+            figures.pss_per_session_kib = (memory.pss_kib - base.pss_kib) / sessions
+            stop = asyncio.Event()
+            typing = asyncio.create_task(type_keys(hall.typists, stop))
+            await asyncio.sleep(1.0)
+            for viewer in hall.typists:
+                viewer.typed_latencies.clear()
+            cpu_start, window_start = cpu_seconds(server.process.pid), time.perf_counter()
+            samples = await probe_round(hall.idle, seconds)
+            cpu_end, window = cpu_seconds(server.process.pid), time.perf_counter() - window_start
+            figures.server_cores = (cpu_end[0] - cpu_start[0]) / window
+            figures.tree_cores = (cpu_end[1] - cpu_start[1]) / window
+            # One more viewer while the typists type: the connect time under load.
+            late = Viewer(server.port, f"127.0.1.{sessions + 1}", asyncio.get_running_loop())
+            late.start()
+            figures.connect_loaded = await late.wait_first_screen()
+            late.close()
+            stop.set()
+            await typing
+            every = [s for v in samples.values() for s in v]
+            figures.probes = len(every)
+            figures.p50 = percentile(every, 0.5)
+            figures.p95 = percentile(every, 0.95)
+            figures.worst_session_p95 = max(percentile(v, 0.95) for v in samples.values())
+            typed = [s for v in hall.typists for s in v.typed_latencies]
+            figures.typed_p50 = percentile(typed, 0.5)
+            figures.typed_p95 = percentile(typed, 0.95)
+            figures.load_after = load()
+        finally:
+            if hall is not None:
+                for viewer in hall.viewers:
+                    viewer.close()
+            server.stop()
+    return figures
+
+
+LOAD_HEADER = (
+    "| mode | sessions | typists | key → screen p50 / p95 ms (probes) | worst session p95 ms | typists' first frame"
+    " p50 / p95 ms | connect → first screen: last / max / under load s | PSS per session MiB | tree PSS / RSS MiB"
+    " | server RSS MiB | CPU while probing: server / whole tree, cores | load avg before → after |"
+    "\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def load_row(f: Figures) -> str:
+    loaded = f"{f.connect_loaded:.2f}" if f.connect_loaded is not None else "none"
+    return (
+        f"| {f.mode} | {f.sessions} | {f.typists} | {ms(f.p50)} / {ms(f.p95)} ({f.probes}) | {ms(f.worst_session_p95)}"
+        f" | {ms(f.typed_p50)} / {ms(f.typed_p95)} | {f.connect_last:.2f} / {f.connect_max:.2f} / {loaded}"
+        f" | {mib(f.pss_per_session_kib)} | {mib(f.pss_total_kib)} / {mib(f.rss_total_kib)}"
+        f" | {mib(f.server_rss_kib)} | {f.server_cores:.2f} / {f.tree_cores:.2f} | {f.load_before} → {f.load_after} |"
+    )
+
+
+# ------------------------------------------------------------------ abuse
+
+
+@dataclass
+class AbuseFigures:
+    name: str
+    p95_before: float
+    p95_during: float
+    probes: int
+    pss_before_kib: int
+    pss_peak_kib: int
+    server_rss_peak_kib: int
+    log_lines: int
+    sample_line: str
+    connect_after: float | None
+    load: str
+
+
+async def half_open(port: int, count: int, hold: float) -> None:
+    loop = asyncio.get_running_loop()
+    socks: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.setblocking(False)
+            s.bind(("127.0.2.2", 0))
+            with contextlib.suppress(OSError):
+                await asyncio.wait_for(loop.sock_connect(s, ("127.0.0.1", port)), 2)
+            socks.append(s)
+        await asyncio.sleep(hold)
+    finally:
+        for s in socks:
+            s.close()
+
+
+async def connection_flood(port: int, count: int, seconds: float) -> None:
+    """`count` ssh attempts from one address in `seconds`; each ends by itself (BatchMode, a short timeout)."""
+    procs: list[subprocess.Popen[bytes]] = []
+    step = seconds / count
+    start = time.perf_counter()
+    try:
+        for n in range(count):
+            argv = ssh_argv(port, "127.0.2.1")
+            argv[argv.index("-tt")] = "-T"
+            argv[1:1] = ["-o", "ConnectTimeout=5"]
+            procs.append(
+                subprocess.Popen(
+                    [*argv, "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            )
+            procs = [p for p in procs if p.poll() is None]
+            delay = start + (n + 1) * step - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        deadline = time.perf_counter() + 15
+        while any(p.poll() is None for p in procs) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+async def never_reads(port: int, seconds: float) -> None:
+    """A client that stops reading its socket but keeps sending keys, each redrawing much of a 400x150 screen."""
+    import asyncssh
+
+    options = {"known_hosts": None, "username": "viewer", "client_keys": None, "agent_path": None}
+    async with asyncssh.connect("127.0.0.1", port, local_addr=("127.0.2.3", 0), **options) as conn:
+        process = await conn.create_process(term_type="xterm-256color", term_size=(400, 150), encoding=None)
+        await asyncio.sleep(2)
+        conn._transport.pause_reading()  # nothing more is read from the socket
+        end = time.perf_counter() + seconds
+        n = 0
+        while time.perf_counter() < end and not process.is_closing():
+            process.stdin.write(b"\t" if n % 3 == 0 else b"j")
+            n += 1
+            await asyncio.sleep(0.02)
+        conn.abort()
+
+
+async def resize_storm(port: int, changes: int, seconds: float) -> None:
+    viewer = Viewer(port, "127.0.2.4", asyncio.get_running_loop())
+    viewer.start()
+    try:
+        await viewer.wait_first_screen()
+        end = time.perf_counter() + seconds
+        for n in range(changes):
+            rows, columns = (24, 80) if n % 2 == 0 else (40, 120)
+            fcntl.ioctl(viewer.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(viewer.process.pid, signal.SIGWINCH)
+            await asyncio.sleep(max(0.0, min(seconds / changes, end - time.perf_counter())))
+            if time.perf_counter() > end:
+                break
+        await asyncio.sleep(2)
+    finally:
+        viewer.close()
+
+
+async def key_dump(port: int, size: int) -> None:
+    viewer = Viewer(port, "127.0.2.5", asyncio.get_running_loop())
+    viewer.start()
+    try:
+        await viewer.wait_first_screen()
+        data = memoryview(b"j" * size)
+        deadline = time.perf_counter() + 30
+        while data and time.perf_counter() < deadline:
+            try:
+                written = os.write(viewer.master, data[:4096])
+                data = data[written:]
+            except BlockingIOError:
+                await asyncio.sleep(0.001)
+        await asyncio.sleep(5)
+    finally:
+        viewer.close()
+
+
+ABUSES = {
+    "300 connection attempts in a minute": lambda port: connection_flood(port, 300, 60),
+    "100 half-open TCP connections": lambda port: half_open(port, 100, 20),
+    "a client that never reads (30 s, keys 50/s)": lambda port: never_reads(port, 30),
+    "window-size storm (2,000 changes in 10 s)": lambda port: resize_storm(port, 2000, 10),
+    "1 MB of keys at once": lambda port: key_dump(port, 1 << 20),
+}
+
+
+async def watch_memory(server: Server, task: asyncio.Task[None], start: Memory) -> Memory:
+    """The peak of the tree's PSS and of the server's RSS, once a second until `task` is done."""
+    peak = start
+    while not task.done():
+        m = server.memory()
+        peak = Memory(max(peak.processes, m.processes), max(peak.rss_kib, m.rss_kib), max(peak.pss_kib, m.pss_kib),
+                      max(peak.server_rss_kib, m.server_rss_kib))
+        await asyncio.sleep(1)
+    return peak
+
+
+async def run_abuse(db: Path, mode: str, sessions: int, typists: int, seconds: float, only: str) -> list[AbuseFigures]:
+    results: list[AbuseFigures] = []
+    with tempfile.TemporaryDirectory(prefix="hall-") as tmp:
+        extra = ["--max-sessions", str(sessions + 4), "--status-interval", "10", "--stall-timeout", "10"]
+        if mode == "spawn":
+            extra.append("--no-prefork")
+        server = await Server.start(db, Path(tmp) / "state", extra)
+        hall: Hall | None = None
+        try:
+            hall, _ = await open_hall(server, sessions, typists)
+            stop = asyncio.Event()
+            typing = asyncio.create_task(type_keys(hall.typists, stop))
+            for name, abuse in ABUSES.items():
+                if only and only not in name:
+                    continue
+                before = await probe_round(hall.idle, seconds)
+                memory = server.memory()
+                lines_before = len(server.lines)
+                task = asyncio.create_task(abuse(server.port))
+                watcher = asyncio.create_task(watch_memory(server, task, memory))
+                during: dict[int, list[float]] = {}
+                while not task.done():
+                    for k, v in (await probe_round(hall.idle, 3)).items():
+                        during.setdefault(k, []).extend(v)
+                await task
+                peak = await watcher
+                new_lines = [line for line in server.lines[lines_before:] if "status" not in line]
+                await asyncio.sleep(1)
+                after = Viewer(server.port, "127.0.3.1", asyncio.get_running_loop())
+                after.start()
+                took = await after.wait_first_screen()
+                after.close()
+                every_before = [s for v in before.values() for s in v]
+                every_during = [s for v in during.values() for s in v]
+                results.append(
+                    AbuseFigures(
+                        name,
+                        percentile(every_before, 0.95),
+                        percentile(every_during, 0.95),
+                        len(every_during),
+                        memory.pss_kib,
+                        peak.pss_kib,
+                        peak.server_rss_kib,
+                        len(new_lines),
+                        new_lines[0] if new_lines else "",
+                        took,
+                        load(),
+                    )
+                )
+                print(abuse_row(results[-1]), flush=True)
+                await asyncio.sleep(2)
+            stop.set()
+            await typing
+        finally:
+            if hall is not None:
+                for viewer in hall.viewers:
+                    viewer.close()
+            server.stop()
+            tail = [line for line in server.lines if "status" in line][-3:]
+            for line in tail:
+                print(f"    {line}")
+    return results
+
+
+ABUSE_HEADER = (
+    "| abuse | probes' p95 before → during ms (probes) | tree PSS before → peak MiB | server RSS peak MiB"
+    " | log lines | a new client after: first screen s | load avg |\n|---|---|---|---|---|---|---|"
+)
+
+
+def abuse_row(a: AbuseFigures) -> str:
+    after = f"{a.connect_after:.2f}" if a.connect_after is not None else "none"
+    return (
+        f"| {a.name} | {ms(a.p95_before)} → {ms(a.p95_during)} ({a.probes}) | {mib(a.pss_before_kib)} → "
+        f"{mib(a.pss_peak_kib)} | {mib(a.server_rss_peak_kib)} | {a.log_lines} | {after} | {a.load} |"
+    )
+
+
+# ------------------------------------------------------------------ main
+
+
+@contextlib.contextmanager
+def seed_dossier() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="hall-db-") as tmp:
+        db = Path(tmp) / "seed.db"
+        subprocess.run([sys.executable, "-m", "dossier", "init", str(db)], check=True, capture_output=True)
+        yield db
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.hall", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=48, help="SSH clients open at once (at most 200)")
+    parser.add_argument("--typists", type=int, default=12, help="of them, pressing a key every 100 ms")
+    parser.add_argument("--seconds", type=float, default=20, help="length of the probing (at most 120)")
+    parser.add_argument("--mode", choices=["fork", "spawn", "both", "default"], default="both")
+    parser.add_argument("--abuse", action="store_true", help="then the misbehaving clients, in turn")
+    parser.add_argument("--only", default="", help="with --abuse: only the abuse whose name contains this")
+    parser.add_argument("--out", type=Path, default=None, help="also write the tables to this file")
+    args = parser.parse_args(argv)
+    sessions = max(1, min(args.sessions, 200))
+    typists = max(0, min(args.typists, sessions - 1))
+    seconds = max(1.0, min(args.seconds, 120.0))
+    modes = ["spawn", "fork"] if args.mode == "both" else [args.mode]
+    out: list[str] = []
+
+    async def run() -> None:
+        with seed_dossier() as db:
+            if not args.abuse:
+                print(LOAD_HEADER, flush=True)
+                out.append(LOAD_HEADER)
+                for mode in modes:
+                    row = load_row(await run_load(db, mode, sessions, typists, seconds))
+                    print(row, flush=True)
+                    out.append(row)
+            else:
+                for mode in modes:
+                    print(f"{mode}:\n{ABUSE_HEADER}", flush=True)
+                    rows = await run_abuse(db, mode, sessions, typists, seconds, args.only)
+                    out.append(f"{mode}:\n{ABUSE_HEADER}")
+                    out.extend(abuse_row(r) for r in rows)
+
+    asyncio.run(run())
+    if args.out:
+        args.out.write_text("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
