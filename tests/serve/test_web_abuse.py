@@ -17,11 +17,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from click.testing import CliRunner
 
+from dossier.cli import main
 from dossier.serve import Limits
 from dossier.serve.web import MAX_CONNECTIONS_PER_ADDRESS, WebConfig, WebService, start_web
 from tests.bench.webclient import NonReader, WebClient
 from tests.serve.test_serve_ssh import EXPECTED, alive, eventually
+from tests.serve.test_serve_web import run_command
 
 TIMEOUT = 30.0
 
@@ -213,3 +216,34 @@ async def test_the_status_line_gives_sessions_memory_and_refusals(
         await client.close()
     finally:
         await service.close()
+
+
+async def test_the_command_takes_the_web_limits_and_logs_its_status(seed_db: Path) -> None:
+    process, port = await run_command(seed_db, "web", "--status-interval", "0.5", "--send-timeout", "3")
+    try:
+        assert process.stdout is not None
+        said = []
+        while not any("serve web: status:" in line for line in said):
+            said.append((await asyncio.wait_for(process.stdout.readline(), TIMEOUT)).decode())
+            assert said[-1], f"the server ended: {said}"
+        assert re.search(r"status: 0 sessions from 0 addresses; .* refused or dropped since start: none$", said[-1])
+        process.terminate()
+        assert await process.wait() == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--send-timeout", "0", "--send-timeout must be positive"),
+        ("--request-timeout", "-1", "--request-timeout must be positive"),
+        ("--status-interval", "-1", "--status-interval must not be negative"),
+    ],
+)
+def test_a_bad_web_limit_is_refused_in_one_line(seed_db: Path, option: str, value: str, said: str) -> None:
+    result = CliRunner().invoke(main, ["serve", "web", "--db", str(seed_db), "--port", "0", option, value])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"dossier: error: {said}"
