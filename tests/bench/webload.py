@@ -9,7 +9,7 @@ every `--interval` s (0.1) while one kind of abuse runs alongside:
 
 * **none**: the baseline;
 * **non-readers**: two tabs that never read their websocket (a 4 KiB receive
-  buffer) and keep asking for repaints (resizes every 50 ms);
+  buffer) and keep asking for whole new 500x200 screens (resizes every 50 ms);
 * **resize storm**: a tab sends 2,000 resizes as fast as it can;
 * **1 MB of keys**: a tab sends 1 MiB of `j` in 64 KiB-sized messages;
 * **connection flood**: 200 websocket attempts from one address (127.0.0.99);
@@ -224,13 +224,13 @@ async def no_abuse(port: int, phase: Phase, stop: asyncio.Event) -> None:
 
 
 async def non_readers(port: int, phase: Phase, stop: asyncio.Event) -> None:
-    readers = [await NonReader.connect(port, rcvbuf=4096) for _ in range(2)]
+    readers = [await NonReader.connect(port, width=500, height=200, rcvbuf=4096) for _ in range(2)]
     sent = stalled = rounds = 0
     try:
         while not stop.is_set():
             rounds += 1
             for reader in readers:  # a new width each time: each resize is a whole new screen to send
-                ok = await reader.send("resize", {"width": 120 + rounds % 2 * 60, "height": 40}, timeout=0.05)
+                ok = await reader.send("resize", {"width": 499 + rounds % 2, "height": 200}, timeout=0.05)
                 sent += ok
                 stalled += not ok
             await asyncio.sleep(0.05)
