@@ -160,7 +160,10 @@ class Server:
     @classmethod
     async def start(cls, argv: list[str]) -> Server:
         process = await asyncio.create_subprocess_exec(
-            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+            *argv,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=tempfile.gettempdir(),  # not a checkout: `-m dossier` is the one installed for that Python
         )
         assert process.stdout is not None
         seen = []
@@ -194,6 +197,10 @@ def session_from(address: str) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0), limit=0))
 
 
+PRESSED: dict[int, int] = {}
+"""Keys each typist has pressed, across phases: j j j j k k k k keeps it on the first rows, where keys move it."""
+
+
 async def type_for(typists: list[WebClient], seconds: float, interval: float, phase: Phase) -> None:
     """Each typist presses j (then k, ...) every `interval` s for `seconds`; the key → screen of each press."""
     keys = "jjjjkkkk"
@@ -202,11 +209,11 @@ async def type_for(typists: list[WebClient], seconds: float, interval: float, ph
         await asyncio.sleep(offset)
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
-        n = 0
         while loop.time() < end and not client.closed.is_set():
             next_at = loop.time() + interval
+            n = PRESSED.get(id(client), 0)
             took = await client.key_to_screen(keys[n % len(keys)])
-            n += 1
+            PRESSED[id(client)] = n + 1
             if took is None:
                 phase.unanswered += 1
             else:
@@ -223,19 +230,33 @@ async def no_abuse(port: int, phase: Phase, stop: asyncio.Event) -> None:
     await stop.wait()
 
 
+NON_READER_BOUND = 90.0
+"""Seconds the non-readers go on at most, waiting to be dropped (the server's --send-timeout is 10 s)."""
+
+
 async def non_readers(port: int, phase: Phase, stop: asyncio.Event) -> None:
     readers = [await NonReader.connect(port, width=500, height=200, rcvbuf=4096) for _ in range(2)]
     sent = stalled = rounds = 0
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    dropped_after: dict[int, float] = {}
     try:
-        while not stop.is_set():
+        # While the typists type, and then on until both are dropped (or NON_READER_BOUND s have passed).
+        while not (stop.is_set() and len(dropped_after) == 2) and loop.time() - began < NON_READER_BOUND:
             rounds += 1
-            for reader in readers:  # a new width each time: each resize is a whole new screen to send
+            for n, reader in enumerate(readers):
+                if n in dropped_after:
+                    continue
+                if reader.is_closed_by_server():
+                    dropped_after[n] = loop.time() - began
+                    continue
+                # A new width each time: each resize is a whole new 500x200 screen for the server to send.
                 ok = await reader.send("resize", {"width": 499 + rounds % 2, "height": 200}, timeout=0.05)
                 sent += ok
                 stalled += not ok
             await asyncio.sleep(0.05)
-        dropped = sum(reader.is_closed_by_server() for reader in readers)
-        phase.abuser = f"{sent} resizes sent, {stalled} sends stalled; {dropped}/2 dropped by the server"
+        drops = ", ".join(f"{at:.1f}" for at in sorted(dropped_after.values())) or "never"
+        phase.abuser = f"{sent} resizes sent ({stalled} stalled); dropped by the server after {drops} s"
     finally:
         for reader in readers:
             reader.close()
@@ -400,7 +421,7 @@ async def run(args: argparse.Namespace, db: Path) -> list[str]:
             phase.load = loadavg()
             stop.set()
             try:
-                await asyncio.wait_for(abuser, 30)
+                await asyncio.wait_for(abuser, NON_READER_BOUND + 10)
             except Exception as exc:  # noqa: BLE001 - a figure, not a failure: say what happened
                 phase.abuser = phase.abuser or f"{type(exc).__name__}: {exc}"
             await asyncio.sleep(1.0)
