@@ -155,6 +155,7 @@ async def test_a_resize_storm_and_a_megabyte_of_keys_leave_another_tab_alone(
         assert not log.matching("dropped|Traceback")
         await storm.close()
         await good.close()
+        await eventually(lambda: not service.server.services, TIMEOUT)  # both apps ended before the server stops
     finally:
         await service.close()
 
