@@ -24,9 +24,10 @@ conference, so this module subclasses both and replaces:
   never reads stalls its own app (and nothing else) forever; here a write
   that cannot complete within `send_timeout` s drops that tab (one log line);
 - input: keys beyond a budget (INPUT_BURST bytes, refilled at INPUT_RATE a
-  second) are dropped, so a megabyte pasted at once does not keep a child
-  busy for minutes; resizes are applied at most every RESIZE_EVERY s, the
-  latest winning;
+  second) are dropped, a message over the budget whole, so a megabyte of
+  keys pasted at once does not keep a child busy (120 KiB of `j` cost an app
+  3 s of a core here, so 1 MB about 25 s); resizes are applied at most every
+  RESIZE_EVERY s, the latest winning;
 - connections: one that has not sent a whole request within
   `request_timeout` s (half-open) is closed, and an address holding more than
   MAX_CONNECTIONS_PER_ADDRESS connections loses the newest;
