@@ -784,6 +784,27 @@ def serve_ssh(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on (0: any free port).")
 @_limit_options
+@click.option(
+    "--send-timeout",
+    type=float,
+    default=10,
+    show_default=True,
+    help="Seconds a tab may leave the server's output unread before it is dropped.",
+)
+@click.option(
+    "--request-timeout",
+    type=float,
+    default=10,
+    show_default=True,
+    help="Seconds a connection has to send a whole request before it is closed.",
+)
+@click.option(
+    "--status-interval",
+    type=float,
+    default=60,
+    show_default=True,
+    help="Seconds between status lines (sessions, memory, refusals) in the log; 0: none.",
+)
 def serve_web(
     db: Path | None,
     host: str,
@@ -793,6 +814,9 @@ def serve_web(
     rate: int,
     idle_timeout: float,
     public: bool,
+    send_timeout: float,
+    request_timeout: float,
+    status_interval: float,
 ) -> None:
     """Serve the dossier in a browser: each tab at http://HOST:PORT gets its own browser on the dossier.
 
@@ -806,7 +830,18 @@ def serve_web(
 
         limits = Limits(max_sessions=max_sessions, per_ip=per_ip, rate=rate, idle_timeout=idle_timeout)
         path, title = checked_db(existing_db(db))
-        run_web(WebConfig(db=path, host=host, port=port, public=public, limits=limits), title, _say)
+        config = WebConfig(
+            db=path,
+            host=host,
+            port=port,
+            public=public,
+            limits=limits,
+            send_timeout=send_timeout,
+            request_timeout=request_timeout,
+            status_interval=status_interval,
+            log=_say,
+        )
+        run_web(config, title, _say)
     except ServeError as exc:
         fail(str(exc))
 

@@ -19,7 +19,20 @@ conference, so this module subclasses both and replaces:
 - the page: textual-serve's template loads Roboto Mono from Google Fonts;
   ours (`templates/app_index.html`) serves the copy textual-serve ships,
   and a Content-Security-Policy keeps the page to this server;
-- links: the app may ask the tab to open a URL; only http(s) URLs pass.
+- links: the app may ask the tab to open a URL; only http(s) URLs pass;
+- a slow tab: textual-serve awaits each write to the websocket, so a tab that
+  never reads stalls its own app (and nothing else) forever; here a write
+  that cannot complete within `send_timeout` s drops that tab (one log line);
+- input: keys beyond a budget (INPUT_BURST bytes, refilled at INPUT_RATE a
+  second) are dropped, a message over the budget whole, so a megabyte of
+  keys pasted at once does not keep a child busy (120 KiB of `j` cost an app
+  3 s of a core here, so 1 MB about 25 s); resizes are applied at most every
+  RESIZE_EVERY s, the latest winning;
+- connections: one that has not sent a whole request within
+  `request_timeout` s (half-open) is closed, and an address holding more than
+  MAX_CONNECTIONS_PER_ADDRESS connections loses the newest;
+- the log: every refusal and drop is one line, and every `status_interval` s
+  a status line gives the sessions, the memory and the refusals by reason.
 """
 
 from __future__ import annotations
@@ -27,6 +40,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
+import struct
+import sys
+import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +79,18 @@ MAX_MESSAGE = 64 * 1024
 """The largest websocket message a client may send (keys and resizes are a few bytes)."""
 QUIT_GRACE = 3.0
 """Seconds an app has to quit when asked before its process group is killed."""
+INPUT_BURST = 8 * 1024
+"""Bytes of keys a tab may send at once (a pasted paragraph); see INPUT_RATE."""
+INPUT_RATE = 2 * 1024
+"""Bytes of keys a second a tab may send on average: typing is tens, mouse motion hundreds; beyond, dropped."""
+MESSAGE_COST = 64
+"""What a message other than keys and resizes (ping, focus, blur) counts against the input budget."""
+RESIZE_EVERY = 0.1
+"""Seconds between two resizes passed to an app; the latest size asked for wins."""
+MAX_CONNECTIONS_PER_ADDRESS = 24
+"""Connections (pages, assets, websockets, keep-alive) one address may hold open at once."""
+CLOSE_WAIT = 2.0
+"""Seconds a closing handshake may take before the connection is cut."""
 
 
 @dataclass
@@ -72,6 +102,83 @@ class WebConfig:
     port: int = 8000
     public: bool = False
     limits: Limits = field(default_factory=Limits)
+    send_timeout: float = 10.0
+    """Seconds a write to a tab may wait (the tab not reading) before the tab is dropped."""
+    request_timeout: float = 10.0
+    """Seconds a new connection has to send a whole request before it is closed (half-open)."""
+    status_interval: float = 60.0
+    """Seconds between two status lines in the log (0: none)."""
+    log: Callable[[str], None] | None = None
+    """Where log lines go (each is one line); None: standard error."""
+
+    def __post_init__(self) -> None:
+        for name in ("send_timeout", "request_timeout"):
+            if getattr(self, name) <= 0:
+                raise ServeError(f"--{name.replace('_', '-')} must be positive")
+        if self.status_interval < 0:
+            raise ServeError("--status-interval must not be negative")
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def status_line(sessions: int, addresses: int, server_kib: int, session_kib: list[int], counts: Counter[str]) -> str:
+    """The once-a-minute line: sessions, memory (server RSS, sessions' PSS), refusals and drops by reason."""
+    total = sum(session_kib) / 1024
+    each = f", {total / len(session_kib):.0f} MiB each" if session_kib else ""
+    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items())) or "none"
+    return (
+        f"status: {sessions} session{'s' if sessions != 1 else ''} from {addresses} "
+        f"address{'es' if addresses != 1 else ''}; memory: server {server_kib / 1024:.0f} MiB RSS, "
+        f"sessions {total:.0f} MiB PSS{each}; refused or dropped since start: {reasons}"
+    )
+
+
+def proc_kib(pid: int | str, file: str, key: str) -> int:
+    """A `KEY: N kB` figure of /proc/PID/FILE (0 when the process has gone)."""
+    try:
+        with open(f"/proc/{pid}/{file}") as lines:
+            for line in lines:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class InputBudget:
+    """A token bucket of input bytes: `burst` at once, refilled at `rate` a second."""
+
+    def __init__(self, burst: int = INPUT_BURST, rate: int = INPUT_RATE) -> None:
+        self.burst = burst
+        self.rate = rate
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+
+    def take(self, cost: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if cost > self.tokens:
+            return False
+        self.tokens -= cost
+        return True
+
+
+@dataclass
+class Tab:
+    """One websocket's session: its address, its app, its budget, its pending resize."""
+
+    address: str
+    websocket: web.WebSocketResponse
+    transport: asyncio.BaseTransport | None
+    budget: InputBudget = field(default_factory=InputBudget)
+    size: tuple[int, int] = (80, 24)
+    resizer: asyncio.Task[None] | None = None
+    pump: asyncio.Task[None] | None = None
+    input_dropped: bool = False
+    dropped: bool = False
 
 
 def allowed_hosts(host: str, port: int) -> frozenset[str] | None:
@@ -177,7 +284,24 @@ class DossierWebServer(Server):
         self.rate = RateLimiter(config.limits.rate)
         self.services: set[DossierAppService] = set()
         self.sockets: set[web.WebSocketResponse] = set()
+        self.tabs: dict[DossierAppService, Tab] = {}
         self.bound_port = config.port
+        self.counts: Counter[str] = Counter()
+        """Refusals and drops since the start, by reason (the status line)."""
+        self.answered: set[object] = set()
+        """Connections (their protocol objects) that have sent at least one whole request (pruned by `sweep`)."""
+        self.first_seen: dict[object, float] = {}
+        """When each open connection was first seen (pruned by `sweep`)."""
+        self._log = config.log or _stderr
+
+    def log(self, message: str) -> None:
+        """One line in the server's log, stamped with the time (UTC)."""
+        self._log(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} serve web: {message}")
+
+    def refuse(self, reason: str, message: str) -> None:
+        """Count a refusal (or a drop) under `reason` and say it in one line."""
+        self.counts[reason] += 1
+        self.log(message)
 
     # ------------------------------------------------------------ the app
 
@@ -199,8 +323,10 @@ class DossierWebServer(Server):
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         """Refuse a Host that is not this server (DNS rebinding); keep pages to this origin (CSP)."""
+        self.answered.add(request.protocol)
         hosts = allowed_hosts(self.config.host, self.bound_port)
         if hosts is not None and request.host.lower() not in hosts:
+            self.refuse("host", f"refused {request.remote}: a request for another host, {request.host[:80]!r}")
             return web.Response(status=421, text=f"dossier: this server does not answer for {request.host!r}\n")
         response = await handler(request)
         if not response.prepared:
@@ -231,54 +357,98 @@ class DossierWebServer(Server):
         if not origin:
             return "a websocket needs an Origin header"
         if origin.lower() != f"http://{request.host}".lower():
-            return f"websocket from a foreign origin refused: {origin!r}"
+            return f"websocket from a foreign origin refused: {origin[:80]!r}"
         return None
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        address = request.remote or "?"
         refusal = self.origin_refusal(request)
         if refusal is not None:
+            self.refuse("origin", f"refused {address}: {refusal}")
             raise web.HTTPForbidden(text=f"dossier: {refusal}\n")
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         await websocket.prepare(request)
-        address = request.remote or "?"
         refusal = None
         if not self.rate.allow(address):
+            reason = "rate"
             refusal = f"too many connections from {address}: more than {self.limits.rate} a minute; try again later"
         else:
             refusal = self.slots.acquire(address)
+            reason = "busy" if refusal and refusal.startswith("server busy") else "per-address"
         if refusal is not None:
-            await websocket.send_bytes(f"dossier: {refusal}\r\n".encode())
-            await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=refusal[:120].encode())
+            self.refuse(reason, f"refused {address}: {refusal}")
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(CLOSE_WAIT):
+                    await websocket.send_bytes(f"dossier: {refusal}\r\n".encode())
+                    await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=refusal[:120].encode())
+            _cut(request.transport)
             return websocket
         width, height = clamp_size(
             _to_int(request.query.get("width", "80"), 80), _to_int(request.query.get("height", "24"), 24)
         )
+        tab = Tab(address, websocket, request.transport, size=(width, height))
+
+        async def write_bytes(data: bytes) -> None:
+            await self._send(tab, websocket.send_bytes(data))
+
+        async def write_str(data: str) -> None:
+            await self._send(tab, websocket.send_str(data))
+
         service = DossierAppService(
             self.config.db,
-            write_bytes=websocket.send_bytes,
-            write_str=websocket.send_str,
+            write_bytes=write_bytes,
+            write_str=write_str,
             close=websocket.close,
             download_manager=self.download_manager,
         )
         self.services.add(service)
         self.sockets.add(websocket)
+        self.tabs[service] = tab
         try:
             await service.start(width, height)
-            await self._process_messages(websocket, service)
+            tab.pump = asyncio.create_task(self._pump(websocket, service, tab))
+            with contextlib.suppress(asyncio.CancelledError):
+                await tab.pump
         except (asyncio.CancelledError, ConnectionError):
             pass
         finally:
+            if tab.resizer is not None:
+                tab.resizer.cancel()
             await service.stop()
             self.services.discard(service)
             self.sockets.discard(websocket)
+            self.tabs.pop(service, None)
             self.slots.release(address)
-            if not websocket.closed:
+            if not websocket.closed and not tab.dropped:
                 with contextlib.suppress(Exception):
-                    await websocket.close()
+                    async with asyncio.timeout(CLOSE_WAIT):
+                        await websocket.close()
+            _cut(request.transport)
         return websocket
 
-    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
-        """The tab's messages to the app; malformed ones are ignored, an idle tab is closed."""
+    async def _send(self, tab: Tab, sending: Awaitable[None]) -> None:
+        """Write to a tab; one that leaves a write waiting `send_timeout` s is not reading: it is dropped."""
+        if tab.dropped:
+            raise ConnectionResetError("the tab was dropped")
+        try:
+            async with asyncio.timeout(self.config.send_timeout):
+                await sending
+        except TimeoutError:
+            self.drop(tab, f"not reading its websocket (a write waited {self.config.send_timeout:g} s)")
+            raise ConnectionResetError("the tab was dropped") from None
+
+    def drop(self, tab: Tab, why: str) -> None:
+        """Cut a misbehaving tab's connection at once (its app is then ended), with one log line."""
+        if tab.dropped:
+            return
+        tab.dropped = True
+        self.refuse("not-reading", f"dropped {tab.address}: {why}")
+        _cut(tab.transport, reset=True)
+        if tab.pump is not None:
+            tab.pump.cancel()
+
+    async def _pump(self, websocket: web.WebSocketResponse, app_service: AppService, tab: Tab) -> None:
+        """The tab's messages to the app; malformed ones are ignored, input over budget dropped, idle tabs closed."""
         loop = asyncio.get_running_loop()
         idle_limit = self.limits.idle_timeout
         last_input = loop.time()
@@ -288,11 +458,16 @@ class DossierWebServer(Server):
                 message = await websocket.receive(timeout=timeout)
             except TimeoutError:
                 reason = f"idle for {idle_limit:g} s; session closed"
+                self.counts["idle"] += 1
+                self.log(f"closed {tab.address}: {reason}")
                 with contextlib.suppress(Exception):
-                    await websocket.send_bytes(f"\x1b[0m\r\ndossier: {reason}\r\n".encode())
-                    await websocket.close(code=WSCloseCode.POLICY_VIOLATION, message=reason.encode())
+                    async with asyncio.timeout(CLOSE_WAIT):
+                        await websocket.send_bytes(f"\x1b[0m\r\ndossier: {reason}\r\n".encode())
+                        await websocket.close(code=WSCloseCode.POLICY_VIOLATION, message=reason.encode())
                 return
             if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                if message.type == WSMsgType.ERROR and isinstance(message.data, Exception):
+                    self.log(f"closed {tab.address}: {clean_text(str(message.data), keep_newlines=False)[:120]}")
                 return
             if message.type != WSMsgType.TEXT:
                 continue
@@ -303,25 +478,108 @@ class DossierWebServer(Server):
             if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
                 continue
             kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            if kind == "resize" and isinstance(data, dict):
+                # Never dropped (the last size must win) but applied at most every RESIZE_EVERY s.
+                tab.size = clamp_size(_to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24))
+                if tab.resizer is None or tab.resizer.done():
+                    tab.resizer = asyncio.create_task(self._resize(app_service, tab))
+                continue
+            cost = len(data) if kind == "stdin" and isinstance(data, str) else MESSAGE_COST
+            if not tab.budget.take(cost):
+                self.counts["input"] += 1
+                if not tab.input_dropped:
+                    tab.input_dropped = True
+                    self.log(
+                        f"dropping input from {tab.address}: over {INPUT_RATE // 1024} KiB a second "
+                        f"({INPUT_BURST // 1024} KiB at once); said once per session"
+                    )
+                continue
             if kind == "stdin" and isinstance(data, str):
                 last_input = loop.time()
                 await app_service.send_bytes(data.encode("utf-8", "replace"))
-            elif kind == "resize" and isinstance(data, dict):
-                width, height = _to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24)
-                await app_service.set_terminal_size(width, height)
             elif kind == "ping" and isinstance(data, str):
-                await websocket.send_json(["pong", data[:64]])
+                await self._send(tab, websocket.send_json(["pong", data[:64]]))
             elif kind == "blur":
                 await app_service.blur()
             elif kind == "focus":
                 await app_service.focus()
+
+    async def _resize(self, app_service: AppService, tab: Tab) -> None:
+        """Pass the tab's latest size to its app, then again each RESIZE_EVERY s while it keeps changing."""
+        sent = None
+        while tab.size != sent:
+            sent = tab.size
+            await app_service.set_terminal_size(*sent)
+            await asyncio.sleep(RESIZE_EVERY)
+
+    # ------------------------------------------------------------ watching
+
+    async def watch(self, connections: Callable[[], list[Any]]) -> None:
+        """Once a second: close half-open connections and an address's connections over the cap; log the status."""
+        loop = asyncio.get_running_loop()
+        interval = self.config.status_interval
+        next_status = loop.time() + interval
+        while True:
+            await asyncio.sleep(min(1.0, interval) if interval > 0 else 1.0)
+            self.sweep(connections(), loop.time())
+            if interval > 0 and loop.time() >= next_status:
+                next_status = loop.time() + interval
+                self.log(self.status())
+
+    def sweep(self, handlers: list[Any], now: float) -> None:
+        open_now = set(handlers)
+        self.answered &= open_now
+        self.first_seen = {handler: at for handler, at in self.first_seen.items() if handler in open_now}
+        per_address: dict[str, list[Any]] = {}
+        for handler in handlers:
+            transport = getattr(handler, "transport", None)
+            if transport is None or transport.is_closing():
+                continue
+            seen = self.first_seen.setdefault(handler, now)
+            peer = transport.get_extra_info("peername")
+            address = str(peer[0]) if peer else "?"
+            per_address.setdefault(address, []).append(handler)
+            if handler not in self.answered and now - seen >= self.config.request_timeout:
+                self.refuse(
+                    "half-open",
+                    f"closed a connection from {address}: no whole request in {self.config.request_timeout:g} s",
+                )
+                _cut(transport, reset=True)
+        for address, held in per_address.items():
+            if len(held) > MAX_CONNECTIONS_PER_ADDRESS:
+                held.sort(key=lambda handler: self.first_seen.get(handler, now))
+                for handler in held[MAX_CONNECTIONS_PER_ADDRESS:]:
+                    self.refuse(
+                        "connections",
+                        f"closed a connection from {address}: more than {MAX_CONNECTIONS_PER_ADDRESS} open at once",
+                    )
+                    _cut(handler.transport, reset=True)
+
+    def status(self) -> str:
+        session_kib = [proc_kib(pid, "smaps_rollup", "Pss") for s in list(self.services) if (pid := s.pid)]
+        addresses = len({tab.address for tab in self.tabs.values()})
+        return status_line(len(self.services), addresses, proc_kib("self", "status", "VmRSS"), session_kib, self.counts)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End every app (children killed and reaped) and close every tab's websocket."""
         await asyncio.gather(*(service.stop() for service in list(self.services)), return_exceptions=True)
         for websocket in list(self.sockets):
             with contextlib.suppress(Exception):
-                await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
+                async with asyncio.timeout(CLOSE_WAIT):
+                    await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
+
+
+def _cut(transport: asyncio.BaseTransport | None, reset: bool = False) -> None:
+    """Close a connection now, whatever is still unsent; `reset`: with a TCP reset, so that the kernel too
+    lets go of what a peer that does not read left in its buffers (a plain close would wait for it)."""
+    if not isinstance(transport, asyncio.Transport):
+        return
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
 
 
 def _to_int(value: str, default: int) -> int:
@@ -334,15 +592,19 @@ def _to_int(value: str, default: int) -> int:
 class WebService:
     """A running web server (for the command and for tests): its port, and `close()`."""
 
-    def __init__(self, server: DossierWebServer, runner: web.AppRunner) -> None:
+    def __init__(self, server: DossierWebServer, runner: web.AppRunner, watcher: asyncio.Task[None]) -> None:
         self.server = server
         self.runner = runner
+        self.watcher = watcher
 
     @property
     def port(self) -> int:
         return self.server.bound_port
 
     async def close(self) -> None:
+        self.watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.watcher
         await self.runner.cleanup()
 
 
@@ -350,7 +612,7 @@ async def start_web(config: WebConfig, title: str) -> WebService:
     """Check the options and start listening; the caller must `close()` it."""
     check_exposure(config.host, authenticated=False, public=config.public)
     server = DossierWebServer(config, title)
-    runner = web.AppRunner(await server._make_app(), handle_signals=False, access_log=None)
+    runner = web.AppRunner(await server._make_app(), handle_signals=False, access_log=None, keepalive_timeout=75)
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)
     try:
@@ -361,7 +623,9 @@ async def start_web(config: WebConfig, title: str) -> WebService:
     for address in runner.addresses:
         server.bound_port = int(address[1])
         break
-    return WebService(server, runner)
+    low_level = runner.server
+    assert low_level is not None
+    return WebService(server, runner, asyncio.create_task(server.watch(lambda: low_level.connections)))
 
 
 def run_web(config: WebConfig, title: str, echo: Callable[[str], None]) -> None:
