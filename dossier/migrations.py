@@ -27,6 +27,8 @@ Version history:
 2. `statements_fts` declared `content="statements"`, the form Datasette and
    sqlite-utils detect (the index is rebuilt); `dossier_meta` gets the
    dossier's `identity` (the one `store.dossier_identity` derived for the file).
+3. the summaries (`dossier/summaries.py`): relation pairs, replies, statement
+   facets and actor counts, with the triggers that keep them, filled from the data.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from typing import TYPE_CHECKING
 from .errors import StoreError
 from .schema import SCHEMA_VERSION
 from .store.connection import check_schema, connect_existing, dossier_identity, explain
+from .summaries import SUMMARY_TABLES, SUMMARY_TRIGGERS, refill
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -144,7 +147,41 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO dossier_meta (key, value) VALUES ('identity', ?)", (identity,))
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
+def ensure_summaries(conn: sqlite3.Connection) -> list[str]:
+    """Re-create the summary triggers that are missing and, if any was, refill the summaries.
+
+    The caller holds the transaction. Costs one look at the schema when all
+    are there. A file without the summary tables (older than version 3) is
+    left alone: its schema step creates them.
+    """
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'summary_pairs'").fetchone() is None:
+        return []
+    marks = ", ".join("?" * len(SUMMARY_TRIGGERS))
+    found = {
+        name
+        for (name,) in conn.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", SUMMARY_TRIGGERS
+        )
+    }
+    missing = [name for name in SUMMARY_TRIGGERS if name not in found]
+    if not missing:
+        return []
+    objects = schema_objects()
+    for name in missing:
+        conn.execute(objects[name])
+    refill(conn)
+    return missing
+
+
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """The summaries (`dossier/summaries.py`): tables, indexes and triggers, filled from the data in one pass."""
+    objects = schema_objects()
+    for name in (*SUMMARY_TABLES, *(n for n in objects if n.startswith("summary_") and n not in SUMMARY_TABLES)):
+        conn.execute(objects[name])
+    refill(conn)
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
 """`STEPS[n]` takes a file from version n - 1 to n; the last is `SCHEMA_VERSION`."""
 
 
@@ -165,7 +202,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> Migration:
             version = check_schema(conn, path)  # read under the write lock: another process may have migrated
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 STEPS[step](conn)
-            triggers = ensure_index_triggers(conn)
+            triggers = ensure_index_triggers(conn) + ensure_summaries(conn)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise StoreError(f"{path}: the migration would break {len(problems)} references; not migrated")
