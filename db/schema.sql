@@ -148,6 +148,9 @@ CREATE INDEX IF NOT EXISTS measures_by_effective ON measures(effective, id);
 -- relations: the measures one actor took against another, newest first; also
 -- covers counting the measures of every pair
 CREATE INDEX IF NOT EXISTS measures_by_pair ON measures(imposed_by_id, target_id, announced, id);
+-- the timeline of one actor: the measures it imposed or was aimed at, by the date they take effect (version 3)
+CREATE INDEX IF NOT EXISTS measures_by_imposer_effective ON measures(imposed_by_id, effective, id);
+CREATE INDEX IF NOT EXISTS measures_by_target_effective ON measures(target_id, effective, id);
 
 -- Full-text search (the query side is dossier/search.py and Store.search_page).
 -- statements_fts indexes statement text by words (external content: no second copy).

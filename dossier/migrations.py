@@ -28,7 +28,8 @@ Version history:
    sqlite-utils detect (the index is rebuilt); `dossier_meta` gets the
    dossier's `identity` (the one `store.dossier_identity` derived for the file).
 3. the summaries (`dossier/summaries.py`): relation pairs, replies, statement
-   facets and actor counts, with the triggers that keep them, filled from the data.
+   facets and actor counts, with the triggers that keep them, filled from the data;
+   two indexes for one actor's timeline (`measures_by_*_effective`).
 """
 
 from __future__ import annotations
@@ -179,6 +180,12 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     for name in (*SUMMARY_TABLES, *(n for n in objects if n.startswith("summary_") and n not in SUMMARY_TABLES)):
         conn.execute(objects[name])
     refill(conn)
+    for name in TIMELINE_INDEXES_V3:
+        conn.execute(objects[name])
+
+
+TIMELINE_INDEXES_V3 = ("measures_by_imposer_effective", "measures_by_target_effective")
+"""Indexes of version 3 for one actor's timeline (the dates its measures take effect)."""
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from dossier import generate
 from dossier.cli import main
 from dossier.importer import import_files
+from dossier.migrations import TIMELINE_INDEXES_V3
 from dossier.schema import SCHEMA_VERSION
 from dossier.store import Store
 from dossier.summaries import SUMMARY_TABLES, fresh_counts, stored_counts
@@ -50,13 +51,15 @@ def _write(db: Path, *sql: str) -> None:
 
 
 def as_v2(db: Path) -> Path:
-    """The file as schema version 2 made it: no summary tables, no summary triggers."""
+    """The file as schema version 2 made it: no summary tables, no summary triggers, no indexes of version 3."""
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         for name, kind in conn.execute(
             "SELECT name, type FROM sqlite_master WHERE name LIKE 'summary%' AND type IN ('table', 'trigger')"
         ).fetchall():
             conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        for name in TIMELINE_INDEXES_V3:
+            conn.execute(f'DROP INDEX "{name}"')
         conn.execute("PRAGMA user_version = 2")
     finally:
         conn.close()
@@ -219,3 +222,42 @@ def test_migrate_puts_back_a_dropped_trigger_and_counts_again(seed_db: Path, run
     assert result.exit_code == 0, result.output
     assert "summary_statements_insert" in result.output
     _assert_in_step(seed_db)
+
+
+def _timeline_of(db: Path, actor_id: int) -> list[tuple[str, str, int]]:
+    """One actor's dated timeline worked out the long way: every row that involves it, sorted."""
+    rows = read_rows(
+        db,
+        "SELECT e.date, 0, e.id FROM events e JOIN event_actors ea ON ea.event_id = e.id"
+        " WHERE ea.actor_id = :a AND e.date IS NOT NULL"
+        " UNION ALL SELECT announced, 1, id FROM measures WHERE announced IS NOT NULL"
+        " AND (imposed_by_id = :a OR target_id = :a)"
+        " UNION ALL SELECT said, 2, id FROM statements WHERE speaker_id = :a AND said IS NOT NULL"
+        " UNION ALL SELECT effective, 3, id FROM measures WHERE effective IS NOT NULL"
+        " AND (imposed_by_id = :a OR target_id = :a)"
+        " UNION ALL SELECT c.due, 4, c.id FROM consequences c JOIN measures m ON m.id = c.measure_id"
+        " WHERE c.due IS NOT NULL AND (c.affects_id = :a OR m.imposed_by_id = :a OR m.target_id = :a)"
+        " ORDER BY 1, 2, 3".replace(":a", str(actor_id)),
+    )
+    kinds = ("event", "announced", "statement", "effective", "due")
+    return [(str(date), kinds[rank], int(i)) for date, rank, i in rows]
+
+
+def test_one_actors_timeline_is_whole_both_ways_of_reading_its_due_dates(generated: Path) -> None:
+    busiest = "SELECT imposed_by_id FROM measures GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    dense = read_rows(generated, busiest)[0][0]
+    sparse = read_rows(generated, "SELECT speaker_id FROM statements GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")[0][0]
+    with Store.open(generated) as store:
+        for actor_id, page_size in ((dense, 1), (dense, 100), (sparse, 1), (sparse, 100)):
+            expected = _timeline_of(generated, actor_id)
+            assert expected and (actor_id != dense or any(kind == "due" for _, kind, _ in expected[:150]))
+            seen: list[tuple[str, str, int]] = []
+            after = None
+            while len(seen) < min(len(expected), 150):
+                page = store.timeline(actor_id=actor_id, after=after, limit=page_size)
+                if not page:
+                    break
+                seen += [(item.date, item.kind, item.id) for item in page]
+                after = page[-1].cursor
+            assert seen[:150] == expected[:150], (actor_id, page_size)
+        assert store._dense_actor(dense, 1) and not store._dense_actor(sparse, 100)
