@@ -229,6 +229,7 @@ END;
 -- index. A count that falls to 0 keeps its row (n = 0): readers skip those.
 --   summary_pairs: measures between two different actors, per unordered pair (lo < hi),
 --     each way; `total` orders the relations view (busiest pair first).
+--   summary_sides: what one actor did to another: its measures and their consequences.
 --   summary_replies: one row per (statement, measure) link whose measure has two
 --     different ends, keyed by (imposer, target, speaker): the relations view reads the
 --     replies of the target's side from it, never the statements about a measure.
@@ -246,6 +247,14 @@ CREATE TABLE IF NOT EXISTS summary_pairs (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS summary_pairs_by_total ON summary_pairs(total DESC, lo, hi);
 CREATE INDEX IF NOT EXISTS summary_pairs_by_hi ON summary_pairs(hi, lo);
+
+CREATE TABLE IF NOT EXISTS summary_sides (
+    imposed_by_id INTEGER NOT NULL,
+    target_id     INTEGER NOT NULL,
+    measures      INTEGER NOT NULL,
+    consequences  INTEGER NOT NULL,
+    PRIMARY KEY (imposed_by_id, target_id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS summary_replies (
     imposed_by_id INTEGER NOT NULL,
@@ -282,6 +291,18 @@ WHEN new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL AND new.imposed
                 new.imposed_by_id < new.target_id, new.imposed_by_id > new.target_id, 1)
         ON CONFLICT (lo, hi) DO UPDATE SET lo_to_hi = lo_to_hi + excluded.lo_to_hi,
             hi_to_lo = hi_to_lo + excluded.hi_to_lo, total = total + 1;
+    INSERT INTO summary_sides (imposed_by_id, target_id, measures, consequences)
+        VALUES (new.imposed_by_id, new.target_id, 1, (SELECT count(*) FROM consequences WHERE measure_id = new.id))
+        ON CONFLICT (imposed_by_id, target_id) DO UPDATE SET measures = measures + 1,
+            consequences = consequences + excluded.consequences;
+END;
+-- A measure's consequences leave with it (ON DELETE CASCADE) after its row: BEFORE DELETE
+-- counts them off its side while they are there; their own trigger then finds no measure.
+CREATE TRIGGER IF NOT EXISTS summary_sides_measure_delete BEFORE DELETE ON measures
+WHEN old.imposed_by_id IS NOT NULL AND old.target_id IS NOT NULL AND old.imposed_by_id != old.target_id BEGIN
+    UPDATE summary_sides SET measures = measures - 1,
+        consequences = consequences - (SELECT count(*) FROM consequences WHERE measure_id = old.id)
+        WHERE imposed_by_id = old.imposed_by_id AND target_id = old.target_id;
 END;
 CREATE TRIGGER IF NOT EXISTS summary_measures_delete AFTER DELETE ON measures
 WHEN old.imposed_by_id IS NOT NULL AND old.target_id IS NOT NULL AND old.imposed_by_id != old.target_id BEGIN
@@ -301,6 +322,14 @@ WHEN old.imposed_by_id IS NOT new.imposed_by_id OR old.target_id IS NOT new.targ
         WHERE new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL AND new.imposed_by_id != new.target_id
         ON CONFLICT (lo, hi) DO UPDATE SET lo_to_hi = lo_to_hi + excluded.lo_to_hi,
             hi_to_lo = hi_to_lo + excluded.hi_to_lo, total = total + 1;
+    UPDATE summary_sides SET measures = measures - 1,
+        consequences = consequences - (SELECT count(*) FROM consequences WHERE measure_id = old.id)
+        WHERE imposed_by_id = old.imposed_by_id AND target_id = old.target_id AND old.imposed_by_id != old.target_id;
+    INSERT INTO summary_sides (imposed_by_id, target_id, measures, consequences)
+        SELECT new.imposed_by_id, new.target_id, 1, (SELECT count(*) FROM consequences WHERE measure_id = new.id)
+        WHERE new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL AND new.imposed_by_id != new.target_id
+        ON CONFLICT (imposed_by_id, target_id) DO UPDATE SET measures = measures + 1,
+            consequences = consequences + excluded.consequences;
     DELETE FROM summary_replies WHERE measure_id = old.id;
     INSERT INTO summary_replies (imposed_by_id, target_id, speaker_id, said, statement_id, measure_id, stance)
         SELECT new.imposed_by_id, new.target_id, s.speaker_id, coalesce(s.said, ''), sm.statement_id, new.id, sm.stance
@@ -381,6 +410,23 @@ CREATE TRIGGER IF NOT EXISTS summary_statement_measures_update AFTER UPDATE ON s
         SELECT m.imposed_by_id, m.target_id, s.speaker_id, coalesce(s.said, ''), new.statement_id, new.measure_id, new.stance
         FROM measures m, statements s WHERE m.id = new.measure_id AND s.id = new.statement_id
         AND m.imposed_by_id IS NOT NULL AND m.target_id IS NOT NULL AND m.imposed_by_id != m.target_id;
+END;
+
+-- Consequences: counted on the side of the measure they belong to.
+CREATE TRIGGER IF NOT EXISTS summary_consequences_insert AFTER INSERT ON consequences BEGIN
+    UPDATE summary_sides SET consequences = consequences + 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = new.measure_id);
+END;
+CREATE TRIGGER IF NOT EXISTS summary_consequences_delete AFTER DELETE ON consequences BEGIN
+    UPDATE summary_sides SET consequences = consequences - 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = old.measure_id);
+END;
+CREATE TRIGGER IF NOT EXISTS summary_consequences_update AFTER UPDATE OF measure_id ON consequences
+WHEN old.measure_id != new.measure_id BEGIN
+    UPDATE summary_sides SET consequences = consequences - 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = old.measure_id);
+    UPDATE summary_sides SET consequences = consequences + 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = new.measure_id);
 END;
 
 -- Actors by kind and country.

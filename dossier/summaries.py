@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import sqlite3
 
-SUMMARY_TABLES = ("summary_pairs", "summary_replies", "summary_statement_facets", "summary_actors")
+SUMMARY_TABLES = ("summary_pairs", "summary_sides", "summary_replies", "summary_statement_facets", "summary_actors")
 """The summary tables, which `refill` empties and fills from the data."""
 
 SUMMARY_TRIGGERS = (
     "summary_measures_insert",
     "summary_measures_delete",
+    "summary_sides_measure_delete",
     "summary_measures_update",
     "summary_statements_insert",
     "summary_statements_delete",
@@ -29,6 +30,9 @@ SUMMARY_TRIGGERS = (
     "summary_statement_measures_insert",
     "summary_statement_measures_delete",
     "summary_statement_measures_update",
+    "summary_consequences_insert",
+    "summary_consequences_delete",
+    "summary_consequences_update",
     "summary_actors_insert",
     "summary_actors_delete",
     "summary_actors_update",
@@ -47,6 +51,11 @@ _QUERIES = {
         "SELECT min(a, b), max(a, b), sum(a < b), sum(a > b), count(*) FROM ("
         " SELECT imposed_by_id AS a, target_id AS b FROM measures"
         " WHERE imposed_by_id IS NOT NULL AND target_id IS NOT NULL AND imposed_by_id != target_id)"
+        " GROUP BY 1, 2"
+    ),
+    "summary_sides": (
+        "SELECT imposed_by_id, target_id, count(*), sum((SELECT count(*) FROM consequences WHERE measure_id = m.id))"
+        " FROM measures m WHERE imposed_by_id IS NOT NULL AND target_id IS NOT NULL AND imposed_by_id != target_id"
         " GROUP BY 1, 2"
     ),
     "summary_replies": _REPLIES,
@@ -86,6 +95,7 @@ def stored_counts(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]
     """What each summary holds (rows sorted; the rows whose count fell to 0 left out)."""
     live = {
         "summary_pairs": "WHERE total > 0",
+        "summary_sides": "WHERE measures > 0 OR consequences != 0",
         "summary_replies": "",
         "summary_statement_facets": "WHERE n > 0",
         "summary_actors": "WHERE n > 0",

@@ -102,7 +102,7 @@ class StoreBase:
         self._lock = threading.RLock()
         self._summaries: bool | None = None
 
-    SUMMARY_TRIGGER_COUNT = 12
+    SUMMARY_TRIGGER_COUNT = 16
     """The triggers of db/schema.sql that keep the summaries (their names start with `summary_`)."""
 
     @property

@@ -101,11 +101,16 @@ class RelationQueries(EntityQueries):
         if imposer_id not in names or target_id not in names:
             raise StoreError(f"no actor with id {imposer_id if imposer_id not in names else target_id}")
         pair = {"a": imposer_id, "b": target_id, "cap": self.REPLY_CAP, "n": 5}
-        (count, consequence_count) = self._one(
-            "SELECT count(*), coalesce(sum((SELECT count(*) FROM consequences c WHERE c.measure_id = m.id)), 0)"
-            " FROM measures m WHERE m.imposed_by_id = :a AND m.target_id = :b",
-            pair,
-        ) or (0, 0)
+        if self.has_summaries:
+            (count, consequence_count) = self._one(
+                "SELECT measures, consequences FROM summary_sides WHERE imposed_by_id = :a AND target_id = :b", pair
+            ) or (0, 0)
+        else:
+            (count, consequence_count) = self._one(
+                "SELECT count(*), coalesce(sum((SELECT count(*) FROM consequences c WHERE c.measure_id = m.id)), 0)"
+                " FROM measures m WHERE m.imposed_by_id = :a AND m.target_id = :b",
+                pair,
+            ) or (0, 0)
         newest = self._all(
             "SELECT m.id, m.slug, m.title, m.quantity, m.announced,"
             " (SELECT count(*) FROM consequences c WHERE c.measure_id = m.id)"

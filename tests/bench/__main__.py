@@ -23,6 +23,12 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   is, and `b` → the notebook screen over 10,000 entries (`bench_notebook.py`).
 * **search** and **panes**: `Store.search_page` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
+* **whole**: what once grew with the whole dossier (`bench_whole.py`): End
+  in the heaviest speaker's statements, its facets, timeline and relations,
+  the relations' first 20 pairs with their replies, in process; and
+  `dossier relations`, `timeline --actor`, `search` and `chain` as whole
+  processes. `--sizes 1m,10m` puts a 10M-statement dossier beside 1M (not
+  part of the default sizes: generating it takes minutes and 3.4 GB).
 * **draft**: precision and recall of the (speaker, quote) pairs `dossier draft`
   finds in the hand-labelled articles of `tests/draft/articles`, held-out and
   tuned apart, the seed article, and the time per 10 KB
@@ -428,6 +434,24 @@ def bench_views(report: Report, datasets: list[Dataset]) -> None:
     report.table(["size", "view", "median ms", "p95 ms"], rows)
 
 
+def bench_whole(report: Report, datasets: list[Dataset], runs: int) -> None:
+    """What once grew with the whole dossier: End, facets, one actor's views, and the commands (bench_whole.py)."""
+    from . import bench_whole
+
+    report.add("## Whole-dossier questions (in process, `Store`)", "")
+    rows = []
+    for data in datasets:
+        for label, first, median, p95 in bench_whole.in_process(data.db, data.heaviest_slug, runs):
+            rows.append([data.name, label, f"{first:.1f}", f"{median:.1f}", f"{p95:.1f}"])
+    report.table(["size", "question", "first ms", "median ms", "p95 ms"], rows)
+    report.add("## Commands as whole processes (`python -m dossier ...`, start-up included)", "")
+    rows = []
+    for data in datasets:
+        for label, first, median in bench_whole.commands(data.db, data.heaviest_slug):
+            rows.append([data.name, f"`dossier {label}`", f"{first:.2f}", f"{median:.2f}"])
+    report.table(["size", "command", "first s", "median of 3 s"], rows)
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -481,12 +505,14 @@ def checks(
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1k,100k,1m", help="comma-separated, of: " + ", ".join(SIZES))
+    parser.add_argument(
+        "--sizes", default="1k,100k,1m", help="comma-separated, of: " + ", ".join(SIZES) + " (10m: --sizes 1m,10m)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, draft"
+        "--skip", default="", help="comma-separated parts to skip: import, screen, notebook, store, views, whole, draft"
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -549,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:
         bench_views(report, datasets)
+    if "whole" not in args.skip:
+        bench_whole(report, datasets, args.runs)
     if "draft" not in args.skip:
         from . import bench_draft  # quotes and speakers drafted from the labelled articles (tests/draft/articles)
 

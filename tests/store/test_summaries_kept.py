@@ -141,13 +141,16 @@ def test_an_import_that_replaces_entities_keeps_them(seed_db: Path, tmp_path: Pa
          " WHERE slug = 'us-expels-27-russian-diplomats'",),
         ("UPDATE statement_measures SET stance = 'condemns' WHERE stance = 'justifies'",),
         ("DELETE FROM statement_measures WHERE stance = 'comments'",),
+        ("DELETE FROM consequences WHERE slug = 'us-27-depart-by-2022-01-30'",),
+        ("UPDATE consequences SET measure_id = (SELECT id FROM measures WHERE slug = 'russia-orders-us-diplomats-out'),"
+         " position = 9 WHERE slug = 'us-three-year-bar'",),
         ("UPDATE actors SET kind = 'media', country = NULL WHERE slug = 'lavrov'",),
         ("DELETE FROM aliases WHERE actor_id = (SELECT id FROM actors WHERE slug = 'osce')",
          "DELETE FROM event_actors WHERE actor_id = (SELECT id FROM actors WHERE slug = 'osce')",
          "DELETE FROM actors WHERE slug = 'osce'"),
     ],
     ids=["delete-statement", "delete-measure", "edit-statement", "measure-onto-itself", "edit-measure",
-         "edit-stance", "delete-links", "edit-actor", "delete-actor"],
+         "edit-stance", "delete-links", "delete-consequence", "move-consequence", "edit-actor", "delete-actor"],
 )
 def test_single_row_writes_in_sql_keep_them(seed_db: Path, sql: tuple[str, ...]) -> None:
     before = stored_counts(sqlite3.connect(seed_db))
