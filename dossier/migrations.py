@@ -149,29 +149,25 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 
 
 def ensure_summaries(conn: sqlite3.Connection) -> list[str]:
-    """Re-create the summary triggers that are missing and, if any was, refill the summaries.
+    """Re-create the summary tables, indexes and triggers that are missing and, if any was, refill the summaries.
 
     The caller holds the transaction. Costs one look at the schema when all
-    are there. A file without the summary tables (older than version 3) is
+    are there. A file without the summaries at all (older than version 3) is
     left alone: its schema step creates them.
     """
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'summary_pairs'").fetchone() is None:
-        return []
-    marks = ", ".join("?" * len(SUMMARY_TRIGGERS))
-    found = {
-        name
-        for (name,) in conn.execute(
-            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", SUMMARY_TRIGGERS
-        )
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'summary!_%' ESCAPE '!'")
     }
-    missing = [name for name in SUMMARY_TRIGGERS if name not in found]
-    if not missing:
+    if not present:
         return []
     objects = schema_objects()
-    for name in missing:
+    missing = [name for name in objects if name.startswith("summary_") and name not in present]
+    if not missing:
+        return []
+    for name in missing:  # tables before their indexes and triggers: the schema's own order
         conn.execute(objects[name])
     refill(conn)
-    return missing
+    return [name for name in missing if name in SUMMARY_TRIGGERS] or missing
 
 
 def _to_v3(conn: sqlite3.Connection) -> None:
