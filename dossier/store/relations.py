@@ -135,25 +135,54 @@ class RelationQueries(EntityQueries):
         )
         return self._with_replies(side) if replies else side
 
+    def _side_of(self, actor_id: int) -> tuple[int, ...]:
+        """An actor and whoever is affiliated with it, however indirectly (up to `REPLY_CAP`).
+
+        The same few actors are the sides of many pairs, and a big side costs a
+        thousand index look-ups, so sides are kept until the file changes
+        (`PRAGMA data_version`, which moves when another connection commits).
+        """
+        version = self._one("PRAGMA data_version")
+        with self._lock:
+            if version != getattr(self, "_sides_version", None):
+                self._sides: dict[int, tuple[int, ...]] = {}
+                self._sides_version = version
+            kept = self._sides.get(actor_id)
+        if kept is None:
+            kept = tuple(
+                r[0]
+                for r in self._all(
+                    "WITH RECURSIVE side(id) AS ("
+                    " SELECT :b UNION SELECT a.id FROM actors a JOIN side ON a.affiliation_id = side.id LIMIT :cap)"
+                    " SELECT id FROM side",
+                    {"b": actor_id, "cap": self.REPLY_CAP},
+                )
+            )
+            with self._lock:
+                if len(self._sides) >= 256:
+                    self._sides.clear()
+                self._sides[actor_id] = kept
+        return kept
+
     def _with_replies(self, side: RelationSide, newest: int = 3) -> RelationSide:
         """The side with its replies: statements by the target's side about the imposer's measures."""
-        # The target's side: the target and whoever is affiliated with it, however indirectly.
-        side_sql = (
-            "WITH RECURSIVE side(id) AS ("
-            " SELECT :b UNION SELECT a.id FROM actors a JOIN side ON a.affiliation_id = side.id LIMIT :cap)"
-        )
         if self.has_summaries:  # one index range per speaker of the side: only the replies are read
-            sql = side_sql + (
-                " SELECT r.statement_id, r.stance, r.said FROM side JOIN summary_replies r"
-                " ON r.imposed_by_id = :a AND r.target_id = :b AND r.speaker_id = side.id LIMIT :cap"
+            members = self._side_of(side.target.id)
+            marks = ", ".join("?" * len(members))
+            rows = self._all(
+                "SELECT statement_id, stance, said FROM summary_replies WHERE imposed_by_id = ? AND target_id = ?"
+                f" AND speaker_id IN ({marks}) LIMIT ?",
+                (side.imposer.id, side.target.id, *members, self.REPLY_CAP),
             )
         else:  # every statement about the pair's measures is read
-            sql = side_sql + (
+            rows = self._all(
+                "WITH RECURSIVE side(id) AS ("
+                " SELECT :b UNION SELECT a.id FROM actors a JOIN side ON a.affiliation_id = side.id LIMIT :cap)"
                 " SELECT sm.statement_id, sm.stance, coalesce(s.said, '') FROM measures m"
                 " JOIN statement_measures sm ON sm.measure_id = m.id JOIN statements s ON s.id = sm.statement_id"
-                " WHERE m.imposed_by_id = :a AND m.target_id = :b AND s.speaker_id IN (SELECT id FROM side) LIMIT :cap"
+                " WHERE m.imposed_by_id = :a AND m.target_id = :b AND s.speaker_id IN (SELECT id FROM side) LIMIT :cap",
+                {"a": side.imposer.id, "b": side.target.id, "cap": self.REPLY_CAP},
             )
-        rows = self._all(sql, {"a": side.imposer.id, "b": side.target.id, "cap": self.REPLY_CAP})
         stances: dict[str, int] = {}
         dates: dict[int, str] = {}
         for statement_id, stance, said in rows:
