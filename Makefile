@@ -24,8 +24,8 @@ run: $(STAMP) ## open the default dossier in the browser
 test: $(STAMP) ## run every test (not the benchmarks), on up to 4 processes
 	$(PY) -m pytest -q -n auto --maxprocesses 4
 
-bench: $(STAMP) ## run the benchmarks in tests/bench and print the figures
-	$(PY) -m tests.bench
+bench: $(STAMP) ## run the benchmarks in tests/bench and print the figures (SIZES=1m,10m for 10M beside 1M)
+	$(PY) -m tests.bench $(if $(SIZES),--sizes $(SIZES))
 
 lint: $(STAMP) ## ruff, and the layer contracts in pyproject.toml (import-linter)
 	$(VENV)/bin/ruff check dossier tests

@@ -148,6 +148,9 @@ CREATE INDEX IF NOT EXISTS measures_by_effective ON measures(effective, id);
 -- relations: the measures one actor took against another, newest first; also
 -- covers counting the measures of every pair
 CREATE INDEX IF NOT EXISTS measures_by_pair ON measures(imposed_by_id, target_id, announced, id);
+-- the timeline of one actor: the measures it imposed or was aimed at, by the date they take effect (version 4)
+CREATE INDEX IF NOT EXISTS measures_by_imposer_effective ON measures(imposed_by_id, effective, id);
+CREATE INDEX IF NOT EXISTS measures_by_target_effective ON measures(target_id, effective, id);
 
 -- The audit trail: every write from the browser, `dossier edit` and `dossier revert`, and one
 -- row for each import (with its counts, not its contents). `before` and `after` are the
@@ -237,4 +240,227 @@ CREATE TRIGGER IF NOT EXISTS statements_fts_update AFTER UPDATE OF text ON state
     INSERT INTO statements_cjk(rowid, text) SELECT new.id, new.text WHERE new.text GLOB '*[⺀-⿟　-ヿ㄀-ㇿ㐀-䶿一-鿿가-힯豈-﫿＀-￯𠀀-𱍏]*';
 END;
 
-PRAGMA user_version = 3;
+-- Summaries (version 4): the counts the views and facets show, kept in step by the
+-- triggers below on every write (an import, an edit, a delete of one row, with foreign
+-- keys on as the importer has them), so no question a user asks counts rows of the
+-- whole dossier. A bulk load drops the statement triggers and fills the summaries with
+-- one aggregate pass instead (dossier/summaries.py `refill`), as it does the full-text
+-- index. A count that falls to 0 keeps its row (n = 0): readers skip those.
+--   summary_pairs: measures between two different actors, per unordered pair (lo < hi),
+--     each way; `total` orders the relations view (busiest pair first).
+--   summary_sides: what one actor did to another: its measures and their consequences.
+--   summary_replies: one row per (statement, measure) link whose measure has two
+--     different ends, keyed by (imposer, target, speaker): the relations view reads the
+--     replies of the target's side from it, never the statements about a measure.
+--   summary_statement_facets: an actor's statements counted by kind, year (first four
+--     characters of `said`, '' undated), source (its id as text, '' none) and stance
+--     (statements with at least one link of that stance).
+--   summary_actors: actors counted by kind and country ('' none).
+CREATE TABLE IF NOT EXISTS summary_pairs (
+    lo       INTEGER NOT NULL,
+    hi       INTEGER NOT NULL,
+    lo_to_hi INTEGER NOT NULL,
+    hi_to_lo INTEGER NOT NULL,
+    total    INTEGER NOT NULL,
+    PRIMARY KEY (lo, hi)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS summary_pairs_by_total ON summary_pairs(total DESC, lo, hi);
+CREATE INDEX IF NOT EXISTS summary_pairs_by_hi ON summary_pairs(hi, lo);
+
+CREATE TABLE IF NOT EXISTS summary_sides (
+    imposed_by_id INTEGER NOT NULL,
+    target_id     INTEGER NOT NULL,
+    measures      INTEGER NOT NULL,
+    consequences  INTEGER NOT NULL,
+    PRIMARY KEY (imposed_by_id, target_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS summary_replies (
+    imposed_by_id INTEGER NOT NULL,
+    target_id     INTEGER NOT NULL,
+    speaker_id    INTEGER NOT NULL,
+    said          TEXT NOT NULL,
+    statement_id  INTEGER NOT NULL,
+    measure_id    INTEGER NOT NULL,
+    stance        TEXT NOT NULL,
+    PRIMARY KEY (imposed_by_id, target_id, speaker_id, said, statement_id, measure_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS summary_replies_by_statement ON summary_replies(statement_id, measure_id);
+CREATE INDEX IF NOT EXISTS summary_replies_by_measure ON summary_replies(measure_id);
+
+CREATE TABLE IF NOT EXISTS summary_statement_facets (
+    speaker_id INTEGER NOT NULL,
+    facet      TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (speaker_id, facet, value)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS summary_actors (
+    kind    TEXT NOT NULL,
+    country TEXT NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (kind, country)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS summary_measures_insert AFTER INSERT ON measures
+WHEN new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL AND new.imposed_by_id != new.target_id BEGIN
+    INSERT INTO summary_pairs (lo, hi, lo_to_hi, hi_to_lo, total)
+        VALUES (min(new.imposed_by_id, new.target_id), max(new.imposed_by_id, new.target_id),
+                new.imposed_by_id < new.target_id, new.imposed_by_id > new.target_id, 1)
+        ON CONFLICT (lo, hi) DO UPDATE SET lo_to_hi = lo_to_hi + excluded.lo_to_hi,
+            hi_to_lo = hi_to_lo + excluded.hi_to_lo, total = total + 1;
+    INSERT INTO summary_sides (imposed_by_id, target_id, measures, consequences)
+        VALUES (new.imposed_by_id, new.target_id, 1, (SELECT count(*) FROM consequences WHERE measure_id = new.id))
+        ON CONFLICT (imposed_by_id, target_id) DO UPDATE SET measures = measures + 1,
+            consequences = consequences + excluded.consequences;
+END;
+-- A measure's consequences leave with it (ON DELETE CASCADE) after its row: BEFORE DELETE
+-- counts them off its side while they are there; their own trigger then finds no measure.
+CREATE TRIGGER IF NOT EXISTS summary_sides_measure_delete BEFORE DELETE ON measures
+WHEN old.imposed_by_id IS NOT NULL AND old.target_id IS NOT NULL AND old.imposed_by_id != old.target_id BEGIN
+    UPDATE summary_sides SET measures = measures - 1,
+        consequences = consequences - (SELECT count(*) FROM consequences WHERE measure_id = old.id)
+        WHERE imposed_by_id = old.imposed_by_id AND target_id = old.target_id;
+END;
+CREATE TRIGGER IF NOT EXISTS summary_measures_delete AFTER DELETE ON measures
+WHEN old.imposed_by_id IS NOT NULL AND old.target_id IS NOT NULL AND old.imposed_by_id != old.target_id BEGIN
+    UPDATE summary_pairs SET lo_to_hi = lo_to_hi - (old.imposed_by_id < old.target_id),
+        hi_to_lo = hi_to_lo - (old.imposed_by_id > old.target_id), total = total - 1
+        WHERE lo = min(old.imposed_by_id, old.target_id) AND hi = max(old.imposed_by_id, old.target_id);
+END;
+CREATE TRIGGER IF NOT EXISTS summary_measures_update AFTER UPDATE OF imposed_by_id, target_id ON measures
+WHEN old.imposed_by_id IS NOT new.imposed_by_id OR old.target_id IS NOT new.target_id BEGIN
+    UPDATE summary_pairs SET lo_to_hi = lo_to_hi - (old.imposed_by_id < old.target_id),
+        hi_to_lo = hi_to_lo - (old.imposed_by_id > old.target_id), total = total - 1
+        WHERE lo = min(old.imposed_by_id, old.target_id) AND hi = max(old.imposed_by_id, old.target_id)
+        AND old.imposed_by_id != old.target_id;
+    INSERT INTO summary_pairs (lo, hi, lo_to_hi, hi_to_lo, total)
+        SELECT min(new.imposed_by_id, new.target_id), max(new.imposed_by_id, new.target_id),
+               new.imposed_by_id < new.target_id, new.imposed_by_id > new.target_id, 1
+        WHERE new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL AND new.imposed_by_id != new.target_id
+        ON CONFLICT (lo, hi) DO UPDATE SET lo_to_hi = lo_to_hi + excluded.lo_to_hi,
+            hi_to_lo = hi_to_lo + excluded.hi_to_lo, total = total + 1;
+    UPDATE summary_sides SET measures = measures - 1,
+        consequences = consequences - (SELECT count(*) FROM consequences WHERE measure_id = old.id)
+        WHERE imposed_by_id = old.imposed_by_id AND target_id = old.target_id AND old.imposed_by_id != old.target_id;
+    INSERT INTO summary_sides (imposed_by_id, target_id, measures, consequences)
+        SELECT new.imposed_by_id, new.target_id, 1, (SELECT count(*) FROM consequences WHERE measure_id = new.id)
+        WHERE new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL AND new.imposed_by_id != new.target_id
+        ON CONFLICT (imposed_by_id, target_id) DO UPDATE SET measures = measures + 1,
+            consequences = consequences + excluded.consequences;
+    DELETE FROM summary_replies WHERE measure_id = old.id;
+    INSERT INTO summary_replies (imposed_by_id, target_id, speaker_id, said, statement_id, measure_id, stance)
+        SELECT new.imposed_by_id, new.target_id, s.speaker_id, coalesce(s.said, ''), sm.statement_id, new.id, sm.stance
+        FROM statement_measures sm JOIN statements s ON s.id = sm.statement_id
+        WHERE sm.measure_id = new.id AND new.imposed_by_id IS NOT NULL AND new.target_id IS NOT NULL
+        AND new.imposed_by_id != new.target_id;
+END;
+
+-- Statements: their facets. BEFORE DELETE, because the links a statement loses with it
+-- (ON DELETE CASCADE) are gone by the time an AFTER trigger runs; the links' own delete
+-- trigger then finds no statement and leaves the stance counts alone.
+CREATE TRIGGER IF NOT EXISTS summary_statements_insert AFTER INSERT ON statements BEGIN
+    INSERT INTO summary_statement_facets (speaker_id, facet, value, n)
+        VALUES (new.speaker_id, 'kind', new.kind, 1),
+               (new.speaker_id, 'year', coalesce(substr(new.said, 1, 4), ''), 1),
+               (new.speaker_id, 'source', coalesce(CAST(new.source_id AS TEXT), ''), 1)
+        ON CONFLICT (speaker_id, facet, value) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS summary_statements_delete BEFORE DELETE ON statements BEGIN
+    UPDATE summary_statement_facets SET n = n - 1 WHERE speaker_id = old.speaker_id AND facet = 'kind' AND value = old.kind;
+    UPDATE summary_statement_facets SET n = n - 1
+        WHERE speaker_id = old.speaker_id AND facet = 'year' AND value = coalesce(substr(old.said, 1, 4), '');
+    UPDATE summary_statement_facets SET n = n - 1
+        WHERE speaker_id = old.speaker_id AND facet = 'source' AND value = coalesce(CAST(old.source_id AS TEXT), '');
+    UPDATE summary_statement_facets SET n = n - 1 WHERE speaker_id = old.speaker_id AND facet = 'stance'
+        AND value IN (SELECT stance FROM statement_measures WHERE statement_id = old.id);
+END;
+CREATE TRIGGER IF NOT EXISTS summary_statements_update AFTER UPDATE OF speaker_id, kind, said, source_id ON statements
+BEGIN
+    UPDATE summary_statement_facets SET n = n - 1 WHERE speaker_id = old.speaker_id AND facet = 'kind' AND value = old.kind;
+    UPDATE summary_statement_facets SET n = n - 1
+        WHERE speaker_id = old.speaker_id AND facet = 'year' AND value = coalesce(substr(old.said, 1, 4), '');
+    UPDATE summary_statement_facets SET n = n - 1
+        WHERE speaker_id = old.speaker_id AND facet = 'source' AND value = coalesce(CAST(old.source_id AS TEXT), '');
+    UPDATE summary_statement_facets SET n = n - 1 WHERE speaker_id = old.speaker_id AND facet = 'stance'
+        AND value IN (SELECT stance FROM statement_measures WHERE statement_id = old.id);
+    INSERT INTO summary_statement_facets (speaker_id, facet, value, n)
+        VALUES (new.speaker_id, 'kind', new.kind, 1),
+               (new.speaker_id, 'year', coalesce(substr(new.said, 1, 4), ''), 1),
+               (new.speaker_id, 'source', coalesce(CAST(new.source_id AS TEXT), ''), 1)
+        ON CONFLICT (speaker_id, facet, value) DO UPDATE SET n = n + 1;
+    INSERT INTO summary_statement_facets (speaker_id, facet, value, n)
+        SELECT DISTINCT new.speaker_id, 'stance', stance, 1 FROM statement_measures WHERE statement_id = new.id
+        ON CONFLICT (speaker_id, facet, value) DO UPDATE SET n = n + 1;
+    UPDATE summary_replies SET speaker_id = new.speaker_id, said = coalesce(new.said, '')
+        WHERE statement_id = new.id AND (old.speaker_id != new.speaker_id OR old.said IS NOT new.said);
+END;
+
+-- Links between statements and measures: the stance counts and the replies.
+CREATE TRIGGER IF NOT EXISTS summary_statement_measures_insert AFTER INSERT ON statement_measures BEGIN
+    INSERT INTO summary_statement_facets (speaker_id, facet, value, n)
+        SELECT s.speaker_id, 'stance', new.stance, 1 FROM statements s WHERE s.id = new.statement_id
+        AND (SELECT count(*) FROM statement_measures o WHERE o.statement_id = new.statement_id AND o.stance = new.stance) = 1
+        ON CONFLICT (speaker_id, facet, value) DO UPDATE SET n = n + 1;
+    INSERT INTO summary_replies (imposed_by_id, target_id, speaker_id, said, statement_id, measure_id, stance)
+        SELECT m.imposed_by_id, m.target_id, s.speaker_id, coalesce(s.said, ''), new.statement_id, new.measure_id, new.stance
+        FROM measures m, statements s WHERE m.id = new.measure_id AND s.id = new.statement_id
+        AND m.imposed_by_id IS NOT NULL AND m.target_id IS NOT NULL AND m.imposed_by_id != m.target_id;
+END;
+CREATE TRIGGER IF NOT EXISTS summary_statement_measures_delete AFTER DELETE ON statement_measures BEGIN
+    UPDATE summary_statement_facets SET n = n - 1 WHERE facet = 'stance' AND value = old.stance
+        AND speaker_id = (SELECT speaker_id FROM statements WHERE id = old.statement_id)
+        AND NOT EXISTS (SELECT 1 FROM statement_measures o WHERE o.statement_id = old.statement_id AND o.stance = old.stance);
+    DELETE FROM summary_replies WHERE statement_id = old.statement_id AND measure_id = old.measure_id;
+END;
+CREATE TRIGGER IF NOT EXISTS summary_statement_measures_update AFTER UPDATE ON statement_measures BEGIN
+    UPDATE summary_statement_facets SET n = n - 1 WHERE facet = 'stance' AND value = old.stance
+        AND (old.statement_id != new.statement_id OR old.stance != new.stance)
+        AND speaker_id = (SELECT speaker_id FROM statements WHERE id = old.statement_id)
+        AND NOT EXISTS (SELECT 1 FROM statement_measures o WHERE o.statement_id = old.statement_id AND o.stance = old.stance);
+    INSERT INTO summary_statement_facets (speaker_id, facet, value, n)
+        SELECT s.speaker_id, 'stance', new.stance, 1 FROM statements s WHERE s.id = new.statement_id
+        AND (old.statement_id != new.statement_id OR old.stance != new.stance)
+        AND (SELECT count(*) FROM statement_measures o WHERE o.statement_id = new.statement_id AND o.stance = new.stance) = 1
+        ON CONFLICT (speaker_id, facet, value) DO UPDATE SET n = n + 1;
+    DELETE FROM summary_replies WHERE statement_id = old.statement_id AND measure_id = old.measure_id;
+    INSERT INTO summary_replies (imposed_by_id, target_id, speaker_id, said, statement_id, measure_id, stance)
+        SELECT m.imposed_by_id, m.target_id, s.speaker_id, coalesce(s.said, ''), new.statement_id, new.measure_id, new.stance
+        FROM measures m, statements s WHERE m.id = new.measure_id AND s.id = new.statement_id
+        AND m.imposed_by_id IS NOT NULL AND m.target_id IS NOT NULL AND m.imposed_by_id != m.target_id;
+END;
+
+-- Consequences: counted on the side of the measure they belong to.
+CREATE TRIGGER IF NOT EXISTS summary_consequences_insert AFTER INSERT ON consequences BEGIN
+    UPDATE summary_sides SET consequences = consequences + 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = new.measure_id);
+END;
+CREATE TRIGGER IF NOT EXISTS summary_consequences_delete AFTER DELETE ON consequences BEGIN
+    UPDATE summary_sides SET consequences = consequences - 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = old.measure_id);
+END;
+CREATE TRIGGER IF NOT EXISTS summary_consequences_update AFTER UPDATE OF measure_id ON consequences
+WHEN old.measure_id != new.measure_id BEGIN
+    UPDATE summary_sides SET consequences = consequences - 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = old.measure_id);
+    UPDATE summary_sides SET consequences = consequences + 1 WHERE (imposed_by_id, target_id) =
+        (SELECT imposed_by_id, target_id FROM measures WHERE id = new.measure_id);
+END;
+
+-- Actors by kind and country.
+CREATE TRIGGER IF NOT EXISTS summary_actors_insert AFTER INSERT ON actors BEGIN
+    INSERT INTO summary_actors (kind, country, n) VALUES (new.kind, coalesce(new.country, ''), 1)
+        ON CONFLICT (kind, country) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS summary_actors_delete AFTER DELETE ON actors BEGIN
+    UPDATE summary_actors SET n = n - 1 WHERE kind = old.kind AND country = coalesce(old.country, '');
+END;
+CREATE TRIGGER IF NOT EXISTS summary_actors_update AFTER UPDATE OF kind, country ON actors
+WHEN old.kind != new.kind OR old.country IS NOT new.country BEGIN
+    UPDATE summary_actors SET n = n - 1 WHERE kind = old.kind AND country = coalesce(old.country, '');
+    INSERT INTO summary_actors (kind, country, n) VALUES (new.kind, coalesce(new.country, ''), 1)
+        ON CONFLICT (kind, country) DO UPDATE SET n = n + 1;
+END;
+
+PRAGMA user_version = 4;

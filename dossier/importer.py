@@ -44,10 +44,11 @@ from typing import Any
 from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
 from .errors import BundleError, Problem, StoreError
 from .fts import rebuild_statement_index
-from .migrations import Migration, backup_copy, ensure_index_triggers, migrate
+from .migrations import Migration, backup_copy, ensure_index_triggers, ensure_summaries, migrate
 from .models import StatementRow, consequence_slug
 from .schema import ENTITY_KIND_CODES, SCHEMA_VERSION, schema_sql, seed_bundle_bytes
 from .store.connection import check_schema, connect_existing, dossier_identity, explain, file_uri
+from .summaries import refill
 
 BULK_THRESHOLD = 5000
 """New statements above which the full-text index is rebuilt once instead of kept by triggers."""
@@ -196,7 +197,7 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
     migration = migrate_for_write(conn, db_path)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        triggers = ensure_index_triggers(conn)  # e.g. dropped by a sqlite-utils transform()
+        triggers = ensure_index_triggers(conn) + ensure_summaries(conn)  # e.g. dropped by a sqlite-utils transform()
         if triggers and migration is None:
             migration = Migration(SCHEMA_VERSION, SCHEMA_VERSION, triggers)
         report = _write(conn, loaded)
@@ -732,6 +733,8 @@ def _defer_bulk_indexes(conn: sqlite3.Connection) -> Callable[[], None]:
         for kind, _, sql in rows:
             if kind == "trigger":
                 conn.execute(sql)
+        # The summaries of statements and their links, kept by triggers dropped above: one pass.
+        refill(conn, ("summary_replies", "summary_statement_facets"))
 
     return finish
 

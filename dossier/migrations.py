@@ -29,6 +29,9 @@ Version history:
    dossier's `identity` (the one `store.dossier_identity` derived for the file).
 3. `edits`, the audit trail (`dossier.capture`): every edit, revert and import
    from now on. Older files have no trail; nothing is made up for them.
+4. the summaries (`dossier/summaries.py`): relation pairs, replies, statement
+   facets and actor counts, with the triggers that keep them, filled from the data;
+   two indexes for one actor's timeline (`measures_by_*_effective`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from typing import TYPE_CHECKING
 from .errors import StoreError
 from .schema import SCHEMA_VERSION
 from .store.connection import check_schema, connect_existing, dossier_identity, explain
+from .summaries import SUMMARY_TABLES, SUMMARY_TRIGGERS, refill
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -153,7 +157,43 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     conn.execute(objects["edits_by_entity"])
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
+def ensure_summaries(conn: sqlite3.Connection) -> list[str]:
+    """Re-create the summary tables, indexes and triggers that are missing and, if any was, refill the summaries.
+
+    The caller holds the transaction. Costs one look at the schema when all
+    are there. A file without the summaries at all (older than version 4) is
+    left alone: its schema step creates them.
+    """
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'summary!_%' ESCAPE '!'")
+    }
+    if not present:
+        return []
+    objects = schema_objects()
+    missing = [name for name in objects if name.startswith("summary_") and name not in present]
+    if not missing:
+        return []
+    for name in missing:  # tables before their indexes and triggers: the schema's own order
+        conn.execute(objects[name])
+    refill(conn)
+    return [name for name in missing if name in SUMMARY_TRIGGERS] or missing
+
+
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """The summaries (`dossier/summaries.py`): tables, indexes and triggers, filled from the data in one pass."""
+    objects = schema_objects()
+    for name in (*SUMMARY_TABLES, *(n for n in objects if n.startswith("summary_") and n not in SUMMARY_TABLES)):
+        conn.execute(objects[name])
+    refill(conn)
+    for name in TIMELINE_INDEXES_V4:
+        conn.execute(objects[name])
+
+
+TIMELINE_INDEXES_V4 = ("measures_by_imposer_effective", "measures_by_target_effective")
+"""Indexes of version 4 for one actor's timeline (the dates its measures take effect)."""
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 """`STEPS[n]` takes a file from version n - 1 to n; the last is `SCHEMA_VERSION`."""
 
 
@@ -174,7 +214,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> Migration:
             version = check_schema(conn, path)  # read under the write lock: another process may have migrated
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 STEPS[step](conn)
-            triggers = ensure_index_triggers(conn)
+            triggers = ensure_index_triggers(conn) + ensure_summaries(conn)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise StoreError(f"{path}: the migration would break {len(problems)} references; not migrated")

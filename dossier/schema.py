@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this code writes (PRAGMA user_version of db/schema.sql). It reads older files as they
 are, read-only; `dossier.migrations` steps one forward, after a backup copy (`dossier migrate`, or any write
 into it: an import, an edit, `dossier browse --write`)."""

@@ -1236,7 +1236,19 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         The lists keep their rows where those still are; a new or changed entity
         is opened as a history step, so Back returns to where the user was.
         """
+        try:  # this write is shown here and now: the watching thread's news of it is not news
+            self._data_version = self.store.data_version()
+        except StoreError:
+            pass  # the next read meets the problem and says so
+        self._stale = False
         actor, statement, measure, consequence = self.actor_id, self.statement_id, self.measure_id, self.consequence_id
+        # The lists load as the row written is opened: both must select it, whichever lands last.
+        if ref is not None and ref[0] == "statement":
+            statement = ref[1]
+        elif ref is not None and ref[0] == "measure":
+            measure = ref[1]
+        elif ref is not None and ref[0] == "consequence":
+            consequence = ref[1]
         name = self.actors.highlighted.name if self.actors.highlighted is not None else None
         title = self.measures.highlighted.title if self.measures.highlighted is not None else None
         self.actors.load(self._actor_pager(), select_id=actor)

@@ -112,6 +112,26 @@ class StoreBase:
         self._lock = threading.RLock()
         self._file_id = _file_id(path)
         """The file's (device, inode) when opened: `file_change` tells a file replaced under the store."""
+        self._summaries: bool | None = None
+
+    SUMMARY_TRIGGER_COUNT = 16
+    """The triggers of db/schema.sql that keep the summaries (their names start with `summary_`)."""
+
+    @property
+    def has_summaries(self) -> bool:
+        """Whether the file keeps the summaries (schema 4 on, every trigger of theirs in place).
+
+        A file made by an older Dossier, read as it is, has none: every count is
+        then read from the data, as that Dossier did (slower on a big dossier, the
+        same answers). Asked once per store.
+        """
+        if self._summaries is None:
+            row = self._one(
+                "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'summary_pairs'),"
+                " (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'summary!_%' ESCAPE '!')"
+            )
+            self._summaries = bool(row and row[0] == 1 and row[1] >= self.SUMMARY_TRIGGER_COUNT)
+        return self._summaries
 
     @classmethod
     def open(cls, path: Path | str, *, write: bool = False, check_seconds: float = QUICK_CHECK_SECONDS) -> Self:

@@ -31,6 +31,7 @@ from ..rows import (
     StatementDetail,
     StatementItem,
 )
+from ..words import UNDATED
 from .base import ENTITY_TABLES, StoreBase, _actor_ref, _text, parse_ref
 from .connection import dossier_identity
 
@@ -97,13 +98,41 @@ class EntityQueries(StoreBase):
     # ----------------------------------------------------------------- actors
 
     def actor_count(self, kind: str | None = None, *, country: str | None = None) -> int:
+        if self.has_summaries:
+            where, params = self._summary_actor_filters(kind, country)
+            row = self._one(f"SELECT coalesce(sum(n), 0) FROM summary_actors WHERE n > 0{where}", params)
+            return int(row[0]) if row else 0
         where, params = self._actor_filters(kind, country)
         row = self._one("SELECT count(*) FROM actors" + (f" WHERE {where}" if where else ""), params)
         return int(row[0]) if row else 0
 
+    @staticmethod
+    def _summary_actor_filters(kind: str | None, country: str | None) -> tuple[str, list[Any]]:
+        """The Actors pane's facets as ` AND ...` on `summary_actors` (`none`: no country, kept as '')."""
+        clauses, params = "", []
+        if kind:
+            clauses += " AND kind = ?"
+            params.append(kind)
+        if country:
+            clauses += " AND country = ?"
+            params.append("" if country == "none" else country)
+        return clauses, params
+
     def actor_facets(self, *, kind: str | None = None, country: str | None = None) -> list[FacetValue]:
         """The Actors pane's facets: kinds (under the country kept) and countries (under the kind kept), counted."""
         out: list[FacetValue] = []
+        if self.has_summaries:  # a table of (kind, country) counts: a few hundred rows whatever the size
+            where, params = self._summary_actor_filters(None, country)
+            kinds = dict(self._all(f"SELECT kind, sum(n) FROM summary_actors WHERE n > 0{where} GROUP BY kind", params))
+            out += [FacetValue("kind", k, k, int(kinds[k])) for k in ACTOR_KINDS if kinds.get(k)]
+            where, params = self._summary_actor_filters(kind, None)
+            for code, n in self._all(
+                f"SELECT country, sum(n) FROM summary_actors WHERE n > 0{where} GROUP BY country"
+                " ORDER BY 2 DESC, 1 LIMIT 40",
+                params,
+            ):
+                out.append(FacetValue("country", _text(code) or "none", _text(code) or "no country", int(n)))
+            return out
         where, params = self._actor_filters(None, country)
         rows = dict(self._all("SELECT kind, count(*) FROM actors" + (f" WHERE {where}" if where else "")
                               + " GROUP BY kind", params))
@@ -153,6 +182,17 @@ class EntityQueries(StoreBase):
     # ----------------------------------------------------------------- statements
 
     def statement_count(self, actor_id: int, *, filters: Filters = ()) -> int:
+        """How many statements an actor has (under the facet `filters`): from the summaries when they say."""
+        if self.has_summaries and len(filters) <= 1:
+            facet, value = filters[0] if filters else ("kind", None)
+            summary = {"kind": value, "stance": value, "source": value, "year": "" if value == UNDATED else value}
+            if facet in summary:
+                row = self._one(
+                    "SELECT coalesce(sum(n), 0) FROM summary_statement_facets WHERE speaker_id = ? AND facet = ?"
+                    + ("" if value is None else " AND value = ?"),
+                    (actor_id, facet) + (() if value is None else (summary[facet],)),
+                )
+                return int(row[0]) if row else 0
         where, params = self._statement_filters(filters)
         row = self._one(f"SELECT count(*) FROM statements s WHERE s.speaker_id = ?{where}", (actor_id, *params))
         return int(row[0]) if row else 0

@@ -15,10 +15,11 @@ from typing import Any
 from ..errors import StoreError
 from ..rows import ACTOR_KINDS, ActorItem, FacetValue, Filters, MeasureItem, StatementItem
 from ..words import UNDATED
-from .base import StoreBase, _text
+from .base import _text
+from .entities import EntityQueries
 
 
-class PagingQueries(StoreBase):
+class PagingQueries(EntityQueries):
     """Pages, counts and positions of the lists the browser shows."""
 
     def actors_grouped(
@@ -109,9 +110,11 @@ class PagingQueries(StoreBase):
         some facets (the browser asks for each in turn, the cheapest first: year
         reads the index only, the others each statement row).
         """
+        wanted = set(self._STATEMENT_FACETS if only is None else only)
+        if not filters and self.has_summaries:
+            return self._summary_statement_facets(actor_id, wanted)
         where, params = self._statement_filters(filters)
         args = (actor_id, *params)
-        wanted = set(self._STATEMENT_FACETS if only is None else only)
 
         def counted(select: str, joins: str = "", order: str = "2 DESC, 1") -> list[tuple[Any, ...]]:
             return self._all(
@@ -139,6 +142,39 @@ class PagingQueries(StoreBase):
             ]
         return out
 
+    def _summary_statement_facets(self, actor_id: int, wanted: set[str]) -> list[FacetValue]:
+        """`statement_facets` without filters, read from `summary_statement_facets`: one short index range each."""
+
+        def counted(facet: str, order: str) -> list[tuple[Any, ...]]:
+            return self._all(
+                "SELECT value, n FROM summary_statement_facets WHERE speaker_id = ? AND facet = ? AND n > 0"
+                f" ORDER BY {order}",
+                (actor_id, facet),
+            )
+
+        out: list[FacetValue] = []
+        if "year" in wanted:
+            years = counted("year", "value DESC")
+            out += [FacetValue("year", year, year, int(n)) for year, n in years if year]
+            out += [FacetValue("year", UNDATED, UNDATED, int(n)) for year, n in years if not year]
+        for facet in ("kind", "stance"):
+            if facet in wanted:
+                out += [FacetValue(facet, value, value, int(n)) for value, n in counted(facet, "n DESC, value")]
+        if "source" in wanted:
+            # '' (no source) sorts as 0, before every id, as NULL did in the query over the statements
+            sources = counted("source", "n DESC, CAST(value AS INTEGER) LIMIT 20")
+            ids = [int(value) for value, _ in sources if value]
+            marks = ", ".join("?" * len(ids))
+            titles = dict(self._all(f"SELECT id, title FROM sources WHERE id IN ({marks})", ids)) if ids else {}
+            for value, n in sources:
+                title = _text(titles.get(int(value))) if value else None
+                out.append(FacetValue("source", value, title or "no source", int(n)))
+        return out
+
+    END_JUMP = 5000
+    """From this offset on, a page is read backwards from the end of an actor's statements when that is nearer
+    (End on 350,000 statements: ~100 rows read, not 350,000 skipped)."""
+
     def _statements_after(
         self, actor_id: int, key: tuple[str | None, int] | None, offset: int, limit: int, filters: Filters = ()
     ) -> list[StatementItem]:
@@ -147,6 +183,10 @@ class PagingQueries(StoreBase):
         Two indexed ranges of statements_by_speaker, dated (said, id descending) then
         undated (id descending), so a page never sorts an actor's 20,000 statements.
         """
+        if key is None and offset >= self.END_JUMP:
+            total = self.statement_count(actor_id, filters=filters)
+            if offset * 2 > total:
+                return self._statements_from_end(actor_id, total - offset, limit, filters)
         out: list[StatementItem] = []
         extra, extra_params = self._statement_filters(filters)
         if key is None or key[0] is not None:
@@ -178,6 +218,40 @@ class PagingQueries(StoreBase):
             (*params, limit - len(out), offset),
         )
         return out + [self._statement_item(r) for r in rows]
+
+    def _statements_from_end(self, actor_id: int, left: int, limit: int, filters: Filters) -> list[StatementItem]:
+        """The page of `_statements_after` that starts `left` rows before the end, read backwards.
+
+        The two index ranges of `_statements_after` in reverse (undated by id, then
+        dated by said and id, ascending), skipping what lies after the page: for End,
+        a few rows, not the whole actor.
+        """
+        take = max(0, min(limit, left))
+        skip = max(0, left - limit)
+        if take == 0:
+            return []
+        extra, extra_params = self._statement_filters(filters)
+        where, params = "s.speaker_id = ? AND s.said IS NULL" + extra, [actor_id, *extra_params]
+        rows = self._all(
+            f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM} WHERE {where} ORDER BY s.id LIMIT ? OFFSET ?",
+            (*params, take, skip),
+        )
+        out = [self._statement_item(r) for r in rows]
+        if len(out) < take:
+            if out:
+                skip = 0
+            elif skip:
+                counted = self._one(f"SELECT count(*) FROM statements s WHERE {where}", params)
+                skip = max(0, skip - (int(counted[0]) if counted else 0))
+            where = "s.speaker_id = ? AND s.said IS NOT NULL" + extra
+            rows = self._all(
+                f"SELECT {self._STATEMENT_COLS} FROM {self._STATEMENT_FROM} WHERE {where}"
+                " ORDER BY s.said, s.id LIMIT ? OFFSET ?",
+                (*params, take - len(out), skip),
+            )
+            out += [self._statement_item(r) for r in rows]
+        out.reverse()
+        return out
 
     def statement_position(self, actor_id: int, statement_id: int, *, filters: Filters = ()) -> int | None:
         """Where a statement stands in `statements_page(actor_id, filters=...)`, or None if it is not there."""

@@ -28,6 +28,12 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
   a rare word, and each browser pane's first query, in process.
 * **capture**: on the biggest dossier, a save of `e` on one statement, of
   `a` and of a revert, in process (`tests/bench/bench_capture.py`).
+* **whole**: what once grew with the whole dossier (`bench_whole.py`): End
+  in the heaviest speaker's statements, its facets, timeline and relations,
+  the relations' first 20 pairs with their replies, in process; and
+  `dossier relations`, `timeline --actor`, `search` and `chain` as whole
+  processes. `--sizes 1m,10m` puts a 10M-statement dossier beside 1M (not
+  part of the default sizes: generating it takes minutes and 3.4 GB).
 * **draft**: precision and recall of the (speaker, quote) pairs `dossier draft`
   finds in the hand-labelled articles of `tests/draft/articles`, held-out and
   tuned apart, the seed article, and the time per 10 KB
@@ -433,6 +439,24 @@ def bench_views(report: Report, datasets: list[Dataset]) -> None:
     report.table(["size", "view", "median ms", "p95 ms"], rows)
 
 
+def bench_whole(report: Report, datasets: list[Dataset], runs: int) -> None:
+    """What once grew with the whole dossier: End, facets, one actor's views, and the commands (bench_whole.py)."""
+    from . import bench_whole
+
+    report.add("## Whole-dossier questions (in process, `Store`)", "")
+    rows = []
+    for data in datasets:
+        for label, first, median, p95 in bench_whole.in_process(data.db, data.heaviest_slug, runs):
+            rows.append([data.name, label, f"{first:.1f}", f"{median:.1f}", f"{p95:.1f}"])
+    report.table(["size", "question", "first ms", "median ms", "p95 ms"], rows)
+    report.add("## Commands as whole processes (`python -m dossier ...`, start-up included)", "")
+    rows = []
+    for data in datasets:
+        for label, first, median in bench_whole.commands(data.db, data.heaviest_slug):
+            rows.append([data.name, f"`dossier {label}`", f"{first:.2f}", f"{median:.2f}"])
+    report.table(["size", "command", "first s", "median of 3 s"], rows)
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -486,14 +510,16 @@ def checks(
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1k,100k,1m", help="comma-separated, of: " + ", ".join(SIZES))
+    parser.add_argument(
+        "--sizes", default="1k,100k,1m", help="comma-separated, of: " + ", ".join(SIZES) + " (10m: --sizes 1m,10m)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=None, help="where generated dossiers are kept")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.md", help="the report, as Markdown")
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to skip: import, screen, notebook, live, store, views, capture, draft",
+        help="comma-separated parts to skip: import, screen, notebook, live, store, views, whole, capture, draft",
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -560,6 +586,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:
         bench_views(report, datasets)
+    if "whole" not in args.skip:
+        bench_whole(report, datasets, args.runs)
     if "capture" not in args.skip:
         from . import bench_capture  # a save of `e` on the biggest dossier (tests/bench/bench_capture.py)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dossier import generate
 
-SIZES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000}
+SIZES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 """Statements per named size; actors and measures follow the generator's defaults (1/200, 1/100)."""
 
 

@@ -14,6 +14,7 @@ from dossier.bundle import BundleError, dump_bundle
 from dossier.importer import import_files, init_database
 from dossier.schema import SCHEMA_VERSION
 from dossier.store import Store, StoreError
+from dossier.summaries import SUMMARY_TRIGGERS
 from tests.conftest import file_hash, read_rows
 
 
@@ -145,7 +146,12 @@ def test_bulk_load_rebuilds_the_index_once(empty_db: Path, tmp_path: Path, monke
     assert read_rows(empty_db, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'common'") == [(50,)]
     # the triggers are back after the bulk load
     triggers = read_rows(empty_db, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
-    assert [t[0] for t in triggers] == ["statements_fts_delete", "statements_fts_insert", "statements_fts_update"]
+    assert [t[0] for t in triggers if t[0].startswith("statements_fts")] == [
+        "statements_fts_delete",
+        "statements_fts_insert",
+        "statements_fts_update",
+    ]
+    assert sorted(t[0] for t in triggers if t[0].startswith("summary_")) == sorted(SUMMARY_TRIGGERS)
     assert read_rows(empty_db, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
 
 
@@ -161,7 +167,7 @@ def test_import_refuses_a_newer_schema(seed_db: Path, tmp_path: Path) -> None:
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     before = file_hash(seed_db)
-    with pytest.raises(StoreError, match="schema version 99, newer than this Dossier reads \\(3\\)"):
+    with pytest.raises(StoreError, match=f"schema version 99, newer than this Dossier reads \\({SCHEMA_VERSION}\\)"):
         import_files(seed_db, [_write(tmp_path / "b.yaml", "actors: []\n")])
     assert file_hash(seed_db) == before
 

@@ -13,6 +13,7 @@ from dossier import generate, importer
 from dossier.bundle import dump_bundle
 from dossier.cli import main
 from dossier.store import Store, StoreError
+from dossier.summaries import SUMMARY_TRIGGERS
 from tests.conftest import file_hash, read_rows
 
 
@@ -92,7 +93,7 @@ def test_the_generated_file_is_a_sound_dossier(synthetic: Path) -> None:
     assert read_rows(synthetic, "PRAGMA integrity_check") == [("ok",)]
     assert read_rows(synthetic, "INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')") == []
     triggers = {n for (n,) in read_rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert triggers == {"statements_fts_insert", "statements_fts_delete", "statements_fts_update"}
+    assert triggers == {"statements_fts_insert", "statements_fts_delete", "statements_fts_update", *SUMMARY_TRIGGERS}
     indexes = {n for (n,) in read_rows(synthetic, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"statements_by_speaker", "statements_by_said", "statement_measures_by_measure"} <= indexes
     with Store.open(synthetic) as store:

@@ -61,7 +61,7 @@ def test_the_old_file_is_what_the_previous_schema_made(v1_db: Path) -> None:
     assert _version(v1_db) == 1
     assert _detected(v1_db) == (None, None)  # the bug this schema step fixes
     assert read_rows(v1_db, "SELECT value FROM dossier_meta WHERE key = 'identity'") == []
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
 
 
 def test_a_v1_file_opens_read_only_and_browses_without_being_migrated(v1_db: Path, runner: CliRunner) -> None:

@@ -47,7 +47,7 @@ def _export(runner: CliRunner, db: Path) -> str:
 def test_the_old_file_is_what_schema_2_made(v2_db: Path) -> None:
     assert _version(v2_db) == 2
     assert "edits" not in _tables(v2_db)
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
 
 
 def test_a_v2_file_browses_read_only_and_is_not_migrated(v2_db: Path, runner: CliRunner) -> None:
@@ -69,10 +69,10 @@ def test_dossier_migrate_keeps_a_backup_then_adds_the_trail(v2_db: Path, runner:
     exported = _export(runner, v2_db)
     result = runner.invoke(main, ["migrate", str(v2_db)])
     assert result.exit_code == 0, result.output
-    assert f"migrated {v2_db} from schema 2 to 3" in result.output
+    assert f"migrated {v2_db} from schema 2 to 4" in result.output
     backup = v2_db.with_name("old.db.schema-2.bak")
     assert _version(backup) == 2 and "edits" not in _tables(backup)
-    assert _version(v2_db) == 3
+    assert _version(v2_db) == SCHEMA_VERSION
     stored = dict(read_rows(v2_db, "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
     assert stored == schema_objects()  # the schema `dossier init` makes, object by object
     assert read_rows(v2_db, "SELECT count(*) FROM edits") == [(0,)]  # no history is made up
@@ -109,8 +109,8 @@ def test_an_edit_of_a_v2_file_migrates_it_after_a_backup(v2_db: Path) -> None:
     saved = apply_text(v2_db, changed, expect=(kind, slug))
     assert saved.changed and saved.edit_id == 1
     assert saved.migrated is not None
-    assert "from schema 2 to 3" in saved.migrated and "old.db.schema-2.bak" in saved.migrated
-    assert _version(v2_db) == 3
+    assert "from schema 2 to 4" in saved.migrated and "old.db.schema-2.bak" in saved.migrated
+    assert _version(v2_db) == SCHEMA_VERSION
     assert _version(v2_db.with_name("old.db.schema-2.bak")) == 2
     assert read_rows(v2_db, "SELECT role FROM actors WHERE slug = 'zakharova'") == [("Spokesperson",)]
 

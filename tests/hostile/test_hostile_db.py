@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from dossier.cli import main
+from dossier.schema import SCHEMA_VERSION
 from dossier.store import Store, StoreError
 from dossier.store import connection as store_connection
 from tests.conftest import file_hash, page_of
@@ -172,7 +173,7 @@ def _edit(path: Path, *sql: str) -> None:
 
 def test_newer_schema(runner: CliRunner, copy: Path) -> None:
     _edit(copy, "PRAGMA user_version = 9")
-    _refused(runner, copy, "has schema version 9, newer than this Dossier reads (3); upgrade Dossier")
+    _refused(runner, copy, f"has schema version 9, newer than this Dossier reads ({SCHEMA_VERSION}); upgrade Dossier")
 
 
 def test_tables_without_a_schema_version(runner: CliRunner, copy: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dossier.rows import ACTOR_KINDS
+from dossier.schema import SCHEMA_VERSION
 from dossier.store import Store, StoreError
 from tests.conftest import file_hash
 
@@ -47,7 +48,7 @@ def test_a_newer_schema_names_both_versions(seed_db: Path) -> None:
     conn = sqlite3.connect(seed_db)
     conn.execute("PRAGMA user_version = 7")
     conn.close()
-    with pytest.raises(StoreError, match="schema version 7, newer than this Dossier reads \\(3\\)"):
+    with pytest.raises(StoreError, match=f"schema version 7, newer than this Dossier reads \\({SCHEMA_VERSION}\\)"):
         Store.open(seed_db)
 
 
