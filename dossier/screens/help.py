@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
     """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
-        ("Anywhere", "Browser", "Search", "Help", "Note changed elsewhere"),
+        ("Anywhere", "Browser", "Search", "Help", "Changed elsewhere"),
         ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets", "Notebook", "Note editor", "Tags"),
     )
     """Which sections stand in which column, so that every key fits on a 40-line screen

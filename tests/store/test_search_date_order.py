@@ -80,7 +80,8 @@ def test_undated_statements_come_after_the_dated_ones(dossier_file: Path, tmp_pa
     copy = tmp_path / "undated.db"
     copy.write_bytes(dossier_file.read_bytes())
     conn = sqlite3.connect(copy)
-    ids = [r[0] for r in conn.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (generate.MID_WORD,))]
+    matches = conn.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (generate.MID_WORD,))
+    ids = [r[0] for r in matches]
     conn.executemany("UPDATE statements SET said = NULL WHERE id = ?", [(i,) for i in ids[:3]])
     conn.commit()
     conn.close()
