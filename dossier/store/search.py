@@ -256,28 +256,35 @@ class _SearchRun:
         if kind == "statement":
             return self._recent_statements(want, cursor)
         code = ENTITY_KIND_CODES[kind]
-        rowid = f"e.id * 8 + {code}"
-        # One walk down the kind's date index, testing each row against the matches of the word
-        # index and of the trigram index (fragments) kept as sets: entities are few (27k on 1M
-        # statements), so the sets are small, and the walk stops at the `want`-th hit.
-        tests: list[str] = []
-        params: list[Any] = []
-        if self.entity_words:
-            tests.append(f"{rowid} IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)")
-            params.append(self.entity_words)
-        plan = self.substrings
-        if plan is not None:
-            filters, checks = self._filters(f"(SELECT text FROM entities_trigram WHERE rowid = {rowid})", plan)
-            if plan.match:
-                fragments = f"{rowid} IN (SELECT rowid FROM entities_trigram WHERE entities_trigram MATCH ?)"
-                tests.append(f"({fragments}{filters})")
-                params += [plan.match, *checks]
-            else:  # short fragments only: the text of each row walked past is tested
-                tests.append(f"(1{filters})")
-                params += checks
-        if not tests:
-            return []
-        order = {i: _key(date, i) for i, date in self._walk(kind, "(" + " OR ".join(tests) + ")", params, want, cursor)}
+        order: dict[int, _Key] = {}
+        if self.entity_words and kind == "actor":  # no date: newest added first, read in the index's order
+            below = cursor[1] * 8 if cursor is not None else _NO_BOUND
+            for rowid, in self.rows(
+                "SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid < ? AND rowid % 8 = ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (self.entity_words, below, code, want),
+            ):
+                order[rowid // 8] = _key(None, rowid // 8)
+        elif self.entity_words:
+            # One walk down the kind's date index against the set of the word's matches: entities
+            # are few (27k on 1M statements), so the set is small and the walk stops at the `want`-th.
+            test = (
+                f"e.id * 8 + {code} IN"
+                f" (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid % 8 = {code})"
+            )
+            for entity_id, date in self._walk(kind, test, [self.entity_words], want, cursor):
+                order[entity_id] = _key(date, entity_id)
+        fragments = self._entity_fragments(code, want)
+        if fragments:  # fragments inside words: the newest `want` entities (by id), put in date order
+            table, column = _DATED[kind]
+            keyset, keys = _keyset(cursor, "e", column)
+            ids = _json_ids(rowid // 8 for rowid in fragments)
+            for entity_id, date in self.rows(
+                f"SELECT e.id, {_date_sql('e', column)} FROM json_each(?) j CROSS JOIN {table} e ON e.id = j.value"
+                f" WHERE 1{keyset}",
+                (ids, *keys),
+            ):
+                order.setdefault(entity_id, _key(date, entity_id))
         newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
         snippets: dict[int, tuple[tuple[str, bool], ...]] = {}
         if self.entity_words and newest:
