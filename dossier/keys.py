@@ -38,7 +38,7 @@ WHERE: dict[Owner, str] = {
     "timeline": "Timeline",
     "note": "Note editor",
     "tags": "Tags",
-    "conflict": "Note changed elsewhere",
+    "conflict": "Changed elsewhere",
     "notebook": "Notebook",
     "facets": "Facets",
     "editor": "Editor",
@@ -155,6 +155,7 @@ KEYS: tuple[Key, ...] = (
     # The chain, timeline and relations screens, and their list (an OptionList: the arrows,
     # Home, End and Enter are its own).
     Key("escape,q", "close", "Close", "view", "view.close"),
+    Key("m", "toggle_mark", "Mark", "view", "view.mark", show=False),
     Key("j", "cursor_down", "Down", "view-list", "view.down", show=False),
     Key("k", "cursor_up", "Up", "view-list", "view.up", show=False),
     Key("g", "first", "First", "view-list", "view.first", show=False),

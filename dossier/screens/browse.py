@@ -851,7 +851,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             return
         from .chain import ChainScreen
 
-        self.app.push_screen(ChainScreen(self.store, message.measure_id), self._open_result)
+        self.app.push_screen(ChainScreen(self.store, message.measure_id, marks=self.notebook), self._open_result)
 
     def action_open_timeline(self) -> None:
         """Everything in the dossier in date order, where the timeline was left (`TimelineState`)."""
@@ -870,13 +870,13 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             if len(self._timeline_states) > 20:  # a few actors' places, not every actor's
                 self._timeline_states.clear()
             state = self._timeline_states[actor_id] = TimelineState()
-        self.app.push_screen(TimelineScreen(self.store, actor_id, state), self._open_result)
+        self.app.push_screen(TimelineScreen(self.store, actor_id, state, marks=self.notebook), self._open_result)
 
     def action_open_relations(self) -> None:
         """Every pair of actors and the measures each took against the other."""
         from .relations import RelationsScreen
 
-        self.app.push_screen(RelationsScreen(self.store), self._open_result)
+        self.app.push_screen(RelationsScreen(self.store, marks=self.notebook), self._open_result)
 
     # ----------------------------------------------------------------- actor kind filter (palette)
 

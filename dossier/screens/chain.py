@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from ..rows import Chain
 from ..store import Store, StoreError
 from ..views import chain_step_lines, chain_title
-from ._view import ViewScreen
+from ._view import ViewMarks, ViewScreen
 
 
 class ChainScreen(ViewScreen):
@@ -26,8 +26,10 @@ class ChainScreen(ViewScreen):
     DEPTH_STEP = 12
     """How much deeper each lazy step reads (and the first depth)."""
 
-    def __init__(self, store: Store, measure_id: int, *, depth: int = DEPTH_STEP) -> None:
-        super().__init__(store)
+    def __init__(
+        self, store: Store, measure_id: int, *, depth: int = DEPTH_STEP, marks: ViewMarks | None = None
+    ) -> None:
+        super().__init__(store, marks)
         self.measure_id = measure_id
         self.depth = depth
         self.chain: Chain | None = None
@@ -54,8 +56,14 @@ class ChainScreen(ViewScreen):
         self.depth = found.depth
         self.set_title([chain_title(found)])
         rows = self.rows
+        self._marks.clear()
         rows.set_options(
-            self.option(f"step-{index}", chain_step_lines(step), ("measure", step.measure.id))
+            self.option(
+                f"step-{index}",
+                chain_step_lines(step),
+                ("measure", step.measure.id),
+                ("measure", step.measure.id, step.measure.slug, step.measure.title),
+            )
             for index, step in enumerate(found.steps)
         )
         position = next((i for i, step in enumerate(found.steps) if step.measure.id == keep), 0)

@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
         (
-            "Anywhere", "Browser", "Search", "Help", "Note changed elsewhere", "Editor", "Add", "Delete?",
+            "Anywhere", "Browser", "Search", "Help", "Changed elsewhere", "Editor", "Add", "Delete?",
             "New statement",
         ),
         ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets", "Notebook", "Note editor", "Tags"),

@@ -1,4 +1,4 @@
-"""The notebook's screens: the note editor (`n`), tags (`#`), a note changed elsewhere, and the notebook (`b`).
+"""The notebook's screens: the note editor (`n`), tags (`#`), a note or tags changed elsewhere, and the notebook (`b`).
 
 Notes and tags are the researcher's text: like dossier text they reach the
 screen only through the rendering door (`widgets/render.py`), and the editor
@@ -156,23 +156,35 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
         self.dismiss(None)
 
 
-# ----------------------------------------------------------------------------- a note changed elsewhere
+# ----------------------------------------------------------------------------- a note or tags changed elsewhere
+
+
+def tags_text(tags: tuple[str, ...]) -> str:
+    """Tags as the conflict screen shows them: `#a, #b`, or `(no tags)`."""
+    return ", ".join(f"#{tag}" for tag in tags) if tags else "(no tags)"
 
 
 class ConflictScreen(ModalScreen[str | None]):
-    """A note saved elsewhere since it was opened: both shown; keep mine, take theirs, or edit again."""
+    """A note or tags saved elsewhere since they were opened: both shown; keep mine, take theirs, or edit again."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("conflict")
 
-    def __init__(self, label: str, mine: str, theirs: str) -> None:
+    def __init__(self, label: str, mine: str, theirs: str, *, what: str = "note") -> None:
         super().__init__()
         self.label, self.mine, self.theirs = label, mine, theirs
+        self.what = what
+        """`note` or `tags`: what was changed elsewhere."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-box", classes="notebook-modal") as box:
             box.border_title = render.content(f"Changed elsewhere · {self.label}")
             box.border_subtitle = "k keeps mine · t takes theirs · Escape edits again"
-            yield Static(_line("This note was saved elsewhere since you opened it."), id="conflict-intro")
+            intro = (
+                "These tags were saved elsewhere since you opened them."
+                if self.what == "tags"
+                else "This note was saved elsewhere since you opened it."
+            )
+            yield Static(_line(intro), id="conflict-intro")
             with Horizontal(id="conflict-sides"):
                 mine = Static(render.paragraph(self.mine), id="conflict-mine")
                 mine.border_title = "Mine"

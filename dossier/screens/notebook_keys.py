@@ -18,11 +18,12 @@ A notebook file is made only by the first save.
 `m` draws its mark at once (the lists' `notebook_marks`) and saves in a
 worker; a save that fails takes the mark back and says why. A note or tags
 are saved naming the entry's version when they were opened: a save refused
-as changed elsewhere (`Conflict`) shows both notes and the user chooses.
+as changed elsewhere (`Conflict`) shows both sides and the user chooses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -171,6 +172,8 @@ class NotebookKeys:
         self.state = NotebookState(path, off)
         self.detail_subject: Subject | None = None
         """What the Detail pane shows, as a subject (set as it is shown)."""
+        self._watchers: list[Callable[[], None]] = []
+        """Called whenever the marks change: the chain, timeline and relations views draw them too."""
 
     # --------------------------------------------------------------------- loading
 
@@ -213,6 +216,24 @@ class NotebookKeys:
     def redraw_marks(self) -> None:
         for pane in self.lists():
             pane.set_notebook_marks(self.state.marks(pane.kind))
+        for watcher in list(self._watchers):
+            watcher()
+
+    # --------------------------------------------------------------------- the views' marks (ViewMarks)
+
+    def marked_refs(self) -> frozenset[str]:
+        """Every marked entity as `kind/slug`, from the entries in memory (no query)."""
+        return self.state.marked_refs()
+
+    def watch_marks(self, redraw: Callable[[], None]) -> Callable[[], None]:
+        """Call `redraw` whenever the marks change, until the function returned is called."""
+        self._watchers.append(redraw)
+        return lambda: self._watchers.remove(redraw) if redraw in self._watchers else None
+
+    def toggle_mark_of(self, kind: str, entity_id: int, slug: str, label: str) -> None:
+        """`m` on a row of a view: the same mark, saved the same way, drawn in every list."""
+        if self._usable(Subject(kind, entity_id, slug, label[:LABEL_CHARS])) is not None:
+            self._toggle(Subject(kind, entity_id, slug, label[:LABEL_CHARS]))
 
     def lists(self) -> list[VirtualList[Any]]:
         screen = self.screen
@@ -240,8 +261,8 @@ class NotebookKeys:
             return self.detail_subject
         return None
 
-    def _usable(self) -> Subject | None:
-        """The row at hand when the notebook can take it; else says why not, in one line."""
+    def _usable(self, given: Subject | None = None) -> Subject | None:
+        """The row at hand (or `given`) when the notebook can take it; else says why not, in one line."""
         state, app = self.state, self.screen.app
         if state.off is not None or state.path is None:
             render.notify(app, state.off or "The notebook is off.", severity="warning")
@@ -252,7 +273,7 @@ class NotebookKeys:
         if not state.loaded:
             render.notify(app, "The notebook is still opening; try again in a moment.", severity="warning")
             return None
-        subject = self.subject()
+        subject = given or self.subject()
         if subject is None:
             render.notify(app, "Nothing here to note: highlight a row first.", severity="warning")
         return subject
@@ -261,8 +282,10 @@ class NotebookKeys:
 
     def toggle_mark(self) -> None:
         subject = self._usable()
-        if subject is None:
-            return
+        if subject is not None:
+            self._toggle(subject)
+
+    def _toggle(self, subject: Subject) -> None:
         before = self.state.entry(subject)
         marked = not before.marked
         self.state.put(replace(before, marked=marked, version=before.version))
@@ -378,27 +401,51 @@ class NotebookKeys:
 
     def edit_tags(self) -> None:
         subject = self._usable()
-        if subject is None:
-            return
+        if subject is not None:
+            self.open_tags_editor(subject)
+
+    def open_tags_editor(
+        self, subject: Subject, tags: tuple[str, ...] | None = None, expected: int | None = None
+    ) -> None:
+        """The tags box, with `tags` typed already (after a conflict) and saved against version `expected`."""
         from .notebook import TagsScreen
 
         entry = self.state.entry(subject)
+        version = entry.version if expected is None else expected
+
+        def done(result: tuple[str, ...] | None) -> None:
+            if result is not None and (result != entry.tags or expected is not None):
+                self.save_tags(subject, result, version)
+
+        shown = entry.tags if tags is None else tags
+        self.screen.app.push_screen(TagsScreen(subject.label, shown, self.state.used_tags()), done)
+
+    def save_tags(self, subject: Subject, tags: tuple[str, ...], expected: int) -> None:
+        """Save tags as of version `expected`; tags saved elsewhere meanwhile are shown beside these to choose."""
         identity = self.state.identity
 
-        def done(tags: tuple[str, ...] | None) -> None:
-            if tags is None or tags == entry.tags:
-                return
+        def write(book: Notebook) -> Entry:
+            return book.save_tags(identity, subject.kind, subject.slug, tags, expected=expected, label=subject.label)
 
-            def write(book: Notebook) -> Entry:
-                return book.save_tags(
-                    identity, subject.kind, subject.slug, tags, expected=entry.version, label=subject.label
-                )
+        def conflict(found: Conflict) -> None:
+            from .notebook import ConflictScreen, tags_text
 
-            self.screen.run_worker(
-                lambda: self._save(subject, write), thread=True, group="notebook-save", exit_on_error=False
-            )
+            def chosen(choice: str | None) -> None:
+                current = found.current
+                if choice == "mine":
+                    self.save_tags(subject, tags, current.version)
+                elif choice == "theirs":
+                    self._saved(current)
+                else:  # back to the tags box, with the tags as they are elsewhere now known
+                    self._saved(current)
+                    self.open_tags_editor(subject, tags, current.version)
 
-        self.screen.app.push_screen(TagsScreen(subject.label, entry.tags, self.state.used_tags()), done)
+            screen = ConflictScreen(subject.label, tags_text(tags), tags_text(found.current.tags), what="tags")
+            self.screen.app.push_screen(screen, chosen)
+
+        self.screen.run_worker(
+            lambda: self._save(subject, write, after=conflict), thread=True, group="notebook-save", exit_on_error=False
+        )
 
     # --------------------------------------------------------------------- b
 

@@ -19,7 +19,20 @@ from ..rows import Relation
 from ..store import Store, StoreError
 from ..views import one_line, relation_rows
 from ..words import plural
-from ._view import ViewScreen
+from ._view import Mark, ViewMarks, ViewScreen
+
+
+def _markable(relation: Relation) -> dict[tuple[str, int], Mark]:
+    """What `m` marks on each row of a pair: its actors, measures and replies, by the row's target."""
+    found: dict[tuple[str, int], Mark] = {}
+    for actor in (relation.first, relation.second):
+        found[("actor", actor.id)] = ("actor", actor.id, actor.slug, actor.name)
+    for side in (relation.forward, relation.backward):
+        for m in side.measures:
+            found[("measure", m.measure.id)] = ("measure", m.measure.id, m.measure.slug, m.measure.title)
+        for s in side.replies:
+            found[("statement", s.id)] = ("statement", s.id, s.slug, s.text)
+    return found
 
 
 class RelationsScreen(ViewScreen):
@@ -30,8 +43,8 @@ class RelationsScreen(ViewScreen):
     PREFETCH = 20
     """Read the next page when the cursor is this close to the last row."""
 
-    def __init__(self, store: Store, actor_id: int | None = None) -> None:
-        super().__init__(store)
+    def __init__(self, store: Store, actor_id: int | None = None, *, marks: ViewMarks | None = None) -> None:
+        super().__init__(store, marks)
         self.actor_id = actor_id
         self.relations: list[Relation] = []
         self._loading = True
@@ -98,9 +111,12 @@ class RelationsScreen(ViewScreen):
         highlighted = rows.highlighted
         self._targets.clear()
         options = []
+        self._marks.clear()
         for pair_index, relation in enumerate(self.relations):
+            known = _markable(relation)
             for row_index, (line, target) in enumerate(relation_rows(relation)):
-                options.append(self.option(f"pair-{pair_index}-{row_index}", [line], target))
+                mark = known.get(target) if target is not None else None
+                options.append(self.option(f"pair-{pair_index}-{row_index}", [line], target, mark))
         rows.set_options(options)
         if keep_highlight and highlighted is not None and options:
             rows.highlighted = min(highlighted, len(options) - 1)

@@ -152,6 +152,8 @@ class SearchResults(VirtualList[ResultRow]):
     """Search hits under their kind's heading; the cursor rests on hits (and on "more" rows)."""
 
     label = "Results"
+    mark_gutter: ClassVar[int] = 2
+    """One line a hit: the mark's room is kept in front of every row, so marked hits line up with the rest."""
     hit_count: int | None = None
     """How many hits the rows hold (the headings are not counted in the title)."""
     title_note: str = ""

@@ -33,7 +33,7 @@ from ..rows import TimelineItem
 from ..store import Store, StoreError
 from ..views import one_line, timeline_day, timeline_line
 from ..words import UNDATED, plural
-from ._view import ViewScreen
+from ._view import ViewMarks, ViewScreen
 
 KIND_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("everything", None),
@@ -76,8 +76,15 @@ class TimelineScreen(ViewScreen):
     }
     """
 
-    def __init__(self, store: Store, actor_id: int | None = None, state: TimelineState | None = None) -> None:
-        super().__init__(store)
+    def __init__(
+        self,
+        store: Store,
+        actor_id: int | None = None,
+        state: TimelineState | None = None,
+        *,
+        marks: ViewMarks | None = None,
+    ) -> None:
+        super().__init__(store, marks)
         self.actor_id = actor_id
         self.state = state if state is not None else TimelineState()
         self._after: tuple[str, int, int] | None = None
@@ -111,6 +118,7 @@ class TimelineScreen(ViewScreen):
         self._undated, self._undated_after = False, None
         self._exhausted = False
         self._targets.clear()
+        self._marks.clear()
         self._items.clear()
         self.rows.clear_options()
         self._loading = True
@@ -182,7 +190,8 @@ class TimelineScreen(ViewScreen):
                 options.append(self.option(f"day-{self._count}", [timeline_day(item.date)], None))
             option_id = f"item-{self._count}"
             self._items[option_id] = item
-            options.append(self.option(option_id, [timeline_line(item)], (item.entity, item.id)))
+            mark = (item.entity, item.id, item.slug, item.summary)
+            options.append(self.option(option_id, [timeline_line(item)], (item.entity, item.id), mark))
             self._count += 1
         rows = self.rows
         first_page = rows.option_count == 0

@@ -43,6 +43,10 @@ class SearchQueries(StoreBase):
     """How many of the newest statements are sampled to estimate how common a prefix is."""
     PREFIX_POSTINGS = 100_000
     """Estimated postings above which a prefix is too slow for a first page (~5 ms of FTS5 merging)."""
+    PROBE_MATCHES = 2000
+    """How many of a word's matching statements are read to tell how common it is (0.5 ms on 1M)."""
+    SORT_MATCHES = 1000
+    """Up to this many matching statements are read whole and sorted by date; more walk the date index."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, warnings: Sequence[str] = ()) -> None:
         super().__init__(conn, path, warnings)
@@ -86,8 +90,10 @@ class SearchQueries(StoreBase):
         a worker (the command line always does).
 
         * order "recent" (the default, fast on any dossier): newest first
-          within a kind (highest id); the next page starts `after` the last
-          hit (`page.after`). This is the first page to show.
+          within a kind by date over all its matches (then by id; undated
+          last; actors by id); the next page starts `after` the last hit
+          (`page.after`, a keyset on its date and id). This is the first page
+          to show.
         * order "rank": by bm25 relevance within each kind, paged by `offset`.
           Ranking all matches of a common word on a big dossier takes about a
           second, so it is given RANK_TIME_LIMIT; past that it ranks the newest
@@ -193,6 +199,8 @@ class _SearchRun:
         self.full_prefixes = False
         self.prefixes_limited = False
         self._statement_words: str | None | bool = False  # computed on first use
+        self._matches: dict[str, int] = {}
+        """How many rows each FTS5 table's MATCH has, as estimated by `_newest`."""
 
     # ------------------------------------------------------------- running one query
 
@@ -243,37 +251,195 @@ class _SearchRun:
     # ------------------------------------------------------------- newest first
 
     def recent(self, kind: SearchKind, want: int, before: int | None) -> list[_Found]:
-        """The newest `want` hits of one kind with an id below `before`."""
+        """The newest `want` hits of one kind (by date, then id; undated last) after the hit `before`."""
+        cursor = self._cursor(kind, before)
         if kind == "statement":
-            return self._recent_statements(want, before)
+            return self._recent_statements(want, cursor)
         code = ENTITY_KIND_CODES[kind]
-        bound = before * 8 if before is not None else _NO_BOUND
-        found: dict[int, _Found] = {}
-        if self.entity_words:
+        order: dict[int, _Key] = {}
+        if self.entity_words and kind == "actor":  # no date: newest added first, read in the index's order
+            below = cursor[1] * 8 if cursor is not None else _NO_BOUND
+            for rowid, in self.rows(
+                "SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid < ? AND rowid % 8 = ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (self.entity_words, below, code, want),
+            ):
+                order[rowid // 8] = _key(None, rowid // 8)
+        elif self.entity_words:
+            # One walk down the kind's date index against the set of the word's matches: entities
+            # are few (27k on 1M statements), so the set is small and the walk stops at the `want`-th.
+            test = (
+                f"e.id * 8 + {code} IN"
+                f" (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid % 8 = {code})"
+            )
+            for entity_id, date in self._walk(kind, test, [self.entity_words], want, cursor):
+                order[entity_id] = _key(date, entity_id)
+        fragments = self._entity_fragments(code, want)
+        if fragments:  # fragments inside words: the newest `want` entities (by id), put in date order
+            table, column = _DATED[kind]
+            keyset, keys = _keyset(cursor, "e", column)
+            ids = _json_ids(rowid // 8 for rowid in fragments)
+            for entity_id, date in self.rows(
+                f"SELECT e.id, {_date_sql('e', column)} FROM json_each(?) j CROSS JOIN {table} e ON e.id = j.value"
+                f" WHERE 1{keyset}",
+                (ids, *keys),
+            ):
+                order.setdefault(entity_id, _key(date, entity_id))
+        newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
+        snippets: dict[int, tuple[tuple[str, bool], ...]] = {}
+        if self.entity_words and newest:
+            marks = ", ".join("?" * len(newest))
             for rowid, title, body in self.rows(
                 f"SELECT rowid, highlight(entities_fts, 2, {_MARKS}), snippet(entities_fts, 3, {_MARKS}, '…', 16)"
-                " FROM entities_fts WHERE entities_fts MATCH ? AND rowid < ? AND rowid % 8 = ?"
-                " ORDER BY rowid DESC LIMIT ?",
-                (self.entity_words, bound, code, want),
+                f" FROM entities_fts WHERE entities_fts MATCH ? AND +rowid IN ({marks})",
+                (self.entity_words, *(i * 8 + code for i in newest)),
             ):
-                found[rowid] = _Found(kind, rowid // 8, self._entity_snippet(title, body))
-        for rowid in self._entity_substrings(code, bound, want):
-            found.setdefault(rowid, _Found(kind, rowid // 8))
-        return [found[r] for r in sorted(found, reverse=True)[:want]]
+                snippets[rowid // 8] = self._entity_snippet(title, body)
+        return [_Found(kind, i, snippets.get(i)) for i in newest]
 
-    def _entity_substrings(self, code: int, bound: int, want: int) -> list[int]:
-        plan = self.substrings
-        if plan is None:
-            return []
-        filters, params = self._filters("text", plan)
-        match = "entities_trigram MATCH ? AND " if plan.match else ""
-        head = [plan.match] if plan.match else []
-        rows = self.rows(
-            f"SELECT rowid FROM entities_trigram WHERE {match}rowid < ? AND rowid % 8 = ?{filters}"
-            " ORDER BY rowid DESC LIMIT ?",
-            (*head, bound, code, *params, want),
+    def _by_rowid(self, index: str, match: str, count: int) -> str:
+        """How to pick `count` rows of a MATCH by rowid: `rowid IN` (one FTS5 lookup each) or `+rowid IN`.
+
+        FTS5 runs the whole MATCH again for each rowid it is handed (~0.1 ms
+        for a word, far more for a prefix or several names); when the MATCH
+        has few rows, reading them all and keeping the wanted ones (`+rowid`)
+        is cheaper.
+        """
+        matches = self._matches.get(index)
+        if matches is None:
+            return "rowid"
+        return "rowid" if count * _lookup_cost(match) < matches * _COST_MATCH_ROW else "+rowid"
+
+    def _cursor(self, kind: SearchKind, before: int | None) -> _Cursor | None:
+        """The keyset after the hit `before`: its date (read again by id) and its id."""
+        if before is None:
+            return None
+        table, column = _DATED[kind]
+        if column is None:
+            return (None, before)
+        rows = self.rows(f"SELECT {column} FROM {table} WHERE id = ?", (before,))
+        return (rows[0][0] if rows else None, before)  # gone since: go on among the undated
+
+    def _newest(
+        self, kind: SearchKind, index: str, match: str, want: int, cursor: _Cursor | None
+    ) -> list[tuple[int, str | None]]:
+        """(id, date) of the newest `want` rows of `kind` that `match` finds in the FTS5 table `index`, after `cursor`.
+
+        Newest over ALL matches, by one of three plans chosen by how many rows
+        match (see docs/search.md): a few (up to SORT_MATCHES) are read whole
+        and sorted by date; more are kept in a set while the kind's date index
+        is walked newest first (`id IN (SELECT rowid ...)`); a word in a large
+        share of the rows is tested row by row as the date index is walked
+        (each test an FTS5 lookup by rowid, ~0.1 ms on 1M statements, and only
+        about want / share rows are walked).
+        """
+        table, column = _DATED[kind]
+        code = ENTITY_KIND_CODES.get(kind)
+        rowid = "e.id" if code is None else f"e.id * 8 + {code}"
+        of_kind = "" if code is None else f" AND rowid % 8 = {code}"
+        probe = self.rows(
+            f"SELECT rowid FROM {index} WHERE {index} MATCH ?{of_kind} ORDER BY rowid LIMIT ?",
+            (match, self.store.PROBE_MATCHES + 1),
         )
-        return [r[0] for r in rows]
+        self._matches[index] = max(self._matches.get(index, 0), len(probe))
+        if len(probe) <= self.store.SORT_MATCHES:
+            keyset, keys = _keyset(cursor, "e", column)
+            ids = _json_ids(r[0] if code is None else r[0] // 8 for r in probe)
+            return [
+                (r[0], r[1])
+                for r in self.rows(
+                    f"SELECT e.id, {_date_sql('e', column)} FROM json_each(?) j CROSS JOIN {table} e ON e.id = j.value"
+                    f" WHERE 1{keyset} ORDER BY {_order_sql('e', column)} LIMIT ?",
+                    (ids, *keys, want),
+                )
+            ]
+        low = self.rows(f"SELECT min(id) FROM {table}", ())  # min and max in one query scan the table
+        high = self.rows(f"SELECT max(id) FROM {table}", ())
+        first, last = int(low[0][0] or 0) if low else 0, int(high[0][0] or 0) if high else 0
+        span = max(1, last - first + 1)
+        last_probed = probe[-1][0] if code is None else probe[-1][0] // 8
+        share = len(probe) / (span if len(probe) <= self.store.PROBE_MATCHES else max(1, last_probed - first + 1))
+        walked = want / max(share, 1e-9)
+        self._matches[index] = max(self._matches[index], round(share * span))
+        in_set = share * span * _COST_SET_ROW + walked * _COST_INDEX_ROW
+        test = (
+            f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = {rowid})"
+            if walked * _lookup_cost(match) < in_set
+            else f"{rowid} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
+        )
+        return self._walk(kind, test, [match], want, cursor)
+
+    def _walk(
+        self, kind: SearchKind, test: str, params: Sequence[Any], want: int, cursor: _Cursor | None
+    ) -> list[tuple[int, str | None]]:
+        """(id, date) of the newest `want` rows of `kind` passing `test`, walking its date index down from `cursor`."""
+        table, column = _DATED[kind]
+        if column is None:  # actors: newest added first
+            below = cursor[1] if cursor is not None else _NO_BOUND
+            return [
+                (r[0], None)
+                for r in self.rows(
+                    f"SELECT e.id FROM {table} e WHERE e.id < ? AND {test} ORDER BY e.id DESC LIMIT ?",
+                    (below, *params, want),
+                )
+            ]
+        by_date = _DATE_INDEX[kind]
+        found: list[tuple[int, str | None]] = []
+        if cursor is None or cursor[0] is not None:  # the dated rows first
+            date, below = cursor if cursor is not None else (_TOP_DATE, _NO_BOUND)
+            found += [
+                (r[0], r[1])
+                for r in self.rows(
+                    f"SELECT e.id, e.{column} FROM {table} e INDEXED BY {by_date}"
+                    f" WHERE e.{column} IS NOT NULL AND (e.{column}, e.id) < (?, ?) AND {test}"
+                    f" ORDER BY e.{column} DESC, e.id DESC LIMIT ?",
+                    (date, below, *params, want),
+                )
+            ]
+        if len(found) < want and not self._stopped:  # then the undated ones
+            below = cursor[1] if cursor is not None and cursor[0] is None else _NO_BOUND
+            found += [
+                (r[0], None)
+                for r in self.rows(
+                    f"SELECT e.id FROM {table} e INDEXED BY {by_date}"
+                    f" WHERE e.{column} IS NULL AND e.id < ? AND {test} ORDER BY e.id DESC LIMIT ?",
+                    (below, *params, want - len(found)),
+                )
+            ]
+        return found
+
+    def _checked(
+        self,
+        kind: SearchKind,
+        index: str,
+        plan: SubstringPlan,
+        want: int,
+        cursor: _Cursor | None,
+        rowids: Callable[[list[int]], list[int]],
+    ) -> list[tuple[int, str | None]]:
+        """The newest `want` rows the trigram index `index` finds for `plan.match`, each checked for every fragment.
+
+        The trigram MATCH already holds the long fragments (case folded); the
+        check (`instr(lower(text))`, and what must be left out) is run on the
+        candidates only, a batch at a time, as a filter inside the walk would
+        fetch the text of every row walked past.
+        """
+        assert plan.match is not None
+        found: list[tuple[int, str | None]] = []
+        while len(found) < want and not self._stopped:
+            batch = self._newest(kind, index, plan.match, want, cursor)
+            if not batch:
+                break
+            filters, params = self._filters("text", plan)
+            ids = rowids([i for i, _ in batch])
+            marks = ", ".join("?" * len(ids))
+            checked = self.rows(f"SELECT rowid FROM {index} WHERE rowid IN ({marks}){filters}", (*ids, *params))
+            kept = {r[0] for r in checked}
+            found += [row for row, rid in zip(batch, ids, strict=True) if rid in kept]
+            if len(batch) < want:
+                break
+            cursor = (batch[-1][1], batch[-1][0])
+        return found[:want]
 
     def _entity_snippet(self, title: str | None, body: str | None) -> tuple[tuple[str, bool], ...]:
         from ..search import mark_folded, segments
@@ -317,52 +483,45 @@ class _SearchRun:
         share = (rows[0][0] if rows else sample) / sample
         return share * newest > self.store.PREFIX_POSTINGS
 
-    def _recent_statements(self, want: int, before: int | None) -> list[_Found]:
-        bound = before if before is not None else _NO_BOUND
-        found: dict[int, _Found] = {}
+    def _recent_statements(self, want: int, cursor: _Cursor | None) -> list[_Found]:
+        """The newest `want` statements that match (by date, then id; undated last) after `cursor`."""
+        order: dict[int, _Key] = {}
         words = self.statement_words()
         if words:
-            for rowid, snippet in self.rows(
-                f"SELECT rowid, snippet(statements_fts, 0, {_MARKS}, '…', 16) FROM statements_fts"
-                " WHERE statements_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
-                (words, bound, want),
-            ):
-                found[rowid] = _Found("statement", rowid, _segments(snippet))
-        for rowid in self._statement_substrings(bound, want):
-            found.setdefault(rowid, _Found("statement", rowid))
-        return [found[r] for r in sorted(found, reverse=True)[:want]]
+            for rowid, date in self._newest("statement", "statements_fts", words, want, cursor):
+                order[rowid] = _key(date, rowid)
+        for rowid, date in self._statement_substrings(cursor, want):
+            order.setdefault(rowid, _key(date, rowid))
+        newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
+        snippets = self._statement_snippets(newest) if words else {}
+        return [_Found("statement", i, snippets.get(i)) for i in newest]
 
-    def _statement_substrings(self, bound: int, want: int) -> list[int]:
-        """Statements holding every term as a substring: CJK ones by trigrams, the newest ones by a scan."""
+    def _statement_substrings(self, cursor: _Cursor | None, want: int) -> list[tuple[int, str | None]]:
+        """(id, said) of statements holding every term as a substring: CJK ones by trigrams, the newest by a scan."""
         plan = self.substrings
         if plan is None:
             return []
-        ids: list[int] = []
+        found: list[tuple[int, str | None]] = []
         if plan.match and self.query.cjk:
-            filters, params = self._filters("text", plan)
-            ids += [
-                r[0]
-                for r in self.rows(
-                    f"SELECT rowid FROM statements_cjk WHERE statements_cjk MATCH ? AND rowid < ?{filters}"
-                    " ORDER BY rowid DESC LIMIT ?",
-                    (plan.match, bound, *params, want),
-                )
-            ]
+            found += self._checked("statement", "statements_cjk", plan, want, cursor, lambda ids: ids)
         if self._scan_floor is None:
             top = self.rows("SELECT max(id) FROM statements", ())
             self._scan_floor = int(top[0][0] or 0) - self.scan_window if top else 0
         # LIKE, not instr(lower()): the same ASCII-only case folding, three times faster (no copy per row).
-        filters = "".join(" AND text LIKE ? ESCAPE '\\'" for _ in plan.contains)
-        filters += "".join(" AND text NOT LIKE ? ESCAPE '\\'" for _ in plan.lacks)
+        filters = "".join(" AND s.text LIKE ? ESCAPE '\\'" for _ in plan.contains)
+        filters += "".join(" AND s.text NOT LIKE ? ESCAPE '\\'" for _ in plan.lacks)
         params = [_like_pattern(t) for t in (*plan.contains, *plan.lacks)]
-        ids += [
-            r[0]
+        keyset, keys = _keyset(cursor, "s", "said")
+        # NOT INDEXED: by the id range, then sorted; the date index would walk every statement
+        found += [
+            (r[0], r[1])
             for r in self.rows(
-                f"SELECT id FROM statements WHERE id < ? AND id > ?{filters} ORDER BY id DESC LIMIT ?",
-                (bound, self._scan_floor, *params, want),
+                f"SELECT s.id, s.said FROM statements s NOT INDEXED WHERE s.id > ?{filters}{keyset}"
+                f" ORDER BY {_order_sql('s', 'said')} LIMIT ?",
+                (self._scan_floor, *params, *keys, want),
             )
         ]
-        return ids
+        return found
 
     # ------------------------------------------------------------- by relevance
 
@@ -382,7 +541,7 @@ class _SearchRun:
             ):
                 found[rowid] = _Found(kind, rowid // 8, self._entity_snippet(title, body))
         complete = self.complete
-        for rowid in self._entity_substrings(code, _NO_BOUND, want):
+        for rowid in self._entity_fragments(code, want):
             found.setdefault(rowid, _Found(kind, rowid // 8))
         return list(found.values())[:want], complete
 
@@ -415,9 +574,23 @@ class _SearchRun:
         snippets = self._statement_snippets(ordered)
         found = {i: _Found("statement", i, snippets.get(i)) for i in ordered}
         if len(found) < want:
-            for rowid in self._statement_substrings(_NO_BOUND, want):
+            for rowid, _date in self._statement_substrings(None, want):
                 found.setdefault(rowid, _Found("statement", rowid))
         return list(found.values())[:want], all_ranked
+
+    def _entity_fragments(self, code: int, want: int) -> list[int]:
+        """Rowids of up to `want` entities of one kind holding every term as a fragment (the ranked order's extra)."""
+        plan = self.substrings
+        if plan is None:
+            return []
+        filters, params = self._filters("text", plan)
+        match = "entities_trigram MATCH ? AND " if plan.match else ""
+        head = [plan.match] if plan.match else []
+        rows = self.rows(
+            f"SELECT rowid FROM entities_trigram WHERE {match}rowid % 8 = ?{filters} ORDER BY rowid DESC LIMIT ?",
+            (*head, code, *params, want),
+        )
+        return [r[0] for r in rows]
 
     def _stopped_by_caller(self) -> bool:
         try:
@@ -432,7 +605,7 @@ class _SearchRun:
         marks = ", ".join("?" * len(ids))
         rows = self.rows(
             f"SELECT rowid, snippet(statements_fts, 0, {_MARKS}, '…', 16) FROM statements_fts"
-            f" WHERE statements_fts MATCH ? AND rowid IN ({marks})",
+            f" WHERE statements_fts MATCH ? AND {self._by_rowid('statements_fts', words, len(ids))} IN ({marks})",
             (words, *ids),
         )
         return {r[0]: _segments(r[1]) for r in rows}
@@ -461,6 +634,72 @@ class _SearchRun:
             snippet = f.snippet or mark_substrings(row[4] or row[2] or "", self.query)
             hits.append(SearchHit(kind=f.kind, id=f.id, slug=row[1], label=row[2], snippet=snippet, said=row[3]))
         return hits
+
+
+_Cursor = tuple[str | None, int]
+"""Where a page of one kind goes on: the date and id of the last hit (date None: among the undated)."""
+_Key = tuple[bool, str, int]
+"""A hit's place in date order, compared in reverse: dated before undated, then the date, then the id."""
+_TOP_DATE = "\uffff"
+"""Above every ISO date: the keyset of a first page."""
+_COST_SET_ROW = 1.4
+"""Microseconds to put one match in the set of `id IN (SELECT rowid ...)` (1M statements, measured)."""
+_COST_INDEX_ROW = 0.55
+"""Microseconds to walk one entry of the date index and look it up in that set."""
+_COST_FTS_LOOKUP = 100.0
+"""Microseconds to test one statement against a common word's index (FTS5 by rowid)."""
+_COST_MATCH_ROW = 0.2
+"""Microseconds to read one row of a MATCH."""
+
+
+def _lookup_cost(match: str) -> float:
+    """Microseconds of one FTS5 lookup by rowid: a prefix or an OR of names merges several words each time."""
+    return _COST_FTS_LOOKUP * (30 if "*" in match or " OR " in match else 1)
+
+_DATED: dict[str, tuple[str, str | None]] = {
+    "actor": ("actors", None),
+    "measure": ("measures", "announced"),
+    "event": ("events", "date"),
+    "consequence": ("consequences", "due"),
+    "statement": ("statements", "said"),
+}
+"""Each kind's table and the date that orders its hits (actors have none: newest added first)."""
+_DATE_INDEX = {
+    "measure": "measures_by_announced",
+    "event": "events_by_date",
+    "consequence": "consequences_by_due",
+    "statement": "statements_by_said",
+}
+"""The index on (date, id) of each dated kind (db/schema.sql), walked newest first."""
+
+
+def _key(date: str | None, row_id: int) -> _Key:
+    return (date is not None, date or "", row_id)
+
+
+def _date_sql(alias: str, column: str | None) -> str:
+    return "NULL" if column is None else f"{alias}.{column}"
+
+
+def _order_sql(alias: str, column: str | None) -> str:
+    """Newest first: by date (NULL sorts lowest, so the undated come last), then by id."""
+    return f"{alias}.id DESC" if column is None else f"{alias}.{column} DESC, {alias}.id DESC"
+
+
+def _keyset(cursor: _Cursor | None, alias: str, column: str | None) -> tuple[str, list[Any]]:
+    """The condition (` AND ...`) and its parameters that keep the rows after `cursor` in date order."""
+    if cursor is None:
+        return "", []
+    date, below = cursor
+    if column is None:
+        return f" AND {alias}.id < ?", [below]
+    if date is None:
+        return f" AND {alias}.{column} IS NULL AND {alias}.id < ?", [below]
+    return f" AND ({alias}.{column} IS NULL OR ({alias}.{column}, {alias}.id) < (?, ?))", [date, below]
+
+
+def _json_ids(ids: Any) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
 def _like_pattern(text: str) -> str:

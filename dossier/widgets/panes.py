@@ -122,7 +122,7 @@ class StatementList(VirtualList[StatementItem]):
 
     @property
     def wrap_indent(self) -> int:  # type: ignore[override]
-        return render.DATE_WIDTH + 1 + 6 if self.scrollable_content_region.width >= self.TAG_COLUMN_FROM else 2
+        return render.DATE_WIDTH + 1 + 6 if self.row_width >= self.TAG_COLUMN_FROM else 2
 
     def render_item(self, item: StatementItem, index: int, width: int) -> Text:
         quote = item.kind == "quote"
@@ -170,7 +170,7 @@ class MeasureList(VirtualList[MeasureItem]):
 
     @property
     def wrap_indent(self) -> int:  # type: ignore[override]
-        wide = self.scrollable_content_region.width >= self.COLUMNS_FROM
+        wide = self.row_width >= self.COLUMNS_FROM
         return render.DATE_WIDTH + 1 + _RELATION_WIDTH + 2 if wide else 2
 
     def row_key(self, item: MeasureItem, index: int) -> object:
@@ -208,7 +208,7 @@ class ConsequenceList(VirtualList[ConsequenceItem]):
 
     @property
     def wrap_indent(self) -> int:  # type: ignore[override]
-        return render.DATE_WIDTH + 1 if self.scrollable_content_region.width >= self.COLUMNS_FROM else 2
+        return render.DATE_WIDTH + 1 if self.row_width >= self.COLUMNS_FROM else 2
 
     def render_item(self, item: ConsequenceItem, index: int, width: int) -> Text:
         row = render.join(render.date(item.due, self.style("dim")), " ")

@@ -395,6 +395,39 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     wrap_indent: ClassVar[int] = 2
     """Cells the second and later lines of a row are indented by."""
 
+    mark_gutter: ClassVar[int] = 0
+    """Cells kept in front of every row for the notebook's mark (`● `); 0: rows of two lines or more
+    draw it in their second line's hanging indent instead (see `mark_row`)."""
+
+    def mark_row(self, lines: list[Text], marked: bool) -> list[Text]:
+        """A row's lines with its mark, placed so that no text moves whether the row is marked or not.
+
+        With a gutter, `● ` (or its room) stands in front of every line. Without
+        one, a row of two lines or more draws `● ` in the last two blank cells
+        of its second line's hanging indent (`wrap_indent`, 2 cells or more),
+        room no text uses: the panes keep every cell for text (at 80×24 the
+        highlighted statement shows its first 60 characters, every actor of the
+        default dossier its whole name).
+        """
+        if self.mark_gutter:
+            room = " " * self.mark_gutter
+            lead = Text("●".ljust(self.mark_gutter), style=self.style("mark")) if marked else Text(room)
+            return [render.join(lead if n == 0 else room, line) for n, line in enumerate(lines)]
+        if not marked:
+            return lines
+        if len(lines) >= 2:
+            second = lines[1]
+            blank = len(second.plain) - len(second.plain.lstrip(" ")) if second.plain.strip() else 2
+            if blank >= 2:
+                mark = Text("● ", style=self.style("mark"))
+                return [lines[0], render.join(" " * (blank - 2), mark, second[blank:]), *lines[2:]]
+        return [render.join(Text("● ", style=self.style("mark")), lines[0]), *lines[1:]]
+
+    @property
+    def row_width(self) -> int:
+        """Cells a row's own text has: the pane's width less the mark's gutter."""
+        return max(1, self.scrollable_content_region.width - self.mark_gutter)
+
     def row_height(self, width: int) -> int:
         """How many lines each row takes in a pane `width` cells wide (the same for every row)."""
         return 1
@@ -415,7 +448,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     def _fit_line_height(self) -> bool:
         """Take the row height for the current width; True when it changed."""
-        height = max(1, self.row_height(self.scrollable_content_region.width))
+        height = max(1, self.row_height(self.row_width))
         if height == self._line_height:
             return False
         self._line_height = height
@@ -746,12 +779,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if cached is not None and cached[0] is item and cached[1] == key:
             rows.move_to_end(index)
             return cached[2][part]
+        inner = max(1, width - self.mark_gutter)
         if height > 1:
-            texts = self.render_row_lines(item, index, width, height)
+            texts = self.render_row_lines(item, index, inner, height)
         else:
-            texts = [self.render_item(item, index, width)]
-        if marked and texts:
-            texts[0] = render.join(Text("● ", style=self.style("mark")), texts[0])
+            texts = [self.render_item(item, index, inner)]
+        texts = self.mark_row(texts, marked)
         style = base
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"

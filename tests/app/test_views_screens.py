@@ -10,7 +10,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from dossier.screens._view import ViewScreen
+from dossier.screens._view import GUTTER, ViewScreen
 from dossier.screens.chain import ChainScreen
 from dossier.screens.relations import RelationsScreen
 from dossier.screens.timeline import TimelineScreen
@@ -53,7 +53,11 @@ def view(pilot: Pilot[None]) -> ViewScreen:
 
 
 def rows(pilot: Pilot[None]) -> list[str]:
-    return [option.prompt.plain for option in view(pilot).rows.options]  # type: ignore[union-attr]
+    """Each row's text without the mark's gutter (GUTTER, or MARK on a marked row) in front of its lines."""
+    return [
+        "\n".join(line[len(GUTTER) :] for line in option.prompt.plain.split("\n"))  # type: ignore[union-attr]
+        for option in view(pilot).rows.options
+    ]
 
 
 def highlighted(pilot: Pilot[None]) -> str:
@@ -166,7 +170,7 @@ async def test_timeline_groups_the_seed_by_day_in_order(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = view(pilot)
-        headings = [o.prompt.plain for o in screen.rows.options if o.disabled]  # type: ignore[union-attr]
+        headings = [o.prompt.plain[len(GUTTER) :] for o in screen.rows.options if o.disabled]  # type: ignore[union-attr]
         assert headings == [
             "2014, year only",
             "2021-12-01",

@@ -24,6 +24,11 @@ What is measured, per generated dossier (see `tests/bench/datasets.py`):
 * **live refresh**: on the biggest dossier, Down with the browser's poll of
   the file on and off, what one check costs, and how soon another
   connection's commit is on screen (`bench_live.py`, also runnable alone).
+* **search screen** and **facet counts**: on the biggest dossier, in the
+  browser in a real pty: `/` and a common, a mid and a rare word → the
+  results drawn (after the screen's 150 ms wait for the next key), and `f`
+  on the heaviest actor's statements → the first and all four facets'
+  counts drawn (`bench_reading.py`).
 * **search** and **panes**: `Store.search_page` for a common, a mid-frequency and
   a rare word, and each browser pane's first query, in process.
 * **capture**: on the biggest dossier, a save of `e` on one statement, of
@@ -382,6 +387,32 @@ def bench_notebook_keys(report: Report, data: Dataset) -> dict[str, list[float]]
     return times
 
 
+# --------------------------------------------------------------------------- search and facet screens
+
+
+def bench_reading_screens(report: Report, data: Dataset, runs: int) -> dict[str, list[float]]:
+    from .bench_reading import bench_reading
+
+    words = {"common": generate.COMMON_WORD, "mid": generate.MID_WORD, "rare": generate.RARE_WORDS[0]}
+    times = bench_reading(data.db, data.heaviest_slug, words, runs=runs)
+    report.add(f"## Search and facet screens on {data.name} (pty)", "")
+    labels = {
+        **{f"search {label}": f"/ {word!r} → results drawn, after the 150 ms wait" for label, word in words.items()},
+        "facets first": f"f on {data.heaviest_slug}'s statements → first facet's counts drawn",
+        "facets all": f"f on {data.heaviest_slug}'s statements → all four facets' counts drawn",
+    }
+    report.table(
+        ["what", "median ms", "p95 ms", "runs"],
+        [
+            [labels[name], ms(statistics.median(values)), ms(percentile(values, 0.95)), str(len(values))]
+            if values
+            else [labels[name], "—", "—", "0"]
+            for name, values in times.items()
+        ],
+    )
+    return times
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -519,7 +550,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to skip: import, screen, notebook, live, store, views, whole, capture, draft",
+        help=(
+            "comma-separated parts to skip: import, screen, notebook, live, reading, store, views, whole, capture,"
+            " draft"
+        ),
     )
     parser.add_argument("--marker", default="{name}", help="text that means rows are on screen ({name}, {slug})")
     parser.add_argument("--ref", default="actor/{slug}", help="REF `dossier browse` opens at ('' for none)")
@@ -532,6 +566,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--launches", type=int, default=5, help="launches per program for the first screen, in rounds")
     parser.add_argument("--timeout", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=20, help="repeats of each store query")
+    parser.add_argument("--screen-runs", type=int, default=7, help="repeats of each search and of the facet screen")
     parser.add_argument("--columns", type=int, default=120)
     parser.add_argument("--lines", type=int, default=40)
     args = parser.parse_args(argv)
@@ -582,6 +617,9 @@ def main(argv: list[str] | None = None) -> int:
         from .bench_live import run as bench_live
 
         report.add(f"## Live refresh on {datasets[-1].name}", "", *bench_live(datasets[-1].db, args.presses), "")
+    reading: dict[str, list[float]] = {}
+    if "reading" not in args.skip:
+        reading = bench_reading_screens(report, datasets[-1], args.screen_runs)
     if "store" not in args.skip:
         bench_store(report, datasets, args.runs)
     if "views" not in args.skip:
@@ -610,6 +648,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{ms(statistics.median(m)) if m else '—'} ms median (goal ≤ 16)",
             f"- {'✓' if b and statistics.median(b) <= 0.2 else '✗'} notebook screen, 10,000 entries: "
             f"{ms(statistics.median(b)) if b else '—'} ms median (goal ≤ 200)",
+            "",
+        )
+    if reading:
+        searches = [(name, values) for name, values in reading.items() if name.startswith("search")]
+        for name, values in searches:
+            median = statistics.median(values) if values else None
+            report.add(
+                f"- {'✓' if median is not None and median <= 0.05 else '✗'} {name} screen on {names[-1]}: "
+                f"{ms(median)} ms median after the wait (goal ≤ 50)"
+            )
+        counts = reading["facets all"]
+        report.add(
+            f"- facet counts of the heaviest actor's statements on {names[-1]}: "
+            f"{ms(statistics.median(counts)) if counts else '—'} ms median (all four drawn)",
             "",
         )
     load = os.getloadavg()

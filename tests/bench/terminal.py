@@ -38,6 +38,7 @@ KEYS = {
     "enter": b"\r",
     "pagedown": b"\x1b[6~",
     "q": b"q",
+    "escape": b"\x1b",
 }
 """Key names the harness understands, as a terminal sends them; any other name is sent as its text."""
 
@@ -154,6 +155,10 @@ class Terminal:
                 first = now if first is None else first
                 last = now
         return Press(first, last, frames)
+
+    def write(self, data: bytes) -> None:
+        """Send bytes as typed or pasted, without waiting for what they draw."""
+        os.write(self._master, data)
 
     def hold(self, key: bytes, seconds: float, rate: float = 30.0) -> int:
         """Send `key` `rate` times a second for `seconds`, as a held key repeats; returns how many."""
