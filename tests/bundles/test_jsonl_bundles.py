@@ -226,6 +226,14 @@ def test_a_line_longer_than_the_limit_is_refused_by_its_number(empty_db: Path, t
         ),
         (b'["actor", "b"]\n', '3: a line must be one JSON object with a "type"'),
         (
+            b'{"type": "statement", "slug": "s2", "speaker": "a", "text": "t", "text": "u"}\n',
+            "3: the key 'text' is given twice",
+        ),
+        (
+            b'{"type":"statement","slug":"s2","speaker":"a","via":"x","via":"y","text":"t"}\n',
+            "3: the key 'via' is given twice",
+        ),
+        (
             b'{"type": "actor", "slug": "b", "name": "B", "kind": "person"} {"type": "actor"}\n',
             "3: not valid JSON: Extra data (column 63)",
         ),
@@ -246,6 +254,24 @@ def test_a_bad_line_is_refused_by_its_number(empty_db: Path, tmp_path: Path, lin
     statement = b'{"type": "statement", "slug": "s", "speaker": "a", "text": "ok"}\n'
     bundle.write_bytes(good + statement + line + statement.replace(b'"s"', b'"s9"'))
     assert _refused(empty_db, bundle) == [f"{bundle}:{problem}"]
+
+
+def test_text_that_looks_like_a_key_is_only_text(empty_db: Path, tmp_path: Path) -> None:
+    bundle = _lines(
+        tmp_path / "colons.jsonl",
+        {"type": "actor", "slug": "a", "name": "A", "kind": "person"},
+        {"type": "statement", "slug": "s1", "speaker": "a", "text": 'He said "slug": no.'},
+        {"type": "statement", "slug": "s2", "speaker": "a", "text": "Plain."},
+    )
+    spaced = tmp_path / "spaced.jsonl"
+    spaced.write_text('{"type" : "statement", "slug" :"s3", "speaker":"a", "text" : "Spaced."}\n', encoding="utf-8")
+    done = _run("import", str(bundle), str(spaced), "--db", str(empty_db))
+    assert done.exit_code == 0, done.output
+    assert read_rows(empty_db, "SELECT slug, text FROM statements ORDER BY id") == [
+        ("s1", 'He said "slug": no.'),
+        ("s2", "Plain."),
+        ("s3", "Spaced."),
+    ]
 
 
 def _statement_lines(count: int, start: int = 0) -> list[dict[str, object]]:
@@ -277,6 +303,26 @@ def test_a_duplicate_actor_names_both_lines(empty_db: Path, tmp_path: Path) -> N
     actor = {"type": "actor", "slug": "a", "name": "A", "kind": "person"}
     bundle = _lines(tmp_path / "dup.jsonl", actor, *_statement_lines(2500), {**actor, "name": "Again"})
     assert _refused(empty_db, bundle) == [f"{bundle}:2502: slug: duplicate actor slug 'a' (first at {bundle}:1)"]
+
+
+def test_a_duplicate_event_or_consequence_names_both_lines(empty_db: Path, tmp_path: Path) -> None:
+    actor = {"type": "actor", "slug": "a", "name": "A", "kind": "person"}
+    event = {"type": "event", "slug": "ev", "title": "Talks", "participants": ["a"]}
+    measure = {"type": "measure", "slug": "m", "title": "M", "kind": "visa", "consequences": [{"description": "d"}]}
+    other = {
+        "type": "measure",
+        "slug": "n",
+        "title": "N",
+        "kind": "visa",
+        "consequences": [{"description": "e", "slug": "m-c1"}],
+    }
+    bundle = _lines(tmp_path / "dup.jsonl", actor, event, measure, *_statement_lines(10), other, event)
+    assert _refused(empty_db, bundle) == [
+        f"{bundle}:14: slug: duplicate consequence slug 'm-c1' (first at {bundle}:3)",
+        f"{bundle}:15: slug: duplicate event slug 'ev' (first at {bundle}:2)",
+    ]
+    bundle = _lines(tmp_path / "dup.jsonl", actor, event, *_statement_lines(10), event)
+    assert _refused(empty_db, bundle) == [f"{bundle}:13: slug: duplicate event slug 'ev' (first at {bundle}:2)"]
 
 
 def test_a_reference_never_defined_is_refused_with_the_line_that_makes_it(empty_db: Path, tmp_path: Path) -> None:
