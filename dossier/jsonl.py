@@ -161,11 +161,6 @@ KIND_OF_MODEL: dict[type[Any], str] = {
 """The kind of each entity model, a bundle's or a line's (a statement is a dict)."""
 
 
-def kind_of(entity: Entity) -> str:
-    """The kind of a validated entity: a statement's dict, or a model."""
-    return "statement" if type(entity) is dict else KIND_OF_MODEL[type(entity)]
-
-
 # --------------------------------------------------------------------------- checks within one entity
 
 

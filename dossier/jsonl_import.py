@@ -60,6 +60,11 @@ _REFERRERS = {
 
 _STATEMENT_COLUMNS = ("id", "slug", *importer._STATEMENT_COLUMNS[1:])
 
+STREAM_CACHE_KIB = -128 * 1024
+"""SQLite's page cache while streaming (128 MiB). SQLite's sorter, which builds the statement indexes at
+the end, may take as much again: with the 256 MiB of a YAML or JSON import, 10M statements would peak
+near 600 MiB; with this, ~350 MiB."""
+
 
 def streamed(path: Path | str) -> bool:
     """A JSON Lines bundle of ours, by its name (`.jsonl`), unless its first line is a FollowTheMoney entity."""
@@ -114,7 +119,7 @@ def _openable(path: Path) -> list[Problem]:
 def _import(
     conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBundle], streams: list[Path]
 ) -> importer.ImportReport:
-    conn.execute(f"PRAGMA cache_size = {importer._BULK_CACHE}")
+    conn.execute(f"PRAGMA cache_size = {STREAM_CACHE_KIB}")
     migration = None
     if check_schema(conn, db_path) < SCHEMA_VERSION:  # a newer file is refused here
         migration = migrate(conn, db_path)
