@@ -98,16 +98,3 @@ def json_bundle(data: Dataset) -> Path:
         tmp.replace(path)
     return path
 
-
-def jsonl_bundle(data: Dataset) -> Path:
-    """The dossier exported as a JSON Lines bundle (`dossier export --format jsonl`, streamed; cached beside it)."""
-    path = data.db.with_suffix(".bundle.jsonl")
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        subprocess.run(
-            [sys.executable, "-m", "dossier", "export", "--db", str(data.db), "--format", "jsonl", "-o", str(tmp)],
-            check=True,
-            stderr=subprocess.DEVNULL,
-        )
-        tmp.replace(path)
-    return path
