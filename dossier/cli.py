@@ -234,12 +234,12 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
 
 def _export_lines(db: Path, output: Path | None) -> None:
     """`export --format jsonl`: entity by entity to the file (beside it, then moved into place) or stdout."""
-    from .jsonl import dump_line
+    from .jsonl import dump_rows
     from .store import Store
 
     with Store.open(db) as store:
         warn(store.warnings)
-        lines = map(dump_line, store.export_lines())
+        lines = dump_rows(store.export_rows())
         if output is None:
             sys.stdout.writelines(lines)
             sys.stdout.flush()

@@ -8,7 +8,7 @@ only when an export runs: the browser never needs them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .base import StoreBase
@@ -170,56 +170,52 @@ class ExportQueries(StoreBase):
         )
 
     def export_lines(self) -> Iterator[dict[str, Any]]:
-        """The whole dossier entity by entity, for a JSON Lines bundle: memory that does not grow with it.
+        """The whole dossier entity by entity as dicts, `type` first: what a JSON Lines bundle holds."""
+        for kind, values in self.export_rows():
+            line: dict[str, Any] = {"type": kind}
+            for name, value in zip(LINE_FIELDS[kind], values, strict=True):
+                if value is None or value == []:
+                    continue
+                if name in CHILD_FIELDS:
+                    fields = CHILD_FIELDS[name]
+                    value = [
+                        {k: v for k, v in zip(fields, child, strict=True) if v is not None} for child in value
+                    ]
+                line[name] = value
+            yield line
 
-        The same entities, order and fields as `export_bundle` (each dict is what
-        the bundle writer makes of the model, `type` first), read by cursors, not
-        into lists: each parent table is walked by id beside its children's table
-        walked by parent id (a merge), and references are slugs joined in SQL.
+    def export_rows(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """The whole dossier entity by entity, in memory that does not grow with it: (kind, values).
+
+        The same entities, order and fields as `export_bundle`: values in the
+        order of `LINE_FIELDS[kind]`, children as lists of tuples in the order
+        of `CHILD_FIELDS` (participants as slugs), None where the bundle leaves a
+        field out. Read by cursors, not into lists: each parent table is walked
+        by id beside its children's table walked by parent id (a merge), and
+        references are slugs joined in SQL.
         """
         from ..models import consequence_slug
 
         with self._cursor() as conn:
             meta = dict(conn.execute("SELECT key, value FROM dossier_meta").fetchall())
-            yield _compact(
-                type="dossier",
-                identity=dossier_identity(conn),
-                title=meta.get("title"),
-                description=meta.get("description"),
-            )
+            yield "dossier", (dossier_identity(conn), meta.get("title"), meta.get("description"))
             for r in conn.execute("SELECT slug, title, outlet, url, published, note FROM sources ORDER BY id"):
-                yield _compact(type="source", slug=r[0], title=r[1], outlet=r[2], url=r[3], published=r[4], note=r[5])
-            aliases = _children(
-                conn,
-                "SELECT actor_id, name, lang FROM aliases ORDER BY actor_id, id",
-                lambda c: _compact(name=c[0], lang=c[1]),
-            )
+                yield "source", tuple(r)
+            aliases = _children(conn, "SELECT actor_id, name, lang FROM aliases ORDER BY actor_id, id")
             for r in conn.execute(
                 "SELECT a.id, a.slug, a.name, a.kind, a.role, f.slug, a.country, a.description"
                 " FROM actors a LEFT JOIN actors f ON f.id = a.affiliation_id ORDER BY a.id"
             ):
-                yield _compact(
-                    type="actor",
-                    slug=r[1],
-                    name=r[2],
-                    kind=r[3],
-                    role=r[4],
-                    affiliation=r[5],
-                    country=r[6],
-                    description=r[7],
-                    aliases=aliases.of(r[0]),
-                )
+                yield "actor", (*r[1:], aliases.of(r[0]))
             links = _children(
                 conn,
                 "SELECT l.measure_id, m.slug, a.slug FROM measure_links l JOIN measures m ON m.id = l.responds_to_id"
                 " LEFT JOIN actors a ON a.id = l.asserted_by_id ORDER BY l.measure_id, l.id",
-                lambda c: _compact(measure=c[0], asserted_by=c[1]),
             )
             consequences = _children(
                 conn,
-                "SELECT c.measure_id, c.slug, c.description, a.slug, c.due, c.certainty FROM consequences c"
+                "SELECT c.measure_id, c.description, c.slug, a.slug, c.due, c.certainty FROM consequences c"
                 " LEFT JOIN actors a ON a.id = c.affects_id ORDER BY c.measure_id, c.position",
-                tuple,
             )
             for r in conn.execute(
                 "SELECT m.id, m.slug, m.title, m.kind, i.slug, t.slug, m.quantity, m.announced, m.effective, m.status,"
@@ -227,89 +223,82 @@ class ExportQueries(StoreBase):
                 " LEFT JOIN actors t ON t.id = m.target_id LEFT JOIN sources s ON s.id = m.source_id ORDER BY m.id"
             ):
                 slug = r[1]
-                yield _compact(
-                    type="measure",
-                    slug=slug,
-                    title=r[2],
-                    kind=r[3],
-                    imposed_by=r[4],
-                    target=r[5],
-                    quantity=r[6],
-                    announced=r[7],
-                    effective=r[8],
-                    status=r[9],
-                    description=r[10],
-                    source=r[11],
-                    in_response_to=links.of(r[0]),
-                    consequences=[
-                        _compact(
-                            description=c[1],
-                            # a default slug is left out again, as the bundle writer does
-                            slug=None if c[0] == consequence_slug(slug, n) else c[0],
-                            affects=c[2],
-                            due=c[3],
-                            certainty=c[4],
-                        )
-                        for n, c in enumerate(consequences.of(r[0]), 1)
-                    ],
-                )
+                # a default consequence slug is left out again, as the bundle writer does
+                kept = [
+                    (c[0], None if c[1] == consequence_slug(slug, n) else c[1], *c[2:])
+                    for n, c in enumerate(consequences.of(r[0]), 1)
+                ]
+                yield "measure", (*r[1:], links.of(r[0]), kept)
             abouts = _children(
                 conn,
                 "SELECT sm.statement_id, m.slug, sm.stance FROM statement_measures sm"
                 " JOIN measures m ON m.id = sm.measure_id ORDER BY sm.statement_id, sm.rowid",
-                lambda c: {"measure": c[0], "stance": c[1]},
             )
+            # The bulk of the dossier: the merge with the measures is written out here, not as a call a row.
+            rows = iter(abouts._rows)
+            about = abouts._next
             for r in conn.execute(
                 "SELECT s.id, s.slug, a.slug, s.text, s.kind, s.speaker_role, s.lang, s.said, s.via, src.slug"
                 " FROM statements s JOIN actors a ON a.id = s.speaker_id LEFT JOIN sources src ON src.id = s.source_id"
                 " ORDER BY s.id"
             ):
-                yield _compact(
-                    type="statement",
-                    slug=r[1],
-                    speaker=r[2],
-                    text=r[3],
-                    kind=r[4],
-                    speaker_role=r[5],
-                    lang=r[6],
-                    said=r[7],
-                    via=r[8],
-                    source=r[9],
-                    about=abouts.of(r[0]),
-                )
+                sid = r[0]
+                found: list[tuple[Any, ...]] = []
+                while about is not None and about[0] <= sid:
+                    if about[0] == sid:
+                        found.append(about[1:])
+                    about = next(rows, None)
+                yield "statement", (*r[1:], found)
             participants = _children(
                 conn,
                 "SELECT ea.event_id, a.slug FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
                 " ORDER BY ea.event_id, ea.rowid",
-                lambda c: c[0],
             )
             for r in conn.execute(
                 "SELECT e.id, e.slug, e.title, e.date, e.place, e.description, s.slug FROM events e"
                 " LEFT JOIN sources s ON s.id = e.source_id ORDER BY e.id"
             ):
-                yield _compact(
-                    type="event",
-                    slug=r[1],
-                    title=r[2],
-                    date=r[3],
-                    place=r[4],
-                    description=r[5],
-                    source=r[6],
-                    participants=participants.of(r[0]),
-                )
+                yield "event", (*r[1:], [slug for (slug,) in participants.of(r[0])])
 
 
-def _compact(**fields: Any) -> dict[str, Any]:
-    """The fields given, in order, without nulls and empty lists (as the bundle writer leaves them out)."""
-    return {key: value for key, value in fields.items() if value is not None and value != []}
+LINE_FIELDS: dict[str, tuple[str, ...]] = {
+    "dossier": ("identity", "title", "description"),
+    "source": ("slug", "title", "outlet", "url", "published", "note"),
+    "actor": ("slug", "name", "kind", "role", "affiliation", "country", "description", "aliases"),
+    "measure": (
+        "slug",
+        "title",
+        "kind",
+        "imposed_by",
+        "target",
+        "quantity",
+        "announced",
+        "effective",
+        "status",
+        "description",
+        "source",
+        "in_response_to",
+        "consequences",
+    ),
+    "statement": ("slug", "speaker", "text", "kind", "speaker_role", "lang", "said", "via", "source", "about"),
+    "event": ("slug", "title", "date", "place", "description", "source", "participants"),
+}
+"""The fields of each kind of line, in the order of the bundle models (`dossier.models`)."""
+
+CHILD_FIELDS: dict[str, tuple[str, ...]] = {
+    "aliases": ("name", "lang"),
+    "in_response_to": ("measure", "asserted_by"),
+    "consequences": ("description", "slug", "affects", "due", "certainty"),
+    "about": ("measure", "stance"),
+}
+"""The fields of the children held in a line (an event's participants are plain slugs)."""
 
 
 class _children:  # noqa: N801 - read as a function: the children of each parent, in turn
     """A child table walked beside its parents: `of(parent_id)` gives that parent's children, for ids asked in order."""
 
-    def __init__(self, conn: sqlite3.Connection, sql: str, make: Callable[[tuple[Any, ...]], Any]) -> None:
+    def __init__(self, conn: sqlite3.Connection, sql: str) -> None:
         self._rows = iter(conn.execute(sql))
-        self._make = make
         self._next: tuple[Any, ...] | None = next(self._rows, None)
 
     def of(self, parent: int) -> list[Any]:
@@ -317,7 +306,7 @@ class _children:  # noqa: N801 - read as a function: the children of each parent
         row = self._next
         while row is not None and row[0] <= parent:
             if row[0] == parent:
-                found.append(self._make(row[1:]))
+                found.append(row[1:])
             row = next(self._rows, None)
         self._next = row
         return found
