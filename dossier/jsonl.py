@@ -434,7 +434,7 @@ def dump_rows(rows: Iterable[tuple[str, tuple[Any, ...]]]) -> Iterator[str]:
     or reorder the text around them are escaped, as in a YAML or JSON export.
     """
     from .bundle import _UNSAFE_IN_OUTPUT, _escape_unsafe
-    from .store.export import CHILD_FIELDS, LINE_FIELDS
+    from .rows import CHILD_FIELDS, LINE_FIELDS
 
     heads = {kind: f'{{"type":"{kind}"' for kind in LINE_FIELDS}
     prefixes = {kind: tuple(f',"{name}":' for name in names) for kind, names in LINE_FIELDS.items()}

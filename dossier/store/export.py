@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..rows import CHILD_FIELDS, LINE_FIELDS
 from .base import StoreBase
 from .connection import dossier_identity
 
@@ -259,39 +260,6 @@ class ExportQueries(StoreBase):
                 " LEFT JOIN sources s ON s.id = e.source_id ORDER BY e.id"
             ):
                 yield "event", (*r[1:], [slug for (slug,) in participants.of(r[0])])
-
-
-LINE_FIELDS: dict[str, tuple[str, ...]] = {
-    "dossier": ("identity", "title", "description"),
-    "source": ("slug", "title", "outlet", "url", "published", "note"),
-    "actor": ("slug", "name", "kind", "role", "affiliation", "country", "description", "aliases"),
-    "measure": (
-        "slug",
-        "title",
-        "kind",
-        "imposed_by",
-        "target",
-        "quantity",
-        "announced",
-        "effective",
-        "status",
-        "description",
-        "source",
-        "in_response_to",
-        "consequences",
-    ),
-    "statement": ("slug", "speaker", "text", "kind", "speaker_role", "lang", "said", "via", "source", "about"),
-    "event": ("slug", "title", "date", "place", "description", "source", "participants"),
-}
-"""The fields of each kind of line, in the order of the bundle models (`dossier.models`)."""
-
-CHILD_FIELDS: dict[str, tuple[str, ...]] = {
-    "aliases": ("name", "lang"),
-    "in_response_to": ("measure", "asserted_by"),
-    "consequences": ("description", "slug", "affects", "due", "certainty"),
-    "about": ("measure", "stance"),
-}
-"""The fields of the children held in a line (an event's participants are plain slugs)."""
 
 
 class _children:  # noqa: N801 - read as a function: the children of each parent, in turn
