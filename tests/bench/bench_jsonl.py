@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from dossier import importer
 
@@ -86,12 +87,12 @@ def _runs_for(data: Dataset, runs: int) -> int:
 
 
 def bench_jsonl(
-    report: object, datasets: list[Dataset], scratch: Path, runs: int = 3, floor_both: bool = False
+    report: Any, datasets: list[Dataset], scratch: Path, runs: int = 3, floor_both: bool = False
 ) -> dict[str, dict[str, float]]:
     """Export and import of each dossier as JSON Lines against their floors; the figures by size."""
-    from .__main__ import Report, import_floor, mib, timed_process
+    # `report` is the harness's Report (run as `python -m tests.bench` its class is `__main__.Report`).
+    from .__main__ import import_floor, mib, timed_process
 
-    assert isinstance(report, Report)
     report.add("## JSON Lines: export and import", "")
     rows_out: list[list[str]] = []
     results: dict[str, dict[str, float]] = {}
@@ -186,7 +187,10 @@ def bench_jsonl(
         ],
         rows_out,
     )
-    for name, f in results.items():
+    for data in datasets:  # the goals are for big dossiers: at 1k the process's start is all there is
+        name, f = data.name, results[data.name]
+        if data.statements < 1_000_000:
+            continue
         report.add(
             f"- {'PASS' if f['import'] <= 1.5 * f['import floor'] else 'FAIL'} JSON Lines import of {name}:"
             f" {f['import'] / f['import floor']:.2f}× the floor (goal ≤ 1.5×), peak {f['import peak MiB']:.0f} MiB"
