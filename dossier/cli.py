@@ -144,16 +144,19 @@ def init(path: Path, empty: bool, force: bool) -> None:
 @click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 def import_(bundles: tuple[Path, ...], db: Path | None) -> None:
-    """Validate BUNDLE files (YAML or JSON) together, then write them all or nothing.
+    """Validate BUNDLE files (YAML, JSON or JSON Lines) together, then write them all or nothing.
 
     FollowTheMoney JSON lines (Person, Organization, PublicBody, LegalEntity,
     Sanction) are read too, with `dossier[ftm]`; other entities are left out,
     each with a one-line reason.
     """
     from .importer import import_files
+    from .jsonl_import import import_paths, streamed
 
     target = existing_db(db)
-    report = import_files(target, list(bundles))
+    # A JSON Lines bundle is streamed (written as it is read); the others are read whole first.
+    load = import_paths if any(map(streamed, bundles)) else import_files
+    report = load(target, list(bundles))
     if report.migration is not None:
         click.echo(f"dossier: {report.migration.summary(target)}", err=True)
     warn(report.notes)
@@ -282,21 +285,26 @@ def revert(number: int, db: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "yaml", "markdown", "ftm", "ftm-statements"]),
+    type=click.Choice(["json", "jsonl", "yaml", "markdown", "ftm", "ftm-statements"]),
     default="yaml",
     show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE, not stdout.")
 def export(db: Path | None, fmt: str, output: Path | None) -> None:
-    """Write the dossier as a bundle (json, yaml), a readable Markdown dossier, or FollowTheMoney JSON lines.
+    """Write the dossier as a bundle (json, yaml, jsonl), a readable Markdown dossier, or FollowTheMoney JSON lines.
 
-    `ftm` writes FtM entities, one a line; `ftm-statements` FtM statements,
-    which also keep each alias's language. Both need `dossier[ftm]`.
+    `jsonl` writes one entity a line, streamed in memory that does not grow
+    with the dossier: the format for big dossiers. `ftm` writes FtM entities,
+    one a line; `ftm-statements` FtM statements, which also keep each alias's
+    language. Both need `dossier[ftm]`.
     """
     from .bundle import dump_bundle
     from .report import markdown
     from .store import Store
 
+    if fmt == "jsonl":
+        _export_lines(existing_db(db), output)
+        return
     if fmt.startswith("ftm"):
         from . import ftm
 
@@ -326,6 +334,32 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
     except OSError as exc:  # a full disk: no half-written file left, the target as it was
         tmp.unlink(missing_ok=True)
         fail(f"{output}: cannot be written ({exc.strerror or exc}); nothing was written to it")
+    click.echo(f"wrote {output}", err=True)
+
+
+def _export_lines(db: Path, output: Path | None) -> None:
+    """`export --format jsonl`: entity by entity to the file (beside it, then moved into place) or stdout."""
+    from .jsonl import dump_rows
+    from .store import Store
+
+    with Store.open(db) as store:
+        warn(store.warnings)
+        lines = dump_rows(store.export_rows())
+        if output is None:
+            sys.stdout.writelines(lines)
+            sys.stdout.flush()
+            return
+        tmp = output.with_name(f".{output.name}.tmp")
+        try:
+            with tmp.open("w", encoding="utf-8") as handle:
+                handle.writelines(lines)
+            os.replace(tmp, output)
+        except OSError as exc:  # a full disk: no half-written file left, the target as it was
+            tmp.unlink(missing_ok=True)
+            fail(f"{output}: cannot be written ({exc.strerror or exc}); nothing was written to it")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     click.echo(f"wrote {output}", err=True)
 
 

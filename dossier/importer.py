@@ -33,7 +33,7 @@ import sqlite3
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -850,7 +850,7 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     )
 
 
-def refresh_entity_index(conn: sqlite3.Connection, touched: dict[str, set[int]]) -> None:
+def refresh_entity_index(conn: sqlite3.Connection, touched: Mapping[str, Collection[int]]) -> None:
     """Re-index the given entities in entities_fts and entities_trigram (all of a kind when many changed)."""
     _register_functions(conn)
     for kind, ids in touched.items():

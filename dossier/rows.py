@@ -388,3 +388,39 @@ class EditItem(NamedTuple):
     counts: str | None
     """An import's rows inserted and updated per table, in JSON."""
     note: str | None
+
+
+# --------------------------------------------------------------------------- export rows
+# `Store.export_rows` gives each entity as (kind, values) in this order; `dossier.jsonl` writes them.
+
+LINE_FIELDS: dict[str, tuple[str, ...]] = {
+    "dossier": ("identity", "title", "description"),
+    "source": ("slug", "title", "outlet", "url", "published", "note"),
+    "actor": ("slug", "name", "kind", "role", "affiliation", "country", "description", "aliases"),
+    "measure": (
+        "slug",
+        "title",
+        "kind",
+        "imposed_by",
+        "target",
+        "quantity",
+        "announced",
+        "effective",
+        "status",
+        "description",
+        "source",
+        "in_response_to",
+        "consequences",
+    ),
+    "statement": ("slug", "speaker", "text", "kind", "speaker_role", "lang", "said", "via", "source", "about"),
+    "event": ("slug", "title", "date", "place", "description", "source", "participants"),
+}
+"""The fields of each kind of line, in the order of the bundle models (`dossier.models`)."""
+
+CHILD_FIELDS: dict[str, tuple[str, ...]] = {
+    "aliases": ("name", "lang"),
+    "in_response_to": ("measure", "asserted_by"),
+    "consequences": ("description", "slug", "affects", "due", "certainty"),
+    "about": ("measure", "stance"),
+}
+"""The fields of the children held in a line (an event's participants are plain slugs)."""

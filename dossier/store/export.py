@@ -7,8 +7,11 @@ only when an export runs: the browser never needs them.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..rows import CHILD_FIELDS, LINE_FIELDS
 from .base import StoreBase
 from .connection import dossier_identity
 
@@ -166,3 +169,112 @@ class ExportQueries(StoreBase):
             statements=tuple(statements),
             events=tuple(events),
         )
+
+    def export_lines(self) -> Iterator[dict[str, Any]]:
+        """The whole dossier entity by entity as dicts, `type` first: what a JSON Lines bundle holds."""
+        for kind, values in self.export_rows():
+            line: dict[str, Any] = {"type": kind}
+            for name, value in zip(LINE_FIELDS[kind], values, strict=True):
+                if value is None or value == []:
+                    continue
+                if name in CHILD_FIELDS:
+                    fields = CHILD_FIELDS[name]
+                    value = [
+                        {k: v for k, v in zip(fields, child, strict=True) if v is not None} for child in value
+                    ]
+                line[name] = value
+            yield line
+
+    def export_rows(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """The whole dossier entity by entity, in memory that does not grow with it: (kind, values).
+
+        The same entities, order and fields as `export_bundle`: values in the
+        order of `LINE_FIELDS[kind]`, children as lists of tuples in the order
+        of `CHILD_FIELDS` (participants as slugs), None where the bundle leaves a
+        field out. Read by cursors, not into lists: each parent table is walked
+        by id beside its children's table walked by parent id (a merge), and
+        references are slugs joined in SQL.
+        """
+        from ..models import consequence_slug
+
+        with self._cursor() as conn:
+            meta = dict(conn.execute("SELECT key, value FROM dossier_meta").fetchall())
+            yield "dossier", (dossier_identity(conn), meta.get("title"), meta.get("description"))
+            for r in conn.execute("SELECT slug, title, outlet, url, published, note FROM sources ORDER BY id"):
+                yield "source", tuple(r)
+            aliases = _children(conn, "SELECT actor_id, name, lang FROM aliases ORDER BY actor_id, id")
+            for r in conn.execute(
+                "SELECT a.id, a.slug, a.name, a.kind, a.role, f.slug, a.country, a.description"
+                " FROM actors a LEFT JOIN actors f ON f.id = a.affiliation_id ORDER BY a.id"
+            ):
+                yield "actor", (*r[1:], aliases.of(r[0]))
+            links = _children(
+                conn,
+                "SELECT l.measure_id, m.slug, a.slug FROM measure_links l JOIN measures m ON m.id = l.responds_to_id"
+                " LEFT JOIN actors a ON a.id = l.asserted_by_id ORDER BY l.measure_id, l.id",
+            )
+            consequences = _children(
+                conn,
+                "SELECT c.measure_id, c.description, c.slug, a.slug, c.due, c.certainty FROM consequences c"
+                " LEFT JOIN actors a ON a.id = c.affects_id ORDER BY c.measure_id, c.position",
+            )
+            for r in conn.execute(
+                "SELECT m.id, m.slug, m.title, m.kind, i.slug, t.slug, m.quantity, m.announced, m.effective, m.status,"
+                " m.description, s.slug FROM measures m LEFT JOIN actors i ON i.id = m.imposed_by_id"
+                " LEFT JOIN actors t ON t.id = m.target_id LEFT JOIN sources s ON s.id = m.source_id ORDER BY m.id"
+            ):
+                slug = r[1]
+                # a default consequence slug is left out again, as the bundle writer does
+                kept = [
+                    (c[0], None if c[1] == consequence_slug(slug, n) else c[1], *c[2:])
+                    for n, c in enumerate(consequences.of(r[0]), 1)
+                ]
+                yield "measure", (*r[1:], links.of(r[0]), kept)
+            abouts = _children(
+                conn,
+                "SELECT sm.statement_id, m.slug, sm.stance FROM statement_measures sm"
+                " JOIN measures m ON m.id = sm.measure_id ORDER BY sm.statement_id, sm.rowid",
+            )
+            # The bulk of the dossier: the merge with the measures is written out here, not as a call a row.
+            rows = iter(abouts._rows)
+            about = abouts._next
+            for r in conn.execute(
+                "SELECT s.id, s.slug, a.slug, s.text, s.kind, s.speaker_role, s.lang, s.said, s.via, src.slug"
+                " FROM statements s JOIN actors a ON a.id = s.speaker_id LEFT JOIN sources src ON src.id = s.source_id"
+                " ORDER BY s.id"
+            ):
+                sid = r[0]
+                found: list[tuple[Any, ...]] = []
+                while about is not None and about[0] <= sid:
+                    if about[0] == sid:
+                        found.append(about[1:])
+                    about = next(rows, None)
+                yield "statement", (*r[1:], found)
+            participants = _children(
+                conn,
+                "SELECT ea.event_id, a.slug FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+                " ORDER BY ea.event_id, ea.rowid",
+            )
+            for r in conn.execute(
+                "SELECT e.id, e.slug, e.title, e.date, e.place, e.description, s.slug FROM events e"
+                " LEFT JOIN sources s ON s.id = e.source_id ORDER BY e.id"
+            ):
+                yield "event", (*r[1:], [slug for (slug,) in participants.of(r[0])])
+
+
+class _children:  # noqa: N801 - read as a function: the children of each parent, in turn
+    """A child table walked beside its parents: `of(parent_id)` gives that parent's children, for ids asked in order."""
+
+    def __init__(self, conn: sqlite3.Connection, sql: str) -> None:
+        self._rows = iter(conn.execute(sql))
+        self._next: tuple[Any, ...] | None = next(self._rows, None)
+
+    def of(self, parent: int) -> list[Any]:
+        found: list[Any] = []
+        row = self._next
+        while row is not None and row[0] <= parent:
+            if row[0] == parent:
+                found.append(row[1:])
+            row = next(self._rows, None)
+        self._next = row
+        return found

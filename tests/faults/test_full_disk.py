@@ -26,6 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from dossier.cli import main
+from dossier.generate import generate
 
 from ..conftest import file_hash
 from .killing import bulk_bundle, dossier_argv, export_json, hot_journal
@@ -149,3 +153,50 @@ def test_init_and_export_onto_a_full_filesystem_leave_nothing_behind(seed_db: Pa
         assert stderr.count("\n") == 1 and stderr.startswith(f"dossier: error: {outcome['target']}"), stderr
         assert "Traceback" not in stderr and ("disk is full" in stderr or "No space left" in stderr), stderr
         assert outcome["left"] == ["filler"], outcome
+
+
+# --------------------------------------------------------------------------- JSON Lines: streamed, the same promise
+
+
+@pytest.fixture(scope="module")
+def jsonl_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """6,000 generated statements as a JSON Lines bundle (`dossier export --format jsonl`)."""
+    folder = tmp_path_factory.mktemp("full-jsonl")
+    generate(folder / "generated.db", statements=6000, seed=0)
+    out = folder / "bulk.jsonl"
+    args = ["export", "--db", str(folder / "generated.db"), "--format", "jsonl", "-o", str(out)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    return out
+
+
+@pytest.mark.parametrize("room", [0, 64 * 1024, 1024 * 1024])
+@pytest.mark.parametrize("base", ["seed_db", "empty_db"])
+def test_a_json_lines_import_over_a_file_size_limit_leaves_the_file_as_it_was(
+    jsonl_bundle: Path, base: str, room: int, request: pytest.FixtureRequest
+) -> None:
+    db: Path = request.getfixturevalue(base)
+    before, exported = file_hash(db), export_json(db)
+    done = _dossier("import", str(jsonl_bundle), "--db", str(db), limit=db.stat().st_size + room)
+    _one_line(done, db, "cannot be written", "the disk is full")
+    assert not hot_journal(db)
+    assert file_hash(db) == before
+    assert export_json(db) == exported
+
+
+def test_a_json_lines_import_onto_a_full_filesystem_changes_nothing(seed_db: Path, jsonl_bundle: Path) -> None:
+    result = _on_tmpfs("import", str(seed_db), str(jsonl_bundle))
+    assert result["status"] == 1, result
+    assert result["stderr"] == f"dossier: error: {result['db']}: the disk is full\n", result
+    assert result["hash_before"] == result["hash_after"]
+    assert result["hot_journal"] is False and result["integrity"] == "ok"
+
+
+def test_a_json_lines_export_over_a_file_size_limit_leaves_no_half_written_file(seed_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "dossier.jsonl"
+    out.parent.mkdir()
+    out.write_text("the old export\n", encoding="utf-8")
+    done = _dossier("export", "--db", str(seed_db), "--format", "jsonl", "-o", str(out), limit=4096)
+    _one_line(done, out, "File too large")
+    assert out.read_text(encoding="utf-8") == "the old export\n"
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
