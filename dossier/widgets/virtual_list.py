@@ -382,11 +382,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return
         changed = keys ^ self.notebook_marks
         self.notebook_marks = keys
-        top = int(self.scroll_y)
-        for index in range(top, top + self.scrollable_content_region.height):
+        height = max(1, self._line_height)  # a row may take several lines; its mark is on one of them
+        top = int(self.scroll_y) // height
+        for index in range(top, top + self.scrollable_content_region.height // height + 2):
             item = self._item(index)
             if item is not None and self.notebook_key(item) in changed:
-                self.refresh_line(index)
+                self.refresh_row(index)
 
     def render_item(self, item: T, index: int, width: int) -> Text:
         """One row as Text (built through `render`); subclasses say what a row shows."""
