@@ -203,14 +203,7 @@ def import_loaded(conn: sqlite3.Connection, db_path: Path, loaded: list[LoadedBu
         report = _write(conn, loaded)
         report.migration = migration
         report.notes = [note for item in loaded for note in item.notes]
-        if report.changed:  # an import that changes nothing leaves the file as it was, its trail too
-            record_edit(
-                conn,
-                origin="import",
-                action="import",
-                counts=json.dumps({"inserted": report.inserted, "updated": report.updated}, sort_keys=True),
-                note=", ".join(item.file for item in loaded),
-            )
+        record_import(conn, report, [item.file for item in loaded])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -233,6 +226,19 @@ def migrate_for_write(conn: sqlite3.Connection, db_path: Path) -> Migration | No
     migration = migrate(conn, db_path)
     migration.backup = saved
     return migration
+
+
+def record_import(conn: sqlite3.Connection, report: ImportReport, files: list[str]) -> None:
+    """An import's one row of the audit trail, with its counts; none for an import that changed nothing
+    (the file, its trail too, stays as it was)."""
+    if report.changed:
+        record_edit(
+            conn,
+            origin="import",
+            action="import",
+            counts=json.dumps({"inserted": report.inserted, "updated": report.updated}, sort_keys=True),
+            note=", ".join(files),
+        )
 
 
 def utc_now() -> str:

@@ -26,7 +26,6 @@ written through the same path, so references may cross between them.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -148,14 +147,7 @@ def _import(
             writer.finish()
         if writer.problems:
             raise BundleError(_listed(writer.problems))
-        if report.changed:  # an import that changes nothing leaves the file as it was, its trail too
-            importer.record_edit(
-                conn,
-                origin="import",
-                action="import",
-                counts=json.dumps({"inserted": report.inserted, "updated": report.updated}, sort_keys=True),
-                note=", ".join(file for file, _ in writer.files),
-            )
+        importer.record_import(conn, report, [file for file, _ in writer.files])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -14,6 +14,7 @@ from typing import Any
 
 from anyascii import anyascii
 
+from ..slugs import slug_from
 from .extract import Extraction
 from .matching import DossierActors
 
@@ -21,14 +22,8 @@ _STOP = frozenset("the a an and of to in on for that this is are was were be we 
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    words = re.findall(r"[a-z0-9]+", anyascii(text).lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or "item"
+    """`dossier.slugs.slug_from`, the slugs the browser makes too; "item" for a text with no letter or digit."""
+    return slug_from(text, limit=limit) if re.search(r"[a-z0-9]", anyascii(text).lower()) else "item"
 
 
 @dataclass
