@@ -11,6 +11,8 @@ The editor is `$VISUAL`, else `$EDITOR`, run with the terminal handed over
 (`App.suspend()`, as git and kubectl do) and taken back when it exits; where
 neither is set, or the terminal cannot be handed over, the in-app
 `EditorScreen`. A refused document opens again with its problems on top.
+A statement is added through its form (`AddStatementScreen`), which stays
+open while its bundle is saved the same way and says in one line why not.
 Read-only (no `--write`), each key says so in one line.
 """
 
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BundleError, StoreError
+from ..text import printable
 from ..widgets import render
 
 if TYPE_CHECKING:
@@ -39,6 +42,16 @@ def _reason(error: Exception) -> str:
     if isinstance(error, OSError):
         return f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}"
     return unexpected(error)
+
+
+def problem_line(error: BundleError) -> str:
+    """A refused bundle in one line: its first problem's field and message, and how many more there are."""
+    if not error.problems:
+        return "refused by the dossier's checks"
+    first = error.problems[0]
+    line = f"{first.path}: {first.message}" if first.path else first.message
+    more = len(error.problems) - 1
+    return printable(line) + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
 
 
 READ_ONLY = "This dossier is open read-only: to edit it, open it with `dossier browse PATH --write`."
@@ -134,13 +147,36 @@ class CaptureKeys:
             self.open_editor(f"Add · {kind}", template(kind, actor=slug), "add", None)
 
     def _add_statement(self, speaker_slug: str) -> None:
-        """A new statement by `speaker_slug`: a template in the editor (the one place to hand it to a form)."""
-        from ..capture import template
+        """A new statement by `speaker_slug`: the form (`AddStatementScreen`), its bundle saved as an addition.
+
+        The form stays open while the bundle is written; a refusal (a problem the
+        importer finds, a busy or read-only file) is one line under its fields,
+        which are kept for another try.
+        """
+        from .add_form import AddStatementScreen
 
         screen: Any = self.screen
         actor = screen.actors.highlighted
         role = actor.role if actor is not None and actor.slug == speaker_slug else None
-        self.open_editor("Add · statement", template("statement", actor=speaker_slug, role=role), "add", None)
+
+        def save(form: AddStatementScreen, bundle: dict[str, Any]) -> None:
+            def refused(error: BundleError) -> None:
+                form.refused(problem_line(error))
+
+            def done(result: Saved) -> None:
+                form.dismiss(result)
+
+            self._save_data(bundle, "new-statement", "add", refused=refused, failed=form.refused, done=done)
+
+        def closed(result: object) -> None:
+            from ..capture import Saved
+
+            if isinstance(result, Saved):
+                self._saved(result)
+            else:
+                self._notify("Cancelled: nothing was written.")
+
+        self.screen.app.push_screen(AddStatementScreen(screen.store, speaker_slug, role=role, save=save), closed)
 
     def _add_consequence(self, measure_id: int) -> None:
         """A new consequence: the measure's document, a consequence to fill in at its end."""
@@ -270,6 +306,15 @@ class CaptureKeys:
             app.call_from_thread(done, result)
 
         self.screen.run_worker(work, thread=True, group="capture-save", exit_on_error=False)
+
+    def _save_data(
+        self, data: dict[str, Any], name: str, mode: str, *, refused: Any, failed: Any, done: Any
+    ) -> None:
+        """Save a bundle document given as data (the form's, a reviewed draft's), as `_save` saves text."""
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=1)  # a JSON document is a YAML one: read as any
+        self._save(text, name, mode, None, refused=refused, failed=failed, done=done)
 
     def _saved(self, result: Saved) -> None:
         self.last = result

@@ -1,7 +1,8 @@
 """The new-statement form: typed into with Pilot, completed from the dossier, checked, and what it gives imports.
 
-The form is reached from tests only for now (the browser's `a` opens it once
-editing lands); each test pushes it over the browser as that key will.
+Each test pushes the form over the browser on its own, as the browser's `a`
+does, and reads what it is dismissed with; `a` itself, writing what the form
+gives, is tested in tests/capture/test_capture_app.py.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ SIZE = (120, 40)
 
 
 async def open_form(pilot: Pilot[Any], app: DossierApp, speaker: str | None) -> tuple[AddStatementScreen, list[Any]]:
-    """Push the form as the browser's `a` will; the list receives what it is dismissed with."""
+    """Push the form as the browser's `a` does, without its save; the list receives what it is dismissed with."""
     results: list[Any] = []
     form = AddStatementScreen(app.store, speaker)
     app.push_screen(form, results.append)
