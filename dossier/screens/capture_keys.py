@@ -29,6 +29,7 @@ from ..widgets import render
 
 if TYPE_CHECKING:
     from ..capture import Saved
+    from ..draft.build import Draft
     from ..history import Ref
     from .capture import EditorScreen
     from .notebook_keys import Browser, Subject
@@ -283,7 +284,8 @@ class CaptureKeys:
         self.screen.app.push_screen(EditorScreen(title, text, save), closed)
 
     def _save(
-        self, text: str, name: str, mode: str, expect: tuple[str, str] | None, *, refused: Any, failed: Any, done: Any
+        self, text: str, name: str, mode: str, expect: tuple[str, str] | None, *, refused: Any, failed: Any, done: Any,
+        note: str | None = None,
     ) -> None:
         """Save in a worker; the outcome is handed back on the UI thread."""
         from ..capture import BROWSER_BUSY_SECONDS, apply_text
@@ -295,7 +297,7 @@ class CaptureKeys:
             try:
                 result = apply_text(
                     path, text, origin="browser", mode=mode, expect=expect, file=name,  # type: ignore[arg-type]
-                    busy_seconds=BROWSER_BUSY_SECONDS,
+                    busy_seconds=BROWSER_BUSY_SECONDS, note=note,
                 )
             except BundleError as exc:
                 app.call_from_thread(refused, exc)
@@ -308,13 +310,14 @@ class CaptureKeys:
         self.screen.run_worker(work, thread=True, group="capture-save", exit_on_error=False)
 
     def _save_data(
-        self, data: dict[str, Any], name: str, mode: str, *, refused: Any, failed: Any, done: Any
+        self, data: dict[str, Any], name: str, mode: str, *, refused: Any, failed: Any, done: Any,
+        note: str | None = None,
     ) -> None:
         """Save a bundle document given as data (the form's, a reviewed draft's), as `_save` saves text."""
         import json
 
         text = json.dumps(data, ensure_ascii=False, indent=1)  # a JSON document is a YAML one: read as any
-        self._save(text, name, mode, None, refused=refused, failed=failed, done=done)
+        self._save(text, name, mode, None, refused=refused, failed=failed, done=done, note=note)
 
     def _saved(self, result: Saved) -> None:
         self.last = result
@@ -337,6 +340,57 @@ class CaptureKeys:
             app.call_from_thread(screen.reload_after_write, ref)
 
         screen.run_worker(work, thread=True, group="capture-show", exclusive=True, exit_on_error=False)
+
+    # --------------------------------------------------------------------- a draft's review
+
+    def review(self, draft: Draft) -> None:
+        """The review screen over `draft` (`dossier browse PATH --write --review DRAFT.yaml`).
+
+        Finishing writes the accepted items as one bundle through the same door
+        as an edit (`import_as_edit`: validated, one transaction, one row of the
+        audit trail); the browser then shows the first statement written. A
+        refusal, or a busy, read-only or full file, is one line on the review
+        screen, which stays open with every decision kept.
+        """
+        if not self._writable():
+            return
+        from .draft_review import Bundle, DraftReviewScreen
+
+        name = draft.names[0] if draft.names else "draft"
+
+        def accept(bundle: Bundle) -> None:
+            def refused(error: BundleError) -> None:
+                review.refused(problem_line(error))
+
+            def done(result: Saved) -> None:
+                review.dismiss(bundle)
+                self._reviewed(result, bundle)
+
+            statements = len(bundle.get("statements") or ())
+            note = f"reviewed draft {name}: {statements} statement{'s' if statements != 1 else ''} accepted"
+            self._save_data(bundle, name, "bundle", refused=refused, failed=review.refused, done=done, note=note)
+
+        review = DraftReviewScreen(draft, accept)
+        self.screen.app.push_screen(review)
+
+    def _reviewed(self, result: Saved, bundle: dict[str, Any]) -> None:
+        """Say what a reviewed draft wrote, and show its first statement in the browser."""
+        self.last = result
+        if not result.changed:
+            self._notify("The accepted items are in the dossier already: nothing was written.")
+            return
+        counts = [
+            f"{len(items)} {noun if len(items) == 1 else noun + 's'}"
+            for noun, items in (
+                ("statement", bundle.get("statements") or ()),
+                ("actor", bundle.get("actors") or ()),
+                ("source", bundle.get("sources") or ()),
+            )
+            if items
+        ]
+        self._notify(f"Written from the draft: {', '.join(counts)} (edit {result.edit_id})")
+        first = (bundle.get("statements") or [{}])[0].get("slug")
+        self._show_written("statement" if first else None, first)
 
     # --------------------------------------------------------------------- D
 
