@@ -134,6 +134,7 @@ class AddStatementScreen(ModalScreen[object]):
         self.role = role
         """The speaker's role, filled in (the actor's role in the dossier): the role that day may differ."""
         self._save = save
+        self._rows: list[tuple[Input, Select[str]]] = []
         self.saving = False
         """The bundle is being written: Ctrl+S and Escape wait for it."""
         self._asked = False
@@ -163,13 +164,12 @@ class AddStatementScreen(ModalScreen[object]):
             yield Static(id="add-status")
 
     def _about_row(self) -> Horizontal:
-        return Horizontal(
-            Input(placeholder="measure: a title or slug", suggester=StoreSuggester(self, "measure"),
-                  classes="about-measure"),
-            Select([(stance, stance) for stance in STANCES], value=STANCES[0], allow_blank=False,
-                   classes="about-stance"),
-            classes="add-row about-row",
-        )
+        measure = Input(placeholder="measure: a title or slug", suggester=StoreSuggester(self, "measure"),
+                        classes="about-measure")
+        stance: Select[str] = Select([(stance, stance) for stance in STANCES], value=STANCES[0], allow_blank=False,
+                                     classes="about-stance")
+        self._rows.append((measure, stance))
+        return Horizontal(measure, stance, classes="add-row about-row")
 
     def on_mount(self) -> None:
         self.query_one("#add-text", TextArea).focus()
@@ -190,10 +190,9 @@ class AddStatementScreen(ModalScreen[object]):
         return self._start is not None and self._values() != self._start
 
     def about_rows(self) -> list[tuple[Input, Select[str]]]:
-        return [
-            (row.query_one(".about-measure", Input), row.query_one(".about-stance", Select))
-            for row in self.query(".about-row")
-        ]
+        """Each measure row's field and stance, in order: kept as they are made, not queried, so a row still
+        being mounted (keys typed faster than it is) is one of them already and is never opened twice."""
+        return list(self._rows)
 
     def say(self, line: str) -> None:
         """One line under the form (a reason, a question); dossier text in it is shown as text."""
@@ -212,7 +211,7 @@ class AddStatementScreen(ModalScreen[object]):
 
     @on(Input.Changed, ".about-measure")
     def _open_another_about_row(self, event: Input.Changed) -> None:
-        rows = self.about_rows()
+        rows = self._rows
         if event.value.strip() and rows and rows[-1][0] is event.input:
             self.query_one("#add-about", Vertical).mount(self._about_row())
 

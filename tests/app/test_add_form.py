@@ -223,3 +223,17 @@ async def test_what_the_form_gives_imports_with_a_slug_made_from_its_text(seed_d
         ]
         # The same text again gets the next free slug.
         assert new_statement_slug(store, statement["text"], "zakharova") == f"{slug}-2"
+
+
+async def test_a_measure_typed_faster_than_its_new_row_mounts_opens_one_row(store: Store) -> None:
+    """Keys from a terminal arrive faster than a new row is mounted: each change is handled before it is."""
+    app = DossierApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form, _ = await open_form(pilot, app, "zakharova")
+        measure = form.about_rows()[0][0]
+        for typed in ("u", "us", "us-", "us-e"):  # four changes queued at once, as a fast typist's keys are
+            measure.value = typed
+        await settle(pilot)
+        assert app.is_running and app.screen is form
+        assert len(form.about_rows()) == 2 and len(form.query(".about-row")) == 2
