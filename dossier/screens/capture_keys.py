@@ -370,8 +370,24 @@ class CaptureKeys:
             note = f"reviewed draft {name}: {statements} statement{'s' if statements != 1 else ''} accepted"
             self._save_data(bundle, name, "bundle", refused=refused, failed=review.refused, done=done, note=note)
 
-        review = DraftReviewScreen(draft, accept)
+        review = DraftReviewScreen(draft, accept, self._speaker_names(draft))
         self.screen.app.push_screen(review)
+
+    def _speaker_names(self, draft: Draft) -> dict[str, str]:
+        """The names of the dossier's actors the draft's statements name as speakers (a lookup each, by slug)."""
+        store: Any = self.screen.store
+        new = {actor.slug for actor in draft.actors}
+        names: dict[str, str] = {}
+        for slug in dict.fromkeys(item.speaker for item in draft.statements):
+            if slug in new:
+                continue
+            try:
+                found = store.find("actor", slug)
+                if found is not None:
+                    names[slug] = store.actor(found).name
+            except StoreError:
+                break  # the slugs are shown instead: the review does not need the names
+        return names
 
     def _reviewed(self, result: Saved, bundle: dict[str, Any]) -> None:
         """Say what a reviewed draft wrote, and show its first statement in the browser."""

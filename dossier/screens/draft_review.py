@@ -78,9 +78,9 @@ class ReviewItem:
         return "low" if self.reasons else "high"
 
 
-def review_items(draft: Draft) -> list[ReviewItem]:
-    """The draft's statements as items to review, in article order."""
-    names = {actor.slug: actor.name for actor in draft.actors}
+def review_items(draft: Draft, known: dict[str, str] | None = None) -> list[ReviewItem]:
+    """The draft's statements as items to review, in article order (`known`: names of the dossier's actors, by slug)."""
+    names = {**(known or {}), **{actor.slug: actor.name for actor in draft.actors}}
     return [
         ReviewItem(
             statement_data(item),
@@ -129,10 +129,13 @@ class DraftReviewScreen(Screen[Bundle | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("review")
 
-    def __init__(self, draft: Draft, on_accept: Callable[[Bundle], object]) -> None:
+    def __init__(
+        self, draft: Draft, on_accept: Callable[[Bundle], object], known: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.draft = draft
-        self.items = review_items(draft)
+        self.items = review_items(draft, known)
+        """`known`: the names of the dossier's actors the draft refers to, by slug (else their slugs are shown)."""
         self.on_accept = on_accept
         self.saving = False
         """The accepted items are being written: the keys wait for the callback's owner to answer."""

@@ -183,3 +183,19 @@ def test_review_is_refused_in_one_line_without_write_served_or_with_a_bad_draft(
     monkeypatch.setenv(READ_ONLY_ENV, "1")
     assert "served read-only: --review is refused" in refused("--write", "--review", str(draft_file))
     assert file_hash(seed_db) == before
+
+
+async def test_speakers_the_dossier_has_are_shown_by_their_names(
+    store: Store, seed_db: Path, runner: CliRunner
+) -> None:
+    article = Path(__file__).parent / "articles" / "h18-reuters-moscow-mirrored-us-move.txt"
+    out = seed_db.with_name("h18.yaml")
+    result = runner.invoke(main, ["draft", str(article), "-o", str(out), "--db", str(seed_db)])
+    assert result.exit_code == 0, result.output + result.stderr
+    draft = read_draft(out)
+    assert "russia" in {item.speaker for item in draft.statements}  # an actor of the dossier, not a new one
+    app = DossierApp(store, write=seed_db, review=draft)
+    async with app.run_test(size=SIZE) as pilot:
+        review = await _review(pilot, app)
+        names = {item.data["speaker"]: item.speaker_name for item in review.items}
+        assert names["russia"] == "Russia"
