@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static, TextArea
 from dossier.app import DossierApp
 from dossier.cli import main
 from dossier.draft import read_draft
+from dossier.keys import keys_of
 from dossier.opening import READ_ONLY_ENV
 from dossier.screens.draft_review import DraftReviewScreen, EditItemScreen
 from dossier.store import Store
@@ -110,47 +111,57 @@ async def test_a_refused_accept_is_one_line_writes_nothing_and_keeps_the_decisio
     first, second, _ = _quotes(draft_file)
     before = file_hash(seed_db)
     app = DossierApp(store, write=seed_db, review=read_draft(draft_file))
+    pressed: set[str] = set()
+
+    async def press(*keys: str, at: int | None = None) -> None:
+        if at is not None:
+            review.query_one("#review-items", OptionList).highlighted = at
+        for key in keys:
+            pressed.add(key)
+            await pilot.press(key)
+            await settle(pilot)
+
     async with app.run_test(size=SIZE) as pilot:
         review = await _review(pilot, app)
-        await pilot.press("f")  # nothing accepted yet: said, nothing handed over
+        await press("f")  # nothing accepted yet: said, nothing handed over
         assert _status(review).startswith("Nothing is accepted yet")
         # An item edited into what is not YAML is refused by the item's editor, in one line.
-        await _at(pilot, review, first, "e")
+        await press("e", at=first)
         editor = app.screen
         assert isinstance(editor, EditItemScreen)
         original = editor.query_one(TextArea).text
         editor.query_one(TextArea).text = "text: [not closed\n"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press("ctrl+s")
         assert app.screen is editor
         assert str(notifications(app)[-1].message).startswith("Not YAML: ")
-        await pilot.press("escape")  # the edit dropped
-        await settle(pilot)
+        await press("escape")  # the edit dropped
         assert app.screen is review and not review.items[first].edited
         # An item edited to name a speaker the dossier does not have is a valid statement, refused on writing.
-        await _at(pilot, review, first, "e")
+        await press("e", at=first)
         area = app.screen.query_one(TextArea)
         area.text = original.replace(f"speaker: {review.items[first].data['speaker']}", "speaker: no-such-actor")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press("ctrl+s")
         assert app.screen is review and review.items[first].edited
-        await _at(pilot, review, first, "a")
-        await _at(pilot, review, second, "a")
-        await pilot.press("f")
-        await settle(pilot)
+        await press("a", at=first)
+        await press("r", at=second)
+        assert review.items[second].state == "rejected"
+        await press("u", at=second)
+        assert review.items[second].state == "pending" and review.index == second  # undecided, not moved on
+        await press("a")
+        await press("f")
         assert app.screen is review  # still open, every decision kept
         status = _status(review)
         assert status.startswith("Not written: ") and "no-such-actor" in status and "\n" not in status
         assert [review.items[i].state for i in (first, second)] == ["accepted", "accepted"]
         assert file_hash(seed_db) == before
         # Escape asks first once something was decided; q then closes, writing nothing.
-        await pilot.press("escape")
-        await settle(pilot)
+        await press("escape")
         assert app.screen is review and _status(review).startswith("Escape again closes")
-        await pilot.press("q")
-        await settle(pilot)
+        await press("q")
         assert app.screen is app.browser
     assert file_hash(seed_db) == before
+    # Every key of the review and of its item editor was pressed here (the browser's keys: tests/app/test_app.py).
+    assert {name for key in (*keys_of("review"), *keys_of("review-item")) for name in key.key_list} <= pressed
 
 
 def test_review_is_refused_in_one_line_without_write_served_or_with_a_bad_draft(
