@@ -64,6 +64,7 @@ from .widgets.textual_compat import GuardedApp, run_key_binding
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from .draft.build import Draft
     from .screens.too_small import TooSmallScreen
 
 
@@ -135,11 +136,14 @@ class DossierApp(GuardedApp[None]):
         notebook: Path | None = None,
         notebook_off: str | None = None,
         write: Path | None = None,
+        review: Draft | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.write = write
         """The dossier file `e`, `a` and `D` write (`dossier browse --write`); None: read-only."""
+        self.review = review
+        """A draft to review over the browser once it is up (`dossier browse PATH --write --review DRAFT.yaml`)."""
         self.ref = ref
         """Where to open: a slug or kind/slug, resolved before the first screen (`open_browser` checks it)."""
         self.show_tracebacks = show_tracebacks
@@ -175,6 +179,8 @@ class DossierApp(GuardedApp[None]):
         self._fit_terminal(self.size)
         if self.on_first_frame is not None:
             self.call_after_refresh(self.on_first_frame)
+        if self.review is not None:
+            self.call_after_refresh(self.browser.capture.review, self.review)
 
     @property
     def browser(self) -> BrowseScreen:

@@ -489,8 +489,12 @@ def apply_text(
     expect: tuple[str, str] | None = None,
     file: str = "document",
     busy_seconds: float = WRITE_BUSY_SECONDS,
+    note: str | None = None,
 ) -> Saved:
-    """Save a document the user wrote (see the module docstring); `BundleError` lists its problems."""
+    """Save a document the user wrote (see the module docstring); `BundleError` lists its problems.
+
+    `note` is kept with the edit in the audit trail (`dossier history` shows it).
+    """
     if mode == "edit" and expect is None:
         raise ValueError("an edit names the entity it edits (expect)")
     path = Path(path)
@@ -502,13 +506,21 @@ def apply_text(
     finally:
         conn.close()
     action = "add" if mode == "add" else "change"
-    change = _Change(origin=origin, action=action, loaded=loaded, refuse_existing=mode == "add")
+    change = _Change(origin=origin, action=action, loaded=loaded, refuse_existing=mode == "add", note=note)
     return _commit(path, change, busy_seconds)
 
 
-def import_as_edit(path: Path, text: str, *, origin: Origin = "browser", file: str = "draft") -> Saved:
+def import_as_edit(
+    path: Path,
+    text: str,
+    *,
+    origin: Origin = "browser",
+    file: str = "draft",
+    busy_seconds: float = WRITE_BUSY_SECONDS,
+    note: str | None = None,
+) -> Saved:
     """Import any bundle document as one recorded edit (a reviewed draft): upserts by slug, like `dossier import`."""
-    return apply_text(path, text, origin=origin, mode="bundle", file=file)
+    return apply_text(path, text, origin=origin, mode="bundle", file=file, busy_seconds=busy_seconds, note=note)
 
 
 # ----------------------------------------------------------------------------- delete

@@ -99,7 +99,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
-        ctx.invoke(browse, path=None, ref=None, notebook_path=None, write=False)
+        ctx.invoke(browse, path=None, ref=None, notebook_path=None, write=False, review=None)
 
 
 @main.command()
@@ -113,16 +113,24 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Your notebook file: marks, notes, tags (default: $XDG_DATA_HOME/dossier/notebook.db).",
 )
 @click.option("--write", is_flag=True, help="Open for writing: e edits, a adds, D deletes (each recorded).")
-def browse(path: Path | None, ref: str | None, notebook_path: Path | None, write: bool) -> None:
+@click.option(
+    "--review",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A draft (`dossier draft`) to review first: what you accept is written as one edit. Needs --write.",
+)
+def browse(path: Path | None, ref: str | None, notebook_path: Path | None, write: bool, review: Path | None) -> None:
     """Browse a dossier file (default: the default dossier), optionally opened at REF.
 
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`, `measure/...`).
     Read-only unless --write; an older file opened for writing is migrated
-    first, after a backup copy.
+    first, after a backup copy. With --review DRAFT.yaml the draft's review
+    screen opens over the browser: accept, reject or edit each drafted
+    statement, then finish to write the accepted ones as one recorded edit.
     """
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     # The same way in as `dossier.launch.main` (`dossier.opening`).
-    status = open_browser(path, ref, debug=debug, notebook=notebook_path, write=write)
+    status = open_browser(path, ref, debug=debug, notebook=notebook_path, write=write, review=review)
     if status:
         sys.exit(status)
 

@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 
 Owner = Literal[
     "app", "browse", "list", "detail", "search", "help", "view", "view-list", "timeline", "facets", "note", "tags",
-    "conflict", "notebook", "editor", "add", "confirm", "statement-form",
+    "conflict", "notebook", "editor", "add", "confirm", "statement-form", "review", "review-item",
 ]
 """Whose `BINDINGS` a key is in: the App, `BrowseScreen`, `VirtualList`, `DetailPane`, `SearchScreen`,
 `HelpScreen`, `ViewScreen` (chain, timeline, relations), `ViewList` (their list), `TimelineScreen`, `FacetScreen`,
 the notebook's `NoteScreen`, `TagsScreen`, `ConflictScreen` and `NotebookScreen`, the capture's
-`EditorScreen`, `AddScreen` and `ConfirmScreen`, and `AddStatementScreen`."""
+`EditorScreen`, `AddScreen` and `ConfirmScreen`, `AddStatementScreen`, and the draft review's `DraftReviewScreen`
+and `EditItemScreen`."""
 
 WHERE: dict[Owner, str] = {
     "app": "Anywhere",
@@ -45,6 +46,8 @@ WHERE: dict[Owner, str] = {
     "add": "Add",
     "confirm": "Delete?",
     "statement-form": "New statement",
+    "review": "Draft review",
+    "review-item": "Draft item",
 }
 """Where an owner's keys work, as the help screen and README.md's key table name it (in this order)."""
 
@@ -67,6 +70,8 @@ OWNER_CLASSES: dict[Owner, str] = {
     "add": "dossier.screens.capture.AddScreen",
     "confirm": "dossier.screens.capture.ConfirmScreen",
     "statement-form": "dossier.screens.add_form.AddStatementScreen",
+    "review": "dossier.screens.draft_review.DraftReviewScreen",
+    "review-item": "dossier.screens.draft_review.EditItemScreen",
 }
 """The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
 
@@ -184,6 +189,15 @@ KEYS: tuple[Key, ...] = (
     # The new-statement form (dossier/screens/add_form.py): its fields keep their own keys.
     Key("ctrl+s", "add_statement", "Add", "statement-form", "statement-form.add", priority=True),
     Key("escape", "close_form", "Close", "statement-form", "statement-form.close"),
+    # The draft review (dossier/screens/draft_review.py, `dossier browse PATH --write --review DRAFT.yaml`).
+    Key("a", "accept", "Accept", "review", "review.accept"),
+    Key("r", "reject", "Reject", "review", "review.reject"),
+    Key("u", "undecide", "Undecide", "review", "review.undecide"),
+    Key("e", "edit_item", "Edit item", "review", "review.edit"),
+    Key("f", "finish", "Finish", "review", "review.finish"),
+    Key("escape,q", "close_review", "Close", "review", "review.close"),
+    Key("ctrl+s", "keep_edit", "Keep the edit", "review-item", "review-item.keep", priority=True),
+    Key("escape", "drop_edit", "Drop the edit", "review-item", "review-item.drop", priority=True),
 )
 """Every key, grouped by owner; within an owner, in the order the footer and the help screen show them."""
 

@@ -63,13 +63,21 @@ def reason(error: Exception) -> str:
 
 
 def open_browser(
-    path: Path | None, ref: str | None, *, debug: bool = False, notebook: Path | None = None, write: bool = False
+    path: Path | None,
+    ref: str | None,
+    *,
+    debug: bool = False,
+    notebook: Path | None = None,
+    write: bool = False,
+    review: Path | None = None,
 ) -> int:
     """Browse `path` (the default dossier when None), opened at `ref`; returns the exit status.
 
     With `write` the capture keys write the file (`e`, `a`, `D`); an older file
     is first migrated, after a backup copy, and a served browser
-    (`READ_ONLY_ENV`) refuses it.
+    (`READ_ONLY_ENV`) refuses it. With `review` (a draft file, `dossier draft`'s),
+    which needs `write`, the draft's review screen opens over the browser; a
+    file that cannot be reviewed is refused before anything else is done.
 
     Raises `LaunchError` or `StoreError` for bad input before the screen
     starts, and `LaunchError` when the app ended on an exception it could not
@@ -79,6 +87,18 @@ def open_browser(
     from .store import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)
+    draft = None
+    if review is not None:
+        if os.environ.get(READ_ONLY_ENV):
+            raise LaunchError("this browser is served read-only: --review is refused")
+        if not write:
+            raise LaunchError(f"--review writes what you accept: open the dossier with `--write` ({db} --write)")
+        from .draft import DraftError, read_draft
+
+        try:
+            draft = read_draft(review)
+        except DraftError as exc:
+            raise LaunchError(f"--review: {exc}") from None
     if write:
         if os.environ.get(READ_ONLY_ENV):
             raise LaunchError("this browser is served read-only: --write is refused")
@@ -111,6 +131,7 @@ def open_browser(
             notebook=notebook or default_path(),
             notebook_off=OFF_MESSAGE,
             write=db if write else None,
+            review=draft,
         )
         app.run()
     finally:

@@ -37,6 +37,8 @@ class DraftActor:
     aliases: list[str]
     sentence: str
     reasons: list[str]
+    data: dict[str, Any] | None = None
+    """The actor as a draft file holds it (`dossier.draft.load`), hand edits kept; None: drafted here."""
 
 
 @dataclass
@@ -52,6 +54,8 @@ class DraftStatement:
     source: str
     sentence: str
     reasons: list[str]
+    data: dict[str, Any] | None = None
+    """The statement as a draft file holds it (`dossier.draft.load`), hand edits kept; None: drafted here."""
 
     @property
     def confidence(self) -> str:

@@ -92,6 +92,8 @@ def _notes(sentence: str, reasons: list[str], extra: list[str] | None = None) ->
 
 
 def actor_data(actor: DraftActor) -> dict[str, Any]:
+    if actor.data is not None:
+        return dict(actor.data)
     data: dict[str, Any] = {"slug": actor.slug, "name": actor.name, "kind": actor.kind}
     if actor.role:
         data["role"] = actor.role
@@ -105,6 +107,8 @@ def actor_data(actor: DraftActor) -> dict[str, Any]:
 
 
 def statement_data(item: DraftStatement) -> dict[str, Any]:
+    if item.data is not None:
+        return dict(item.data)
     data: dict[str, Any] = {"slug": item.slug, "speaker": item.speaker, "kind": item.kind, "text": item.text}
     if item.speaker_role:
         data["speaker_role"] = item.speaker_role

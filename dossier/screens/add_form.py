@@ -7,6 +7,11 @@ it. It writes nothing: whoever opened it writes the bundle (the importer's
 one transaction) and may give the statement its slug first, with
 `new_statement_slug`; a bundle without a slug is not yet importable.
 
+Given `save(form, bundle)` (the browser's `a`, `dossier.screens.capture_keys`),
+`Ctrl+S` hands the bundle to it instead and the form stays open while it is
+written: the caller then calls `dismiss` with what was written, or `refused`
+with a one-line reason, and the fields are kept for another try.
+
 Completion: the speaker, the source and each measure complete from the
 dossier as they are typed (`Store.complete`, bounded index queries, in a
 thread), shown two ways: Textual's inline suggestion (the rest of a slug or a
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -106,15 +112,31 @@ class Problem:
     reason: str
 
 
-class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
-    """A new statement by the actor at hand, as a bundle (`Ctrl+S`), or nothing (`Escape`)."""
+SaveForm = Callable[["AddStatementScreen", dict[str, Any]], None]
+"""Starts writing the form's bundle; then calls the form's `dismiss` (written) or `refused` (a reason)."""
+
+
+class AddStatementScreen(ModalScreen[object]):
+    """A new statement by the actor at hand, as a bundle (`Ctrl+S`), or nothing (`Escape`).
+
+    Without `save` it dismisses with the bundle; with it, with what `save`'s
+    caller dismisses it with once the bundle is written.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("statement-form")
 
-    def __init__(self, store: Store, speaker_slug: str | None) -> None:
+    def __init__(
+        self, store: Store, speaker_slug: str | None, *, role: str | None = None, save: SaveForm | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.speaker_slug = speaker_slug
+        self.role = role
+        """The speaker's role, filled in (the actor's role in the dossier): the role that day may differ."""
+        self._save = save
+        self._rows: list[tuple[Input, Select[str]]] = []
+        self.saving = False
+        """The bundle is being written: Ctrl+S and Escape wait for it."""
         self._asked = False
         """Escape was pressed once on a changed form: the next Escape throws it away."""
         self._start: tuple[object, ...] | None = None
@@ -131,7 +153,7 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
                 yield Input(placeholder="said: YYYY, YYYY-MM or YYYY-MM-DD", id="add-said")
             yield Input(self.speaker_slug or "", placeholder="speaker: a name or slug",
                         suggester=StoreSuggester(self, "actor"), id="add-speaker")
-            yield Input(placeholder="the speaker's role that day", id="add-role")
+            yield Input(self.role or "", placeholder="the speaker's role that day", id="add-role")
             yield Input(placeholder="via: the outlet or venue", id="add-via")
             yield Input(placeholder="source: a title or slug", suggester=StoreSuggester(self, "source"),
                         id="add-source")
@@ -142,13 +164,12 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
             yield Static(id="add-status")
 
     def _about_row(self) -> Horizontal:
-        return Horizontal(
-            Input(placeholder="measure: a title or slug", suggester=StoreSuggester(self, "measure"),
-                  classes="about-measure"),
-            Select([(stance, stance) for stance in STANCES], value=STANCES[0], allow_blank=False,
-                   classes="about-stance"),
-            classes="add-row about-row",
-        )
+        measure = Input(placeholder="measure: a title or slug", suggester=StoreSuggester(self, "measure"),
+                        classes="about-measure")
+        stance: Select[str] = Select([(stance, stance) for stance in STANCES], value=STANCES[0], allow_blank=False,
+                                     classes="about-stance")
+        self._rows.append((measure, stance))
+        return Horizontal(measure, stance, classes="add-row about-row")
 
     def on_mount(self) -> None:
         self.query_one("#add-text", TextArea).focus()
@@ -169,10 +190,9 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
         return self._start is not None and self._values() != self._start
 
     def about_rows(self) -> list[tuple[Input, Select[str]]]:
-        return [
-            (row.query_one(".about-measure", Input), row.query_one(".about-stance", Select))
-            for row in self.query(".about-row")
-        ]
+        """Each measure row's field and stance, in order: kept as they are made, not queried, so a row still
+        being mounted (keys typed faster than it is) is one of them already and is never opened twice."""
+        return list(self._rows)
 
     def say(self, line: str) -> None:
         """One line under the form (a reason, a question); dossier text in it is shown as text."""
@@ -191,7 +211,7 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
 
     @on(Input.Changed, ".about-measure")
     def _open_another_about_row(self, event: Input.Changed) -> None:
-        rows = self.about_rows()
+        rows = self._rows
         if event.value.strip() and rows and rows[-1][0] is event.input:
             self.query_one("#add-about", Vertical).mount(self._about_row())
 
@@ -206,7 +226,9 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
     # ----------------------------------------------------------------- keys
 
     def action_add_statement(self) -> None:
-        """Check every field; dismiss with the bundle, or say what is wrong and put the focus there."""
+        """Check every field; dismiss with the bundle (or hand it to `save`), or say what is wrong and focus it."""
+        if self.saving:
+            return
         try:
             bundle = self._bundle()
         except StoreError as exc:
@@ -216,9 +238,21 @@ class AddStatementScreen(ModalScreen[dict[str, Any] | None]):
             self.say(bundle.reason)
             bundle.widget.focus()
             return
-        self.dismiss(bundle)
+        if self._save is None:
+            self.dismiss(bundle)
+            return
+        self.saving = True
+        self.say("Adding…")
+        self._save(self, bundle)
+
+    def refused(self, reason: str) -> None:
+        """The write did not happen: the reason in one line, every field as it was for another try."""
+        self.saving = False
+        self.say(f"Not added: {reason}")
 
     def action_close_form(self) -> None:
+        if self.saving:
+            return  # the write lands in a moment: then the form closes, or says why not
         if self.changed and not self._asked:
             self._asked = True
             self.say("The form has changed: Escape again throws it away, Ctrl+S adds the statement.")

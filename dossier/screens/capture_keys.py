@@ -11,6 +11,8 @@ The editor is `$VISUAL`, else `$EDITOR`, run with the terminal handed over
 (`App.suspend()`, as git and kubectl do) and taken back when it exits; where
 neither is set, or the terminal cannot be handed over, the in-app
 `EditorScreen`. A refused document opens again with its problems on top.
+A statement is added through its form (`AddStatementScreen`), which stays
+open while its bundle is saved the same way and says in one line why not.
 Read-only (no `--write`), each key says so in one line.
 """
 
@@ -22,10 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BundleError, StoreError
+from ..text import printable
 from ..widgets import render
 
 if TYPE_CHECKING:
     from ..capture import Saved
+    from ..draft.build import Draft
     from ..history import Ref
     from .capture import EditorScreen
     from .notebook_keys import Browser, Subject
@@ -39,6 +43,16 @@ def _reason(error: Exception) -> str:
     if isinstance(error, OSError):
         return f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}"
     return unexpected(error)
+
+
+def problem_line(error: BundleError) -> str:
+    """A refused bundle in one line: its first problem's field and message, and how many more there are."""
+    if not error.problems:
+        return "refused by the dossier's checks"
+    first = error.problems[0]
+    line = f"{first.path}: {first.message}" if first.path else first.message
+    more = len(error.problems) - 1
+    return printable(line) + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
 
 
 READ_ONLY = "This dossier is open read-only: to edit it, open it with `dossier browse PATH --write`."
@@ -134,13 +148,36 @@ class CaptureKeys:
             self.open_editor(f"Add · {kind}", template(kind, actor=slug), "add", None)
 
     def _add_statement(self, speaker_slug: str) -> None:
-        """A new statement by `speaker_slug`: a template in the editor (the one place to hand it to a form)."""
-        from ..capture import template
+        """A new statement by `speaker_slug`: the form (`AddStatementScreen`), its bundle saved as an addition.
+
+        The form stays open while the bundle is written; a refusal (a problem the
+        importer finds, a busy or read-only file) is one line under its fields,
+        which are kept for another try.
+        """
+        from .add_form import AddStatementScreen
 
         screen: Any = self.screen
         actor = screen.actors.highlighted
         role = actor.role if actor is not None and actor.slug == speaker_slug else None
-        self.open_editor("Add · statement", template("statement", actor=speaker_slug, role=role), "add", None)
+
+        def save(form: AddStatementScreen, bundle: dict[str, Any]) -> None:
+            def refused(error: BundleError) -> None:
+                form.refused(problem_line(error))
+
+            def done(result: Saved) -> None:
+                form.dismiss(result)
+
+            self._save_data(bundle, "new-statement", "add", refused=refused, failed=form.refused, done=done)
+
+        def closed(result: object) -> None:
+            from ..capture import Saved
+
+            if isinstance(result, Saved):
+                self._saved(result)
+            else:
+                self._notify("Cancelled: nothing was written.")
+
+        self.screen.app.push_screen(AddStatementScreen(screen.store, speaker_slug, role=role, save=save), closed)
 
     def _add_consequence(self, measure_id: int) -> None:
         """A new consequence: the measure's document, a consequence to fill in at its end."""
@@ -247,7 +284,8 @@ class CaptureKeys:
         self.screen.app.push_screen(EditorScreen(title, text, save), closed)
 
     def _save(
-        self, text: str, name: str, mode: str, expect: tuple[str, str] | None, *, refused: Any, failed: Any, done: Any
+        self, text: str, name: str, mode: str, expect: tuple[str, str] | None, *, refused: Any, failed: Any, done: Any,
+        note: str | None = None,
     ) -> None:
         """Save in a worker; the outcome is handed back on the UI thread."""
         from ..capture import BROWSER_BUSY_SECONDS, apply_text
@@ -259,7 +297,7 @@ class CaptureKeys:
             try:
                 result = apply_text(
                     path, text, origin="browser", mode=mode, expect=expect, file=name,  # type: ignore[arg-type]
-                    busy_seconds=BROWSER_BUSY_SECONDS,
+                    busy_seconds=BROWSER_BUSY_SECONDS, note=note,
                 )
             except BundleError as exc:
                 app.call_from_thread(refused, exc)
@@ -270,6 +308,16 @@ class CaptureKeys:
             app.call_from_thread(done, result)
 
         self.screen.run_worker(work, thread=True, group="capture-save", exit_on_error=False)
+
+    def _save_data(
+        self, data: dict[str, Any], name: str, mode: str, *, refused: Any, failed: Any, done: Any,
+        note: str | None = None,
+    ) -> None:
+        """Save a bundle document given as data (the form's, a reviewed draft's), as `_save` saves text."""
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=1)  # a JSON document is a YAML one: read as any
+        self._save(text, name, mode, None, refused=refused, failed=failed, done=done, note=note)
 
     def _saved(self, result: Saved) -> None:
         self.last = result
@@ -292,6 +340,73 @@ class CaptureKeys:
             app.call_from_thread(screen.reload_after_write, ref)
 
         screen.run_worker(work, thread=True, group="capture-show", exclusive=True, exit_on_error=False)
+
+    # --------------------------------------------------------------------- a draft's review
+
+    def review(self, draft: Draft) -> None:
+        """The review screen over `draft` (`dossier browse PATH --write --review DRAFT.yaml`).
+
+        Finishing writes the accepted items as one bundle through the same door
+        as an edit (`import_as_edit`: validated, one transaction, one row of the
+        audit trail); the browser then shows the first statement written. A
+        refusal, or a busy, read-only or full file, is one line on the review
+        screen, which stays open with every decision kept.
+        """
+        if not self._writable():
+            return
+        from .draft_review import Bundle, DraftReviewScreen
+
+        name = draft.names[0] if draft.names else "draft"
+
+        def accept(bundle: Bundle) -> None:
+            def refused(error: BundleError) -> None:
+                review.refused(problem_line(error))
+
+            def done(result: Saved) -> None:
+                review.dismiss(bundle)
+                self._reviewed(result, bundle)
+
+            statements = len(bundle.get("statements") or ())
+            note = f"reviewed draft {name}: {statements} statement{'s' if statements != 1 else ''} accepted"
+            self._save_data(bundle, name, "bundle", refused=refused, failed=review.refused, done=done, note=note)
+
+        review = DraftReviewScreen(draft, accept, self._speaker_names(draft))
+        self.screen.app.push_screen(review)
+
+    def _speaker_names(self, draft: Draft) -> dict[str, str]:
+        """The names of the dossier's actors the draft's statements name as speakers (a lookup each, by slug)."""
+        store: Any = self.screen.store
+        new = {actor.slug for actor in draft.actors}
+        names: dict[str, str] = {}
+        for slug in dict.fromkeys(item.speaker for item in draft.statements):
+            if slug in new:
+                continue
+            try:
+                found = store.find("actor", slug)
+                if found is not None:
+                    names[slug] = store.actor(found).name
+            except StoreError:
+                break  # the slugs are shown instead: the review does not need the names
+        return names
+
+    def _reviewed(self, result: Saved, bundle: dict[str, Any]) -> None:
+        """Say what a reviewed draft wrote, and show its first statement in the browser."""
+        self.last = result
+        if not result.changed:
+            self._notify("The accepted items are in the dossier already: nothing was written.")
+            return
+        counts = [
+            f"{len(items)} {noun if len(items) == 1 else noun + 's'}"
+            for noun, items in (
+                ("statement", bundle.get("statements") or ()),
+                ("actor", bundle.get("actors") or ()),
+                ("source", bundle.get("sources") or ()),
+            )
+            if items
+        ]
+        self._notify(f"Written from the draft: {', '.join(counts)} (edit {result.edit_id})")
+        first = (bundle.get("statements") or [{}])[0].get("slug")
+        self._show_written("statement" if first else None, first)
 
     # --------------------------------------------------------------------- D
 

@@ -5,19 +5,25 @@ accepted items, as one bundle document (a dict in the bundle format, the same
 one `dossier import` reads), to the callback the screen was given. The screen
 writes nothing itself: whoever opens it connects the callback to the one
 validated write path (an import recorded as one edit), so accepting a draft is
-checked exactly like any other edit.
+checked exactly like any other edit. The browser does
+(`dossier browse PATH --write --review DRAFT.yaml`,
+`dossier.screens.capture_keys`).
 
-The keys are this screen's own, handled by the screen (not browser-wide, so not
-in `dossier.keys`):
+Finishing waits for the callback's owner: it closes the screen (`dismiss`)
+once the bundle is written, or calls `refused` with a one-line reason, which
+the screen shows with every decision and edit kept, to fix and finish again.
+Finishing with nothing accepted says so and hands nothing over.
+
+The keys are in `dossier.keys` (owners `review` and `review-item`):
 
 | key | does |
 |---|---|
 | `a` | accept the item (and move to the next) |
 | `r` | reject the item (and move to the next) |
-| `e` | edit the item's YAML (Ctrl+S keeps the edit, Escape drops it) |
 | `u` | undecide the item |
-| `f` | finish: the accepted items go to the callback, and the screen closes |
-| Escape | close without handing anything over |
+| `e` | edit the item's YAML (Ctrl+S keeps the edit, Escape drops it) |
+| `f` | finish: the accepted items go to the callback |
+| Escape, `q` | close without handing anything over (asking first once something was decided) |
 
 The bundle holds the draft's sources, the accepted statements, and the new
 actors those statements need (their speakers and the organisations or states
@@ -30,18 +36,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from .. import keys
 from ..draft.build import Draft, DraftActor
 from ..draft.render import actor_data, statement_data
 from ..widgets.render import paragraph, plain
@@ -51,7 +58,7 @@ Bundle = dict[str, Any]
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 _MARKS = {PENDING: "·", ACCEPTED: "✓", REJECTED: "✗"}
-HELP = "a accept · r reject · e edit · u undecide · f finish · Escape close"
+HELP = "a accept · r reject · u undecide · e edit · f finish · Escape close"
 
 
 @dataclass
@@ -71,9 +78,9 @@ class ReviewItem:
         return "low" if self.reasons else "high"
 
 
-def review_items(draft: Draft) -> list[ReviewItem]:
-    """The draft's statements as items to review, in article order."""
-    names = {actor.slug: actor.name for actor in draft.actors}
+def review_items(draft: Draft, known: dict[str, str] | None = None) -> list[ReviewItem]:
+    """The draft's statements as items to review, in article order (`known`: names of the dossier's actors, by slug)."""
+    names = {**(known or {}), **{actor.slug: actor.name for actor in draft.actors}}
     return [
         ReviewItem(
             statement_data(item),
@@ -116,20 +123,31 @@ class DraftReviewScreen(Screen[Bundle | None]):
     DraftReviewScreen { layout: vertical; }
     DraftReviewScreen #review-items { height: 1fr; }
     DraftReviewScreen #review-detail { height: auto; max-height: 12; border-top: solid $primary; padding: 0 1; }
+    DraftReviewScreen #review-status { height: auto; padding: 0 1; color: $warning; }
     DraftReviewScreen #review-help { height: 1; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, draft: Draft, on_accept: Callable[[Bundle], object]) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("review")
+
+    def __init__(
+        self, draft: Draft, on_accept: Callable[[Bundle], object], known: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.draft = draft
-        self.items = review_items(draft)
+        self.items = review_items(draft, known)
+        """`known`: the names of the dossier's actors the draft refers to, by slug (else their slugs are shown)."""
         self.on_accept = on_accept
+        self.saving = False
+        """The accepted items are being written: the keys wait for the callback's owner to answer."""
+        self._asked = False
+        """Escape was pressed once with decisions made: the next one closes."""
 
     def compose(self) -> ComposeResult:
         options = OptionList(*(Option(self._row(item)) for item in self.items), id="review-items")
         options.border_title = Content(f"Draft: {len(self.items)} statements to review")
         yield options
         yield Static(id="review-detail")
+        yield Static(id="review-status")
         yield Static(HELP, id="review-help", markup=False)
 
     def on_mount(self) -> None:
@@ -195,24 +213,42 @@ class DraftReviewScreen(Screen[Bundle | None]):
 
     # ----------------------------------------------------------------- keys
 
-    def on_key(self, event: events.Key) -> None:
-        actions: dict[str, Callable[[], None]] = {
-            "a": lambda: self.decide(ACCEPTED),
-            "r": lambda: self.decide(REJECTED),
-            "u": lambda: self.decide(PENDING, advance=False),
-            "e": self.edit,
-            "f": self.finish,
-            "escape": self.close,
-        }
-        action = actions.get(event.key)
-        if action is not None:
-            event.stop()
-            action()
+    def say(self, line: str) -> None:
+        """One line above the keys (a reason, a question); draft text in it is shown as text."""
+        self.query_one("#review-status", Static).update(plain(line))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.saving  # while the accepted items are written, every key waits
+
+    def action_accept(self) -> None:
+        self.decide(ACCEPTED)
+
+    def action_reject(self) -> None:
+        self.decide(REJECTED)
+
+    def action_undecide(self) -> None:
+        self.decide(PENDING, advance=False)
+
+    def action_edit_item(self) -> None:
+        self.edit()
+
+    def action_finish(self) -> None:
+        self.finish()
+
+    def action_close_review(self) -> None:
+        decided = any(item.state != PENDING or item.edited for item in self.items)
+        if decided and not self._asked:
+            self._asked = True
+            self.say("Escape again closes, and drops every decision; f finishes (the accepted items are written).")
+            return
+        self.close()
 
     def decide(self, state: str, advance: bool = True) -> None:
         index = self.index
         if index is None or not self.items:
             return
+        self._asked = False
+        self.say("")
         self.items[index].state = state
         self._refresh_row(index)
         if advance and index + 1 < len(self.items):
@@ -238,9 +274,19 @@ class DraftReviewScreen(Screen[Bundle | None]):
         self.dismiss(None)
 
     def finish(self) -> None:
+        """Hand the accepted items over as one bundle; the callback's owner answers with `dismiss` or `refused`."""
+        if not any(item.state == ACCEPTED for item in self.items):
+            self.say("Nothing is accepted yet: a accepts the highlighted item (Escape closes, writing nothing).")
+            return
         bundle = accepted_bundle(self.draft, self.items)
+        self.saving = True
+        self.say("Writing the accepted items…")
         self.on_accept(bundle)
-        self.dismiss(bundle)
+
+    def refused(self, reason: str) -> None:
+        """The accepted items were not written: the reason in one line, every decision and edit kept."""
+        self.saving = False
+        self.say(f"Not written: {reason}")
 
 
 class EditItemScreen(ModalScreen[dict[str, Any] | None]):
@@ -252,6 +298,8 @@ class EditItemScreen(ModalScreen[dict[str, Any] | None]):
     EditItemScreen TextArea { height: 1fr; }
     EditItemScreen #edit-help { height: 1; color: $text-muted; padding: 0 1; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("review-item")
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__()
@@ -266,13 +314,11 @@ class EditItemScreen(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "escape":
-            event.stop()
-            self.dismiss(None)
-        elif event.key == "ctrl+s":
-            event.stop()
-            self.save()
+    def action_drop_edit(self) -> None:
+        self.dismiss(None)
+
+    def action_keep_edit(self) -> None:
+        self.save()
 
     def save(self) -> None:
         from pydantic import ValidationError

@@ -31,7 +31,10 @@ class HelpScreen(ModalScreen[None]):
             "Anywhere", "Browser", "Search", "Help", "Changed elsewhere", "Editor", "Add", "Delete?",
             "New statement",
         ),
-        ("Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets", "Notebook", "Note editor", "Tags"),
+        (
+            "Lists", "Detail pane", "Chain, timeline, relations", "Timeline", "Facets", "Notebook", "Note editor",
+            "Tags", "Draft review", "Draft item",
+        ),
     )
     """Which sections stand in which column, so that every key fits on a 40-line screen
     (with the notebook's keys, the help scrolls there by a few lines)."""

@@ -1,7 +1,8 @@
 """The new-statement form: typed into with Pilot, completed from the dossier, checked, and what it gives imports.
 
-The form is reached from tests only for now (the browser's `a` opens it once
-editing lands); each test pushes it over the browser as that key will.
+Each test pushes the form over the browser on its own, as the browser's `a`
+does, and reads what it is dismissed with; `a` itself, writing what the form
+gives, is tested in tests/capture/test_capture_app.py.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ SIZE = (120, 40)
 
 
 async def open_form(pilot: Pilot[Any], app: DossierApp, speaker: str | None) -> tuple[AddStatementScreen, list[Any]]:
-    """Push the form as the browser's `a` will; the list receives what it is dismissed with."""
+    """Push the form as the browser's `a` does, without its save; the list receives what it is dismissed with."""
     results: list[Any] = []
     form = AddStatementScreen(app.store, speaker)
     app.push_screen(form, results.append)
@@ -222,3 +223,17 @@ async def test_what_the_form_gives_imports_with_a_slug_made_from_its_text(seed_d
         ]
         # The same text again gets the next free slug.
         assert new_statement_slug(store, statement["text"], "zakharova") == f"{slug}-2"
+
+
+async def test_a_measure_typed_faster_than_its_new_row_mounts_opens_one_row(store: Store) -> None:
+    """Keys from a terminal arrive faster than a new row is mounted: each change is handled before it is."""
+    app = DossierApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form, _ = await open_form(pilot, app, "zakharova")
+        measure = form.about_rows()[0][0]
+        for typed in ("u", "us", "us-", "us-e"):  # four changes queued at once, as a fast typist's keys are
+            measure.value = typed
+        await settle(pilot)
+        assert app.is_running and app.screen is form
+        assert len(form.about_rows()) == 2 and len(form.query(".about-row")) == 2

@@ -493,7 +493,9 @@ async def test_every_binding_is_pressed(store: Store, tmp_path: Path) -> None:
         assert app.return_code == 0
         assert not app.is_running
 
-    every_key = {name for key in KEYS for name in key.key_list}
+    # The draft review's keys need a dossier open for writing and a draft: they are pressed, each one, in
+    # tests/draft/test_draft_review_write.py.
+    every_key = {name for key in KEYS if key.owner not in ("review", "review-item") for name in key.key_list}
     assert every_key - pressed == set()
 
 

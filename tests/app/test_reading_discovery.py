@@ -67,7 +67,7 @@ async def test_help_scrolls_at_80x24_with_a_scrollbar(store: Store) -> None:
         await pilot.press("pagedown", "end")
         await settle(pilot)
         assert body.scroll_y == body.max_scroll_y
-        assert "Facets" in "\n".join(screen_lines(app))  # the last section, scrolled to
+        assert "Draft item" in "\n".join(screen_lines(app))  # the last section, scrolled to
 
 
 async def test_back_restores_the_detail_panes_scroll(store: Store) -> None:

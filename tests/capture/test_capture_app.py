@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from dossier import capture
 from dossier.app import DossierApp
 from dossier.errors import LaunchError
 from dossier.opening import READ_ONLY_ENV, open_browser
+from dossier.screens.add_form import AddStatementScreen
 from dossier.screens.capture import AddScreen, ConfirmScreen, EditorScreen
 from dossier.screens.capture_keys import READ_ONLY, SERVED
 from dossier.serve.child import browse_argv, child_env
@@ -188,11 +189,17 @@ async def test_a_busy_file_is_one_line_and_the_text_stays(
     assert _role(seed_db) == "Deputy Minister of Foreign Affairs"
 
 
-async def test_a_adds_a_statement_by_the_actor_at_hand(
-    store: Store, seed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    editor = write_editor(tmp_path, "ed", replacing("    text:\n", "    text: We will answer in kind.\n"))
-    monkeypatch.setenv("EDITOR", str(editor))
+async def _statement_form(pilot: Pilot[Any], app: DossierApp) -> AddStatementScreen:
+    """`a`, then the chooser's first line (a statement by the actor at hand): the form."""
+    await _press(pilot, "a")
+    assert isinstance(app.screen, AddScreen)
+    app.screen.query_one(OptionList).highlighted = 0
+    await _press(pilot, "enter")
+    assert isinstance(app.screen, AddStatementScreen)
+    return app.screen
+
+
+async def test_a_adds_a_statement_by_the_actor_at_hand_through_the_form(store: Store, seed_db: Path) -> None:
     app = _app(store, seed_db, ref="zakharova")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -202,17 +209,69 @@ async def test_a_adds_a_statement_by_the_actor_at_hand(
         assert str(options.get_option_at_index(0).prompt) == "A statement by Maria Zakharova"
         options.highlighted = 0
         await _press(pilot, "enter")
-        template = seen(editor)[0]
-        assert "speaker: zakharova" in template and 'speaker_role: "Russian Foreign Ministry spokesperson"' in template
+        form = app.screen
+        assert isinstance(form, AddStatementScreen)
+        assert form.query_one("#add-speaker", Input).value == "zakharova"
+        assert form.query_one("#add-role", Input).value == "Russian Foreign Ministry spokesperson"
+        await pilot.press(*"We will answer in kind.")
+        await _press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, AddStatementScreen)
         rows = read_rows(seed_db, "SELECT slug, speaker_role FROM statements WHERE text = 'We will answer in kind.'")
         assert rows == [("zakharova-we-will-answer-in-kind", "Russian Foreign Ministry spokesperson")]
+        assert "Added statement/zakharova-we-will-answer-in-kind (edit 1)" in _notices(app)
         assert app.browser.statements.highlighted.slug == "zakharova-we-will-answer-in-kind"  # type: ignore[union-attr]
+        assert "We will answer in kind." in _detail(app)
         # Escape closes the chooser with nothing added.
         await _press(pilot, "a")
         await _press(pilot, "escape")
         assert not isinstance(app.screen, AddScreen)
-    (after,) = read_rows(seed_db, "SELECT after FROM edits WHERE action = 'add'")[0]
-    assert json.loads(str(after))["statements"][0]["slug"] == "zakharova-we-will-answer-in-kind"
+    ((origin, action, kind, slug, after),) = read_rows(seed_db, "SELECT origin, action, kind, slug, after FROM edits")
+    assert (origin, action, kind, slug) == ("browser", "add", "statement", "zakharova-we-will-answer-in-kind")
+    assert json.loads(str(after))["statements"][0]["text"] == "We will answer in kind."
+
+
+async def test_a_refused_or_unwritable_form_says_why_in_one_line_and_keeps_its_fields(
+    store: Store, seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(capture, "BROWSER_BUSY_SECONDS", 0.2)
+    before = file_hash(seed_db)
+    app = _app(store, seed_db, ref="zakharova")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await _statement_form(pilot, app)
+        await pilot.press(*"We will answer in kind.")
+        # A NUL in the venue: the form does not look for one there, the importer's checks refuse it.
+        form.query_one("#add-via", Input).value = "RIA\0"
+        await _press(pilot, "ctrl+s")
+        assert app.screen is form
+        status = str(form.query_one("#add-status", Static).render())
+        assert status == "Not added: statements.0.via: contains a NUL character"
+        assert form.query_one("#add-text", TextArea).text == "We will answer in kind."
+        form.query_one("#add-via", Input).value = "RIA"
+        other = sqlite3.connect(seed_db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+        try:
+            await _press(pilot, "ctrl+s")
+            assert app.screen is form
+            status = str(form.query_one("#add-status", Static).render())
+            assert status.startswith("Not added: ") and "is locked by another program" in status
+            assert "\n" not in status
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert file_hash(seed_db) == before  # nothing written by either
+        await _press(pilot, "ctrl+s")  # the other writer is done: added now
+        assert not isinstance(app.screen, AddStatementScreen)
+        assert app.browser.statements.highlighted.slug == "zakharova-we-will-answer-in-kind"  # type: ignore[union-attr]
+        # Escape on an untouched form closes it; nothing is written.
+        await _statement_form(pilot, app)
+        await _press(pilot, "escape")
+        assert not isinstance(app.screen, AddStatementScreen)
+        assert _notices(app)[-1] == "Cancelled: nothing was written."
+    assert read_rows(seed_db, "SELECT via FROM statements WHERE slug = 'zakharova-we-will-answer-in-kind'") == [
+        ("RIA",)
+    ]
+    assert read_rows(seed_db, "SELECT count(*) FROM edits") == [(1,)]
 
 
 async def test_a_adds_an_actor_from_the_template_with_a_slug_made_from_its_name(store: Store, seed_db: Path) -> None:

@@ -35,7 +35,7 @@ Kari Nordmann told reporters.
 
 
 class Host(App[None]):
-    """A bare app that opens the review screen, as the browser's write mode will."""
+    """A bare app that opens the review screen (the browser's: tests/draft/test_draft_review_write.py)."""
 
     def __init__(self, screen: DraftReviewScreen) -> None:
         super().__init__()
