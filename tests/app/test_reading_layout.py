@@ -125,5 +125,6 @@ async def test_a_key_press_at_80x24_is_one_frame(store: Store) -> None:
             with each_frame(app, lambda screen, renderable: painted.append(renderable)):
                 await pilot.press("j")
                 await settle(pilot)
+                assert not hold.active  # released by the panes in step, long before its deadline
             frames.append(len([p for p in painted if p is not None]))
         assert max(frames) == 1, frames
