@@ -31,7 +31,9 @@ Hostile input stops here too:
   widget's way to the screen, a link being followed: `keys_pending`), so
   `2` then `j` in one write moves the Statements cursor, and Enter then `j`
   moves in what Enter opened. Textual would run `j` (a priority binding)
-  before `2` had gone round the widgets to its binding.
+  before `2` had gone round the widgets to its binding. A key that must
+  wait waits in a worker (`_hold_key`), with the keys after it, so that
+  the app's own messages go on meanwhile.
 * **Terminal size.** Below `MIN_SIZE` a `TooSmallScreen` covers everything
   ("Enlarge the terminal"); the screens under it keep their state and come
   back as they were when the terminal is large enough.
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -52,7 +55,7 @@ from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
-from textual.worker import WorkerFailed
+from textual.worker import Worker, WorkerFailed
 
 from . import keys, messages
 from .screens.browse import BrowseScreen
@@ -158,6 +161,9 @@ class DossierApp(GuardedApp[None]):
         """The notebook file (`dossier.notebook`); None: the notebook is off, for the reason `notebook_off`."""
         self.notebook_off = notebook_off
         self._browser: BrowseScreen | None = None
+        self._held_keys: deque[events.Key] = deque()
+        """Keys waiting, in the order typed, for what the keys before them set going (`_hold_key`)."""
+        self._key_runner: Worker[None] | None = None
         self._too_small: TooSmallScreen | None = None
         # The title bar draws it with Content(title), never as markup; the text is cleaned here,
         # before the first screen is composed (it is drawn once: a dossier's title does not change).
@@ -252,27 +258,56 @@ class DossierApp(GuardedApp[None]):
             # Pasted text lands in the search box or the palette and is drawn from there: an escape
             # sequence in a quote copied from elsewhere would reach the terminal as it is.
             event.text = clean_text(event.text)
-        if isinstance(event, events.Key) and not event.is_forwarded and await self._run_key_at_once(event):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            at_once = self._keys_at_once(self.screen)
+            if self._held_keys or (at_once and self._keys_pending(self.screen)):
+                self._hold_key(event)  # after the keys before it, in the order typed
+                return
+            if at_once:
+                self.app_focus = True
+                if await run_key_binding(self, event.key):
+                    return
         await super().on_event(event)
 
-    KEY_WAIT_SECONDS: ClassVar[float] = 0.5
-    """The longest a key waits for what the keys before it set going (a link followed, a pane focused)."""
+    KEY_WAIT_SECONDS: ClassVar[float] = 2.0
+    """The longest a key waits for what the keys before it set going (a link followed, a pane focused): a bound
+    against a hang only, since a key waits just as long as that takes (tens of ms; a few hundred on a loaded
+    machine, where a shorter bound would run the key in the pane Enter was leaving)."""
 
-    async def _run_key_at_once(self, event: events.Key) -> bool:
-        """Run the key's binding now, in the order typed, once the earlier keys have landed (see the docstring)."""
+    def _keys_at_once(self, screen: Screen[object]) -> bool:
+        """Whether a key on `screen` runs its binding as it arrives (see the docstring), not as Textual routes it."""
         from textual.widgets import Input  # here, not at start-up: the browser's way in has no text box
 
-        screen = self.screen
-        if not getattr(screen, "KEYS_AT_ONCE", False) or self.too_small or isinstance(screen.focused, Input):
-            return False  # a text box takes its letters (and q) before any binding, as Textual routes them
-        deadline = time.monotonic() + self.KEY_WAIT_SECONDS
-        while self._keys_pending(screen) and time.monotonic() < deadline:
-            await asyncio.sleep(0.001)
-            if self.screen is not screen:
-                return False  # an earlier key opened or closed a screen: route this one afresh
-        self.app_focus = True
-        return await run_key_binding(self, event.key)
+        # A text box takes its letters (and q) before any binding, as Textual routes them.
+        return bool(getattr(screen, "KEYS_AT_ONCE", False)) and not self.too_small and not isinstance(
+            screen.focused, Input
+        )
+
+    def _hold_key(self, event: events.Key) -> None:
+        """Keep the key, after those already kept, until what the keys before it set going has landed.
+
+        The keys wait in a worker of their own, not in this handler: the app's
+        messages must go on meanwhile, since what the earlier keys set going may
+        need them (a Footer recomposed for the new bindings waits for the app to
+        remove and mount its children, and the screen's messages wait behind it).
+        """
+        self._held_keys.append(event)
+        if self._key_runner is None or self._key_runner.is_finished:
+            self._key_runner = self.run_worker(self._run_held_keys(), name="held keys", group="keys")
+
+    async def _run_held_keys(self) -> None:
+        """Run each kept key in the order typed, once the earlier keys have landed (or KEY_WAIT_SECONDS passed)."""
+        while self._held_keys:
+            screen = self.screen
+            deadline = time.monotonic() + self.KEY_WAIT_SECONDS
+            while self._keys_pending(screen) and time.monotonic() < deadline and self.screen is screen:
+                await asyncio.sleep(0.001)
+            event = self._held_keys.popleft()
+            if self.screen is screen and self._keys_at_once(screen):
+                self.app_focus = True
+                if await run_key_binding(self, event.key):
+                    continue
+            await super().on_event(event)  # an earlier key opened or closed a screen: route this one afresh
 
     @staticmethod
     def _keys_pending(screen: Screen[object]) -> bool:

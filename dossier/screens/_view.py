@@ -89,7 +89,7 @@ class ViewScreen(Screen[Target | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("view")
     KEYS_AT_ONCE: ClassVar[bool] = True
-    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
+    """Bound keys run as they arrive, in the order typed (`DossierApp.on_event`, `DossierApp._hold_key`)."""
 
     DEFAULT_CSS = """
     ViewScreen {

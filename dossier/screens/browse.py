@@ -154,7 +154,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("browse")
     KEYS_AT_ONCE: ClassVar[bool] = True
-    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
+    """Bound keys run as they arrive, in the order typed (`DossierApp.on_event`, `DossierApp._hold_key`)."""
 
     # State, not something drawn: `repaint=False`, since a screen reactive that
     # repaints redraws every pane of the screen on every key press (~40 ms at

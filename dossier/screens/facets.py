@@ -48,7 +48,7 @@ class FacetScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("facets")
     KEYS_AT_ONCE: ClassVar[bool] = True
-    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
+    """Bound keys run as they arrive, in the order typed (`DossierApp.on_event`, `DossierApp._hold_key`)."""
 
     DEFAULT_CSS = """
     FacetScreen {

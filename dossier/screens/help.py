@@ -24,7 +24,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("help")
     KEYS_AT_ONCE: ClassVar[bool] = True
-    """Bound keys run as they arrive, in the order typed (`DossierApp._run_key_at_once`)."""
+    """Bound keys run as they arrive, in the order typed (`DossierApp.on_event`, `DossierApp._hold_key`)."""
 
     COLUMNS: ClassVar[tuple[tuple[str, ...], ...]] = (
         (

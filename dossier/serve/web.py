@@ -244,6 +244,8 @@ class DossierAppService(AppService):
         if task is not None and not task.done():
             with contextlib.suppress(asyncio.TimeoutError, Exception):
                 await asyncio.wait_for(task, 2)
+        if process is not None and (task is None or task.done()):
+            await _wait_closed(process)
         self._task = None
         remove_home(self.home)
 
@@ -567,6 +569,28 @@ class DossierWebServer(Server):
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(CLOSE_WAIT):
                     await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
+
+
+async def _wait_closed(process: asyncio.subprocess.Process) -> None:
+    """Wait (bounded) until the reaped app's pipes are at their end and its subprocess transport has closed.
+
+    The transport closes itself once the process has exited and every pipe has
+    seen its end, which takes a few more turns of the loop after the process is
+    reaped, and never if a pipe nobody reads any more has paused its reading:
+    so what is left in the pipes is read out. A transport still open when the
+    loop closes would try to close itself later, on a closed loop.
+    """
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(QUIT_GRACE):
+            if process.stdin is not None:
+                process.stdin.close()
+                with contextlib.suppress(OSError):  # a broken pipe: closed all the same
+                    await process.stdin.wait_closed()
+            for stream in (process.stdout, process.stderr):
+                if stream is not None:
+                    with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a reader still waits on it
+                        await stream.read()
+            await process.wait()
 
 
 def _cut(transport: asyncio.BaseTransport | None, reset: bool = False) -> None:

@@ -145,9 +145,11 @@ async def test_a_resize_storm_and_a_megabyte_of_keys_leave_another_tab_alone(
         for _ in range(18):  # a little over 1 MiB of keys, each message under the 64 KiB bound
             await storm.keys(chunk)
         assert await answers(good, "k")
+        # Every message is over the burst, so every one is dropped: once the server has read all 18 of them,
+        # which may come after the good tab's answer (the storm's megabyte is still on its way when loaded).
+        await eventually(lambda: service.server.counts["input"] == 18, TIMEOUT)
         [line] = log.matching("dropping input")
         assert "serve web: dropping input from 127.0.0.1: over 2 KiB a second (8 KiB at once)" in line
-        assert service.server.counts["input"] >= 17
         # The storming tab is still served: not dropped, its app alive and answering.
         assert not storm.closed.is_set() and len(service.server.services) == 2
         await asyncio.sleep(4.5)  # the input budget refills (2 KiB a second)
