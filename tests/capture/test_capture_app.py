@@ -139,6 +139,7 @@ async def test_the_in_app_editor_saves_and_shows_problems_on_top(store: Store, s
         await _press(pilot, "e")
         assert isinstance(app.screen, EditorScreen)
         area = app.screen.query_one(TextArea)
+        assert area.language == "yaml"  # highlighted (tree-sitter and its YAML grammar are dependencies)
         area.load_text(area.text.replace("said: '2021-12-01'", "said: '2021-13-01'").replace(
             "speaker: ryabkov", "speaker: ryabkov"))
         await _press(pilot, "ctrl+s")
