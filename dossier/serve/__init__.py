@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import signal
 import sys
 import time
@@ -258,14 +259,19 @@ class TreeMemory:
 
 def tree_memory(root: int | None = None) -> TreeMemory:
     """RSS and PSS summed over `root` (this process by default) and its descendants (Linux `/proc`; else zeros)."""
-    import os
-
     root = os.getpid() if root is None else root
+    pids = tree_pids(root)
+    figures = [rollup(pid) for pid in pids]
+    return TreeMemory(len(pids), sum(r for r, _ in figures), sum(p for _, p in figures), rollup(root)[0])
+
+
+def tree_pids(root: int) -> list[int]:
+    """`root` and every process descended from it (read from each process's /proc/PID/stat); none without /proc."""
     children: dict[int, list[int]] = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return TreeMemory(0, 0, 0, 0)
+        return []
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -280,16 +286,11 @@ def tree_memory(root: int | None = None) -> TreeMemory:
         pid = todo.pop()
         pids.append(pid)
         todo.extend(children.get(pid, ()))
-    rss = pss = own = 0
-    for pid in pids:
-        r, p = _rollup(pid)
-        rss, pss = rss + r, pss + p
-        if pid == root:
-            own = r
-    return TreeMemory(len(pids), rss, pss, own)
+    return pids
 
 
-def _rollup(pid: int) -> tuple[int, int]:
+def rollup(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB, from /proc/PID/smaps_rollup; (0, 0) when it has gone."""
     rss = pss = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:

@@ -57,6 +57,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.serve import TreeMemory as Memory
+from dossier.serve import tree_memory, tree_pids
+
 SYNC_END = b"\x1b[?2026l"
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"
@@ -95,60 +98,6 @@ def ssh_argv(port: int, source: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ memory of a process tree
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry))
-    return tree
-
-
-def tree_pids(root: int) -> list[int]:
-    tree = _children()
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo.extend(tree.get(pid, []))
-    return pids
-
-
-def rollup(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in KiB, from smaps_rollup; (0, 0) when it has gone."""
-    rss = pss = 0
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Rss:"):
-                    rss = int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss = int(line.split()[1])
-    except OSError:
-        pass
-    return rss, pss
-
-
-@dataclass
-class Memory:
-    processes: int
-    rss_kib: int
-    pss_kib: int
-    server_rss_kib: int
-
-
-def tree_memory(root: int) -> Memory:
-    pids = tree_pids(root)
-    figures = [rollup(pid) for pid in pids]
-    return Memory(len(pids), sum(r for r, _ in figures), sum(p for _, p in figures), rollup(root)[0])
 
 
 def cpu_seconds(root: int) -> tuple[float, float]:
@@ -482,7 +431,7 @@ async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: fl
             memory = server.memory()
             figures.pss_total_kib = memory.pss_kib
             figures.rss_total_kib = memory.rss_kib
-            figures.server_rss_kib = memory.server_rss_kib
+            figures.server_rss_kib = memory.own_rss_kib
             figures.pss_per_session_kib = (memory.pss_kib - base.pss_kib) / sessions
             stop = asyncio.Event()
             typing = asyncio.create_task(type_keys(hall.typists, stop))
@@ -670,7 +619,7 @@ async def watch_memory(server: Server, task: asyncio.Task[None], start: Memory) 
     while not task.done():
         m = server.memory()
         peak = Memory(max(peak.processes, m.processes), max(peak.rss_kib, m.rss_kib), max(peak.pss_kib, m.pss_kib),
-                      max(peak.server_rss_kib, m.server_rss_kib))
+                      max(peak.own_rss_kib, m.own_rss_kib))
         await asyncio.sleep(1)
     return peak
 
@@ -717,7 +666,7 @@ async def run_abuse(db: Path, mode: str, sessions: int, typists: int, seconds: f
                         len(every_during),
                         memory.pss_kib,
                         peak.pss_kib,
-                        peak.server_rss_kib,
+                        peak.own_rss_kib,
                         len(new_lines),
                         new_lines[0] if new_lines else "",
                         took,
