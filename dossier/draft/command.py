@@ -13,7 +13,7 @@ from pathlib import Path
 from .build import Draft, build
 from .extract import extract
 from .matching import DossierActors
-from .reading import MAX_ARTICLE_BYTES, DraftError, read_article
+from .reading import MAX_ARTICLE_BYTES, DraftError, read_article, read_capped
 from .render import count, render
 
 RULES_ONLY = (
@@ -27,23 +27,13 @@ def draft_text(raw: bytes, name: str = "article", dossier: DossierActors | None 
     return build([extract(read_article(raw, name))], dossier)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise DraftError(f"{path}: a directory, not an article")
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise DraftError(f"{path}: {size:,} bytes is too big for a news article (at most {MAX_ARTICLE_BYTES:,})")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DraftError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise DraftError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+def _article_bytes(path: Path) -> bytes:
+    return read_capped(path, MAX_ARTICLE_BYTES, not_a="an article", too_big_for="a news article")
 
 
 def draft_files(paths: list[Path], db: Path | None) -> tuple[Draft, str]:
     """The draft of the articles at `paths` (actors tied to those of the dossier `db`, if given), and its YAML."""
-    extractions = [extract(read_article(_read(path), str(path))) for path in paths]
+    extractions = [extract(read_article(_article_bytes(path), str(path))) for path in paths]
     if db is None:
         draft = build(extractions, None)
     else:

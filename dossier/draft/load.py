@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Draft, DraftActor, DraftSource, DraftStatement
-from .reading import DraftError
+from .reading import DraftError, read_capped
 
 MAX_DRAFT_BYTES = 50_000_000
 """A draft holds its articles' text: a few articles are a few hundred kilobytes; a file over this is not a draft."""
@@ -31,7 +31,7 @@ def read_draft(path: Path) -> Draft:
     from ..bundle import parse_text, read_bundle_bytes
     from ..errors import BundleError
 
-    raw = _read(path)
+    raw = read_capped(path, MAX_DRAFT_BYTES, not_a="a draft", too_big_for="a draft")
     try:
         read_bundle_bytes(raw, path.name, "yaml")  # every check of `dossier import` that needs no dossier
         text = raw.decode("utf-8")
@@ -92,20 +92,6 @@ def read_draft(path: Path) -> Draft:
             )
         )
     return draft
-
-
-def _read(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise DraftError(f"{path}: a directory, not a draft")
-        size = path.stat().st_size
-        if size > MAX_DRAFT_BYTES:
-            raise DraftError(f"{path}: {size:,} bytes is too big for a draft (at most {MAX_DRAFT_BYTES:,})")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DraftError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise DraftError(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _notes(text_lines: list[str], line: int | None) -> dict[str, str]:

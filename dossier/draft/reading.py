@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 from ..text import clean_text
 from .lexicon import ENGLISH_WORDS, MEDIA, MONTHS
@@ -391,3 +392,22 @@ def _from_paragraphs(
             head = False
         body.append(para)
     return Article(name=name, paragraphs=body, title=title, outlet=outlet, published=published, dropped=dropped)
+
+
+def read_capped(path: Path, limit: int, *, not_a: str, too_big_for: str) -> bytes:
+    """The bytes of `path` if it is a file of at most `limit` bytes, else a one-line `DraftError`.
+
+    `not_a` and `too_big_for` name what the file should be in those lines: an
+    article (`dossier draft`), a draft (`dossier browse --review`).
+    """
+    try:
+        if path.is_dir():
+            raise DraftError(f"{path}: a directory, not {not_a}")
+        size = path.stat().st_size
+        if size > limit:
+            raise DraftError(f"{path}: {size:,} bytes is too big for {too_big_for} (at most {limit:,})")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DraftError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DraftError(f"{path}: cannot be read: {exc.strerror or exc}") from None
