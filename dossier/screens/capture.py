@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from .. import keys
 from ..widgets import render
+from .text_editor import TextEditorScreen
 
 
 def yaml_highlighting() -> str | None:
@@ -36,7 +37,7 @@ def yaml_highlighting() -> str | None:
     return "yaml" if find_spec("tree_sitter") and find_spec("tree_sitter_yaml") else None
 
 
-class EditorScreen(ModalScreen[object]):
+class EditorScreen(TextEditorScreen[object]):
     """A document in a text area: Ctrl+S saves (through `save`), Escape closes (asking first when it changed).
 
     `save(screen, text)` starts the save; the caller then calls `refused`,
@@ -46,14 +47,14 @@ class EditorScreen(ModalScreen[object]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("editor")
 
+    STATUS = "#editor-status"
+
     def __init__(self, title: str, text: str, save: Callable[[EditorScreen, str], None]) -> None:
-        super().__init__()
+        super().__init__(text)
         self.title_text = title
-        self.original = text
         self._save = save
         self.saving = False
         """A save is on its way: keys wait for it."""
-        self._asked = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor-box", classes="notebook-modal") as box:
@@ -66,13 +67,6 @@ class EditorScreen(ModalScreen[object]):
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
-
-    @property
-    def text(self) -> str:
-        return self.query_one(TextArea).text
-
-    def say(self, line: str) -> None:
-        self.query_one("#editor-status", Static).update(render.plain(line))
 
     def action_save_document(self) -> None:
         if self.saving:
@@ -100,17 +94,7 @@ class EditorScreen(ModalScreen[object]):
         self.say(f"Not saved: {reason}")
 
     def action_close_editor(self) -> None:
-        if self.text != self.original and not self._asked:
-            self._asked = True
-            self.say("The text has changed: Escape again throws the change away, Ctrl+S saves it.")
-            return
-        self.dismiss(None)
-
-    @on(TextArea.Changed)
-    def _changed(self) -> None:
-        if self._asked:
-            self._asked = False
-            self.say("")
+        self.close_or_ask()
 
 
 class AddScreen(ModalScreen[str | None]):

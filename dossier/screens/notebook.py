@@ -34,6 +34,7 @@ from ..notebook import Entry, NotebookError, check_note, parse_tags
 from ..store import Store
 from ..widgets import render
 from ..widgets.virtual_list import Pager, VirtualList
+from .text_editor import TextEditorScreen
 
 
 def _line(text: str) -> Text:
@@ -43,17 +44,17 @@ def _line(text: str) -> Text:
 # ----------------------------------------------------------------------------- n: the note editor
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(TextEditorScreen[str | None]):
     """A note of several lines on one entity: Ctrl+S saves, Escape closes (asking first when it changed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("note")
 
+    STATUS = "#note-status"
+    WHAT = "note"
+
     def __init__(self, label: str, note: str) -> None:
-        super().__init__()
+        super().__init__(note)
         self.label = label
-        self.original = note
-        self._asked = False
-        """Escape was pressed once on a changed note: the next Escape throws the change away."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box", classes="notebook-modal") as box:
@@ -67,33 +68,16 @@ class NoteScreen(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
-    @property
-    def text(self) -> str:
-        return self.query_one(TextArea).text
-
-    def _say(self, line: str) -> None:
-        self.query_one("#note-status", Static).update(_line(line))
-
     def action_save_note(self) -> None:
         try:
             check_note(self.text)
         except NotebookError as exc:
-            self._say(f"Not saved: {exc}")
+            self.say(f"Not saved: {exc}")
             return
         self.dismiss(self.text)
 
     def action_close_note(self) -> None:
-        if self.text != self.original and not self._asked:
-            self._asked = True
-            self._say("The note has changed: Escape again throws the change away, Ctrl+S saves it.")
-            return
-        self.dismiss(None)
-
-    @on(TextArea.Changed)
-    def _changed(self) -> None:
-        if self._asked:
-            self._asked = False
-            self._say("")
+        self.close_or_ask()
 
 
 # ----------------------------------------------------------------------------- #: tags
