@@ -94,27 +94,28 @@ class TimelineQueries(StoreBase):
         )
         if not sql:
             return []
-        rows = self._all(sql, params)
-        events = [r[2] for r in rows if r[1] == 0]
-        participants = self._participants(events)
-        items: list[TimelineItem] = []
-        for r in rows:
-            actors = [a for a in (_actor_ref(r, 7), _actor_ref(r, 10)) if a is not None]
-            items.append(
-                TimelineItem(
-                    date=r[0],
-                    kind=TIMELINE_KINDS[r[1]],
-                    entity=r[3],
-                    id=r[2],
-                    slug=r[4],
-                    summary=r[5],
-                    detail=r[6],
-                    actors=tuple(participants.get(r[2], ())) if r[1] == 0 else tuple(actors),
-                    measure=MeasureRef(id=r[13], slug=r[14], title=r[15]) if r[13] is not None else None,
-                    statement_kind=r[16],
-                )
+        return self._timeline_items(self._all(sql, params))
+
+    def _timeline_items(self, rows: Sequence[Sequence[Any]]) -> list[TimelineItem]:
+        """Rows of the timeline's query as items, with their events' first participants (one query per event)."""
+        participants = self._participants([r[2] for r in rows if r[1] == 0])
+        return [
+            TimelineItem(
+                date=r[0],
+                kind=TIMELINE_KINDS[r[1]],
+                entity=r[3],
+                id=r[2],
+                slug=r[4],
+                summary=r[5],
+                detail=r[6],
+                actors=tuple(participants.get(r[2], ()))
+                if r[1] == 0
+                else tuple(a for a in (_actor_ref(r, 7), _actor_ref(r, 10)) if a is not None),
+                measure=MeasureRef(id=r[13], slug=r[14], title=r[15]) if r[13] is not None else None,
+                statement_kind=r[16],
             )
-        return items
+            for r in rows
+        ]
 
     def _timeline_sql(
         self,
@@ -235,25 +236,8 @@ class TimelineQueries(StoreBase):
             )
         if not branches:
             return []
-        rows = self._all(" UNION ALL ".join(branches) + " ORDER BY 2, 3 LIMIT :limit", params)
-        participants = self._participants([r[2] for r in rows if r[1] == 0])
-        return [
-            TimelineItem(
-                date="",
-                kind=TIMELINE_KINDS[r[1]],
-                entity=r[3],
-                id=r[2],
-                slug=r[4],
-                summary=r[5],
-                detail=r[6],
-                actors=tuple(participants.get(r[2], ()))
-                if r[1] == 0
-                else tuple(a for a in (_actor_ref(r, 7), _actor_ref(r, 10)) if a is not None),
-                measure=MeasureRef(id=r[13], slug=r[14], title=r[15]) if r[13] is not None else None,
-                statement_kind=r[16],
-            )
-            for r in rows
-        ]
+        # Every branch selects '' AS date: these items are undated.
+        return self._timeline_items(self._all(" UNION ALL ".join(branches) + " ORDER BY 2, 3 LIMIT :limit", params))
 
     def _participants(self, event_ids: Sequence[int], per_event: int = 5) -> dict[int, list[ActorRef]]:
         """The first few participants (by name) of a bounded list of events."""
