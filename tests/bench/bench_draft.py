@@ -15,6 +15,7 @@ hand. A third of them are held out: the rules were never tuned on them.
 
     python -m tests.bench.bench_draft             # everything
     python -m tests.bench.bench_draft --tuned     # the tuned part only (while tuning the rules)
+    python -m tests.bench.bench_draft --files 't5*' --misses   # some tuned articles, with what went wrong
 
 Goals: held-out precision ≥ 0.85 and recall ≥ 0.80; high-confidence precision
 ≥ 0.95; ≤ 50 ms per 10 KB. Nothing here asserts: the "checks" lines say.
@@ -23,6 +24,7 @@ Goals: held-out precision ≥ 0.85 and recall ≥ 0.80; high-confidence precisio
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import statistics
 import sys
@@ -141,10 +143,18 @@ def load_labels() -> list[dict[str, Any]]:
     return list(data["articles"])
 
 
-def score_set(held_out: bool) -> Score:
+def matches(file: str, pattern: str | None) -> bool:
+    """Whether an article's file name matches one of the comma-separated globs of `pattern` (None: every file)."""
+    return pattern is None or any(fnmatch.fnmatch(file, glob.strip()) for glob in pattern.split(","))
+
+
+def score_set(held_out: bool, pattern: str | None = None) -> Score:
+    """The score of one part of the set (held out or tuned), or of the articles of that part whose file matches."""
     total = Score()
     for article in load_labels():
         if bool(article.get("held_out")) != held_out:
+            continue
+        if not matches(article["file"], pattern):
             continue
         path = ARTICLES / article["file"]
         draft = draft_text(path.read_bytes(), path.name)
@@ -222,9 +232,9 @@ def ms_per_10kb(runs: int = 20, clock: Any = time.perf_counter) -> tuple[float, 
 # --------------------------------------------------------------------------- report
 
 
-def report(tuned_only: bool = False, show_misses: bool = False) -> list[str]:
+def report(tuned_only: bool = False, show_misses: bool = False, pattern: str | None = None) -> list[str]:
     lines = ["## Drafting from articles (rules only)", ""]
-    parts = [("tuned", False)] if tuned_only else [("held out", True), ("tuned", False)]
+    parts = [("tuned", False)] if tuned_only or pattern else [("held out", True), ("tuned", False)]
     scores = {}
     lines.append(
         "| part | articles | labelled quotes | drafted quotes | precision | recall | high-confidence precision |"
@@ -232,9 +242,13 @@ def report(tuned_only: bool = False, show_misses: bool = False) -> list[str]:
     lines.append("|---|---|---|---|---|---|---|")
     labels = load_labels()
     for name, held in parts:
-        result = score_set(held)
+        result = score_set(held, pattern)
         scores[name] = result
-        count = sum(1 for a in labels if bool(a.get("held_out")) == held)
+        count = sum(
+            1
+            for a in labels
+            if bool(a.get("held_out")) == held and matches(a["file"], pattern)
+        )
         lines.append(
             f"| {name} | {count} | {result.labels} | {result.drafted} | {result.precision:.2f} | {result.recall:.2f}"
             f" | {result.high_precision:.2f} ({result.high_right}/{result.high}) |"
@@ -284,8 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_draft", description=__doc__.splitlines()[0])
     parser.add_argument("--tuned", action="store_true", help="only the tuned part (held-out results stay unseen)")
     parser.add_argument("--misses", action="store_true", help="list every wrong or missed pair")
+    parser.add_argument(
+        "--files", metavar="GLOB", help="only the tuned articles whose file name matches one of these comma-separated globs (never held-out ones)"
+    )
     args = parser.parse_args(argv)
-    print("\n".join(report(tuned_only=args.tuned, show_misses=args.misses)))
+    print("\n".join(report(tuned_only=args.tuned, show_misses=args.misses, pattern=args.files)))
     return 0
 
 
