@@ -37,7 +37,9 @@ from .lexicon import (
     WEEKDAYS,
 )
 from .names import (
+    LOWER,
     PHRASE,
+    UPPER,
     Actor,
     Found,
     Mention,
@@ -329,7 +331,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
 
 # --------------------------------------------------------------------------- speakers
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+_WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}’'-]*")
 _SKIPPABLE = frozenset("also then later further again previously had has have was is would had once repeatedly".split())
 _NOUN_SPEAKERS = {
     "ministry": ("organization", "ministry"),
@@ -338,6 +340,7 @@ _NOUN_SPEAKERS = {
     "kremlin": ("organization", "kremlin"),
     "government": ("organization", "government"),
     "office": ("organization", "office"),
+    "service": ("organization", "service"),
     "agency": ("media", None),
     "statement": ("document", None),
     "text": ("document", None),
@@ -352,6 +355,7 @@ _NOUN_SPEAKERS = {
     "official": ("official", None),
     "diplomat": ("official", None),
     "ambassador": ("ambassador", None),
+    "envoy": ("ambassador", None),
     "minister": ("minister", None),
 }
 
@@ -409,7 +413,18 @@ _SAID_BEFORE_PARTICIPLE = re.compile(
     r"|(?P<who2>[^,;“”\"]{2,60}?)\s+(?:said|says|added|stated|noted|stressed)),\s*$"
 )
 """An attribution right before a participle: `…, said Zhao, adding`, `…, the ministry said, noting`."""
-_CLOSING_MARK = re.compile(r"[”»\"]")
+_PROTEST = re.compile(
+    r"\b(?:in\s+protest\s+(?:against|over|at)|to\s+protest(?:\s+against)?|protesting(?:\s+against)?)"
+    r"\s+(?:(?:the|an?|its|their|his|her)\s+)?(?:[\w’'-]+\s+){0,3}$"
+)
+"""A protest just before a quote: "summoned the ambassador in protest against the “…”"."""
+_DIPLOMATIC_ROLE = re.compile(r"ambassador|envoy|minister|diplomat|spokes|consul|attach|secretary|charg|counsel")
+"""The roles a later "the diplomat" may stand for."""
+_BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:.!?“”\"«»]|$|\s(?:on|in|at|during|to)\s)")
+"""The one who spoke, after a passive verb: "This was stated by Russian Ambassador Anatoly Antonov"."""
+_SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
+"""Words that open a clause of its own between a speaking verb and a quote."""
+_CLOSING_MARK = re.compile(r"[”»″\"]")
 _END_VERBS = r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained)"
 _END_ATTRIBUTION = re.compile(r",\s+(?P<who>[^,;]{2,80}?)\s+" + _END_VERBS + r"\b")
 """An attribution that ends a sentence: `…, the ministry claimed.`"""
@@ -452,6 +467,8 @@ class Attributor:
         self.registry = registry
         self.bounds = bounds
         self.last_speaker: tuple[int, str, bool] | None = None
+        self.verb_end: int | None = None
+        """Where the speaking verb `_before` took its speaker from ends (its paragraph's offset)."""
         """(paragraph, actor key, an unnamed spokesperson) of the last quote's speaker."""
 
     # ----------------------------------------------------------------- resolving a phrase
@@ -474,19 +491,24 @@ class Attributor:
                     role = role_after(para, mention.end)
                     if mention.kind == "person" and not role:
                         role = actor.role
-                    if wanted == ("organization",) and re.search(r"\b(spokes\w+|official|representative)\b", phrase):
+                    spokes = re.search(r"\b(spokes\w+|official|representative)\b", phrase)
+                    if wanted == ("organization",) and spokes:
+                        # "the Foreign Ministry spokesperson stated" after "Foreign Ministry spokesperson Maria
+                        # Zakharova": the definite article points back to the spokesperson named before.
+                        if re.match(r"\s*the\b", phrase, re.IGNORECASE) and spokes.group(1).startswith("spokes"):
+                            named = self._named_spokesperson(p, start, actor)
+                            if named is not None:
+                                return named
                         reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
                     return Speaker(mention.key, reasons, role)
         words = [w.lower() for w in _WORD.findall(phrase)]
         for word in words:
             if word in PRONOUNS:
                 return self._pronoun(p, start, word)
-        for word in reversed(words):
-            if word in _NOUN_SPEAKERS:
-                kind, head = _NOUN_SPEAKERS[word]
-                return self._noun(p, start, word, kind, head)
+        if any(word in _NOUN_SPEAKERS for word in words):
+            return self._noun_phrase(p, start, words)
         # A capitalised word the rules did not know: a surname named for the first time.
-        bare = re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", phrase)
+        bare = re.findall(rf"\b[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?\b", phrase)
         if len(bare) == 1 and bare[0].lower() not in PRONOUNS:
             key = self.registry.by_surname(bare[0])
             if key:
@@ -502,6 +524,60 @@ class Attributor:
                 )
                 self.registry.mention(p, start, end, key)
                 return Speaker(key, ["named by surname only"])
+        return None
+
+    def _by_agent(self, p: int, offset: int, text: str, verb: re.Match[str]) -> Speaker | None:
+        """The speaker after a passive speaking verb (`this was stated by X`), if the verb is passive."""
+        if not re.search(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", text[: verb.start()]):
+            return None
+        by = _BY_AGENT.match(text, verb.end())
+        if by is None:
+            return None
+        return self.resolve(p, offset + by.start("who"), offset + by.end("who"))
+
+    def _noun_phrase(self, p: int, start: int, words: list[str]) -> Speaker | None:
+        """A speaker named by nouns alone: "the ministry", "the press service", "ministry officials"."""
+        for index in range(len(words) - 1, -1, -1):
+            word = words[index]
+            if word not in _NOUN_SPEAKERS:
+                continue
+            kind, head = _NOUN_SPEAKERS[word]
+            before = words[index - 1] if index else ""
+            if word in ("service", "office") and before == "press":
+                # "the press service writes": the organisation that spoke last, else the last one named.
+                return self._press_service(p, start)
+            if kind in ("plural", "spokes", "official") and _NOUN_SPEAKERS.get(before, ("",))[0] == "organization":
+                # "Russian ministry officials warned": the ministry's words, the ministry named before.
+                org_kind, org_head = _NOUN_SPEAKERS[before]
+                speaker = self._noun(p, start, before, org_kind, org_head)
+                if speaker is not None:
+                    speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                return speaker
+            return self._noun(p, start, word, kind, head)
+        return None
+
+    def _press_service(self, p: int, pos: int) -> Speaker | None:
+        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+            last = self.registry.actors[self.last_speaker[1]]
+            if last.kind == "organization":
+                return Speaker(self.last_speaker[1], ["'the press service' taken for the last speaker's"])
+        org = self.registry.last_before(p, pos, ("organization",))
+        if org is not None and p - org.para <= 3:
+            name = self.registry.actors[org.key].name
+            return Speaker(org.key, [f"'the press service' taken for {name}'s, the last organization named"])
+        return None
+
+    def _named_spokesperson(self, p: int, pos: int, org: Actor) -> Speaker | None:
+        """The last person named before `pos` as a spokesperson of `org` (by affiliation, or the role naming it)."""
+        head = org.name.lower().split()[-1]
+        for mention in self.registry.before(p, pos):
+            actor = self.registry.actors[mention.key]
+            if mention.kind != "person" or mention.quoted or not actor.role:
+                continue
+            role = actor.role.lower()
+            if "spokes" in role and (actor.affiliation == org.key or head in role):
+                reason = f"'the spokesperson' taken for {actor.name}, the spokesperson of {org.name} named before"
+                return Speaker(mention.key, [reason], actor.role)
         return None
 
     def _pronoun(self, p: int, pos: int, word: str) -> Speaker | None:
@@ -587,6 +663,15 @@ class Attributor:
                 actor = self.registry.actors[mention.key]
                 if actor.kind == "person" and actor.role and word[:6] in actor.role.lower():
                     return Speaker(mention.key, [f"{word!r} taken for {actor.name}, the last {word} named"], actor.role)
+            if word in ("diplomat", "envoy"):
+                # "the diplomat said" after "Russian Ambassador Anatoly Antonov": the last person of a diplomat's role.
+                for mention in self.registry.before(p, pos):
+                    actor = self.registry.actors[mention.key]
+                    if p - mention.para > 2:
+                        break
+                    if actor.kind == "person" and actor.role and _DIPLOMATIC_ROLE.search(actor.role.lower()):
+                        reason = f"'the {word}' taken for {actor.name}, the last diplomat named"
+                        return Speaker(mention.key, [reason], actor.role)
             if kind in ("minister", "ambassador"):
                 # "the home affairs minister told …" after "Peter Dutton has censured …": a minister is a person.
                 person = self.registry.last_before(p, pos, ("person",))
@@ -650,9 +735,15 @@ class Attributor:
         fpara = self.paragraphs[first.para]
         f_start, _ = sentence_at(self.bounds[first.para], first.open)
         pre = fpara[f_start : first.open]
+        self.verb_end = None
         speaker = self._before(first.para, f_start, pre)
         if speaker is not None:
-            return speaker, via or self._via(first.para, f_start, first.open, quote), True
+            # `Peskov told a briefing when asked about … since Moscow’s “special military operation”`: a clause
+            # of its own between the verb and the quote; the verb is not the quote's (a short one is a term).
+            gap = fpara[self.verb_end : first.open] if self.verb_end is not None else ""
+            clause = _SUBORDINATE.search(gap)
+            own_clause = clause is not None and not re.search(r"\bthat\b", gap[clause.end() :])
+            return speaker, via or self._via(first.para, f_start, first.open, quote), not own_clause
         # 2b. The attribution that ends its sentence, after its last quote: `… caused by “rioters” and …, the
         # ministry said.`, `… an “illegal” rally, the ministry's website reported.`
         tail_marks = [m.end() for m in _CLOSING_MARK.finditer(para, after_start, s_end)]
@@ -691,6 +782,16 @@ class Attributor:
                     via or previous.via,
                     False,
                 )
+        # 5. A quote that is a paragraph of its own after one that ends with its speaker's verb, without quotes:
+        # "Deputy Foreign Minister Sergey Ryabkov condemned the new sanctions." then "“By making this decision …"
+        if first.open == 0 and first.para > 0:
+            prev = self.paragraphs[first.para - 1]
+            if prev.strip() and not re.search(r"[“”\"«»]", prev):
+                ps, pe = self.bounds[first.para - 1][-1]
+                speaker = self._before(first.para - 1, ps, prev[ps:pe])
+                if speaker is not None:
+                    speaker.reasons.append("speaker taken from the paragraph before, which introduces the quote")
+                    return speaker, via, False
         return None, via, False
 
     def _after(self, p: int, offset: int, post: str) -> Speaker | None:
@@ -735,6 +836,9 @@ class Attributor:
                     return self.resolve(p, offset + begin + span_start, offset + begin + span_end)
                 # `X said`: the words before the verb are the speaker, if they are few.
                 subject = rest[: word.start()]
+                agent = self._by_agent(p, offset + begin, rest, word)
+                if agent is not None:
+                    return agent
                 appositive = _APPOSITIVE_SUBJECT.match(subject)
                 if appositive:
                     # `“…,” Sir Richard Dalton, who was ambassador to Tehran, said.`: the name before the commas.
@@ -757,12 +861,37 @@ class Attributor:
             speaker = self.resolve(p, offset + relayed[-1].start("who"), offset + relayed[-1].end("who"))
             if speaker is not None:
                 return speaker
+        opening = re.match(r"\s*([A-Z][a-z]+ing)\b", pre)
+        if (
+            opening
+            and opening.group(1).lower() in SPEECH_VERBS
+            and self.last_speaker is not None
+            and p - self.last_speaker[0] <= 1
+        ):
+            # "Adding that Russia expelled them after “spotting them red-handed,”": a sentence that opens with the
+            # participle goes on from the last speaker's words.
+            self.verb_end = offset + opening.end()
+            last = self.registry.actors[self.last_speaker[1]]
+            return Speaker(self.last_speaker[1], [f"taken for {last.name}, who spoke last"], last.role)
+        protest = _PROTEST.search(pre)
+        if protest and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, protest.end())):
+            # "The ministry summoned the ambassador in protest against the “aggressive … actions”": what the
+            # one protesting objects to, in its own words.
+            self.verb_end = offset + protest.end()
+            speaker = self._subject(p, offset, offset + protest.start())
+            if speaker is not None:
+                speaker.reasons.append("the words of the protest taken for the one protesting")
+                return speaker
         words = list(_WORD.finditer(pre))
         for word in reversed(words):
             low = word.group().lower()
+            self.verb_end = offset + word.end()
             if not word.group()[0].islower() and low != "according":
                 continue
             if low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"):
+                agent = self._by_agent(p, offset, pre, word)
+                if agent is not None:
+                    return agent
                 if low == "according":
                     to = re.match(r"\s+to\s+([^,]+)", pre[word.end() :])
                     if to:
@@ -770,7 +899,7 @@ class Attributor:
                     return None
                 if low.endswith("ing"):
                     # `“…,” the ministry said, adding that this is a “…”`: the one who said the quote before.
-                    closes = [m.end() for m in re.finditer(r"[”»\"]", pre[: word.start()])]
+                    closes = [m.end() for m in re.finditer(r"[”»″\"]", pre[: word.start()])]
                     if closes:
                         speaker = self._after(p, offset + closes[-1], pre[closes[-1] : word.start()])
                         if speaker is not None:
@@ -871,12 +1000,10 @@ class Attributor:
             found = re.search(rf"(?:^|,\s*|\band\s+){pronoun}\b", text, re.IGNORECASE)
             if found:
                 return self._pronoun(p, start + found.start(), pronoun)
-        for word in reversed(words):
-            if word in _NOUN_SPEAKERS:
-                kind, head = _NOUN_SPEAKERS[word]
-                return self._noun(p, start, word, kind, head)
+        if any(word in _NOUN_SPEAKERS for word in words):
+            return self._noun_phrase(p, start, words)
         # The sentence opens with a name the rules did not know ("Landsbergis called it …").
-        opening = re.match(r"\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text)
+        opening = re.match(rf"\s*([{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)\b", text)
         if opening and opening.group(1).lower() not in COMMON_CAPITALISED:
             return self.resolve(p, start + opening.start(1), start + opening.end(1))
         return None

@@ -54,7 +54,14 @@ _ORG_COUNTRY = {
 """Organisations whose country goes without saying."""
 
 _CONNECTORS = "of|for|and|the|on|in|de|van|von|der|da|di|du|bin|ibn|al|la|le"
-_CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][A-Za-z0-9]*(?:[-][A-Za-z]+)*(?:['’][A-Z][a-z]+)?)"
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+"""Upper-case Latin letters, with those of names written with accents ("Çelik", "Šefčovič", "Ólafsson")."""
+LOWER = "a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž"
+"""Lower-case Latin letters, with accented ones ("Itté", "Lipavský")."""
+_CAP = (
+    rf"(?:(?:[A-Z]\.){{2,}}|[A-Z]\.(?=\s+[A-Z][a-z])|[{UPPER}][{UPPER}{LOWER}0-9]*(?:[-][{UPPER}{LOWER}]+)*"
+    rf"(?:['’][{UPPER}][{LOWER}]+)?)"
+)
 _NOT_AFTER_CONNECTOR = r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
 PHRASE = re.compile(rf"(?<![\w.’'-]){_CAP}(?:\s+(?:(?:(?:{_CONNECTORS})\s+)+{_NOT_AFTER_CONNECTOR})?{_CAP})*")
 """A run of capitalised words, with the small words that join the parts of a name ("Ministry of Foreign Affairs").
@@ -279,6 +286,11 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
         return [Found(start, end, state[1], "state", country=state[0])]
     if low in _DEMONYMS:
         return []
+    if len(words) >= 3 and words[0].lower() in _STATE_NAMES and _plausible_name(words[1:]):
+        # "Ambassador to Ottawa Oleg Stepanov": a state (or its capital) runs into the name after it.
+        state = _STATE_BY_NAME[words[0].lower()]
+        first = Found(start, offsets[0] + len(words[0]), state[1], "state", country=state[0])
+        return [first, Found(offsets[1], end, para[offsets[1] : end], "person")]
     lows = [w.lower().strip(".’'") for w in words]
     role_at = [i for i, w in enumerate(lows) if w in ROLE_NOUNS]
     if role_at:

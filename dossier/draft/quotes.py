@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 
 DOUBLE_OPEN = "“„«"
-DOUBLE_CLOSE = "”»"
+DOUBLE_CLOSE = "”»″"
+"""Closing marks: `″` (a double prime) is a closing mark mistyped (`By 16:00″, he said`)."""
 SINGLE_OPEN = "‘"
 SINGLE_CLOSE = "’"
 
