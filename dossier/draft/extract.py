@@ -32,6 +32,7 @@ from .lexicon import (
     ORG_ACRONYMS,
     PARAPHRASE_VERBS,
     PRONOUNS,
+    ROLE_NOUNS,
     SPEECH_VERBS,
     STATES,
     WEEKDAYS,
@@ -385,6 +386,12 @@ _INSIDE = re.compile(
 """An attribution inside a quote, between dashes: "“I can confirm …, – he said. – As for …”"."""
 
 
+_COURTESY_DOT = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sen|Rep|Gov|Prof|Amb)\.")
+"""A title's period ("Mr. Peskov"): no sentence ends there."""
+_VERB_FIRST_STOP = re.compile(
+    r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after)\b|\s(?:on|in|at|during|after|when|to reporters|of)\s"
+)
+"""Where the speaker named after its verb ends (`said Zhao on Monday`, `said the ministry, adding`)."""
 _VERB_FIRST_SPEAKER = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|his|her|its|their|one|another)\s)")
 """What follows a verb that comes before its speaker (`,” said the ministry`, `,” added Peskov`)."""
 _RELAYED = re.compile(
@@ -508,7 +515,11 @@ class Attributor:
         if any(word in _NOUN_SPEAKERS for word in words):
             return self._noun_phrase(p, start, words)
         # A capitalised word the rules did not know: a surname named for the first time.
-        bare = re.findall(rf"\b[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?\b", phrase)
+        bare = [
+            word
+            for word in re.findall(rf"\b[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?\b", phrase)
+            if word.lower() not in COMMON_CAPITALISED  # "As Zakharova noted": "As" is no name
+        ]
         if len(bare) == 1 and bare[0].lower() not in PRONOUNS:
             key = self.registry.by_surname(bare[0])
             if key:
@@ -617,7 +628,9 @@ class Attributor:
         reasons: list[str] = []
         if kind != "person":
             reasons.append(f"pronoun {word!r} taken for {actor.name}, the last {actor.kind} named")
-        elif p - found.para > 1:
+        elif p - found.para > 1 and not (
+            self.last_speaker and self.last_speaker[1] == found.key and p - self.last_speaker[0] <= 1
+        ):
             reasons.append(f"pronoun {word!r} taken for {actor.name}, last named {p - found.para} paragraphs before")
         elif self.last_speaker and self.last_speaker[1] != found.key and self.last_speaker[0] >= found.para:
             reasons.append(f"pronoun {word!r} taken for {actor.name}, the last person named, not the last speaker")
@@ -801,6 +814,13 @@ class Attributor:
         words = list(_WORD.finditer(rest))[:30]
         if not words:
             return None
+        dash = re.match(r"\s*[—–-]+\s*(?P<who>[^.;:!?“”\"«»,]{2,100}?)\s*[.]?\s*$", post)
+        if dash and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(dash.group("who"))):
+            # `“…” — Kremlin spokesman Dmitry Peskov.`: a name alone after a dash signs the quote.
+            if any(m.kind != "state" for m in self.registry.in_span(p, offset + dash.start("who"), offset + dash.end())):
+                speaker = self.resolve(p, offset + dash.start("who"), offset + dash.end("who"))
+                if speaker is not None:
+                    return speaker
         for index, word in enumerate(words):
             low = word.group().lower()
             if not word.group()[0].islower():
@@ -808,6 +828,10 @@ class Attributor:
             if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
                 if index >= 12 and not _APPOSITIVE_SUBJECT.match(rest[: word.start()]):
                     return None  # too far from the quote to be its attribution
+                passive = re.search(r"\s+(?:was|were|is|are|been)\s+$", rest[: word.start()])
+                if low in ("quoted", "cited") and passive and index > 1:
+                    # `“…,” Lavrov was quoted by TASS as saying`: the subject speaks, the agency relays.
+                    return self.resolve(p, offset + begin, offset + begin + passive.start())
                 if low in ("quoted", "cited"):
                     # `“…,” the agency quoted Zakharova as saying`: the one quoted speaks, the agency relays.
                     relayed = re.match(r"\s+(.{2,80}?)\s+as\s+(?:saying|telling|stating)\b", rest[word.end() :])
@@ -821,11 +845,13 @@ class Attributor:
                     tail = rest[word.end() :]
                     if low != "according" and not _VERB_FIRST_SPEAKER.match(tail):
                         return None  # `“baseless” comments made by Gabriel`: a noun, not a verb before its speaker
-                    stop = re.search(
-                        r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after)\b"
-                        r"|\s(?:on|in|at|during|after|when|to reporters|of)\s",
-                        tail,
-                    )
+                    stop = None
+                    for found in _VERB_FIRST_STOP.finditer(tail):
+                        role = re.search(r"([\w-]+)\s+of\s$", tail[: found.end()])
+                        if role and (role.group(1).lower() in ROLE_NOUNS or role.group(1).lower() == "head"):
+                            continue  # "said the head of the Russian Foreign Ministry Sergey Lavrov": a title
+                        stop = found
+                        break
                     span_end = word.end() + (stop.start() if stop else len(tail))
                     span_start = word.end()
                     if low == "according":
@@ -843,7 +869,8 @@ class Attributor:
                 if appositive:
                     # `“…,” Sir Richard Dalton, who was ambassador to Tehran, said.`: the name before the commas.
                     return self.resolve(p, offset + begin, offset + begin + appositive.end("name"))
-                if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", subject):
+                bare_subject = _COURTESY_DOT.sub(" ", subject)
+                if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", bare_subject):
                     return None
                 return self.resolve(p, offset + begin, offset + begin + word.start())
             if low in _SKIPPABLE:
@@ -873,6 +900,13 @@ class Attributor:
             self.verb_end = offset + opening.end()
             last = self.registry.actors[self.last_speaker[1]]
             return Speaker(self.last_speaker[1], [f"taken for {last.name}, who spoke last"], last.role)
+        named = re.fullmatch(r"\s*(?P<who>[^:,;.“”\"«»]{2,80}?)\s*:\s*", pre)
+        if named and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(named.group("who"))):
+            # `Zakharova: “…”`: a name and a colon introduce the words.
+            mentions = self.registry.in_span(p, offset + named.start("who"), offset + named.end("who"))
+            if mentions and mentions[-1].kind in ("person", "organization", "group"):
+                self.verb_end = offset + named.end()
+                return self.resolve(p, offset + named.start("who"), offset + named.end("who"))
         protest = _PROTEST.search(pre)
         if protest and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, protest.end())):
             # "The ministry summoned the ambassador in protest against the “aggressive … actions”": what the

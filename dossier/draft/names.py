@@ -317,6 +317,14 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
                 Found(name_start, end, para[name_start:end], "person", role=role, country=country, org_role=org_role)
             ]
         return []
+    heads = [i for i, w in enumerate(lows) if w in ORG_HEADS]
+    if heads and len(words) - heads[-1] - 1 >= 2 and _plausible_name(words[heads[-1] + 1 :]):
+        # "the official representative of the Russian Foreign Ministry Maria Zakharova": the organisation, then
+        # its person.
+        cut = heads[-1] + 1
+        org = classify(para, offsets[0], para[offsets[0] : offsets[cut - 1] + len(words[cut - 1])])
+        person_start = offsets[cut]
+        return [*org, Found(person_start, end, para[person_start:end], "person")]
     if any(w in ORG_HEADS for w in lows) or low in _ORG_COUNTRY:
         country = _country_in(words) or _ORG_COUNTRY.get(_core(words).lower())
         return [Found(start, end, text, "organization", country=country)]
