@@ -817,7 +817,8 @@ class Attributor:
         dash = re.match(r"\s*[—–-]+\s*(?P<who>[^.;:!?“”\"«»,]{2,100}?)\s*[.]?\s*$", post)
         if dash and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(dash.group("who"))):
             # `“…” — Kremlin spokesman Dmitry Peskov.`: a name alone after a dash signs the quote.
-            if any(m.kind != "state" for m in self.registry.in_span(p, offset + dash.start("who"), offset + dash.end())):
+            signed = self.registry.in_span(p, offset + dash.start("who"), offset + dash.end())
+            if any(m.kind != "state" for m in signed):
                 speaker = self.resolve(p, offset + dash.start("who"), offset + dash.end("who"))
                 if speaker is not None:
                     return speaker

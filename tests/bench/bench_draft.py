@@ -244,11 +244,7 @@ def report(tuned_only: bool = False, show_misses: bool = False, pattern: str | N
     for name, held in parts:
         result = score_set(held, pattern)
         scores[name] = result
-        count = sum(
-            1
-            for a in labels
-            if bool(a.get("held_out")) == held and matches(a["file"], pattern)
-        )
+        count = sum(1 for a in labels if bool(a.get("held_out")) == held and matches(a["file"], pattern))
         lines.append(
             f"| {name} | {count} | {result.labels} | {result.drafted} | {result.precision:.2f} | {result.recall:.2f}"
             f" | {result.high_precision:.2f} ({result.high_right}/{result.high}) |"
@@ -299,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tuned", action="store_true", help="only the tuned part (held-out results stay unseen)")
     parser.add_argument("--misses", action="store_true", help="list every wrong or missed pair")
     parser.add_argument(
-        "--files", metavar="GLOB", help="only the tuned articles whose file name matches one of these comma-separated globs (never held-out ones)"
+        "--files",
+        metavar="GLOBS",
+        help="only the tuned articles whose file name matches one of these comma-separated globs (never held-out ones)",
     )
     args = parser.parse_args(argv)
     print("\n".join(report(tuned_only=args.tuned, show_misses=args.misses, pattern=args.files)))
