@@ -53,7 +53,7 @@ from .names import (
     role_before,
     state_of,
 )
-from .quotes import QuoteSpan, find_quotes, sentence_at, sentence_bounds
+from .quotes import ATTRIBUTION_AFTER, QuoteSpan, find_quotes, sentence_at, sentence_bounds
 from .reading import Article
 
 SHORT_QUOTE_WORDS = 4
@@ -372,7 +372,7 @@ _ISSUED = re.compile(
     r"|(?:issued|released|published)\s+(?:a|an)\s+(?:\w+\s+)?statement|website\s+reported)\b"
 )
 """Where an article says that the one who spoke last spoke in a statement: "the statement" is theirs."""
-_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but|that)\b")
 """Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
 _BY_AS = re.compile(
     r"\b(?:described|called|branded|labell?ed|termed|denounced|condemned|critici[sz]ed|dubbed|slammed)\s+by\s+"
@@ -389,7 +389,8 @@ _INSIDE = re.compile(
 _COURTESY_DOT = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sen|Rep|Gov|Prof|Amb)\.")
 """A title's period ("Mr. Peskov"): no sentence ends there."""
 _VERB_FIRST_STOP = re.compile(
-    r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after)\b|\s(?:on|in|at|during|after|when|to reporters|of)\s"
+    r"[.;!?]|,\s+(?:the|a|an|who|adding|as|in|at|on|after|reports?|reported|according|citing)\b"
+    r"|\s(?:on|in|at|during|after|when|to reporters|of)\s"
 )
 """Where the speaker named after its verb ends (`said Zhao on Monday`, `said the ministry, adding`)."""
 _VERB_FIRST_SPEAKER = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|his|her|its|their|one|another)\s)")
@@ -425,6 +426,15 @@ _PROTEST = re.compile(
     r"\s+(?:(?:the|an?|its|their|his|her)\s+)?(?:[\w’'-]+\s+){0,3}$"
 )
 """A protest just before a quote: "summoned the ambassador in protest against the “…”"."""
+_REMARKS_BY = re.compile(
+    r"\b(?:comments?|remarks?|statements?|words|accusations?|claims?|criticism)\s+(?:\w+\s+){0,2}?(?:by|from)\s+"
+)
+"""Whose remarks a sentence reports: "comments Friday from French Foreign Minister Jean-Yves Le Drian that …"."""
+_TITLE_SUBJECT = re.compile(
+    r"\bthe\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<title>(?:Prime|Foreign|Deputy|Vice)\s+Minister|President|Chancellor|"
+    r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b"
+)
+"""A person named by a title alone: "the Prime Minister of Hungary", "the Hungarian president"."""
 _DIPLOMATIC_ROLE = re.compile(r"ambassador|envoy|minister|diplomat|spokes|consul|attach|secretary|charg|counsel")
 """The roles a later "the diplomat" may stand for."""
 _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:.!?“”\"«»]|$|\s(?:on|in|at|during|to)\s)")
@@ -557,7 +567,10 @@ class Attributor:
             if word in ("service", "office") and before == "press":
                 # "the press service writes": the organisation that spoke last, else the last one named.
                 return self._press_service(p, start)
-            if kind in ("plural", "spokes", "official") and _NOUN_SPEAKERS.get(before, ("",))[0] == "organization":
+            if (
+                kind in ("plural", "spokes", "official", "document")
+                and _NOUN_SPEAKERS.get(before, ("",))[0] == "organization"
+            ):
                 # "Russian ministry officials warned": the ministry's words, the ministry named before.
                 org_kind, org_head = _NOUN_SPEAKERS[before]
                 speaker = self._noun(p, start, before, org_kind, org_head)
@@ -576,6 +589,24 @@ class Attributor:
         if org is not None and p - org.para <= 3:
             name = self.registry.actors[org.key].name
             return Speaker(org.key, [f"'the press service' taken for {name}'s, the last organization named"])
+        return None
+
+    def _is_media(self, speaker: Speaker) -> bool:
+        return self.registry.actors[speaker.key].kind == "media"
+
+    def _titled_person(self, p: int, pos: int, title: str) -> Speaker | None:
+        """The last person named (at most 3 paragraphs back) whose role has all the words of `title`."""
+        wanted = title.lower().split()
+        for mention in self.registry.before(p, pos):
+            if p - mention.para > 3:
+                break
+            actor = self.registry.actors[mention.key]
+            if mention.kind != "person" or mention.quoted or not actor.role:
+                continue
+            role = re.findall(r"[\w-]+", actor.role.lower())
+            if all(word in role for word in wanted):
+                reason = f"'the {title}' taken for {actor.name}, the last one named with that title"
+                return Speaker(mention.key, [reason], actor.role)
         return None
 
     def _named_spokesperson(self, p: int, pos: int, org: Actor) -> Speaker | None:
@@ -781,6 +812,10 @@ class Attributor:
             speaker = self._before(first.para - 1, ps, prev[ps:pe])
             if speaker is not None:
                 return speaker, via, True
+        if ATTRIBUTION_AFTER.match(para, after_start) and not re.match(r"[\s,]*(?:and|but|while)\b", post):
+            # `“…,” said the government statement`: an attribution the rules could not resolve; not the speaker
+            # of the quote before.
+            return None, via, False
         # 4. A follow-on quote: the speaker of the quote before it.
         if previous is not None and previous.speaker is not None and previous.kind == "quote":
             if previous.para == first.para:
@@ -860,7 +895,10 @@ class Attributor:
                         if not to:
                             return None
                         span_start += to.end()
-                    return self.resolve(p, offset + begin + span_start, offset + begin + span_end)
+                    speaker = self.resolve(p, offset + begin + span_start, offset + begin + span_end)
+                    if speaker is not None and low.startswith("report") and self._is_media(speaker):
+                        return None  # `“…,” reports CNN`: the outlet relays the words (the via), it did not say them
+                    return speaker
                 # `X said`: the words before the verb are the speaker, if they are few.
                 subject = rest[: word.start()]
                 agent = self._by_agent(p, offset + begin, rest, word)
@@ -870,10 +908,20 @@ class Attributor:
                 if appositive:
                     # `“…,” Sir Richard Dalton, who was ambassador to Tehran, said.`: the name before the commas.
                     return self.resolve(p, offset + begin, offset + begin + appositive.end("name"))
+                core = subject.rstrip(" ,")
+                if "," in core and not appositive:
+                    # `“…,” severely violating China's interests, Mao said`: the clause right before the verb.
+                    cut = core.rindex(",") + 1
+                    subject, begin = subject[cut:], begin + cut
+                    rest = rest[cut:]
+                    word = next(w for w in _WORD.finditer(rest) if w.group().lower() == low)
                 bare_subject = _COURTESY_DOT.sub(" ", subject)
                 if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", bare_subject):
                     return None
-                return self.resolve(p, offset + begin, offset + begin + word.start())
+                speaker = self.resolve(p, offset + begin, offset + begin + word.start())
+                if speaker is not None and low.startswith("report") and self._is_media(speaker):
+                    return None  # `“…,” CNN reported`: relayed, not said, by the outlet
+                return speaker
             if low in _SKIPPABLE:
                 continue
             if index >= 12:
@@ -908,6 +956,21 @@ class Attributor:
             if mentions and mentions[-1].kind in ("person", "organization", "group"):
                 self.verb_end = offset + named.end()
                 return self.resolve(p, offset + named.start("who"), offset + named.end("who"))
+        remarks = list(_REMARKS_BY.finditer(pre))
+        if remarks and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, remarks[-1].end())):
+            # "after comments Friday from French Foreign Minister Jean-Yves Le Drian that the junta was “…”".
+            found = remarks[-1]
+            mentions = [
+                m
+                for m in self.registry.in_span(p, offset + found.end(), offset + found.end() + 90)
+                if m.kind in ("person", "organization", "group") and not m.quoted
+            ]
+            if mentions:
+                self.verb_end = offset + found.end()
+                speaker = self.resolve(p, mentions[0].start, mentions[0].end)
+                if speaker is not None:
+                    speaker.reasons.append("the words taken for the one whose remarks the sentence reports")
+                    return speaker
         protest = _PROTEST.search(pre)
         if protest and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, protest.end())):
             # "The ministry summoned the ambassador in protest against the “aggressive … actions”": what the
@@ -971,7 +1034,7 @@ class Attributor:
     def _subject(self, p: int, start: int, end: int) -> Speaker | None:
         """The speaker among the words before a verb: the person nearest the verb, else the nearest other actor."""
         para = self.paragraphs[p]
-        if re.search(r",?\s\band\s+(?:also\s+|then\s+|later\s+)?$", para[start:end]):
+        if re.search(r",?\s\b(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$", para[start:end]):
             # "The ministry said …, and announced the “…”": a second verb of the sentence's subject.
             subject = self._sentence_subject(p, end, None)
             if subject is not None:
@@ -986,6 +1049,11 @@ class Attributor:
             subject = self._sentence_subject(p, start + own.start(1), PRONOUNS[own.group(1).lower()])
             if subject is not None:
                 return subject
+        if breaks and breaks[-1].group() == "that":
+            # "Zhao said that Psaki said …": a person after "that" speaks; "… told the media that the US
+            # demands are “…”" is still the teller's.
+            if not any(m.kind == "person" for m in self.registry.in_span(p, breaks[-1].end(), end)):
+                breaks = breaks[:-1]
         if breaks and self.registry.in_span(p, breaks[-1].end(), end):
             start = breaks[-1].end()
         role_of = _ROLE_OF.search(para, start, end)
@@ -1005,11 +1073,19 @@ class Attributor:
         clean = [
             m
             for m in mentions
-            if not re.search(
+            if not m.quoted
+            and not re.search(
                 r"\b(?:to|told|by|with|of|for|against|on|at|from)\s+(?:the\s+)?(?:\w+['’]s\s+)?$",
                 para[max(start, m.start - 30) : m.start],
             )
         ]
+        titled = _TITLE_SUBJECT.search(para, start, end)
+        if titled and not any(m.start < titled.start() and m.kind == "person" for m in clean):
+            # "the Prime Minister of Hungary compared Ukraine … and called it “…”": the one named before with
+            # that title, not a state the clause names after its verb.
+            person = self._titled_person(p, titled.start(), titled.group("title"))
+            if person is not None:
+                return person
         for kinds in (("person",), ("group", "organization"), ("state", "media")):
             chosen = [m for m in clean if m.kind in kinds]
             if chosen:
@@ -1078,7 +1154,9 @@ class Attributor:
         para = self.paragraphs[p]
         s_start, _ = sentence_at(self.bounds[p], pos)
         opening = re.match(
-            r"\s*(?P<who>[^,;“”\"]{2,60}?)\s+(?:said|says|stated|added|noted|told|announced)\b", para[s_start:pos]
+            r"\s*(?P<who>[^,;“”\"]{2,60}?)\s+(?:said|says|stated|added|noted|told|announced|confirmed|warned|insisted|"
+            r"stressed|explained|claimed|denied)\b",
+            para[s_start:pos],
         )
         if not opening:
             return None

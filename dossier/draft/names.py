@@ -127,6 +127,8 @@ class Registry:
         self.actors: dict[str, Actor] = {}
         self.mentions: list[Mention] = []
         self._surnames: dict[str, list[str]] = {}
+        self._first_names: dict[str, list[str]] = {}
+        """The first of a person's two names: a surname only when no one has it as a surname."""
         self._by_para: dict[int, list[Mention]] = {}
         """The mentions of each paragraph in order: lookups never walk the whole article (a long one is slow)."""
         self._last_seen: dict[str, tuple[int, int]] = {}
@@ -140,6 +142,9 @@ class Registry:
             if actor.kind == "person":
                 surname = actor.key.split()[-1]
                 self._surnames.setdefault(surname, []).append(actor.key)
+                if len(actor.key.split()) == 2:
+                    # "Mao Ning", then "Mao said": names written family name first.
+                    self._first_names.setdefault(actor.key.split()[0], []).append(actor.key)
             return actor
         if actor.role and not known.role:
             known.role = actor.role
@@ -165,7 +170,7 @@ class Registry:
 
     def by_surname(self, word: str) -> str | None:
         """The person last named in full with this surname."""
-        keys = self._surnames.get(fold_name(word))
+        keys = self._surnames.get(fold_name(word)) or self._first_names.get(fold_name(word))
         if not keys:
             return None
         if len(keys) == 1:
@@ -308,6 +313,14 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
                 tail_from += 1
         tail = words[tail_from:]
         head_words = words[:tail_from]
+        if tail and not _plausible_name(tail):
+            # "Spokesman for the Ukrainian Ministry of Foreign Affairs Oleh Nikolenko": the role runs on through an
+            # organisation's name; the name is the last words that can be one.
+            for size in (4, 3, 2):
+                if len(tail) > size and _plausible_name(tail[-size:]) and tail[-size - 1].lower() not in _CONNECTOR_SET:
+                    tail_from = len(words) - size
+                    tail, head_words = words[tail_from:], words[:tail_from]
+                    break
         if tail and _plausible_name(tail):
             name_start = offsets[tail_from]
             role = " ".join(head_words)

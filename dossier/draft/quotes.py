@@ -127,7 +127,7 @@ def _marks(para: str, style: str) -> list[tuple[int, str]]:
     return found
 
 
-_ATTRIBUTION_AFTER = re.compile(
+ATTRIBUTION_AFTER = re.compile(
     r"[\s,.—–-]*(?:[A-Za-z’'.-]+\s+){0,7}?(?:said|says|told|added|stated|noted|stressed|quoted|wrote|insisted|"
     r"warned|explained|declared|announced|according)\b"
 )
@@ -176,7 +176,7 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
             if open_at is None:
                 if role in ("open", "either"):
                     open_at = i
-                elif role == "close" and index == 0 and _ATTRIBUTION_AFTER.match(para, i + 1):
+                elif role == "close" and index == 0 and ATTRIBUTION_AFTER.match(para, i + 1):
                     # A closing mark, then `X said`, with no opening mark before it in the paragraph:
                     # the opening mark was lost (a block quote on the page); the quote starts the paragraph,
                     # or the sentence before the mark when that one starts in lower case (words lost with the mark).
@@ -209,12 +209,20 @@ def find_quotes(paragraphs: list[str]) -> list[QuoteSpan]:
                 and index == len(marks) - 1
                 and i > open_at + 1
                 and _is_close_position(para, i)
-                or (role == "open" and index == len(marks) - 1 and _ATTRIBUTION_AFTER.match(para, i + 1))
+                or (role == "open" and index == len(marks) - 1 and ATTRIBUTION_AFTER.match(para, i + 1))
             ):
                 # The paragraph's last mark, while a quote is open and nothing else closes it: a closing
                 # mark typed the wrong way round (`steps “.`, `years, "the agency quoted …`).
                 finish(Part(p, open_at, i, i + 1))
                 open_at = None
+            elif (
+                role == "open"
+                and re.search(r"[.!?]\s+$", para[open_at:i])
+                and sum(1 for _, r in marks[index + 1 :] if r in ("close", "either")) == 1
+            ):
+                # `"Another … statement. Such statements are unacceptable. "Budapest continues …," he noted.`: a
+                # stray mark opening a sentence of the quote, which the one closing mark left ends.
+                continue
             elif role == "open" and i > open_at + 1:
                 # A second opening mark: the first quote was never closed; it ends here.
                 finish(Part(p, open_at, None, i))
