@@ -442,9 +442,32 @@ _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
-_END_VERBS = r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained)"
+_END_VERBS = (
+    r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained|told)"
+)
 _END_ATTRIBUTION = re.compile(r",\s+(?P<who>[^,;]{2,80}?)\s+" + _END_VERBS + r"\b")
 """An attribution that ends a sentence: `…, the ministry claimed.`"""
+
+
+_PLAIN_SUBJECT_WORDS = frozenset(
+    "the government authorities officials has have had also then later again on in late early".split()
+) | frozenset(WEEKDAYS)
+
+
+def _crowded(phrase: str, written: str) -> bool:
+    """Whether a state named in a speaker phrase comes with more than its government and a day ("Russia on Sunday",
+    "the British government" are plain; "China's interests, Mao" or "over Moscow’s involvement in" are not)."""
+    rest = phrase.replace(written, " ", 1)
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", rest)]
+    words = [w for w in words if w not in _PLAIN_SUBJECT_WORDS and w not in ("’s", "'s", "s")]
+    return len(words) > 1
+
+
+def _adjectival(text: str, word: re.Match[str]) -> bool:
+    """A participle used as an adjective, not a verb: "Moscow’s alleged involvement", "its stated aim"."""
+    return word.group().lower().endswith("ed") and bool(
+        re.search(r"(?:['’]s|\b(?:its|their|his|her|the|an?|our|this|these))\s+$", text[: word.start()], re.IGNORECASE)
+    )
 
 
 def _misspelt(registry: Registry, word: str) -> str | None:
@@ -517,6 +540,8 @@ class Attributor:
                             if named is not None:
                                 return named
                         reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
+                    if mention.kind == "state" and _crowded(phrase, written):
+                        reasons.append(f"{actor.name} taken for the speaker among other words before the verb")
                     return Speaker(mention.key, reasons, role)
         words = [w.lower() for w in _WORD.findall(phrase)]
         for word in words:
@@ -794,16 +819,20 @@ class Attributor:
         tail_at = tail_marks[-1] if tail_marks else after_start
         tail = para[tail_at:s_end]
         if re.match(r"^[^,;:]{0,200},\s", tail) and not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
-            comma = tail.index(",")
-            end_attribution = _END_ATTRIBUTION.match(tail[comma:])
-            if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[end_attribution.end() :]):
-                speaker = self.resolve(
-                    last.para,
-                    tail_at + comma + end_attribution.start("who"),
-                    tail_at + comma + end_attribution.end("who"),
-                )
-                if speaker is not None:
-                    return speaker, via, True
+            # The first comma after which an attribution ends the sentence: `…, and China urges it to withdraw
+            # the decision, foreign ministry spokeswoman Hua Chunying told a regular briefing.`
+            for found in re.finditer(r",", tail):
+                comma = found.start()
+                end_attribution = _END_ATTRIBUTION.match(tail[comma:])
+                if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[comma + end_attribution.end() :]):
+                    speaker = self.resolve(
+                        last.para,
+                        tail_at + comma + end_attribution.start("who"),
+                        tail_at + comma + end_attribution.end("who"),
+                    )
+                    if speaker is not None:
+                        return speaker, via, True
+                    break
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
             prev = self.paragraphs[first.para - 1]
@@ -819,7 +848,17 @@ class Attributor:
         # 4. A follow-on quote: the speaker of the quote before it.
         if previous is not None and previous.speaker is not None and previous.kind == "quote":
             if previous.para == first.para:
-                return Speaker(previous.speaker, [], previous.speaker_role), via or previous.via, False
+                between = [
+                    self.registry.actors[m.key].name
+                    for m in self.registry.in_span(first.para, previous.pos, first.open)
+                    if m.kind in ("person", "organization", "group") and not m.quoted and m.key != previous.speaker
+                ]
+                reasons = (
+                    [f"speaker carried over from the quote before, though {between[-1]} is named between them"]
+                    if between
+                    else []
+                )
+                return Speaker(previous.speaker, reasons, previous.speaker_role), via or previous.via, False
             if first.para - previous.para == 1 and first.open == 0:
                 return (
                     Speaker(
@@ -843,6 +882,8 @@ class Attributor:
         return None, via, False
 
     def _after(self, p: int, offset: int, post: str) -> Speaker | None:
+        if re.match(r"[\s,]*(?:and|but|while|whereas)\s", post):
+            return None  # `“…”, and China urges it to …`: a clause of its own, no attribution of the quote
         lead = re.match(r"^[\s,;—–-]*", post)
         begin = lead.end() if lead else 0
         rest = post[begin:]
@@ -861,7 +902,7 @@ class Attributor:
             low = word.group().lower()
             if not word.group()[0].islower():
                 continue  # "the United States": a capitalised word is a name, not a verb
-            if low in SPEECH_VERBS or low in ("according", "quoted", "cited"):
+            if (low in SPEECH_VERBS or low in ("according", "quoted", "cited")) and not _adjectival(rest, word):
                 if index >= 12 and not _APPOSITIVE_SUBJECT.match(rest[: word.start()]):
                     return None  # too far from the quote to be its attribution
                 passive = re.search(r"\s+(?:was|were|is|are|been)\s+$", rest[: word.start()])
@@ -986,7 +1027,9 @@ class Attributor:
             self.verb_end = offset + word.end()
             if not word.group()[0].islower() and low != "according":
                 continue
-            if low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"):
+            if (
+                low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according")
+            ) and not _adjectival(pre, word):
                 agent = self._by_agent(p, offset, pre, word)
                 if agent is not None:
                     return agent
@@ -1091,6 +1134,15 @@ class Attributor:
             if chosen:
                 # The first one is the sentence's subject; an appositive name later in it is the same actor.
                 speaker = self.resolve(p, chosen[0].start, chosen[0].end)
+                if (
+                    speaker is not None
+                    and chosen[0].kind == "state"
+                    and _crowded(para[start:end], para[chosen[0].start : chosen[0].end])
+                ):
+                    # "… is a practice of “long-arm jurisdiction,” severely violating China's interests": a state
+                    # the clause names is not sure to be the one speaking.
+                    name = self.registry.actors[speaker.key].name
+                    speaker.reasons.append(f"{name} taken for the speaker among other words of its clause")
                 if speaker is not None and kinds != ("person",):
                     if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
                         speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")

@@ -32,7 +32,7 @@ REPORTING_VERBS = _forms(
     add state note stress emphasise emphasize underline point insist claim argue warn explain announce confirm
     deny admit acknowledge reveal suggest ask reply respond comment remark observe declare assert maintain
     recall reiterate tweet post urge report highlight affirm complain allege caution contend concede
-    specify clarify mention
+    specify clarify mention indicate
     """
 )
 """Common reporting verbs of news English in all their regular forms (`said`, `told`, `wrote` are below)."""
