@@ -454,13 +454,12 @@ _PLAIN_SUBJECT_WORDS = frozenset(
 ) | frozenset(WEEKDAYS)
 
 
-def _crowded(phrase: str, written: str) -> bool:
-    """Whether a state named in a speaker phrase comes with more than its government and a day ("Russia on Sunday",
-    "the British government" are plain; "China's interests, Mao" or "over Moscow’s involvement in" are not)."""
-    rest = phrase.replace(written, " ", 1)
-    words = [w.lower() for w in re.findall(r"[\w’'-]+", rest)]
-    words = [w for w in words if w not in _PLAIN_SUBJECT_WORDS and w not in ("’s", "'s", "s")]
-    return len(words) > 1
+def _crowded(before: str, after: str) -> bool:
+    """Whether a state named in a speaker phrase is not plainly its subject: words of their own before it ("severely
+    violating China's interests", "over Moscow’s involvement"), or written as a possessive ("China's interests")."""
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", before)]
+    words = [w for w in words if w not in _PLAIN_SUBJECT_WORDS]
+    return bool(words) or bool(re.match(r"['’]s\b", after))
 
 
 def _adjectival(text: str, word: re.Match[str]) -> bool:
@@ -540,7 +539,7 @@ class Attributor:
                             if named is not None:
                                 return named
                         reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
-                    if mention.kind == "state" and _crowded(phrase, written):
+                    if mention.kind == "state" and _crowded(para[start : mention.start], para[mention.end : end]):
                         reasons.append(f"{actor.name} taken for the speaker among other words before the verb")
                     return Speaker(mention.key, reasons, role)
         words = [w.lower() for w in _WORD.findall(phrase)]
@@ -1137,7 +1136,7 @@ class Attributor:
                 if (
                     speaker is not None
                     and chosen[0].kind == "state"
-                    and _crowded(para[start:end], para[chosen[0].start : chosen[0].end])
+                    and _crowded(para[start : chosen[0].start], para[chosen[0].end : end])
                 ):
                     # "… is a practice of “long-arm jurisdiction,” severely violating China's interests": a state
                     # the clause names is not sure to be the one speaking.
