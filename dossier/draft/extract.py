@@ -990,7 +990,11 @@ class Attributor:
             last = self.registry.actors[self.last_speaker[1]]
             return Speaker(self.last_speaker[1], [f"taken for {last.name}, who spoke last"], last.role)
         named = re.fullmatch(r"\s*(?P<who>[^:,;.“”\"«»]{2,80}?)\s*:\s*", pre)
-        if named and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(named.group("who"))):
+        if (
+            named
+            and len(named.group("who").split()) <= 9
+            and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(named.group("who")))
+        ):
             # `Zakharova: “…”`: a name and a colon introduce the words.
             mentions = self.registry.in_span(p, offset + named.start("who"), offset + named.end("who"))
             if mentions and mentions[-1].kind in ("person", "organization", "group"):

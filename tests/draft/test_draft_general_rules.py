@@ -1,0 +1,194 @@
+"""General speaker rules written against the failures of fresh tuning articles, each on made-up sentences."""
+
+from __future__ import annotations
+
+from dossier.draft import Draft, DraftStatement, draft_text
+
+HEAD = "Envoy summoned\ndate 2021-12-01\n\n"
+
+
+def draft(body: str) -> Draft:
+    return draft_text((HEAD + body).encode("utf-8"), "case.txt")
+
+
+def quotes(made: Draft) -> list[DraftStatement]:
+    return [s for s in made.statements if s.kind == "quote"]
+
+
+def pairs(made: Draft) -> list[tuple[str, str, str]]:
+    names = {a.slug: a.name for a in made.actors}
+    return [(names.get(s.speaker, s.speaker), s.text, s.confidence) for s in quotes(made)]
+
+
+def test_names_with_accented_letters_are_names() -> None:
+    made = draft("French Ambassador Sylvain Itté was told to leave.\n\n“We will not leave,” Itté told reporters.")
+    assert pairs(made) == [("Sylvain Itté", "We will not leave.", "high")]
+
+
+def test_a_double_prime_closes_a_quote() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry summoned Finnish Ambassador to Oslo Anna Virtanen.\n\n"
+        "“Invited to the ministry. By 16:00″, she told reporters."
+    )
+    assert pairs(made) == [("Anna Virtanen", "Invited to the ministry. By 16:00", "high")]
+
+
+def test_this_was_stated_by_names_the_speaker_after_the_passive_verb() -> None:
+    made = draft(
+        "“We consider this step unfriendly,” – this was stated by Finnish Foreign Minister Anna Virtanen.\n\n"
+        "This was announced by the Norwegian Foreign Ministry:\n\n“The ambassador will be summoned tomorrow.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Anna Virtanen", "Norwegian Foreign Ministry"]
+
+
+def test_the_diplomat_is_the_last_person_named_with_a_diplomat_s_role() -> None:
+    made = draft(
+        "Norwegian Ambassador Ola Nordmann was summoned on Monday.\n\n“The expulsion is a banal revenge,” the diplomat said."
+    )
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Ola Nordmann", "low")
+
+
+def test_the_spokesperson_with_the_article_is_the_one_named_before() -> None:
+    made = draft(
+        "Norway will respond, Norwegian Foreign Ministry spokesperson Kari Nordmann said.\n\n"
+        "Oslo is using “the fishing quota story” as a pretext, the Foreign Ministry spokesperson stated."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann"]
+    made = draft(
+        "Oslo is using “the fishing quota story” as a pretext, a Norwegian Foreign Ministry spokesperson said."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry"]
+
+
+def test_the_press_service_and_ministry_officials_are_the_ministry_s() -> None:
+    made = draft(
+        "“The envoy was handed a note,” the Norwegian Foreign Ministry said.\n\n"
+        "“The Finnish side should draw the right conclusions,” the press service writes.\n\n"
+        "Norwegian ministry officials warned that any hostile step “will receive a firm response.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry"] * 3
+    assert [confidence for _, _, confidence in pairs(made)] == ["high", "low", "low"]
+
+
+def test_a_paragraph_naming_its_speaker_introduces_the_quote_after_it() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen condemned the new sanctions.\n\n"
+        "“Oslo is pouring oil on the flames. We will respond, and this will not be our choice.”"
+    )
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Anna Virtanen", "low")
+
+
+def test_a_short_term_after_a_clause_of_its_own_is_no_quote_of_the_verb() -> None:
+    made = draft(
+        "“Everything has degraded,” Finnish Foreign Minister Anna Virtanen told a briefing when asked about the "
+        "expulsions since Oslo’s “special fishing operation” last year."
+    )
+    assert [text for _, text, _ in pairs(made)] == ["Everything has degraded"]
+
+
+def test_a_participle_opening_a_sentence_goes_on_from_the_last_speaker() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen said: “The decision is unfriendly.” Adding that Finland expelled "
+        "the diplomats after “catching them red-handed,” she left."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Anna Virtanen", "Anna Virtanen"]
+
+
+def test_a_protest_against_quoted_words_is_the_protester_s() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry summoned the Finnish ambassador in protest against the “aggressive and "
+        "unprofessional actions” of its guards."
+    )
+    assert pairs(made) == [("Norwegian Foreign Ministry", "aggressive and unprofessional actions", "low")]
+
+
+def test_verb_first_titles_passive_relays_courtesy_titles_and_dashes() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen spoke on Monday.\n\n"
+        "“We will respond in kind”, - said the head of the Finnish Foreign Ministry Anna Virtanen.\n\n"
+        "“There will be a response,” Virtanen was quoted by TASS as saying.\n\n"
+        "“We remain open to dialogue,” Ms. Virtanen said.\n\n"
+        "“We reject this decision entirely.” — Norwegian Foreign Minister Ola Nordmann.\n\n"
+        "Kari Nordmann: “We will not leave this without an answer.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == [
+        "Anna Virtanen",
+        "Anna Virtanen",
+        "Anna Virtanen",
+        "Ola Nordmann",
+        "Kari Nordmann",
+    ]
+
+
+def test_a_stray_mark_opening_a_sentence_inside_a_quote_does_not_split_it() -> None:
+    made = draft(
+        '"Another disparaging statement. Such statements are unacceptable. "Oslo continues the course of '
+        'destroying relations," Finnish Foreign Minister Anna Virtanen noted.'
+    )
+    [(who, text, _)] = pairs(made)
+    assert who == "Anna Virtanen" and text.startswith("Another disparaging statement.")
+
+
+def test_an_outlet_that_reports_relays_and_remarks_from_a_person_are_theirs() -> None:
+    made = draft(
+        "This comes after comments Friday from Finnish Foreign Minister Anna Virtanen that the junta was "
+        '"out of control," reports CNN.'
+    )
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Anna Virtanen", "low")
+
+
+def test_a_title_alone_is_the_person_named_before_with_it() -> None:
+    made = draft(
+        "Finland summoned the envoy after Finnish Prime Minister Matti Virtanen spoke.\n\n"
+        "Speaking to journalists, the Prime Minister of Finland compared Norway to a desert and called it "
+        '"a land of nobody."'
+    )
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Matti Virtanen", "low")
+
+
+def test_family_name_first_and_the_clause_right_before_the_verb() -> None:
+    made = draft(
+        '"We deplore the move," Foreign Ministry spokesperson Mao Ning said.\n\n'
+        'The course is a typical practice of "long-arm jurisdiction," severely violating Finland\'s interests, '
+        "Mao said."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Mao Ning", "Mao Ning"]
+
+
+def test_an_attribution_ends_the_sentence_after_a_clause_of_its_own() -> None:
+    made = draft(
+        "The Finnish move is “unwarranted and vile behaviour”, and Norway urges it to withdraw the decision, "
+        "foreign ministry spokeswoman Kari Nordmann told a regular briefing."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann"]
+
+
+def test_an_adjectival_participle_is_no_speaking_verb() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen said on Tuesday he had ordered the closure over Oslo’s alleged "
+        "involvement in “sabotage” attempts."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Anna Virtanen"]
+
+
+def test_a_state_after_words_of_their_own_is_a_doubtful_speaker() -> None:
+    made = draft("Norway on Sunday called the move “a blatantly hostile act”.")
+    assert pairs(made) == [("Norway", "a blatantly hostile act", "high")]
+    made = draft("Angered by the fishing row Norway described the move as “a blatantly hostile act”.")
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Norway", "low")
+
+
+def test_a_follow_on_quote_past_another_name_is_low() -> None:
+    made = draft(
+        "“We will respond,” Finnish Foreign Minister Anna Virtanen said. Norwegian Foreign Minister Ola Nordmann "
+        "disagreed. “This is a provocation of the worst kind.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [
+        ("Anna Virtanen", "high"),
+        ("Anna Virtanen", "low"),
+    ]
