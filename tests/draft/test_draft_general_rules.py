@@ -43,7 +43,8 @@ def test_this_was_stated_by_names_the_speaker_after_the_passive_verb() -> None:
 
 def test_the_diplomat_is_the_last_person_named_with_a_diplomat_s_role() -> None:
     made = draft(
-        "Norwegian Ambassador Ola Nordmann was summoned on Monday.\n\n“The expulsion is a banal revenge,” the diplomat said."
+        "Norwegian Ambassador Ola Nordmann was summoned on Monday.\n\n"
+        "“The expulsion is a banal revenge,” the diplomat said."
     )
     [(who, _, confidence)] = pairs(made)
     assert (who, confidence) == ("Ola Nordmann", "low")
