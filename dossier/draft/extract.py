@@ -293,7 +293,8 @@ def _acronyms(article: Article, registry: Registry) -> None:
 
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
-    r"(?P<org>foreign ministry|ministry of foreign affairs|embassy)\b"
+    r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|"
+    r"[Pp]resident(?:['’]s)? [Oo]ffice)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
 foreign ministry", "China's embassy"."""
@@ -304,7 +305,9 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         owner, adjective = match.group("owner"), match.group("adj")
         who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
         s_start, s_end = sentence_at(bounds, match.start())
-        embassy = match.group("org") == "embassy"
+        org = match.group("org").lower()
+        embassy = org == "embassy"
+        guessed = False
         if who is None and owner.lower() in ("its", "the") and not adjective and not embassy:
             # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
             first = next(
@@ -315,15 +318,33 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
                 ),
                 None,
             )
+            if first is None and org != "foreign ministry" and org != "ministry of foreign affairs":
+                # "a statement of the President Office": the state the article is about, its first one named.
+                first = next(
+                    (m for m in registry.mentions if m.kind == "state" and not para[m.start : m.end].isupper()), None
+                )
+                guessed = first is not None
             code = registry.actors[first.key].country if first else None
             who = (code, _STATE_NAMES.get(code, "")) if code else None
         if who is None:
             continue
         code = who[0]
-        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {'Embassy' if embassy else 'Foreign Ministry'}"
+        what = (
+            "Embassy"
+            if embassy
+            else "Presidency"
+            if org == "presidency"
+            else "Parliament"
+            if org == "parliament"
+            else "President's Office"
+            if org.startswith("president")
+            else "Foreign Ministry"
+        )
+        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
         key = org_key(name, code)
         start = match.start("adj") if adjective else match.start("org")
-        registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end]))
+        reasons = [f"{name}: the state taken for the one the article first names"] if guessed else []
+        registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end], reasons=reasons))
         state_key = _ensure_state(registry, code, para[s_start:s_end])
         if state_key and not registry.actors[key].affiliation:
             registry.actors[key].affiliation = state_key
@@ -463,8 +484,9 @@ def _crowded(before: str, after: str) -> bool:
 
 
 def _adjectival(text: str, word: re.Match[str]) -> bool:
-    """A participle used as an adjective, not a verb: "Moscow’s alleged involvement", "its stated aim"."""
-    return word.group().lower().endswith("ed") and bool(
+    """A verb's form used as a noun or an adjective after a determiner: "Moscow’s alleged involvement", "its stated
+    aim", "Maduro's remarks", "the claims"."""
+    return bool(
         re.search(r"(?:['’]s|\b(?:its|their|his|her|the|an?|our|this|these))\s+$", text[: word.start()], re.IGNORECASE)
     )
 
@@ -810,7 +832,11 @@ class Attributor:
             # of its own between the verb and the quote; the verb is not the quote's (a short one is a term).
             gap = fpara[self.verb_end : first.open] if self.verb_end is not None else ""
             clause = _SUBORDINATE.search(gap)
-            own_clause = clause is not None and not re.search(r"\bthat\b", gap[clause.end() :])
+            own_clause = (
+                clause is not None
+                and not re.search(r"\bthat\b", gap[clause.end() :])
+                and not _CLOSING_MARK.search(gap)  # `… an “official history” which had been “…”`: a chain
+            )
             return speaker, via or self._via(first.para, f_start, first.open, quote), not own_clause
         # 2b. The attribution that ends its sentence, after its last quote: `… caused by “rioters” and …, the
         # ministry said.`, `… an “illegal” rally, the ministry's website reported.`
@@ -931,7 +957,7 @@ class Attributor:
                     span_end = word.end() + (stop.start() if stop else len(tail))
                     span_start = word.end()
                     if low == "according":
-                        to = re.match(r"\s+to\s+", tail)
+                        to = re.match(r"\s+(?:to\s+)?", tail)  # "according a statement of …": "to" lost
                         if not to:
                             return None
                         span_start += to.end()
@@ -955,6 +981,11 @@ class Attributor:
                     subject, begin = subject[cut:], begin + cut
                     rest = rest[cut:]
                     word = next(w for w in _WORD.finditer(rest) if w.group().lower() == low)
+                if re.match(r"\s*(?:in|of|on|at|for|with|to|from|by|over|against|and|but)\b", subject) or re.search(
+                    r"\b(?:and|but)\s+$", subject
+                ):
+                    # `“…,” in violation of its powers and reiterated that …`: no subject of the quote's own.
+                    return None
                 bare_subject = _COURTESY_DOT.sub(" ", subject)
                 if len(subject.split()) > 9 or re.search(r"(?<![A-Z])[.;!?]|[“”\"]", bare_subject):
                     return None
