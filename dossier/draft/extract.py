@@ -323,7 +323,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
                 first = next(
                     (m for m in registry.mentions if m.kind == "state" and not para[m.start : m.end].isupper()), None
                 )
-                guessed = first is not None
+            guessed = org not in ("foreign ministry", "ministry of foreign affairs")
             code = registry.actors[first.key].country if first else None
             who = (code, _STATE_NAMES.get(code, "")) if code else None
         if who is None:
@@ -343,7 +343,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
         key = org_key(name, code)
         start = match.start("adj") if adjective else match.start("org")
-        reasons = [f"{name}: the state taken for the one the article first names"] if guessed else []
+        reasons = [f"{name}: whose it is taken from its sentence or the article, which do not say"] if guessed else []
         registry.add(Actor(key, name, "organization", country=code, sentence=para[s_start:s_end], reasons=reasons))
         state_key = _ensure_state(registry, code, para[s_start:s_end])
         if state_key and not registry.actors[key].affiliation:
@@ -483,6 +483,17 @@ def _crowded(before: str, after: str) -> bool:
     return bool(words) or bool(re.match(r"['’]s\b", after))
 
 
+def _in_closed_relative(text: str, word: re.Match[str]) -> bool:
+    """A verb inside a relative clause that closes before the quote: "described the move, which France said was
+    …, as a “…”" (the quote is the main verb's)."""
+    segment = text[: word.start()].rsplit(",", 1)
+    return (
+        len(segment) == 2
+        and re.match(r"\s*(?:which|who|whom|that)\b", segment[1]) is not None
+        and "," in text[word.end() :]
+    )
+
+
 def _adjectival(text: str, word: re.Match[str]) -> bool:
     """A verb's form used as a noun or an adjective after a determiner: "Moscow’s alleged involvement", "its stated
     aim", "Maduro's remarks", "the claims"."""
@@ -528,6 +539,10 @@ class Attributor:
         self.registry = registry
         self.bounds = bounds
         self.last_speaker: tuple[int, str, bool] | None = None
+        self.last_speaker_low = False
+        self.pronoun_hit = False
+        """Whether the last speaker found stood for a pronoun."""
+        """Whether the last quote's speaker was itself uncertain (a pronoun for it is no surer)."""
         self.verb_end: int | None = None
         """Where the speaking verb `_before` took its speaker from ends (its paragraph's offset)."""
         """(paragraph, actor key, an unnamed spokesperson) of the last quote's speaker."""
@@ -669,6 +684,7 @@ class Attributor:
         return None
 
     def _pronoun(self, p: int, pos: int, word: str) -> Speaker | None:
+        self.pronoun_hit = True
         kind = PRONOUNS[word]
         if self.last_speaker is not None:
             last_para, last_key, unnamed = self.last_speaker
@@ -676,6 +692,8 @@ class Attributor:
             if kind != "person" and last.kind in ("organization", "state", "group") and p - last_para <= 2:
                 # "It added": the organisation that just spoke.
                 far = [f"pronoun {word!r} taken for {last.name}, the last speaker"] if p - last_para > 1 else []
+                if not far and self.last_speaker_low:
+                    far = [f"pronoun {word!r} taken for {last.name}, the last speaker, itself uncertain"]
                 return Speaker(last_key, far, last.role)
             if kind == "person" and unnamed:
                 person = self.registry.last_before(p, pos, ("person",))
@@ -826,7 +844,14 @@ class Attributor:
         f_start, _ = sentence_at(self.bounds[first.para], first.open)
         pre = fpara[f_start : first.open]
         self.verb_end = None
+        self.pronoun_hit = False
         speaker = self._before(first.para, f_start, pre)
+        if speaker is not None and self.pronoun_hit:
+            # `after what it called “irresponsible” comments …, Algeria’s presidency said`: the pronoun stands for
+            # the speaker the sentence names at its end.
+            named = self._end_attribution(last.para, after_start, s_end)
+            if named is not None:
+                speaker = named
         if speaker is not None:
             # `Peskov told a briefing when asked about … since Moscow’s “special military operation”`: a clause
             # of its own between the verb and the quote; the verb is not the quote's (a short one is a term).
@@ -838,26 +863,20 @@ class Attributor:
                 and not _CLOSING_MARK.search(gap)  # `… an “official history” which had been “…”`: a chain
             )
             return speaker, via or self._via(first.para, f_start, first.open, quote), not own_clause
+        # 2a. A quote that is its subject's verb: `the Algerian Foreign Ministry “strongly condemned” …`.
+        opening = re.match(r"\s*(?:\w+ly\s+)?(\w+)", quote.text(self.paragraphs))
+        if opening and opening.group(1) in SPEECH_VERBS | FRAGMENT_VERBS:
+            subject = [m for m in self.registry.in_span(first.para, f_start, first.open) if not m.quoted]
+            if subject and not fpara[subject[-1].end : first.open].strip():
+                speaker = self.resolve(first.para, subject[-1].start, subject[-1].end)
+                if speaker is not None:
+                    return speaker, via, True
         # 2b. The attribution that ends its sentence, after its last quote: `… caused by “rioters” and …, the
         # ministry said.`, `… an “illegal” rally, the ministry's website reported.`
-        tail_marks = [m.end() for m in _CLOSING_MARK.finditer(para, after_start, s_end)]
-        tail_at = tail_marks[-1] if tail_marks else after_start
-        tail = para[tail_at:s_end]
-        if re.match(r"^[^,;:]{0,200},\s", tail) and not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
-            # The first comma after which an attribution ends the sentence: `…, and China urges it to withdraw
-            # the decision, foreign ministry spokeswoman Hua Chunying told a regular briefing.`
-            for found in re.finditer(r",", tail):
-                comma = found.start()
-                end_attribution = _END_ATTRIBUTION.match(tail[comma:])
-                if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[comma + end_attribution.end() :]):
-                    speaker = self.resolve(
-                        last.para,
-                        tail_at + comma + end_attribution.start("who"),
-                        tail_at + comma + end_attribution.end("who"),
-                    )
-                    if speaker is not None:
-                        return speaker, via, True
-                    break
+        if not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
+            speaker = self._end_attribution(last.para, after_start, s_end)
+            if speaker is not None:
+                return speaker, via, True
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
             prev = self.paragraphs[first.para - 1]
@@ -906,6 +925,25 @@ class Attributor:
                     return speaker, via, False
         return None, via, False
 
+    def _end_attribution(self, p: int, after: int, s_end: int) -> Speaker | None:
+        """The speaker of an attribution that ends the sentence after its last quote (`…, X said.`)."""
+        para = self.paragraphs[p]
+        tail_marks = [m.end() for m in _CLOSING_MARK.finditer(para, after, s_end)]
+        tail_at = tail_marks[-1] if tail_marks else after
+        tail = para[tail_at:s_end]
+        if not re.match(r"^[^,;:]{0,200},\s", tail):
+            return None
+        # The first comma after which an attribution ends the sentence: `…, and China urges it to withdraw the
+        # decision, foreign ministry spokeswoman Hua Chunying told a regular briefing.`
+        for found in re.finditer(r",", tail):
+            comma = found.start()
+            end_attribution = _END_ATTRIBUTION.match(tail[comma:])
+            if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[comma + end_attribution.end() :]):
+                return self.resolve(
+                    p, tail_at + comma + end_attribution.start("who"), tail_at + comma + end_attribution.end("who")
+                )
+        return None
+
     def _after(self, p: int, offset: int, post: str) -> Speaker | None:
         if re.match(r"[\s,]*(?:and|but|while|whereas)\s", post):
             return None  # `“…”, and China urges it to …`: a clause of its own, no attribution of the quote
@@ -950,11 +988,20 @@ class Attributor:
                     stop = None
                     for found in _VERB_FIRST_STOP.finditer(tail):
                         role = re.search(r"([\w-]+)\s+of\s$", tail[: found.end()])
-                        if role and (role.group(1).lower() in ROLE_NOUNS or role.group(1).lower() == "head"):
-                            continue  # "said the head of the Russian Foreign Ministry Sergey Lavrov": a title
+                        if role and (
+                            role.group(1).lower() in ROLE_NOUNS
+                            or role.group(1).lower() in ("head", "statement", "statements", "report", "communique")
+                        ):
+                            # "said the head of the Russian Foreign Ministry Sergey Lavrov": a title; "according
+                            # to a statement of the President Office": whose statement.
+                            continue
                         stop = found
                         break
-                    span_end = word.end() + (stop.start() if stop else len(tail))
+                    cut = stop.start() if stop else len(tail)
+                    relay = re.search(r",\s+[^,]*?\b(?:said|says|reported|reports|added|wrote|told)\b", tail)
+                    if relay and relay.start() < cut:
+                        cut = relay.start()  # `reads the statement of …, Russian news agency TASS reported`
+                    span_end = word.end() + cut
                     span_start = word.end()
                     if low == "according":
                         to = re.match(r"\s+(?:to\s+)?", tail)  # "according a statement of …": "to" lost
@@ -1062,8 +1109,10 @@ class Attributor:
             if not word.group()[0].islower() and low != "according":
                 continue
             if (
-                low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according")
-            ) and not _adjectival(pre, word):
+                (low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"))
+                and not _adjectival(pre, word)
+                and not _in_closed_relative(pre, word)
+            ):
                 agent = self._by_agent(p, offset, pre, word)
                 if agent is not None:
                     return agent
@@ -1123,6 +1172,7 @@ class Attributor:
         if own and breaks and breaks[-1].end() <= start + own.start(1):
             # "The ministry said … over what it said were “…”": the pronoun of a clause within the sentence
             # is the sentence's own subject when that one is of the pronoun's kind.
+            self.pronoun_hit = True
             subject = self._sentence_subject(p, start + own.start(1), PRONOUNS[own.group(1).lower()])
             if subject is not None:
                 return subject
@@ -1416,6 +1466,7 @@ def extract(article: Article) -> Extraction:
         previous = item
         unnamed = any("unnamed spokesperson" in reason for reason in speaker.reasons)
         attributor.last_speaker = (last.para, speaker.key, unnamed)
+        attributor.last_speaker_low = bool(speaker.reasons)
     items.extend(_paraphrases(article, registry, attributor, bounds, protected, day, list(items)))
     items.sort(key=lambda i: (i.para, i.pos))
     return Extraction(article, registry, items, unattributed)
@@ -1440,6 +1491,7 @@ def _paraphrases(
                 next_quote += 1
             last = spoken[next_quote - 1] if next_quote else None
             attributor.last_speaker = (last.para, last.speaker, False) if last and last.speaker else None
+            attributor.last_speaker_low = bool(last and last.reasons)
             sentence = para[start:end]
             quoted = sum(min(b, end) - max(a, start) for a, b in protected.get(p, []) if a < end and b > start)
             if quoted > (end - start) / 2:

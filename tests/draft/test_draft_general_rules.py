@@ -193,3 +193,55 @@ def test_a_follow_on_quote_past_another_name_is_low() -> None:
         ("Anna Virtanen", "high"),
         ("Anna Virtanen", "low"),
     ]
+
+
+def test_a_presidency_in_lower_case_is_an_organisation_of_its_state() -> None:
+    made = draft(
+        "Norway has recalled its ambassador after what it called “irresponsible” comments attributed to the Finnish "
+        "president, Norway’s presidency said on Saturday.\n\n"
+        "“Those remarks are an intolerable attack on the memory of our sailors,” it said."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Presidency", "Norwegian Presidency"]
+
+
+def test_a_president_office_with_no_owner_is_the_article_s_first_state_s_and_low() -> None:
+    made = draft(
+        "Norway on Saturday recalled its ambassador to Finland.\n\n"
+        '"Norway recalls its ambassador in Helsinki for consultations," according a statement of the President Office.'
+    )
+    [(who, _, confidence)] = pairs(made)
+    assert (who, confidence) == ("Norwegian President's Office", "low")
+
+
+def test_a_verb_in_a_relative_clause_closed_before_the_quote_is_not_its_verb() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry described the move, which Finland said was in response to a refusal, as a "
+        "“unilateral decision of the Finnish government”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry"]
+
+
+def test_a_verb_s_form_after_a_possessive_is_a_noun() -> None:
+    made = draft(
+        'Finnish Foreign Minister Anna Virtanen spoke on Tuesday.\n\nNorway, in turn, said Virtanen\'s remarks were "unacceptable."'
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norway"]
+
+
+def test_no_subject_of_its_own_after_a_quote_and_a_quote_that_is_the_verb() -> None:
+    made = draft(
+        'Finnish Foreign Minister Anna Virtanen read the envoy declarations by Norwegian "authorities making '
+        'pronouncements against Finland," in violation of Finland\'s powers and reiterated that Norway\'s officials '
+        '"should abide by the international laws."\n\n'
+        "Earlier in the day, the Finnish Foreign Ministry “strongly condemned” the decision."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Anna Virtanen", "Anna Virtanen", "Finnish Foreign Ministry"]
+
+
+def test_it_for_an_uncertain_last_speaker_is_uncertain_too() -> None:
+    made = draft(
+        "Norway on Saturday recalled its ambassador to Finland.\n\n"
+        '"Norway recalls its ambassador for consultations," according a statement of the President Office.\n\n'
+        '"The remarks constitute interference in our affairs," it added.'
+    )
+    assert [confidence for _, _, confidence in pairs(made)] == ["low", "low"]
