@@ -223,7 +223,8 @@ def test_a_verb_in_a_relative_clause_closed_before_the_quote_is_not_its_verb() -
 
 def test_a_verb_s_form_after_a_possessive_is_a_noun() -> None:
     made = draft(
-        'Finnish Foreign Minister Anna Virtanen spoke on Tuesday.\n\nNorway, in turn, said Virtanen\'s remarks were "unacceptable."'
+        "Finnish Foreign Minister Anna Virtanen spoke on Tuesday.\n\n"
+        'Norway, in turn, said Virtanen\'s remarks were "unacceptable."'
     )
     assert [who for who, _, _ in pairs(made)] == ["Norway"]
 
@@ -231,7 +232,7 @@ def test_a_verb_s_form_after_a_possessive_is_a_noun() -> None:
 def test_no_subject_of_its_own_after_a_quote_and_a_quote_that_is_the_verb() -> None:
     made = draft(
         'Finnish Foreign Minister Anna Virtanen read the envoy declarations by Norwegian "authorities making '
-        'pronouncements against Finland," in violation of Finland\'s powers and reiterated that Norway\'s officials '
+        "pronouncements against Finland,\" in violation of Finland's powers and reiterated that Norway's officials "
         '"should abide by the international laws."\n\n'
         "Earlier in the day, the Finnish Foreign Ministry “strongly condemned” the decision."
     )
