@@ -294,8 +294,8 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
     if len(words) >= 3 and words[0].lower() in _STATE_NAMES and _plausible_name(words[1:]):
         # "Ambassador to Ottawa Oleg Stepanov": a state (or its capital) runs into the name after it.
         state = _STATE_BY_NAME[words[0].lower()]
-        first = Found(start, offsets[0] + len(words[0]), state[1], "state", country=state[0])
-        return [first, Found(offsets[1], end, para[offsets[1] : end], "person")]
+        place = Found(start, offsets[0] + len(words[0]), state[1], "state", country=state[0])
+        return [place, Found(offsets[1], end, para[offsets[1] : end], "person")]
     lows = [w.lower().strip(".’'") for w in words]
     role_at = [i for i, w in enumerate(lows) if w in ROLE_NOUNS]
     if role_at:
