@@ -442,3 +442,19 @@ def test_cli_refuses_bad_hall_limits(
     result = runner.invoke(main, argv)
     assert result.exit_code == 1 and reason in result.output
     assert result.output.strip().count("\n") == 0
+
+
+def test_a_counted_drop_and_a_refusal_line_of_its_own_meet_in_the_status_line() -> None:
+    # What `serve web` logs through: its own wording per line, the one status line for both servers.
+    log = EventLog("serve web:", max_lines_per_minute=2)
+    log.count("idle")
+    for n in range(3):
+        log.refused_line("half-open", f"closed a connection from 127.0.0.{n}: no whole request in 10 s")
+    assert [line.split(" ", 2)[2] for line in log.lines] == [
+        "serve web: closed a connection from 127.0.0.0: no whole request in 10 s",
+        "serve web: closed a connection from 127.0.0.1: no whole request in 10 s",
+        "serve web: refused: over 2 refusals this minute; the rest are counted only",
+    ]
+    memory = TreeMemory(processes=2, rss_kib=2048, pss_kib=1024, own_rss_kib=1024)
+    assert status_line(0, 3, memory, log).endswith("refused in the last minute: half-open 3, idle 1 (since start 4)")
+    assert log.refusals_total == {"half-open": 3, "idle": 1} and not log.refusals
