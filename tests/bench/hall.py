@@ -666,8 +666,12 @@ async def watch_memory(server: Server, task: asyncio.Task[None], start: Memory) 
     peak = start
     while not task.done():
         m = server.memory()
-        peak = Memory(max(peak.processes, m.processes), max(peak.rss_kib, m.rss_kib), max(peak.pss_kib, m.pss_kib),
-                      max(peak.own_rss_kib, m.own_rss_kib))
+        peak = Memory(
+            max(peak.processes, m.processes),
+            max(peak.rss_kib, m.rss_kib),
+            max(peak.pss_kib, m.pss_kib),
+            max(peak.own_rss_kib, m.own_rss_kib),
+        )
         await asyncio.sleep(1)
     return peak
 
