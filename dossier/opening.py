@@ -21,6 +21,23 @@ DB_ENV = "DOSSIER_DB"
 """Environment variable naming the default dossier's file (else the user's data directory)."""
 
 
+def collector_after_first_frame() -> None:
+    """Turn the collector back on once the first screen is drawn (it is off until then: `dossier.launch`).
+
+    In a served browser (`READ_ONLY_ENV`) the first screen's garbage is
+    collected at once and what is left, the app, its screens and widgets, frozen
+    (`gc.freeze`): every later full collection walks only what came after, so
+    its pauses between a key and its screen stay short on a busy server, and
+    the startup's garbage is freed before it spreads (about 0.8 MiB less per
+    browser in the hall, `tests/bench/hall.py`). A forked browser's frozen
+    objects join the helper's, which the collector already leaves alone.
+    """
+    if os.environ.get(READ_ONLY_ENV):
+        gc.collect()
+        gc.freeze()
+    gc.enable()
+
+
 def default_db_path() -> Path:
     """The default dossier: $DOSSIER_DB, else $XDG_DATA_HOME/dossier/default.db (~/.local/share/...)."""
     if os.environ.get(DB_ENV):
@@ -126,7 +143,7 @@ def open_browser(
             ref=ref,
             show_tracebacks=debug,
             check_seconds=QUICK_CHECK_SECONDS if later else 0,
-            on_first_frame=gc.enable,
+            on_first_frame=collector_after_first_frame,
             # The notebook: --notebook, else $DOSSIER_NOTEBOOK, else the data directory's; `off` when served.
             notebook=notebook or default_path(),
             notebook_off=OFF_MESSAGE,

@@ -228,10 +228,18 @@ class EventLog:
         if self.echo is not None:
             self.echo(full)
 
-    def refused(self, reason: str, address: str, detail: str) -> None:
-        """Count a refusal under `reason` (a short word: rate, sessions, pending, ...) and log it in one line."""
+    def count(self, reason: str) -> None:
+        """Count a refusal (or a drop) under `reason` without a line of its own (the status line gives it)."""
         self.refusals[reason] += 1
         self.refusals_total[reason] += 1
+
+    def refused(self, reason: str, address: str, detail: str) -> None:
+        """Count a refusal under `reason` (a short word: rate, sessions, pending, ...) and log it in one line."""
+        self.refused_line(reason, f"refused {address} ({reason}): {detail}")
+
+    def refused_line(self, reason: str, line: str) -> None:
+        """Count a refusal (or a drop) under `reason` and log `line`, within the lines allowed a minute."""
+        self.count(reason)
         now = time.monotonic()
         if now - self._minute >= 60:
             if self._held:
@@ -243,7 +251,7 @@ class EventLog:
             self._held += 1
             return
         self._written += 1
-        self.write(f"refused {address} ({reason}): {detail}")
+        self.write(line)
 
 
 @dataclass(frozen=True)
@@ -305,11 +313,11 @@ def rollup(pid: int) -> tuple[int, int]:
 
 
 def status_line(sessions: int, connections: int, memory: TreeMemory, log: EventLog) -> str:
-    """The line a server logs every minute: sessions, memory of its process tree, refusals by reason.
+    """The line a server logs every `status_interval`: sessions, memory of its process tree, refusals by reason.
 
     `status: 24 sessions, 25 connections; memory 402 MiB PSS, 812 MiB RSS in 26 processes (server 61 MiB);
-    refused in the last minute: pending 90, rate 290 (since start 380)`. Shared by `serve ssh` and
-    `serve web`; the refusal counts are reset by each line.
+    refused in the last minute: pending 90, rate 290 (since start 380)`. The one format of `serve ssh`
+    and `serve web` (each logs it through its `EventLog`); the refusal counts are reset by each line.
     """
     refused = ", ".join(f"{reason} {count}" for reason, count in sorted(log.refusals.items())) or "none"
     total = sum(log.refusals_total.values())

@@ -5,8 +5,10 @@ imports on an idle machine and ~40 MiB of its own. Instead the server starts
 this helper once (`ForkServer.start`), as it would start a child: from an
 argument vector, in a session of its own, with the same minimal environment
 (`child.child_env`), killed if the server dies. The helper imports the
-browser (Textual, the app, its screens and widgets), calls `gc.freeze()` so
-the collector never writes to those objects' pages, and waits. For each
+browser (Textual, the app, its screens and widgets), draws the dossier once
+off-screen, collects the garbage, settles the C heap (`_settle_memory`) and
+calls `gc.freeze()` so the collector never writes to those objects' pages,
+and waits. For each
 session the server opens the PTY, sets its size and sends the PTY's other end
 with the session's terminal type over a Unix socket (`socket.send_fds`); the
 helper forks, and the fork forks again and exits, so the browser is
@@ -51,6 +53,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .child import DEFAULT_TERM, browse_args, child_env, die_with_server, make_home, remove_home
 
@@ -299,6 +302,67 @@ async def _draw_once(db: Path) -> None:
         store.close()
 
 
+_HELD_CHUNKS: list[int] = []
+"""Heap chunks taken by `_fill_heap_holes` in the helper and never freed (so no fork writes into their pages)."""
+_M_ARENA_MAX = -8
+
+
+def _libc() -> Any:
+    import ctypes
+
+    if sys.platform != "linux":
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+        libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+        libc.fdopen.restype = ctypes.c_void_p
+        libc.fdopen.argtypes = [ctypes.c_int, ctypes.c_char_p]
+        libc.fclose.argtypes = [ctypes.c_void_p]
+        libc.malloc.restype = ctypes.c_void_p
+        libc.malloc.argtypes = [ctypes.c_size_t]
+        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        return libc
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def _settle_memory() -> None:
+    """Last thing before the first fork: what the C heap does after a fork, so forks copy fewer pages.
+
+    - One malloc arena (`M_ARENA_MAX` 1): a browser's threads (output, input,
+      the live check, executor workers) allocate from the heap they share
+      with it rather than each from an arena of its own.
+    - The free chunks left between live ones by the warm-up are taken once, in
+      the helper, and kept: otherwise each fork's first allocations (SQLite's,
+      Python's larger objects) land in them and copy the pages they share with
+      live data, in every browser; now they come from fresh pages.
+    glibc only (elsewhere, or on any failure, nothing is done: forks only copy more).
+    """
+    import re
+    import tempfile
+
+    libc = _libc()
+    if libc is None:
+        return
+    with contextlib.suppress(Exception):
+        libc.mallopt(_M_ARENA_MAX, 1)
+        for _ in range(3):  # later passes take what the per-thread cache held, and what splits left
+            with tempfile.TemporaryFile() as out:
+                stream = libc.fdopen(os.dup(out.fileno()), b"w")
+                if not stream:
+                    return
+                libc.malloc_info(0, stream)
+                libc.fclose(stream)
+                out.seek(0)
+                text = out.read().decode("ascii", "replace")
+            main_heap = text.split("</heap>", 1)[0]  # heap 0: the main arena's, the one forks allocate from
+            free = r'<(?:size|unsorted) from="(\d+)" to="\d+" total="\d+" count="(\d+)"'
+            for found in re.finditer(free, main_heap):
+                chunk, count = int(found[1]) & ~15, int(found[2])  # a chunk's size (less its flag bits)
+                if chunk >= 32:
+                    _HELD_CHUNKS.extend(libc.malloc(chunk - 8) for _ in range(count))
+
+
 def _fork_browser(sock: socket.socket, server_pid: int, slave: int, env: dict[str, str], home: str) -> int:
     """Fork twice; the grandchild becomes the browser. Its pid, or -1."""
     import threading
@@ -408,7 +472,8 @@ def helper_main(fd: int, server_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server ends it; a stray Ctrl+C does not
     sock = socket.socket(fileno=fd)
     _warm(Path(os.environ["DOSSIER_DB"]))
-    gc.collect()
+    gc.collect()  # the warm-up's garbage is freed before the heap is settled and the rest frozen
+    _settle_memory()
     gc.freeze()  # the collector never touches these objects again: their pages stay shared with every fork
     try:
         sock.send(json.dumps({"ready": True}).encode())

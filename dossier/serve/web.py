@@ -60,6 +60,7 @@ from textual_serve.server import Server
 
 from ..text import clean_text
 from . import (
+    EventLog,
     Limits,
     RateLimiter,
     ServeError,
@@ -69,6 +70,8 @@ from . import (
     connect_host,
     is_loopback,
     serve_until_stopped,
+    status_line,
+    tree_memory,
 )
 from .child import browse_argv, child_env, child_setup, end_process_group, make_home, remove_home
 
@@ -121,30 +124,6 @@ class WebConfig:
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def status_line(sessions: int, addresses: int, server_kib: int, session_kib: list[int], counts: Counter[str]) -> str:
-    """The once-a-minute line: sessions, memory (server RSS, sessions' PSS), refusals and drops by reason."""
-    total = sum(session_kib) / 1024
-    each = f", {total / len(session_kib):.0f} MiB each" if session_kib else ""
-    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items())) or "none"
-    return (
-        f"status: {sessions} session{'s' if sessions != 1 else ''} from {addresses} "
-        f"address{'es' if addresses != 1 else ''}; memory: server {server_kib / 1024:.0f} MiB RSS, "
-        f"sessions {total:.0f} MiB PSS{each}; refused or dropped since start: {reasons}"
-    )
-
-
-def proc_kib(pid: int | str, file: str, key: str) -> int:
-    """A `KEY: N kB` figure of /proc/PID/FILE (0 when the process has gone)."""
-    try:
-        with open(f"/proc/{pid}/{file}") as lines:
-            for line in lines:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
 
 
 class InputBudget:
@@ -288,22 +267,25 @@ class DossierWebServer(Server):
         self.sockets: set[web.WebSocketResponse] = set()
         self.tabs: dict[DossierAppService, Tab] = {}
         self.bound_port = config.port
-        self.counts: Counter[str] = Counter()
-        """Refusals and drops since the start, by reason (the status line)."""
+        self.events = EventLog("serve web:", config.log or _stderr)
+        """One line per refusal or drop (counted by reason), and the status line every `status_interval` s."""
         self.answered: set[object] = set()
         """Connections (their protocol objects) that have sent at least one whole request (pruned by `sweep`)."""
         self.first_seen: dict[object, float] = {}
         """When each open connection was first seen (pruned by `sweep`)."""
-        self._log = config.log or _stderr
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Refusals and drops since the start, by reason."""
+        return self.events.refusals_total
 
     def log(self, message: str) -> None:
         """One line in the server's log, stamped with the time (UTC)."""
-        self._log(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} serve web: {message}")
+        self.events.write(message)
 
     def refuse(self, reason: str, message: str) -> None:
-        """Count a refusal (or a drop) under `reason` and say it in one line."""
-        self.counts[reason] += 1
-        self.log(message)
+        """Count a refusal (or a drop) under `reason` and say it in one line (at most 120 such lines a minute)."""
+        self.events.refused_line(reason, message)
 
     # ------------------------------------------------------------ the app
 
@@ -460,7 +442,7 @@ class DossierWebServer(Server):
                 message = await websocket.receive(timeout=timeout)
             except TimeoutError:
                 reason = f"idle for {idle_limit:g} s; session closed"
-                self.counts["idle"] += 1
+                self.events.count("idle")
                 self.log(f"closed {tab.address}: {reason}")
                 with contextlib.suppress(Exception):
                     async with asyncio.timeout(CLOSE_WAIT):
@@ -488,7 +470,7 @@ class DossierWebServer(Server):
                 continue
             cost = len(data) if kind == "stdin" and isinstance(data, str) else MESSAGE_COST
             if not tab.budget.take(cost):
-                self.counts["input"] += 1
+                self.events.count("input")
                 if not tab.input_dropped:
                     tab.input_dropped = True
                     self.log(
@@ -526,7 +508,7 @@ class DossierWebServer(Server):
             self.sweep(connections(), loop.time())
             if interval > 0 and loop.time() >= next_status:
                 next_status = loop.time() + interval
-                self.log(self.status())
+                self.log(self.status(len(connections())))
 
     def sweep(self, handlers: list[Any], now: float) -> None:
         open_now = set(handlers)
@@ -557,10 +539,9 @@ class DossierWebServer(Server):
                     )
                     _cut(handler.transport, reset=True)
 
-    def status(self) -> str:
-        session_kib = [proc_kib(pid, "smaps_rollup", "Pss") for s in list(self.services) if (pid := s.pid)]
-        addresses = len({tab.address for tab in self.tabs.values()})
-        return status_line(len(self.services), addresses, proc_kib("self", "status", "VmRSS"), session_kib, self.counts)
+    def status(self, connections: int) -> str:
+        """The status line (`serve.status_line`, the same as `serve ssh`'s); resets the refusals of the interval."""
+        return status_line(len(self.services), connections, tree_memory(), self.events)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End every app (children killed and reaped) and close every tab's websocket."""

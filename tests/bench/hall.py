@@ -144,10 +144,11 @@ class Viewer:
     typed_latencies: list[float] = field(default_factory=list)
     probes: int = 0
     """Probe presses so far: they alternate j and k across rounds, so the cursor never runs off the list."""
+    size: tuple[int, int] = SIZE
 
     def start(self) -> None:
         self.master, slave = os.openpty()
-        columns, rows = SIZE
+        columns, rows = self.size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm-256color", "HOME": os.environ["HOME"]}
         self.started = time.perf_counter()
@@ -567,6 +568,52 @@ async def never_reads(port: int, seconds: float) -> None:
         conn.abort()
 
 
+def bytes_sent_to(port: int, address: str) -> int:
+    """Bytes the server on `port` has sent so far on its TCP connection to `address` (`ss`'s `bytes_sent`; 0: none)."""
+    try:
+        out = subprocess.run(
+            ["ss", "-tinH", "state", "established", f"( sport = :{port} and dst {address} )"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
+    found = re.search(r"bytes_sent:(\d+)", out)
+    return int(found[1]) if found else 0
+
+
+NON_READER: dict[str, float] = {}
+"""What the last `ssh_stops_reading` saw: bytes the server sent it, seconds until it was cut off."""
+
+
+async def ssh_stops_reading(port: int, seconds: float) -> None:
+    """A stock `ssh` whose terminal stops reading (a frozen terminal) while keys keep going, each redrawing a
+    200x60 screen: ssh takes what its channel window lets through, then the server must stop and cut it."""
+    viewer = Viewer(port, "127.0.2.6", asyncio.get_running_loop(), size=(200, 60))
+    viewer.start()
+    sent = 0
+    cut_after = -1.0
+    try:
+        await viewer.wait_first_screen()
+        viewer.stop_reading()
+        start = time.perf_counter()
+        n = 0
+        while time.perf_counter() < start + seconds:
+            viewer.send(b"\t" if n % 3 == 0 else b"j")
+            n += 1
+            await asyncio.sleep(0.02)
+            if n % 10 == 0:
+                now = bytes_sent_to(port, "127.0.2.6")
+                if now == 0 and sent > 0:  # the server closed the connection (ssh itself may be stuck on its terminal)
+                    cut_after = time.perf_counter() - start
+                    break
+                sent = max(sent, now)
+        NON_READER.update(bytes=sent, cut_after=cut_after)
+    finally:
+        viewer.close()
+
+
 async def resize_storm(port: int, changes: int, seconds: float) -> None:
     viewer = Viewer(port, "127.0.2.4", asyncio.get_running_loop())
     viewer.start()
@@ -608,6 +655,7 @@ ABUSES = {
     "300 connection attempts in a minute": lambda port: connection_flood(port, 300, 60),
     "100 half-open TCP connections": lambda port: half_open(port, 100, 20),
     "a client that never reads (30 s, keys 50/s)": lambda port: never_reads(port, 30),
+    "a stock ssh whose terminal stops reading (40 s, keys 50/s)": lambda port: ssh_stops_reading(port, 40),
     "window-size storm (2,000 changes in 10 s)": lambda port: resize_storm(port, 2000, 10),
     "1 MB of keys at once": lambda port: key_dump(port, 1 << 20),
 }
@@ -618,8 +666,12 @@ async def watch_memory(server: Server, task: asyncio.Task[None], start: Memory) 
     peak = start
     while not task.done():
         m = server.memory()
-        peak = Memory(max(peak.processes, m.processes), max(peak.rss_kib, m.rss_kib), max(peak.pss_kib, m.pss_kib),
-                      max(peak.own_rss_kib, m.own_rss_kib))
+        peak = Memory(
+            max(peak.processes, m.processes),
+            max(peak.rss_kib, m.rss_kib),
+            max(peak.pss_kib, m.pss_kib),
+            max(peak.own_rss_kib, m.own_rss_kib),
+        )
         await asyncio.sleep(1)
     return peak
 
@@ -674,6 +726,13 @@ async def run_abuse(db: Path, mode: str, sessions: int, typists: int, seconds: f
                     )
                 )
                 print(abuse_row(results[-1]), flush=True)
+                if "stops reading" in name and NON_READER:
+                    cut = NON_READER["cut_after"]
+                    print(
+                        f"    the server sent that ssh {NON_READER['bytes'] / 1024:.0f} KiB;"
+                        f" {'cut off after ' + format(cut, '.0f') + ' s' if cut >= 0 else 'not cut off'}",
+                        flush=True,
+                    )
                 await asyncio.sleep(2)
             stop.set()
             await typing

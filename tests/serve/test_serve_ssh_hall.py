@@ -442,3 +442,51 @@ def test_cli_refuses_bad_hall_limits(
     result = runner.invoke(main, argv)
     assert result.exit_code == 1 and reason in result.output
     assert result.output.strip().count("\n") == 0
+
+
+def test_a_counted_drop_and_a_refusal_line_of_its_own_meet_in_the_status_line() -> None:
+    # What `serve web` logs through: its own wording per line, the one status line for both servers.
+    log = EventLog("serve web:", max_lines_per_minute=2)
+    log.count("idle")
+    for n in range(3):
+        log.refused_line("half-open", f"closed a connection from 127.0.0.{n}: no whole request in 10 s")
+    assert [line.split(" ", 2)[2] for line in log.lines] == [
+        "serve web: closed a connection from 127.0.0.0: no whole request in 10 s",
+        "serve web: closed a connection from 127.0.0.1: no whole request in 10 s",
+        "serve web: refused: over 2 refusals this minute; the rest are counted only",
+    ]
+    memory = TreeMemory(processes=2, rss_kib=2048, pss_kib=1024, own_rss_kib=1024)
+    assert status_line(0, 3, memory, log).endswith("refused in the last minute: half-open 3, idle 1 (since start 4)")
+    assert log.refusals_total == {"half-open": 3, "idle": 1} and not log.refusals
+
+
+_SETTLE = r"""
+import json, re, tempfile, os
+from dossier.serve import forkserver
+
+def free_chunks():
+    libc = forkserver._libc()
+    with tempfile.TemporaryFile() as out:
+        stream = libc.fdopen(os.dup(out.fileno()), b"w")
+        libc.malloc_info(0, stream)
+        libc.fclose(stream)
+        out.seek(0)
+        heap = out.read().decode().split("</heap>", 1)[0]
+    return sum(int(n) for n in re.findall(r'<(?:size|unsorted) from="\d+" to="\d+" total="\d+" count="(\d+)"', heap))
+
+garbage = [bytes(n) for n in range(600, 4000, 7)]  # C-heap chunks
+del garbage[::2]  # holes between live ones
+before = free_chunks()
+forkserver._settle_memory()
+print(json.dumps([before, free_chunks(), len(forkserver._HELD_CHUNKS)]))
+"""
+
+
+def test_the_helper_takes_the_heap_holes_before_forking() -> None:
+    # What the forks would otherwise allocate into, copying pages shared with live data (glibc, Linux).
+    import json
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _SETTLE], capture_output=True, text=True, timeout=60, check=True)
+    before, after, held = json.loads(out.stdout)
+    assert before >= 100 and held >= before // 2 and after <= before // 4, out.stdout

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -272,8 +272,12 @@ def chromium_argv(chromium: Path, profile: str) -> list[str]:
     ]
 
 
-async def browse_in_chromium(url: str, shot: Path, client: aiohttp.ClientSession, chromium: Path) -> str:
-    """Open `url` in headless Chromium, wait until the app has drawn, save a screenshot; body's classes."""
+async def browse_in_chromium(
+    url: str, shot: Path, client: aiohttp.ClientSession, chromium: Path, while_open: Callable[[], None] | None = None
+) -> str:
+    """Open `url` in headless Chromium, wait until the app has drawn, save a screenshot; body's classes.
+
+    `while_open` is called after the screenshot, while the page (and so its session) is still open."""
     profile = tempfile.mkdtemp(prefix="chromium-")
     argv = chromium_argv(chromium, profile)
     process = await asyncio.create_subprocess_exec(
@@ -303,6 +307,8 @@ async def browse_in_chromium(url: str, shot: Path, client: aiohttp.ClientSession
             await asyncio.sleep(1.0)  # let the first frames settle before the picture
             picture = await tools.call("Page.captureScreenshot", session, format="png")
             shot.write_bytes(base64.b64decode(picture["data"]))
+            if while_open is not None:
+                while_open()
             return classes
     finally:
         with contextlib.suppress(ProcessLookupError):  # it may have ended by itself
@@ -320,10 +326,13 @@ async def test_headless_chromium_renders_the_app(
     """
     chromium = needs.chromium("for the browser test of serve web")
     shot = Path(os.environ.get("DOSSIER_SCREENSHOT", tmp_path / "page.png"))
-    classes = await browse_in_chromium(base(server) + "/", shot, client, chromium)
+    sessions: list[int] = []
+    classes = await browse_in_chromium(
+        base(server) + "/", shot, client, chromium, lambda: sessions.append(len(server.server.services))
+    )
     # The page marks its body "-first-byte" once the app's output has reached the terminal in the tab.
     assert "-first-byte" in classes and "-closed" not in classes
-    assert len(server.server.services) == 1
+    assert sessions == [1]  # counted while the page was open: once Chromium is killed its session ends
     assert shot.stat().st_size > 10_000
 
 

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from dossier.cli import main
-from dossier.serve import Limits
+from dossier.serve import Limits, TreeMemory, status_line
 from dossier.serve.web import MAX_CONNECTIONS_PER_ADDRESS, WebConfig, WebService, start_web
 from tests.bench.webclient import NonReader, WebClient
 from tests.serve.test_serve_ssh import EXPECTED, alive, eventually
@@ -205,17 +205,22 @@ async def test_the_status_line_gives_sessions_memory_and_refusals(
     try:
         client = await tab(session, service)
         await refused(session, service)
-        mark = len(log)
-        await eventually(lambda: any("status:" in line for line in log[mark:]), TIMEOUT)
-        line = next(line for line in log[mark:] if "status:" in line)
+        # The one status line of both servers (`serve.status_line`): the tree is the server and the tab's app;
+        # the first line after the refusal counts it (the line before it, if any, said none).
+        await eventually(lambda: len(log.matching(r"status: .*\(since start 1\)$")) > 0, TIMEOUT)
+        line = log.matching(r"status: .*\(since start 1\)$")[0]
         found = re.search(
-            r"serve web: status: 1 session from 1 address; memory: server (\d+) MiB RSS, sessions (\d+) MiB PSS, "
-            r"(\d+) MiB each; refused or dropped since start: busy 1$",
+            r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ serve web: status: 1 session, (\d+) connections?; "
+            r"memory (\d+) MiB PSS, (\d+) MiB RSS in (\d+) processes \(server (\d+) MiB\); "
+            r"refused in the last minute: busy 1 \(since start 1\)$",
             line,
         )
-        assert found, line
-        server_mib, sessions_mib, each_mib = (int(n) for n in found.groups())
-        assert server_mib > 10 and sessions_mib > 10 and each_mib == sessions_mib
+        assert found, log
+        connections, pss_mib, rss_mib, processes, server_mib = (int(n) for n in found.groups())
+        assert connections >= 1 and processes >= 2 and rss_mib > server_mib > 10 and pss_mib > 10
+        assert status_line(1, connections, TreeMemory(2, 0, 0, 0), service.server.events).endswith(
+            "refused in the last minute: none (since start 1)"
+        )
         await client.close()
     finally:
         await service.close()
@@ -229,7 +234,10 @@ async def test_the_command_takes_the_web_limits_and_logs_its_status(seed_db: Pat
         while not any("serve web: status:" in line for line in said):
             said.append((await asyncio.wait_for(process.stdout.readline(), TIMEOUT)).decode())
             assert said[-1], f"the server ended: {said}"
-        assert re.search(r"status: 0 sessions from 0 addresses; .* refused or dropped since start: none$", said[-1])
+        found = re.search(
+            r"status: 0 sessions, \d+ connections?; .* refused in the last minute: none \(since start 0\)$", said[-1]
+        )
+        assert found, said[-1]
         process.terminate()
         assert await process.wait() == 0
     finally:

@@ -250,7 +250,7 @@ async def test_on_first_frame_is_called_once_after_the_first_screen_is_drawn(sto
 
 
 def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path: Path, seed_db: Path) -> None:
-    """`dossier.launch` pauses the collector for the start only: the app `open_browser` runs gets `gc.enable`."""
+    """`dossier.launch` pauses the collector for the start only: the app `open_browser` runs turns it back on."""
     import gc
 
     from dossier import opening
@@ -267,4 +267,38 @@ def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path:
         assert opening.open_browser(seed_db, None) == 0
     finally:
         sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
-    assert seen["hook"] is gc.enable
+    assert seen["hook"] is opening.collector_after_first_frame
+    frozen = gc.get_freeze_count()
+    gc.disable()
+    try:
+        opening.collector_after_first_frame()  # a local browser: on again, nothing frozen
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()
+
+
+def test_a_served_browser_freezes_its_first_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served (`DOSSIER_READ_ONLY`): the first screen's garbage is collected and the rest frozen, then the collector
+    is on again; later full collections walk only what came after."""
+    import gc
+    import weakref
+
+    from dossier import opening
+
+    monkeypatch.setenv(opening.READ_ONLY_ENV, "1")
+    cycle = _Box()
+    cycle.append(cycle)  # garbage only the collector can free
+    garbage = weakref.ref(cycle)
+    del cycle
+    gc.disable()
+    try:
+        opening.collector_after_first_frame()
+        assert gc.isenabled() and gc.get_freeze_count() > 0 and garbage() is None
+        assert not gc.get_objects(generation=2)  # all that was alive is frozen, out of the collector's walks
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+class _Box(list[Any]):
+    """A list that a weak reference can point to."""
