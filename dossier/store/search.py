@@ -501,7 +501,8 @@ class _SearchRun:
         share = len(probe) / (span if len(probe) <= self.store.PROBE_MATCHES else max(1, last_probed - first + 1))
         walked = want / max(share, 1e-9)
         matches = round(share * span)
-        self._matches[index] = max(self._matches[index], matches)
+        # A snippet by `+rowid` reads the matches of every entity kind (guessed: as many as this one's, each).
+        self._matches[index] = max(self._matches[index], matches * (len(ENTITY_KIND_CODES) if code else 1))
         in_set = matches * _COST_SET_ROW + walked * _COST_INDEX_ROW
         params: list[Any] = [match]
         if walked * _lookup_cost(match, matches) < in_set:
