@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -207,10 +208,38 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _word_phrase(term: Term, prefix: bool) -> str:
+Expand = Callable[[str], Sequence[str] | None]
+"""The words of an index that begin with a prefix (its last word as typed), or None to leave it a prefix.
+
+FTS5 merges every word under a prefix on every query that names it, a lookup
+by rowid included (a word in 50,000 statements: 2 ms each time); the same
+words named one by one are read lazily and looked up in microseconds. `Store`
+reads them from the index's vocabulary. A prefix becomes its words only when
+every one is plain ASCII letters and digits, which the tokenizer reads back
+unchanged; "head on"* becomes ("head one" OR "head ongoing"). The rows matched
+are the same; FTS5's snippet and bm25 count phrases, so a caller that needs
+them unchanged expands only the prefixes that stand for one word.
+"""
+
+
+def _plain_word(word: str) -> bool:
+    """ASCII letters and digits only: what unicode61 keeps as one token and folds by lowering alone."""
+    return word.isascii() and word.isalnum()
+
+
+def _phrase(words: Sequence[str], prefix: bool, expand: Expand | None) -> str:
+    """Words as one quoted phrase, the last one a prefix if `prefix` (its index words, when `expand` knows them)."""
+    if prefix and expand is not None and words and _plain_word(words[-1]):
+        found = expand(words[-1].lower())
+        if found and all(_plain_word(w) for w in found):
+            phrases = [_quoted(" ".join([*words[:-1], w])) for w in found]
+            return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+    return _quoted(" ".join(words)) + ("*" if prefix else "")
+
+
+def _word_phrase(term: Term, prefix: bool, expand: Expand | None = None) -> str:
     """A term for a unicode61 index: a quoted string the tokenizer splits as it split the text."""
-    text = " ".join(_tokens(term.text))
-    return _quoted(text) + ("*" if prefix else "")
+    return _phrase(_tokens(term.text), prefix, expand)
 
 
 def _romanised(term: Term) -> str | None:
@@ -222,17 +251,22 @@ def _romanised(term: Term) -> str | None:
     return latin or None
 
 
-def _term_expression(term: Term, whole: frozenset[Term]) -> str:
+def _term_expression(term: Term, whole: frozenset[Term], expand: Expand | None = None) -> str:
     prefix = term.prefix and term not in whole
-    phrase = _word_phrase(term, prefix)
+    phrase = _word_phrase(term, prefix, expand)
     latin = _romanised(term)
     if latin is None:
         return phrase
-    alternative = _quoted(latin) + ("*" if prefix else "")
+    alternative = _phrase(latin.split(" "), prefix, expand)
     return f"({phrase} OR {alternative})"
 
 
-def word_match(query: SearchQuery, columns: str | None = None, whole: frozenset[Term] = frozenset()) -> str | None:
+def word_match(
+    query: SearchQuery,
+    columns: str | None = None,
+    whole: frozenset[Term] = frozenset(),
+    expand: Expand | None = None,
+) -> str | None:
     """The FTS5 expression for a unicode61 word index, or None if no term has letters or digits.
 
     All terms are required; excluded terms are subtracted. `columns` restricts
@@ -240,11 +274,12 @@ def word_match(query: SearchQuery, columns: str | None = None, whole: frozenset[
     words only, even when long enough to be prefixes: FTS5 merges every word
     under a prefix before it returns the first row, which for a common prefix
     of a big dossier takes far longer than a key press may (Store decides).
+    `expand` names a prefix's words instead (`Expand`): the same rows.
     """
     if query.empty or not all(t.searchable for t in query.terms):
         return None
-    expression = " AND ".join(_term_expression(t, whole) for t in query.terms)
-    excluded = [_term_expression(t, whole) for t in query.excluded if t.searchable]
+    expression = " AND ".join(_term_expression(t, whole, expand) for t in query.terms)
+    excluded = [_term_expression(t, whole, expand) for t in query.excluded if t.searchable]
     scope = f"{{{columns}}} : " if columns else ""
     expression = f"{scope}({expression})"
     if excluded:
@@ -252,21 +287,42 @@ def word_match(query: SearchQuery, columns: str | None = None, whole: frozenset[
     return expression
 
 
-def names_match(query: SearchQuery, column: str = "names", exclude_columns: str = "title body") -> str | None:
+def ascii_words(query: SearchQuery) -> tuple[str, ...] | None:
+    """Words that the text of every ASCII row `word_match(query)` finds holds, case aside; None if unknown.
+
+    In ASCII text unicode61 folds nothing but case, so a row that matches has
+    each word of each term (a prefix: its beginning) inside its text: `text
+    LIKE '%word%'` is true of it. Only for a query of ASCII letters and
+    digits: `café` finds "cafe" (diacritics are folded), so its words say
+    nothing about an ASCII text. Exclusions only leave rows out: not needed.
+    """
+    words: list[str] = []
+    for term in query.terms:
+        tokens = _tokens(term.text)
+        if not tokens or not all(_plain_word(t) for t in tokens):
+            return None
+        words.extend(t.lower() for t in tokens)
+    return tuple(dict.fromkeys(words)) or None
+
+
+def names_match(
+    query: SearchQuery, column: str = "names", exclude_columns: str = "title body", expand: Expand | None = None
+) -> str | None:
     """The FTS5 expression matching folded names (actors' names and aliases in every script).
 
     None when a term folds to nothing (an emoji, a symbol): the folded column
-    would then match on the other terms alone, which would be wrong.
+    would then match on the other terms alone, which would be wrong. `expand`
+    as for `word_match`.
     """
     if query.empty:
         return None
     folded = [fold_name(t.text) for t in query.terms]
     if not all(folded):
         return None
-    parts = [_quoted(f) + ("*" if t.prefix else "") for f, t in zip(folded, query.terms, strict=True)]
+    parts = [_phrase(f.split(" "), t.prefix, expand) for f, t in zip(folded, query.terms, strict=True)]
     expression = f"{column} : ({' AND '.join(parts)})"
     excluded = [(fold_name(t.text), t) for t in query.excluded]
-    not_parts = [_quoted(f) + ("*" if t.prefix else "") for f, t in excluded if f]
+    not_parts = [_phrase(f.split(" "), t.prefix, expand) for f, t in excluded if f]
     if not_parts:
         expression += f" NOT {{{column} {exclude_columns}}} : ({' OR '.join(not_parts)})"
     return expression
@@ -283,6 +339,19 @@ class SubstringPlan:
     match: str | None
     contains: tuple[str, ...]
     lacks: tuple[str, ...]
+    candidates: str | None = None
+    """A cheaper trigram MATCH than `match` that finds every row `contains` finds, and some more:
+    pieces of three characters that cover each long term, in any order (`diplomats`: dip, lom,
+    ats), where `match` asks FTS5 for every overlapping trigram in a row (seven, each with its
+    positions). Only for a query that tests `contains` on every row it returns."""
+
+
+def _covering_trigrams(text: str) -> list[str]:
+    """Pieces of three characters that together cover `text`: every third one from the start, and the last."""
+    starts = list(range(0, len(text) - 2, 3))
+    if starts[-1] != len(text) - 3:
+        starts.append(len(text) - 3)
+    return [text[i : i + 3] for i in starts]
 
 
 def _ascii_lower(text: str) -> str:
@@ -303,9 +372,11 @@ def substring_plan(query: SearchQuery) -> SubstringPlan | None:
         return None
     long_terms = [t.text for t in query.terms if len(t.text) >= MIN_TRIGRAM]
     match = " AND ".join(_quoted(t) for t in long_terms) or None
+    pieces = dict.fromkeys(piece for t in long_terms for piece in _covering_trigrams(t))
+    candidates = " AND ".join(_quoted(piece) for piece in pieces) or None
     contains = tuple(_ascii_lower(t.text) for t in query.terms)
     lacks = tuple(_ascii_lower(t.text) for t in query.excluded)
-    return SubstringPlan(match=match, contains=contains, lacks=lacks)
+    return SubstringPlan(match=match, contains=contains, lacks=lacks, candidates=candidates)
 
 
 # --------------------------------------------------------------------------- snippets

@@ -25,7 +25,7 @@ from .base import StoreBase
 from .connection import connect_existing
 
 if TYPE_CHECKING:
-    from ..search import SearchQuery, SubstringPlan, Term
+    from ..search import Expand, SearchQuery, SubstringPlan, Term
 
 
 class SearchQueries(StoreBase):
@@ -47,17 +47,28 @@ class SearchQueries(StoreBase):
     """How many of a word's matching statements are read to tell how common it is (0.5 ms on 1M)."""
     SORT_MATCHES = 1000
     """Up to this many matching statements are read whole and sorted by date; more walk the date index."""
+    PREFIX_WORDS = 16
+    """A prefix standing for at most this many words of an index is searched as those words (`Expand`)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, warnings: Sequence[str] = ()) -> None:
         super().__init__(conn, path, warnings)
         self._search_conn: sqlite3.Connection | None = None
         self._search_lock = threading.RLock()
+        self._vocabularies: dict[str, str | None] = {}
+        """Each FTS5 table's fts5vocab table on the search connection (temp), None where it cannot be made."""
+        self._prefix_words: dict[tuple[str, str, int], tuple[str, ...] | None] = {}
+        """Words read for a prefix (`_SearchRun._words_of`), kept while the file is unchanged: the search
+        screen asks kind by kind and page by page for the same words."""
+        self._prefix_words_version: int | None = None
 
     def close(self) -> None:
         with self._search_lock:
             if self._search_conn is not None:
                 self._search_conn.close()
                 self._search_conn = None
+                self._vocabularies.clear()
+                self._prefix_words.clear()
+                self._prefix_words_version = None
         super().close()
 
     def search_page(
@@ -152,6 +163,37 @@ class SearchQueries(StoreBase):
             self._search_conn = connect_existing(self.path, check_seconds=0)
         return self._search_conn
 
+    def _known_prefix_words(self, version: int) -> dict[tuple[str, str, int], tuple[str, ...] | None]:
+        """The prefixes' words read so far, emptied when the file changed (`PRAGMA data_version` on the search
+        connection moves with every commit of another connection)."""
+        with self._search_lock:
+            if version != self._prefix_words_version or len(self._prefix_words) > 1000:
+                self._prefix_words.clear()
+                self._prefix_words_version = version
+            return self._prefix_words
+
+    def _vocabulary_table(self, index: str) -> str | None:
+        """The name of a temp fts5vocab table over the FTS5 table `index` (made on first use), or None.
+
+        Temp tables live in the connection's own temporary database, never in
+        the file: the main database stays read-only (`mode=ro`); only
+        `query_only`, which forbids the temp table too, is lifted around it.
+        """
+        with self._search_lock:
+            if index not in self._vocabularies:
+                conn = self._search_connection()
+                name: str | None = f"temp.dossier_vocabulary_{index}"
+                try:
+                    conn.execute("PRAGMA query_only = OFF")
+                    try:
+                        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5vocab(main, {index}, row)")
+                    finally:
+                        conn.execute("PRAGMA query_only = ON")
+                except sqlite3.Error:
+                    name = None
+                self._vocabularies[index] = name
+            return self._vocabularies[index]
+
 
 # --------------------------------------------------------------------------- search runs
 
@@ -199,8 +241,15 @@ class _SearchRun:
         self.full_prefixes = False
         self.prefixes_limited = False
         self._statement_words: str | None | bool = False  # computed on first use
+        self._whole: frozenset[Term] = frozenset()
         self._matches: dict[str, int] = {}
         """How many rows each FTS5 table's MATCH has, as estimated by `_newest`."""
+        self._index_words: dict[tuple[str, str], tuple[str, ...] | None] = {}
+        self._known: dict[tuple[str, str, int], tuple[str, ...] | None] | None | bool = False
+        self._expressions: dict[tuple[str, bool], str | None] = {}
+        self._id_ranges: dict[str, tuple[int, int]] = {}
+        self._walked_dates = False
+        """Whether the statements' words were found by a short walk of their date index (`_newest`)."""
 
     # ------------------------------------------------------------- running one query
 
@@ -248,6 +297,92 @@ class _SearchRun:
         sql += "".join(f" AND instr(lower({column}), ?) = 0" for _ in plan.lacks)
         return sql, [*plan.contains, *plan.lacks]
 
+    # ------------------------------------------------------------- expressions
+
+    def _words_of(self, index: str, prefix: str) -> tuple[str, ...] | None:
+        """The words of the FTS5 table `index` that begin with `prefix`; None if more than PREFIX_WORDS or unknown.
+
+        Read from its vocabulary (fts5vocab), which reads the postings of each
+        word it passes: as much as FTS5 merges for the prefix on one query.
+        """
+        key = (index, prefix)
+        if key not in self._index_words:
+            limit = self.store.PREFIX_WORDS
+            known = self._known_words()
+            if known is not None and (index, prefix, limit) in known:
+                self._index_words[key] = known[index, prefix, limit]
+                return self._index_words[key]
+            found: tuple[str, ...] | None = None
+            table = self.store._vocabulary_table(index)
+            if table is not None:
+                try:
+                    rows = self.rows(
+                        f"SELECT term FROM {table} WHERE term >= ? AND term < ? LIMIT ?",
+                        (prefix, prefix + "\U0010ffff", limit + 1),
+                    )
+                except StoreError:
+                    rows = None
+                if rows is not None and not self._stopped:  # a read cut short names some words only: unknown
+                    found = tuple(str(r[0]) for r in rows) if len(rows) <= limit else None
+                    if known is not None:
+                        known[index, prefix, limit] = found
+            self._index_words[key] = found
+        return self._index_words[key]
+
+    def _known_words(self) -> dict[tuple[str, str, int], tuple[str, ...] | None] | None:
+        """The store's prefixes' words for the file as it is now (asked once a run), None if not known."""
+        if self._known is False:
+            version = self.rows("PRAGMA data_version", ())
+            self._known = self.store._known_prefix_words(int(version[0][0])) if version else None
+        return self._known if isinstance(self._known, dict) else None
+
+    def _expand(self, index: str, one_word: bool) -> Expand:
+        """`Expand` for `index`: a prefix as its words; with `one_word`, only a prefix that stands for one word."""
+
+        def expand(prefix: str) -> Sequence[str] | None:
+            found = self._words_of(index, prefix)
+            return found if found is not None and (not one_word or len(found) == 1) else None
+
+        return expand
+
+    def entity_match(self, snippet: bool = False) -> str | None:
+        """`entity_words` with prefixes named as their words; for a snippet, only those that stand for one word."""
+        key = ("entities_fts", snippet)
+        if key not in self._expressions:
+            from ..search import names_match, word_match
+
+            expand = self._expand("entities_fts", one_word=snippet)
+            parts = [word_match(self.query, "title body", expand=expand), names_match(self.query, expand=expand)]
+            expression = " OR ".join(f"({e})" for e in parts if e) or None
+            anywhere = word_match(self.query, expand=expand)
+            one_term = len(self.query.terms) == 1 and not self.query.excluded
+            if not snippet and one_term and parts[1] == f"names : {anywhere}":
+                # one term whose folded name is the word itself: in title, body or names is in any column (all
+                # three are the indexed ones), and FTS5 reads one phrase where it read two (actors, common word:
+                # 5.5 -> 3.2 ms on 10M). A snippet keeps both: its score counts phrases.
+                expression = anywhere
+            self._expressions[key] = expression if self.entity_words else None
+        return self._expressions[key]
+
+    def statement_match(self, snippet: bool = False) -> str | None:
+        """`statement_words()` with prefixes named as their words (as `entity_match`)."""
+        key = ("statements_fts", snippet)
+        if key not in self._expressions:
+            from ..search import word_match
+
+            words = self.statement_words()
+            expand = self._expand("statements_fts", one_word=snippet)
+            self._expressions[key] = word_match(self.query, whole=self._whole, expand=expand) if words else None
+        return self._expressions[key]
+
+    def _id_range(self, table: str) -> tuple[int, int]:
+        """The lowest and highest id of `table` (0, 0 when empty): two lookups at the ends of its rowid."""
+        if table not in self._id_ranges:
+            low = self.rows(f"SELECT min(id) FROM {table}", ())  # min and max in one query scan the table
+            high = self.rows(f"SELECT max(id) FROM {table}", ())
+            self._id_ranges[table] = (int(low[0][0] or 0) if low else 0, int(high[0][0] or 0) if high else 0)
+        return self._id_ranges[table]
+
     # ------------------------------------------------------------- newest first
 
     def recent(self, kind: SearchKind, want: int, before: int | None) -> list[_Found]:
@@ -257,22 +392,19 @@ class _SearchRun:
             return self._recent_statements(want, cursor)
         code = ENTITY_KIND_CODES[kind]
         order: dict[int, _Key] = {}
-        if self.entity_words and kind == "actor":  # no date: newest added first, read in the index's order
-            below = cursor[1] * 8 if cursor is not None else _NO_BOUND
-            for rowid, in self.rows(
-                "SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid < ? AND rowid % 8 = ?"
-                " ORDER BY rowid DESC LIMIT ?",
-                (self.entity_words, below, code, want),
+        words = self.entity_match()
+        if words and kind == "actor":  # no date: newest added first, read in the index's order
+            first, last = self._id_range("actors")
+            below = min(cursor[1] if cursor is not None else _NO_BOUND, last + 1)
+            # within the actors' band of rowids: the other kinds' matches above it are never read
+            for (rowid,) in self.rows(
+                "SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid < ? AND rowid >= ?"
+                " AND rowid % 8 = ? ORDER BY rowid DESC LIMIT ?",
+                (words, below * 8, first * 8, code, want),
             ):
                 order[rowid // 8] = _key(None, rowid // 8)
-        elif self.entity_words:
-            # One walk down the kind's date index against the set of the word's matches: entities
-            # are few (27k on 1M statements), so the set is small and the walk stops at the `want`-th.
-            test = (
-                f"e.id * 8 + {code} IN"
-                f" (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid % 8 = {code})"
-            )
-            for entity_id, date in self._walk(kind, test, [self.entity_words], want, cursor):
+        elif words:
+            for entity_id, date in self._newest(kind, "entities_fts", words, want, cursor):
                 order[entity_id] = _key(date, entity_id)
         fragments = self._entity_fragments(code, want)
         if fragments:  # fragments inside words: the newest `want` entities (by id), put in date order
@@ -287,12 +419,14 @@ class _SearchRun:
                 order.setdefault(entity_id, _key(date, entity_id))
         newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
         snippets: dict[int, tuple[tuple[str, bool], ...]] = {}
-        if self.entity_words and newest:
+        marked = self.entity_match(snippet=True)
+        if marked and newest:
             marks = ", ".join("?" * len(newest))
+            pick = self._by_rowid("entities_fts", marked, len(newest))
             for rowid, title, body in self.rows(
                 f"SELECT rowid, highlight(entities_fts, 2, {_MARKS}), snippet(entities_fts, 3, {_MARKS}, '…', 16)"
-                f" FROM entities_fts WHERE entities_fts MATCH ? AND +rowid IN ({marks})",
-                (self.entity_words, *(i * 8 + code for i in newest)),
+                f" FROM entities_fts WHERE entities_fts MATCH ? AND {pick} IN ({marks})",
+                (marked, *(i * 8 + code for i in newest)),
             ):
                 snippets[rowid // 8] = self._entity_snippet(title, body)
         return [_Found(kind, i, snippets.get(i)) for i in newest]
@@ -300,15 +434,15 @@ class _SearchRun:
     def _by_rowid(self, index: str, match: str, count: int) -> str:
         """How to pick `count` rows of a MATCH by rowid: `rowid IN` (one FTS5 lookup each) or `+rowid IN`.
 
-        FTS5 runs the whole MATCH again for each rowid it is handed (~0.1 ms
-        for a word, far more for a prefix or several names); when the MATCH
-        has few rows, reading them all and keeping the wanted ones (`+rowid`)
-        is cheaper.
+        FTS5 runs the whole MATCH again for each rowid it is handed (~25 µs
+        a word, but a prefix merges all its words again each time); when the
+        MATCH has few rows, reading them all and keeping the wanted ones
+        (`+rowid`) is cheaper. Not knowing how many: a prefix reads them all.
         """
         matches = self._matches.get(index)
         if matches is None:
-            return "rowid"
-        return "rowid" if count * _lookup_cost(match) < matches * _COST_MATCH_ROW else "+rowid"
+            return "+rowid" if "*" in match else "rowid"
+        return "rowid" if count * _lookup_cost(match, matches) < matches * _COST_MATCH_ROW else "+rowid"
 
     def _cursor(self, kind: SearchKind, before: int | None) -> _Cursor | None:
         """The keyset after the hit `before`: its date (read again by id) and its id."""
@@ -330,15 +464,24 @@ class _SearchRun:
         and sorted by date; more are kept in a set while the kind's date index
         is walked newest first (`id IN (SELECT rowid ...)`); a word in a large
         share of the rows is tested row by row as the date index is walked
-        (each test an FTS5 lookup by rowid, ~0.1 ms on 1M statements, and only
-        about want / share rows are walked).
+        (each test an FTS5 lookup by rowid, ~25 µs for a word on 10M
+        statements, and only about want / share rows are walked).
+
+        An entity kind reads only its band of the index's rowids (id * 8 +
+        code, from its lowest id to its highest), so that the matches of the
+        other kinds above and below it are never read.
         """
         table, column = _DATED[kind]
         code = ENTITY_KIND_CODES.get(kind)
+        first, last = self._id_range(table)
+        if last == 0:
+            return []
         rowid = "e.id" if code is None else f"e.id * 8 + {code}"
-        of_kind = "" if code is None else f" AND rowid % 8 = {code}"
+        band = ""
+        if code is not None:
+            band = f" AND rowid BETWEEN {first * 8 + code} AND {last * 8 + code} AND rowid % 8 = {code}"
         probe = self.rows(
-            f"SELECT rowid FROM {index} WHERE {index} MATCH ?{of_kind} ORDER BY rowid LIMIT ?",
+            f"SELECT rowid FROM {index} WHERE {index} MATCH ?{band} ORDER BY rowid LIMIT ?",
             (match, self.store.PROBE_MATCHES + 1),
         )
         self._matches[index] = max(self._matches.get(index, 0), len(probe))
@@ -353,21 +496,41 @@ class _SearchRun:
                     (ids, *keys, want),
                 )
             ]
-        low = self.rows(f"SELECT min(id) FROM {table}", ())  # min and max in one query scan the table
-        high = self.rows(f"SELECT max(id) FROM {table}", ())
-        first, last = int(low[0][0] or 0) if low else 0, int(high[0][0] or 0) if high else 0
         span = max(1, last - first + 1)
         last_probed = probe[-1][0] if code is None else probe[-1][0] // 8
         share = len(probe) / (span if len(probe) <= self.store.PROBE_MATCHES else max(1, last_probed - first + 1))
         walked = want / max(share, 1e-9)
-        self._matches[index] = max(self._matches[index], round(share * span))
-        in_set = share * span * _COST_SET_ROW + walked * _COST_INDEX_ROW
-        test = (
-            f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = {rowid})"
-            if walked * _lookup_cost(match) < in_set
-            else f"{rowid} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
-        )
-        return self._walk(kind, test, [match], want, cursor)
+        matches = round(share * span)
+        # A snippet by `+rowid` reads the matches of every entity kind (guessed: as many as this one's, each).
+        self._matches[index] = max(self._matches[index], matches * (len(ENTITY_KIND_CODES) if code else 1))
+        in_set = matches * _COST_SET_ROW + walked * _COST_INDEX_ROW
+        params: list[Any] = [match]
+        if walked * _lookup_cost(match, matches) < in_set:
+            test = f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = {rowid})"
+            if index == "statements_fts":
+                test, params = self._ascii_prefilter(test, params)
+        else:
+            test = f"{rowid} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?{band})"
+        if index == "statements_fts":
+            self._walked_dates = walked * 4 < self.scan_window
+        return self._walk(kind, test, params, want, cursor)
+
+    def _ascii_prefilter(self, test: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """`test` (a statement's FTS5 lookup) skipped for ASCII texts that lack one of the query's words.
+
+        An FTS5 lookup costs ~25 µs; reading the row and a LIKE, ~3 µs. For a
+        query of ASCII words (`ascii_words`), an ASCII text without one of them
+        cannot match, so three in four lookups of a word in a quarter of the
+        statements are never made. Other texts are looked up as before.
+        """
+        from ..search import ascii_words
+
+        words = ascii_words(self.query)
+        if not words:
+            return test, params
+        likes = " AND ".join("e.text LIKE ? ESCAPE '\\'" for _ in words)
+        ascii_text = "length(CAST(e.text AS BLOB)) = length(e.text)"  # one byte a character: ASCII (and no NUL)
+        return f"(NOT {ascii_text} OR ({likes})) AND {test}", [*(_like_pattern(w) for w in words), *params]
 
     def _walk(
         self, kind: SearchKind, test: str, params: Sequence[Any], want: int, cursor: _Cursor | None
@@ -460,6 +623,7 @@ class _SearchRun:
             whole = frozenset() if self.full_prefixes else frozenset(t for t in self.query.terms if self._common(t))
             # older statements with longer forms of these words are not looked at: the page is not complete
             self.prefixes_limited = bool(whole)
+            self._whole = whole
             self._statement_words = word_match(self.query, whole=whole)
         return self._statement_words if isinstance(self._statement_words, str) else None
 
@@ -486,18 +650,30 @@ class _SearchRun:
     def _recent_statements(self, want: int, cursor: _Cursor | None) -> list[_Found]:
         """The newest `want` statements that match (by date, then id; undated last) after `cursor`."""
         order: dict[int, _Key] = {}
-        words = self.statement_words()
+        words = self.statement_match()
         if words:
             for rowid, date in self._newest("statement", "statements_fts", words, want, cursor):
                 order[rowid] = _key(date, rowid)
-        for rowid, date in self._statement_substrings(cursor, want):
+        # With `want` hits by words, a fragment older than the last of them cannot be on the page.
+        above = sorted(order.values(), reverse=True)[want - 1] if len(order) >= want else None
+        for rowid, date in self._statement_substrings(cursor, want, above, by_date=self._walked_dates):
             order.setdefault(rowid, _key(date, rowid))
         newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
         snippets = self._statement_snippets(newest) if words else {}
         return [_Found("statement", i, snippets.get(i)) for i in newest]
 
-    def _statement_substrings(self, cursor: _Cursor | None, want: int) -> list[tuple[int, str | None]]:
-        """(id, said) of statements holding every term as a substring: CJK ones by trigrams, the newest by a scan."""
+    def _statement_substrings(
+        self, cursor: _Cursor | None, want: int, above: _Key | None = None, by_date: bool = False
+    ) -> list[tuple[int, str | None]]:
+        """(id, said) of statements holding every term as a substring: CJK ones by trigrams, the newest by a scan.
+
+        The scan leaves out the statements that come after `above` in date order
+        (the caller's last hit of a full page), before it reads their text.
+        With `by_date` (the caller walked the date index from `cursor` down to
+        `above`, a short way), it walks that same stretch of the index instead
+        of the newest rows: for a common word, a few hundred entries, not
+        SCAN_WINDOW rows.
+        """
         plan = self.substrings
         if plan is None:
             return []
@@ -511,14 +687,29 @@ class _SearchRun:
         filters = "".join(" AND s.text LIKE ? ESCAPE '\\'" for _ in plan.contains)
         filters += "".join(" AND s.text NOT LIKE ? ESCAPE '\\'" for _ in plan.lacks)
         params = [_like_pattern(t) for t in (*plan.contains, *plan.lacks)]
+        if by_date and above is not None and above[0]:
+            # the same rows as the scan below: dated, between `above` and `cursor`, among the newest by id
+            upper = cursor if cursor is not None else (_TOP_DATE, _NO_BOUND)
+            found += [
+                (r[0], r[1])
+                for r in self.rows(
+                    "SELECT s.id, s.said FROM statements s INDEXED BY statements_by_said"
+                    " WHERE s.said IS NOT NULL AND (s.said, s.id) > (?, ?) AND (s.said, s.id) < (?, ?)"
+                    f" AND s.id > ?{filters} ORDER BY s.said DESC, s.id DESC LIMIT ?",
+                    (above[1], above[2], *upper, self._scan_floor, *params, want),
+                )
+            ]
+            return found
         keyset, keys = _keyset(cursor, "s", "said")
-        # NOT INDEXED: by the id range, then sorted; the date index would walk every statement
+        newer, bounds = _newer_than(above, "s", "said")
+        # NOT INDEXED: by the id range, then sorted; the date index would walk every statement.
+        # The dates are tested before the text (SQLite tests the terms in the order written).
         found += [
             (r[0], r[1])
             for r in self.rows(
-                f"SELECT s.id, s.said FROM statements s NOT INDEXED WHERE s.id > ?{filters}{keyset}"
+                f"SELECT s.id, s.said FROM statements s NOT INDEXED WHERE s.id > ?{keyset}{newer}{filters}"
                 f" ORDER BY {_order_sql('s', 'said')} LIMIT ?",
-                (self._scan_floor, *params, *keys, want),
+                (self._scan_floor, *keys, *bounds, *params, want),
             )
         ]
         return found
@@ -583,12 +774,18 @@ class _SearchRun:
         plan = self.substrings
         if plan is None:
             return []
+        first, last = self._id_range(_TABLE_OF_CODE[code])
+        if last == 0:
+            return []
         filters, params = self._filters("text", plan)
-        match = "entities_trigram MATCH ? AND " if plan.match else ""
-        head = [plan.match] if plan.match else []
+        # every row is tested for each fragment (`filters`): the MATCH only has to narrow them down cheaply
+        match = "entities_trigram MATCH ? AND " if plan.candidates else ""
+        head = [plan.candidates] if plan.candidates else []
+        # within the kind's band of rowids, as in `_newest`
         rows = self.rows(
-            f"SELECT rowid FROM entities_trigram WHERE {match}rowid % 8 = ?{filters} ORDER BY rowid DESC LIMIT ?",
-            (*head, code, *params, want),
+            f"SELECT rowid FROM entities_trigram WHERE {match}rowid BETWEEN ? AND ? AND rowid % 8 = ?{filters}"
+            " ORDER BY rowid DESC LIMIT ?",
+            (*head, first * 8 + code, last * 8 + code, code, *params, want),
         )
         return [r[0] for r in rows]
 
@@ -599,7 +796,7 @@ class _SearchRun:
             return True
 
     def _statement_snippets(self, ids: Sequence[int]) -> dict[int, tuple[tuple[str, bool], ...]]:
-        words = self.statement_words()
+        words = self.statement_match(snippet=True)
         if not ids or not words:
             return {}
         marks = ", ".join("?" * len(ids))
@@ -642,19 +839,28 @@ _Key = tuple[bool, str, int]
 """A hit's place in date order, compared in reverse: dated before undated, then the date, then the id."""
 _TOP_DATE = "\uffff"
 """Above every ISO date: the keyset of a first page."""
-_COST_SET_ROW = 1.4
-"""Microseconds to put one match in the set of `id IN (SELECT rowid ...)` (1M statements, measured)."""
-_COST_INDEX_ROW = 0.55
-"""Microseconds to walk one entry of the date index and look it up in that set."""
-_COST_FTS_LOOKUP = 100.0
-"""Microseconds to test one statement against a common word's index (FTS5 by rowid)."""
-_COST_MATCH_ROW = 0.2
-"""Microseconds to read one row of a MATCH."""
+# Costs in microseconds, measured on 10M statements (CPU time, one thread; see docs/search.md).
+_COST_SET_ROW = 0.15
+"""To put one match in the set of `id IN (SELECT rowid ...)`."""
+_COST_INDEX_ROW = 0.3
+"""To walk one entry of the date index and look it up in that set."""
+_COST_FTS_LOOKUP = 25.0
+"""To test one row against one phrase of a MATCH (FTS5 by rowid; a common word's or a rare one's)."""
+_COST_PREFIX_LOOKUP = 3000.0
+"""At least, to test one row against a MATCH that still holds a prefix: FTS5 merges its words first."""
+_COST_PREFIX_ROW = 0.05
+"""Per row a prefix's MATCH has, to merge its words again on each test."""
+_COST_MATCH_ROW = 0.1
+"""To read one row of a MATCH."""
 
 
-def _lookup_cost(match: str) -> float:
-    """Microseconds of one FTS5 lookup by rowid: a prefix or an OR of names merges several words each time."""
-    return _COST_FTS_LOOKUP * (30 if "*" in match or " OR " in match else 1)
+def _lookup_cost(match: str, matches: int) -> float:
+    """Microseconds of one FTS5 lookup by rowid: each phrase is a seek; a prefix merges all its words again."""
+    cost = _COST_FTS_LOOKUP * max(1, match.count('"') // 2)
+    if "*" in match:
+        cost += max(_COST_PREFIX_LOOKUP, matches * _COST_PREFIX_ROW)
+    return cost
+
 
 _DATED: dict[str, tuple[str, str | None]] = {
     "actor": ("actors", None),
@@ -664,6 +870,8 @@ _DATED: dict[str, tuple[str, str | None]] = {
     "statement": ("statements", "said"),
 }
 """Each kind's table and the date that orders its hits (actors have none: newest added first)."""
+_TABLE_OF_CODE = {code: _DATED[kind][0] for kind, code in ENTITY_KIND_CODES.items()}
+"""Each entity kind's table by its code in the entity indexes' rowids."""
 _DATE_INDEX = {
     "measure": "measures_by_announced",
     "event": "events_by_date",
@@ -696,6 +904,16 @@ def _keyset(cursor: _Cursor | None, alias: str, column: str | None) -> tuple[str
     if date is None:
         return f" AND {alias}.{column} IS NULL AND {alias}.id < ?", [below]
     return f" AND ({alias}.{column} IS NULL OR ({alias}.{column}, {alias}.id) < (?, ?))", [date, below]
+
+
+def _newer_than(key: _Key | None, alias: str, column: str) -> tuple[str, list[Any]]:
+    """The condition (` AND ...`) and its parameters that keep the rows before `key` in date order (newer)."""
+    if key is None:
+        return "", []
+    dated, date, below = key
+    if not dated:
+        return f" AND ({alias}.{column} IS NOT NULL OR {alias}.id > ?)", [below]
+    return f" AND ({alias}.{column} > ? OR ({alias}.{column} = ? AND {alias}.id > ?))", [date, date, below]
 
 
 def _json_ids(ids: Any) -> str:
