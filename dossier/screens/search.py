@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +29,7 @@ from .. import keys
 from ..history import Ref
 from ..rows import SearchHit
 from ..store import Store, StoreError
+from ..text import clean_text
 from ..widgets import render
 from ..widgets.virtual_list import Pager, VirtualList
 
@@ -45,7 +47,14 @@ KIND_TITLES = {
     "consequence": "Consequences",
     "event": "Events",
 }
-_LABEL_WIDTH = 22
+_TITLE_SHARE = 0.4
+"""The part of a row, after its date, that a kind's title column takes at most while snippets need the rest."""
+_MIN_TITLE = 8
+"""Cells a title column keeps however narrow the list is."""
+_GAP = "  "
+"""Between a hit's title and its snippet."""
+
+Segments = tuple[tuple[str, bool], ...]
 
 
 @dataclass
@@ -69,6 +78,8 @@ class ResultRow:
     more: int = 0
     """Hits of this kind not shown (`more_plus`: at least that many)."""
     more_plus: bool = False
+    column: int = 0
+    """A hit's row: the cells of the widest title among the rows of its kind (its kind's title column)."""
 
 
 def newest_first(hits: list[SearchHit]) -> list[SearchHit]:
@@ -102,6 +113,17 @@ def shares(found: dict[str, list[SearchHit]], rows: int) -> dict[str, int]:
     return share
 
 
+def title_width(hits: list[SearchHit]) -> int:
+    """Cells of the widest title (label) among `hits`, as drawn: the title column of their rows."""
+    return max((cell_len(clean_text(hit.label or "", keep_newlines=False)) for hit in hits), default=0)
+
+
+def hit_rows(kind: str, hits: list[SearchHit]) -> list[ResultRow]:
+    """The rows of hits of one kind, sharing one title column."""
+    column = title_width(hits)
+    return [ResultRow(kind, hit, column=column) for hit in hits]
+
+
 def first_screen_rows(found: dict[str, list[SearchHit]], rows: int, complete: dict[str, bool]) -> list[ResultRow]:
     """Every kind with hits under its heading, each its share, then how many more (see `shares`)."""
     share = shares(found, rows)
@@ -112,7 +134,7 @@ def first_screen_rows(found: dict[str, list[SearchHit]], rows: int, complete: di
             continue
         plus = len(hits) >= PROBE or not complete.get(kind, True)
         out.append(ResultRow(kind, count=len(hits), more_plus=plus))
-        out.extend(ResultRow(kind, hit) for hit in hits[: share[kind]])
+        out.extend(hit_rows(kind, hits[: share[kind]]))
         if len(hits) > share[kind]:
             out.append(ResultRow(kind, more=len(hits) - share[kind], more_plus=plus))
     return out
@@ -126,15 +148,21 @@ def group_hits(hits: list[SearchHit], limit: int = PROBE) -> list[ResultRow]:
     return first_screen_rows(found, rows=10**9, complete={})
 
 
-def centred_snippet(snippet: tuple[tuple[str, bool], ...], width: int) -> tuple[tuple[str, bool], ...]:
-    """The snippet cut at its start so that its first matched word stands in the first third of `width`."""
+def centred_snippet(snippet: Segments, width: int) -> Segments:
+    """The snippet cut at its start so that its first matched word stands in the first third of `width`.
+
+    No more is cut than the row needs: a snippet that fits in `width` is shown
+    whole, and one whose end is near is cut only so far that its end meets the
+    row's end (the matched word then stands further right, still in view).
+    """
+    total = sum(len(text) for text, _ in snippet)
     before = 0
     for index, (text, matched) in enumerate(snippet):
         if matched:
             lead = max(0, width // 3)
-            if before <= lead:
+            drop = min(before - lead, total + 1 - width)  # the "…" in front takes a cell
+            if drop <= 0:
                 return snippet
-            drop = before - lead
             out: list[tuple[str, bool]] = [("…", False)]
             for piece, was_matched in snippet[:index]:
                 if drop >= len(piece):
@@ -146,6 +174,73 @@ def centred_snippet(snippet: tuple[tuple[str, bool], ...], width: int) -> tuple[
             return tuple(out)
         before += len(text)
     return snippet
+
+
+def _has_match(segments: Segments) -> bool:
+    return any(matched for _, matched in segments)
+
+
+def _split(snippet: Segments, at: int) -> tuple[Segments, Segments]:
+    """The segments of the first `at` characters of a snippet, and of the rest."""
+    head: list[tuple[str, bool]] = []
+    tail: list[tuple[str, bool]] = []
+    for text, matched in snippet:
+        if at >= len(text):
+            head.append((text, matched))
+            at -= len(text)
+        elif at > 0:
+            head.append((text[:at], matched))
+            tail.append((text[at:], matched))
+            at = 0
+        else:
+            tail.append((text, matched))
+    return tuple(head), tuple(tail)
+
+
+def _after_title(label: str, rest: Segments) -> Segments:
+    """What follows a title in a snippet, without the " — " (or spaces) that joined it to the title.
+
+    A description that begins by saying the title again (`Other limitations
+    on diplomats, which ...`) is shown from where it goes on (`…which ...`).
+    """
+    plain = "".join(text for text, _ in rest)
+    rest = _split(rest, len(plain) - len(plain.lstrip(" —")))[1]
+    plain = plain.lstrip(" —")
+    if label and plain.startswith(label):
+        more = plain[len(label) :]
+        if not more.strip(_JOINERS):
+            return ()
+        return (("…", False), *_split(rest, len(plain) - len(more.lstrip(_JOINERS)))[1])
+    return rest
+
+
+_JOINERS = " ,;:.—-"
+"""What may stand between a title said again at the start of a description and the rest of it."""
+_TITLE_END = 6
+"""Characters of a title's end a cut snippet must begin with (after its "…") to be taken for that title's end."""
+
+
+def title_and_rest(label: str, snippet: Segments) -> tuple[Segments, Segments]:
+    """A hit's title as segments, its matched words marked, and what its snippet says besides the title.
+
+    An entity's snippet begins with its title (`title — body`; a fragment's:
+    `title body`, or `…` and the title's end when the match is further in):
+    that part is drawn once, as the title, with its matched words marked,
+    and the snippet keeps the rest (nothing, when only the title matched).
+    A statement's snippet (its text) and a consequence's (its description) do
+    not begin with their label (a speaker, a measure's title): kept whole.
+    """
+    plain = "".join(text for text, _ in snippet)
+    if label and plain.startswith(label):
+        title, rest = _split(snippet, len(label))
+        return title, _after_title(label, rest)
+    if label and plain.startswith("…"):
+        cut = plain[1:]
+        for size in range(min(len(cut), len(label) - 1), _TITLE_END - 1, -1):
+            if (size == len(cut) or cut[size] == " ") and label.endswith(cut[:size]):
+                end, rest = _split(snippet, 1 + size)
+                return ((label[: len(label) - size], False), *_split(end, 1)[1]), _after_title(label, rest)
+    return ((label, False),), snippet
 
 
 class SearchResults(VirtualList[ResultRow]):
@@ -178,14 +273,47 @@ class SearchResults(VirtualList[ResultRow]):
         if item.hit is None:
             plus = "+" if item.more_plus else ""
             return Text(f"{KIND_TITLES[item.kind]} · {item.count:,}{plus}", style=self.style("accent"))
-        hit = item.hit
-        label_width = max(8, min(_LABEL_WIDTH, width // 4))
-        row = render.join("  ", render.fit(render.plain(hit.label), label_width), " ")
+        return self.render_hit(item.hit, item.column, width)
+
+    def render_hit(self, hit: SearchHit, column: int, width: int) -> Text:
+        """`  date  title  snippet`: dates line up; the title takes the room it needs up to its kind's column.
+
+        The titles of a kind share a column as wide as the widest of them, up to
+        `_TITLE_SHARE` of the row when the snippets need the rest; a longer
+        title is cut there only when its snippet fills the row, else it takes
+        the room the snippet leaves (never a cut title before blank cells).
+        A title whose snippet adds nothing (only the title matched) takes the row,
+        cut, when it must be, so that its matched word shows.
+        """
+        match = self.style("match")
+        title_segments, rest = title_and_rest(hit.label or "", hit.snippet)
+        row = Text("  ", end="", no_wrap=True)
         if hit.said or hit.kind != "actor":
-            row.append(render.date(hit.said, self.style("dim")))
+            row.append_text(render.date(hit.said, self.style("dim")))
             row.append(" ")
+        title = render.snippet(title_segments, match)
         room = max(1, width - row.cell_len)
-        row.append(render.snippet(centred_snippet(hit.snippet, room), self.style("match")))
+        need = title.cell_len
+        if not _has_match(rest) and (_has_match(title_segments) or not rest):
+            # Only the title matched: it takes the row, cut so that its matched word shows;
+            # what follows it in the snippet (unmatched context) gets what room is left.
+            if need > room:
+                row.append_text(render.snippet(centred_snippet(title_segments, room), match))
+                return row
+            row.append_text(title)
+            if rest and room - need > len(_GAP):
+                row.append(_GAP)
+                row.append_text(render.snippet(rest, match))
+            return row
+        column = min(max(column, need) if column else need, max(_MIN_TITLE, int(room * _TITLE_SHARE)))
+        if need <= column:
+            take = column
+        else:
+            said = cell_len(clean_text("".join(text for text, _ in rest), keep_newlines=False))
+            take = min(need, max(column, room - len(_GAP) - said))
+        row.append_text(render.fit(title, take))
+        row.append(_GAP)
+        row.append_text(render.snippet(centred_snippet(rest, max(1, room - take - len(_GAP))), match))
         return row
 
 
@@ -318,7 +446,7 @@ class SearchScreen(Screen[Ref | None]):
             self._kind_hits = [*self._kind_hits, *hits] if message.appended else hits
             self._after = message.after
             rows = [ResultRow(message.kind, count=len(self._kind_hits), more_plus=message.after is not None)]
-            rows += [ResultRow(message.kind, hit) for hit in self._kind_hits]
+            rows += hit_rows(message.kind, self._kind_hits)
             if message.after is not None:
                 rows.append(ResultRow(message.kind, more=PAGE, more_plus=True))
             results.hit_count = len(self._kind_hits)
@@ -346,6 +474,7 @@ class SearchScreen(Screen[Ref | None]):
                 position=lambda wanted: wanted,
             ),
             select_id=index,
+            now=True,
         )
 
     # ----------------------------------------------------------------- one kind at a time
