@@ -11,19 +11,19 @@ returns to the browser unchanged.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from .. import keys
 from ..history import Ref
@@ -176,6 +176,34 @@ def centred_snippet(snippet: Segments, width: int) -> Segments:
     return snippet
 
 
+def _narrow(text: str) -> bool:
+    """Whether every character of `text` takes one cell (ASCII and `…`): then characters are cells."""
+    return text.isascii() or text.replace("…", "").isascii()
+
+
+def cut_to(segments: Segments, cells: int) -> Segments | None:
+    """Segments of narrow text (`_narrow`) cut to `cells`, the last one an ellipsis when cut; None for other text.
+
+    What `render.fit` does, without Rich measuring and splitting the row's
+    graphemes again (`…` alone sends it down its slow path): the rows come
+    out no wider than the list, so drawing them cuts nothing.
+    """
+    if not _narrow("".join(text for text, _ in segments)):
+        return None
+    out: list[tuple[str, bool]] = []
+    for text, matched in segments:
+        if len(text) <= cells:
+            out.append((text, matched))
+            cells -= len(text)
+            continue
+        if cells > 1:
+            out.append((text[: cells - 1], matched))
+        if cells > 0:
+            out.append(("…", False))
+        return tuple(out)
+    return tuple(out)
+
+
 def _has_match(segments: Segments) -> bool:
     return any(matched for _, matched in segments)
 
@@ -291,19 +319,25 @@ class SearchResults(VirtualList[ResultRow]):
         if hit.said or hit.kind != "actor":
             row.append_text(render.date(hit.said, self.style("dim")))
             row.append(" ")
-        title = render.snippet(title_segments, match)
         room = max(1, width - row.cell_len)
+
+        def segments(parts: Segments, cells: int) -> Text:
+            """`parts` drawn in `cells` at most (cut with an ellipsis), matched words marked."""
+            cut = cut_to(parts, cells)
+            return render.snippet(cut, match) if cut is not None else render.fit(render.snippet(parts, match), cells)
+
+        title = render.snippet(title_segments, match)
         need = title.cell_len
         if not _has_match(rest) and (_has_match(title_segments) or not rest):
             # Only the title matched: it takes the row, cut so that its matched word shows;
             # what follows it in the snippet (unmatched context) gets what room is left.
             if need > room:
-                row.append_text(render.snippet(centred_snippet(title_segments, room), match))
+                row.append_text(segments(centred_snippet(title_segments, room), room))
                 return row
             row.append_text(title)
             if rest and room - need > len(_GAP):
                 row.append(_GAP)
-                row.append_text(render.snippet(rest, match))
+                row.append_text(segments(rest, room - need - len(_GAP)))
             return row
         column = min(max(column, need) if column else need, max(_MIN_TITLE, int(room * _TITLE_SHARE)))
         if need <= column:
@@ -311,10 +345,28 @@ class SearchResults(VirtualList[ResultRow]):
         else:
             said = cell_len(clean_text("".join(text for text, _ in rest), keep_newlines=False))
             take = min(need, max(column, room - len(_GAP) - said))
-        row.append_text(render.fit(title, take))
+        row.append_text(render.fit(title, take) if need != take else title)
         row.append(_GAP)
-        row.append_text(render.snippet(centred_snippet(rest, max(1, room - take - len(_GAP))), match))
+        room -= take + len(_GAP)
+        row.append_text(segments(centred_snippet(rest, max(1, room)), room))
         return row
+
+
+class QueryInput(Input):
+    """The query box; it notes when the key that changed it arrived, the wait for the next is counted from there."""
+
+    typed_at: float | None = None
+    """When the last key arrived (`time.monotonic`), or None when no key is recent (a paste)."""
+
+    def on_key(self, event: events.Key) -> None:
+        # Called before Input's own handler. The event was made as the key arrived; waiting
+        # from there, not from when the key's turn came, keeps the wait to `DEBOUNCE`.
+        # Only a stamp of this clock, under `DEBOUNCE` old, is taken (else: now).
+        age = time.monotonic() - event.time
+        self.typed_at = event.time if 0 <= age < DEBOUNCE else None
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.typed_at = None  # called before Input's own handler, which pastes
 
 
 class SearchScreen(Screen[Ref | None]):
@@ -349,13 +401,12 @@ class SearchScreen(Screen[Ref | None]):
         """Kept by the browser: the query, the kind shown and the hit under the cursor."""
         self.query_text = self.state.query
         """What is typed now; results for anything else are stale."""
-        self._timer: Timer | None = None
         self._kind_hits: list[SearchHit] = []
         self._after: tuple[str, int] | None = None
         self._reading = False
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield QueryInput(
             value=self.state.query,
             placeholder="Search statements, actors, measures, consequences, events…",
             id="query",
@@ -364,7 +415,7 @@ class SearchScreen(Screen[Ref | None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        query = self.query_one("#query", Input)
+        query = self.query_one("#query", QueryInput)
         query.cursor_blink = False if self.app.is_headless else query.cursor_blink
         query.focus()
         self.results.load(None, empty_message="Type words to search the whole dossier")
@@ -382,40 +433,52 @@ class SearchScreen(Screen[Ref | None]):
             return  # the kept query, set when the screen was built: nothing typed
         self.query_text = self.state.query = event.value
         self.state.cursor = None
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self._start_search)
+        typed = self.query_one("#query", QueryInput).typed_at
+        self._start_search(wait_from=typed if typed is not None else time.monotonic())
 
-    def _start_search(self) -> None:
-        self._timer = None
-        if not self.query_text.strip():
-            self.results.load(None, empty_message="Type words to search the whole dossier")
-            return
+    def _start_search(self, wait_from: float | None = None) -> None:
+        """Search for what is typed, `DEBOUNCE` after `wait_from` (None: at once), in a worker.
+
+        The wait is spent in the worker itself, which a newer key cancels: when
+        it is over the queries start there and then, with no timer to fire on
+        the screen first and no worker to start (a few milliseconds a search).
+        """
         height = max(3, self.results.scrollable_content_region.height or self.app.size.height - 5)
-        self._search(self.query_text, self.state.kind, height)
+        deadline = 0.0 if wait_from is None else wait_from + DEBOUNCE
+        self._search(self.query_text, self.state.kind, height, deadline)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str, kind: str | None, rows: int) -> None:
-        """The first screen: each kind's newest hits (`PROBE`), or one kind's first page."""
+    def _search(self, query: str, kind: str | None, rows: int, deadline: float) -> None:
+        """The first screen: each kind's newest hits (`PROBE`), or one kind's first page; first waits until `deadline`.
+
+        A key typed meanwhile starts a new search, which cancels this one (`exclusive`): the wait ends then.
+        """
         worker = get_current_worker()
-        try:
-            if kind is not None:
-                page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=lambda: worker.is_cancelled)
-                message = self._Hits(query, list(page.hits), kind=kind, after=page.after)
-            else:
-                hits: list[SearchHit] = []
-                complete: dict[str, bool] = {}
-                for each in KIND_ORDER:
-                    page = self.store.search_page(
-                        query, kind=each, limit=PROBE, should_stop=lambda: worker.is_cancelled
-                    )
-                    hits.extend(page.hits)
-                    complete[each] = page.complete and page.after is None
-                message = self._Hits(query, hits, complete=complete)
-        except StoreError as exc:
-            message = self._Hits(query, [], error=str(exc), kind=kind)
+        wait = deadline - time.monotonic()
+        if wait > 0 and worker.cancelled_event.wait(wait):
+            return  # typed on: the newer search has its own wait
+        if not query.strip():
+            message = self._Hits(query, [], kind=kind)
+        else:
+            try:
+                message = self._first_screen(query, kind, worker)
+            except StoreError as exc:
+                message = self._Hits(query, [], error=str(exc), kind=kind)
         if not worker.is_cancelled:
             self.post_message(message)
+
+    def _first_screen(self, query: str, kind: str | None, worker: Worker[None]) -> _Hits:
+        """The hits of a first screen (in the worker): each kind's newest `PROBE`, or one kind's first `PAGE`."""
+        if kind is not None:
+            page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=lambda: worker.is_cancelled)
+            return self._Hits(query, list(page.hits), kind=kind, after=page.after)
+        hits: list[SearchHit] = []
+        complete: dict[str, bool] = {}
+        for each in KIND_ORDER:
+            page = self.store.search_page(query, kind=each, limit=PROBE, should_stop=lambda: worker.is_cancelled)
+            hits.extend(page.hits)
+            complete[each] = page.complete and page.after is None
+        return self._Hits(query, hits, complete=complete)
 
     @work(thread=True, exclusive=True, group="search-more")
     def _read_more(self, query: str, kind: str, after: tuple[str, int]) -> None:
@@ -432,6 +495,9 @@ class SearchScreen(Screen[Ref | None]):
         if message.query != self.query_text or message.kind != self.state.kind:
             return  # typed on, or another kind asked for since: a newer search is coming
         results = self.results
+        if not message.query.strip():
+            results.load(None, empty_message="Type words to search the whole dossier")
+            return
         if message.kind is None:
             found: dict[str, list[SearchHit]] = {}
             for hit in message.hits:

@@ -10,7 +10,15 @@ from textual.pilot import Pilot
 
 from dossier import generate
 from dossier.app import DossierApp
-from dossier.screens.search import KIND_ORDER, SearchScreen, centred_snippet, newest_first, shares, title_and_rest
+from dossier.screens.search import (
+    KIND_ORDER,
+    SearchScreen,
+    centred_snippet,
+    cut_to,
+    newest_first,
+    shares,
+    title_and_rest,
+)
 from dossier.store import Store
 from tests.pilot_helpers import rows_shown, settle, shown
 
@@ -67,6 +75,11 @@ def test_hits_of_one_kind_come_newest_first_and_snippets_show_the_match() -> Non
     assert cut[0] == ("…", False) and sum(len(text) for text, _ in cut) == 40
     assert cut[-2:] == (("visa", True), (" and more", False))
     assert centred_snippet(ending, 200) == ending  # it fits: nothing is cut
+    # Rows are cut to the list's width before they are drawn, as `render.fit` would cut them.
+    assert cut_to(ending, 12) == (("word word w", False), ("…", False))
+    assert cut_to((("ab", False), ("cd", True)), 3) == (("ab", False), ("…", False))
+    assert cut_to(ending, 500) == ending
+    assert cut_to((("Захарова says", False),), 5) is None  # not all one cell a character: left to `render.fit`
 
 
 def test_a_title_is_drawn_once_its_matched_words_marked() -> None:
@@ -197,3 +210,8 @@ async def test_search_reopens_where_it_was_left_and_back_returns_to_the_results(
         await pilot.pause(0.3)
         await settle(pilot)
         assert screen.query_one("#query", Input).value == "lavrov"
+        assert "Lavrov" in shown(screen.results)
+        await pilot.press("ctrl+u")  # nothing typed: the list says so again
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "Type words" in shown(screen.results)
