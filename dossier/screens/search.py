@@ -1,9 +1,10 @@
 """The search screen (`/`): full-text search over everything, results while typing.
 
-Each change of the query waits `DEBOUNCE` seconds for the next key, then asks
-`Store.search_page` in an exclusive thread worker; a result for a query that is no
-longer the one typed is dropped, so a slow query never blocks a key and never
-shows late. Hits are grouped by kind with counts, each with a snippet whose
+Each change of the query starts an exclusive thread worker that waits `DEBOUNCE`
+seconds (from the key's arrival) for the next key, which cancels it, then asks
+`Store.search_page`; a result for a query that is no longer the one typed is
+dropped, so a slow query never blocks a key and never shows late. Hits are
+grouped by kind with counts, each row its date, its title and a snippet whose
 matched words are styled (from `SearchHit.snippet` segments, never markup).
 Enter opens the highlighted hit in the browser as a history step; Escape
 returns to the browser unchanged.
@@ -448,10 +449,11 @@ class SearchScreen(Screen[Ref | None]):
         self._search(self.query_text, self.state.kind, height, deadline)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str, kind: str | None, rows: int, deadline: float) -> None:
+    def _search(self, query: str, kind: str | None, rows: int, deadline: float = 0.0) -> None:
         """The first screen: each kind's newest hits (`PROBE`), or one kind's first page; first waits until `deadline`.
 
         A key typed meanwhile starts a new search, which cancels this one (`exclusive`): the wait ends then.
+        `deadline` is a `time.monotonic()` (0: search at once).
         """
         worker = get_current_worker()
         wait = deadline - time.monotonic()
