@@ -1,9 +1,10 @@
 """The search screen (`/`): full-text search over everything, results while typing.
 
-Each change of the query waits `DEBOUNCE` seconds for the next key, then asks
-`Store.search_page` in an exclusive thread worker; a result for a query that is no
-longer the one typed is dropped, so a slow query never blocks a key and never
-shows late. Hits are grouped by kind with counts, each with a snippet whose
+Each change of the query starts an exclusive thread worker that waits `DEBOUNCE`
+seconds (from the key's arrival) for the next key, which cancels it, then asks
+`Store.search_page`; a result for a query that is no longer the one typed is
+dropped, so a slow query never blocks a key and never shows late. Hits are
+grouped by kind with counts, each row its date, its title and a snippet whose
 matched words are styled (from `SearchHit.snippet` segments, never markup).
 Enter opens the highlighted hit in the browser as a history step; Escape
 returns to the browser unchanged.
@@ -11,23 +12,25 @@ returns to the browser unchanged.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from .. import keys
 from ..history import Ref
 from ..rows import SearchHit
 from ..store import Store, StoreError
+from ..text import clean_text
 from ..widgets import render
 from ..widgets.virtual_list import Pager, VirtualList
 
@@ -45,7 +48,14 @@ KIND_TITLES = {
     "consequence": "Consequences",
     "event": "Events",
 }
-_LABEL_WIDTH = 22
+_TITLE_SHARE = 0.4
+"""The part of a row, after its date, that a kind's title column takes at most while snippets need the rest."""
+_MIN_TITLE = 8
+"""Cells a title column keeps however narrow the list is."""
+_GAP = "  "
+"""Between a hit's title and its snippet."""
+
+Segments = tuple[tuple[str, bool], ...]
 
 
 @dataclass
@@ -69,6 +79,8 @@ class ResultRow:
     more: int = 0
     """Hits of this kind not shown (`more_plus`: at least that many)."""
     more_plus: bool = False
+    column: int = 0
+    """A hit's row: the cells of the widest title among the rows of its kind (its kind's title column)."""
 
 
 def newest_first(hits: list[SearchHit]) -> list[SearchHit]:
@@ -102,6 +114,17 @@ def shares(found: dict[str, list[SearchHit]], rows: int) -> dict[str, int]:
     return share
 
 
+def title_width(hits: list[SearchHit]) -> int:
+    """Cells of the widest title (label) among `hits`, as drawn: the title column of their rows."""
+    return max((cell_len(clean_text(hit.label or "", keep_newlines=False)) for hit in hits), default=0)
+
+
+def hit_rows(kind: str, hits: list[SearchHit]) -> list[ResultRow]:
+    """The rows of hits of one kind, sharing one title column."""
+    column = title_width(hits)
+    return [ResultRow(kind, hit, column=column) for hit in hits]
+
+
 def first_screen_rows(found: dict[str, list[SearchHit]], rows: int, complete: dict[str, bool]) -> list[ResultRow]:
     """Every kind with hits under its heading, each its share, then how many more (see `shares`)."""
     share = shares(found, rows)
@@ -112,7 +135,7 @@ def first_screen_rows(found: dict[str, list[SearchHit]], rows: int, complete: di
             continue
         plus = len(hits) >= PROBE or not complete.get(kind, True)
         out.append(ResultRow(kind, count=len(hits), more_plus=plus))
-        out.extend(ResultRow(kind, hit) for hit in hits[: share[kind]])
+        out.extend(hit_rows(kind, hits[: share[kind]]))
         if len(hits) > share[kind]:
             out.append(ResultRow(kind, more=len(hits) - share[kind], more_plus=plus))
     return out
@@ -126,15 +149,21 @@ def group_hits(hits: list[SearchHit], limit: int = PROBE) -> list[ResultRow]:
     return first_screen_rows(found, rows=10**9, complete={})
 
 
-def centred_snippet(snippet: tuple[tuple[str, bool], ...], width: int) -> tuple[tuple[str, bool], ...]:
-    """The snippet cut at its start so that its first matched word stands in the first third of `width`."""
+def centred_snippet(snippet: Segments, width: int) -> Segments:
+    """The snippet cut at its start so that its first matched word stands in the first third of `width`.
+
+    No more is cut than the row needs: a snippet that fits in `width` is shown
+    whole, and one whose end is near is cut only so far that its end meets the
+    row's end (the matched word then stands further right, still in view).
+    """
+    total = sum(len(text) for text, _ in snippet)
     before = 0
     for index, (text, matched) in enumerate(snippet):
         if matched:
             lead = max(0, width // 3)
-            if before <= lead:
+            drop = min(before - lead, total + 1 - width)  # the "…" in front takes a cell
+            if drop <= 0:
                 return snippet
-            drop = before - lead
             out: list[tuple[str, bool]] = [("…", False)]
             for piece, was_matched in snippet[:index]:
                 if drop >= len(piece):
@@ -146,6 +175,101 @@ def centred_snippet(snippet: tuple[tuple[str, bool], ...], width: int) -> tuple[
             return tuple(out)
         before += len(text)
     return snippet
+
+
+def _narrow(text: str) -> bool:
+    """Whether every character of `text` takes one cell (ASCII and `…`): then characters are cells."""
+    return text.isascii() or text.replace("…", "").isascii()
+
+
+def cut_to(segments: Segments, cells: int) -> Segments | None:
+    """Segments of narrow text (`_narrow`) cut to `cells`, the last one an ellipsis when cut; None for other text.
+
+    What `render.fit` does, without Rich measuring and splitting the row's
+    graphemes again (`…` alone sends it down its slow path): the rows come
+    out no wider than the list, so drawing them cuts nothing.
+    """
+    if not _narrow("".join(text for text, _ in segments)):
+        return None
+    out: list[tuple[str, bool]] = []
+    for text, matched in segments:
+        if len(text) <= cells:
+            out.append((text, matched))
+            cells -= len(text)
+            continue
+        if cells > 1:
+            out.append((text[: cells - 1], matched))
+        if cells > 0:
+            out.append(("…", False))
+        return tuple(out)
+    return tuple(out)
+
+
+def _has_match(segments: Segments) -> bool:
+    return any(matched for _, matched in segments)
+
+
+def _split(snippet: Segments, at: int) -> tuple[Segments, Segments]:
+    """The segments of the first `at` characters of a snippet, and of the rest."""
+    head: list[tuple[str, bool]] = []
+    tail: list[tuple[str, bool]] = []
+    for text, matched in snippet:
+        if at >= len(text):
+            head.append((text, matched))
+            at -= len(text)
+        elif at > 0:
+            head.append((text[:at], matched))
+            tail.append((text[at:], matched))
+            at = 0
+        else:
+            tail.append((text, matched))
+    return tuple(head), tuple(tail)
+
+
+def _after_title(label: str, rest: Segments) -> Segments:
+    """What follows a title in a snippet, without the " — " (or spaces) that joined it to the title.
+
+    A description that begins by saying the title again (`Other limitations
+    on diplomats, which ...`) is shown from where it goes on (`…which ...`).
+    """
+    plain = "".join(text for text, _ in rest)
+    rest = _split(rest, len(plain) - len(plain.lstrip(" —")))[1]
+    plain = plain.lstrip(" —")
+    if label and plain.startswith(label):
+        more = plain[len(label) :]
+        if not more.strip(_JOINERS):
+            return ()
+        return (("…", False), *_split(rest, len(plain) - len(more.lstrip(_JOINERS)))[1])
+    return rest
+
+
+_JOINERS = " ,;:.—-"
+"""What may stand between a title said again at the start of a description and the rest of it."""
+_TITLE_END = 6
+"""Characters of a title's end a cut snippet must begin with (after its "…") to be taken for that title's end."""
+
+
+def title_and_rest(label: str, snippet: Segments) -> tuple[Segments, Segments]:
+    """A hit's title as segments, its matched words marked, and what its snippet says besides the title.
+
+    An entity's snippet begins with its title (`title — body`; a fragment's:
+    `title body`, or `…` and the title's end when the match is further in):
+    that part is drawn once, as the title, with its matched words marked,
+    and the snippet keeps the rest (nothing, when only the title matched).
+    A statement's snippet (its text) and a consequence's (its description) do
+    not begin with their label (a speaker, a measure's title): kept whole.
+    """
+    plain = "".join(text for text, _ in snippet)
+    if label and plain.startswith(label):
+        title, rest = _split(snippet, len(label))
+        return title, _after_title(label, rest)
+    if label and plain.startswith("…"):
+        cut = plain[1:]
+        for size in range(min(len(cut), len(label) - 1), _TITLE_END - 1, -1):
+            if (size == len(cut) or cut[size] == " ") and label.endswith(cut[:size]):
+                end, rest = _split(snippet, 1 + size)
+                return ((label[: len(label) - size], False), *_split(end, 1)[1]), _after_title(label, rest)
+    return ((label, False),), snippet
 
 
 class SearchResults(VirtualList[ResultRow]):
@@ -178,15 +302,72 @@ class SearchResults(VirtualList[ResultRow]):
         if item.hit is None:
             plus = "+" if item.more_plus else ""
             return Text(f"{KIND_TITLES[item.kind]} · {item.count:,}{plus}", style=self.style("accent"))
-        hit = item.hit
-        label_width = max(8, min(_LABEL_WIDTH, width // 4))
-        row = render.join("  ", render.fit(render.plain(hit.label), label_width), " ")
+        return self.render_hit(item.hit, item.column, width)
+
+    def render_hit(self, hit: SearchHit, column: int, width: int) -> Text:
+        """`  date  title  snippet`: dates line up; the title takes the room it needs up to its kind's column.
+
+        The titles of a kind share a column as wide as the widest of them, up to
+        `_TITLE_SHARE` of the row when the snippets need the rest; a longer
+        title is cut there only when its snippet fills the row, else it takes
+        the room the snippet leaves (never a cut title before blank cells).
+        A title whose snippet adds nothing (only the title matched) takes the row,
+        cut, when it must be, so that its matched word shows.
+        """
+        match = self.style("match")
+        title_segments, rest = title_and_rest(hit.label or "", hit.snippet)
+        row = Text("  ", end="", no_wrap=True)
         if hit.said or hit.kind != "actor":
-            row.append(render.date(hit.said, self.style("dim")))
+            row.append_text(render.date(hit.said, self.style("dim")))
             row.append(" ")
         room = max(1, width - row.cell_len)
-        row.append(render.snippet(centred_snippet(hit.snippet, room), self.style("match")))
+
+        def segments(parts: Segments, cells: int) -> Text:
+            """`parts` drawn in `cells` at most (cut with an ellipsis), matched words marked."""
+            cut = cut_to(parts, cells)
+            return render.snippet(cut, match) if cut is not None else render.fit(render.snippet(parts, match), cells)
+
+        title = render.snippet(title_segments, match)
+        need = title.cell_len
+        if not _has_match(rest) and (_has_match(title_segments) or not rest):
+            # Only the title matched: it takes the row, cut so that its matched word shows;
+            # what follows it in the snippet (unmatched context) gets what room is left.
+            if need > room:
+                row.append_text(segments(centred_snippet(title_segments, room), room))
+                return row
+            row.append_text(title)
+            if rest and room - need > len(_GAP):
+                row.append(_GAP)
+                row.append_text(segments(rest, room - need - len(_GAP)))
+            return row
+        column = min(max(column, need) if column else need, max(_MIN_TITLE, int(room * _TITLE_SHARE)))
+        if need <= column:
+            take = column
+        else:
+            said = cell_len(clean_text("".join(text for text, _ in rest), keep_newlines=False))
+            take = min(need, max(column, room - len(_GAP) - said))
+        row.append_text(render.fit(title, take) if need != take else title)
+        row.append(_GAP)
+        room -= take + len(_GAP)
+        row.append_text(segments(centred_snippet(rest, max(1, room)), room))
         return row
+
+
+class QueryInput(Input):
+    """The query box; it notes when the key that changed it arrived, the wait for the next is counted from there."""
+
+    typed_at: float | None = None
+    """When the last key arrived (`time.monotonic`), or None when no key is recent (a paste)."""
+
+    def on_key(self, event: events.Key) -> None:
+        # Called before Input's own handler. The event was made as the key arrived; waiting
+        # from there, not from when the key's turn came, keeps the wait to `DEBOUNCE`.
+        # Only a stamp of this clock, under `DEBOUNCE` old, is taken (else: now).
+        age = time.monotonic() - event.time
+        self.typed_at = event.time if 0 <= age < DEBOUNCE else None
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.typed_at = None  # called before Input's own handler, which pastes
 
 
 class SearchScreen(Screen[Ref | None]):
@@ -221,13 +402,12 @@ class SearchScreen(Screen[Ref | None]):
         """Kept by the browser: the query, the kind shown and the hit under the cursor."""
         self.query_text = self.state.query
         """What is typed now; results for anything else are stale."""
-        self._timer: Timer | None = None
         self._kind_hits: list[SearchHit] = []
         self._after: tuple[str, int] | None = None
         self._reading = False
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield QueryInput(
             value=self.state.query,
             placeholder="Search statements, actors, measures, consequences, events…",
             id="query",
@@ -236,7 +416,7 @@ class SearchScreen(Screen[Ref | None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        query = self.query_one("#query", Input)
+        query = self.query_one("#query", QueryInput)
         query.cursor_blink = False if self.app.is_headless else query.cursor_blink
         query.focus()
         self.results.load(None, empty_message="Type words to search the whole dossier")
@@ -254,40 +434,53 @@ class SearchScreen(Screen[Ref | None]):
             return  # the kept query, set when the screen was built: nothing typed
         self.query_text = self.state.query = event.value
         self.state.cursor = None
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self._start_search)
+        typed = self.query_one("#query", QueryInput).typed_at
+        self._start_search(wait_from=typed if typed is not None else time.monotonic())
 
-    def _start_search(self) -> None:
-        self._timer = None
-        if not self.query_text.strip():
-            self.results.load(None, empty_message="Type words to search the whole dossier")
-            return
+    def _start_search(self, wait_from: float | None = None) -> None:
+        """Search for what is typed, `DEBOUNCE` after `wait_from` (None: at once), in a worker.
+
+        The wait is spent in the worker itself, which a newer key cancels: when
+        it is over the queries start there and then, with no timer to fire on
+        the screen first and no worker to start (a few milliseconds a search).
+        """
         height = max(3, self.results.scrollable_content_region.height or self.app.size.height - 5)
-        self._search(self.query_text, self.state.kind, height)
+        deadline = 0.0 if wait_from is None else wait_from + DEBOUNCE
+        self._search(self.query_text, self.state.kind, height, deadline)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str, kind: str | None, rows: int) -> None:
-        """The first screen: each kind's newest hits (`PROBE`), or one kind's first page."""
+    def _search(self, query: str, kind: str | None, rows: int, deadline: float = 0.0) -> None:
+        """The first screen: each kind's newest hits (`PROBE`), or one kind's first page; first waits until `deadline`.
+
+        A key typed meanwhile starts a new search, which cancels this one (`exclusive`): the wait ends then.
+        `deadline` is a `time.monotonic()` (0: search at once).
+        """
         worker = get_current_worker()
-        try:
-            if kind is not None:
-                page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=lambda: worker.is_cancelled)
-                message = self._Hits(query, list(page.hits), kind=kind, after=page.after)
-            else:
-                hits: list[SearchHit] = []
-                complete: dict[str, bool] = {}
-                for each in KIND_ORDER:
-                    page = self.store.search_page(
-                        query, kind=each, limit=PROBE, should_stop=lambda: worker.is_cancelled
-                    )
-                    hits.extend(page.hits)
-                    complete[each] = page.complete and page.after is None
-                message = self._Hits(query, hits, complete=complete)
-        except StoreError as exc:
-            message = self._Hits(query, [], error=str(exc), kind=kind)
+        wait = deadline - time.monotonic()
+        if wait > 0 and worker.cancelled_event.wait(wait):
+            return  # typed on: the newer search has its own wait
+        if not query.strip():
+            message = self._Hits(query, [], kind=kind)
+        else:
+            try:
+                message = self._first_screen(query, kind, worker)
+            except StoreError as exc:
+                message = self._Hits(query, [], error=str(exc), kind=kind)
         if not worker.is_cancelled:
             self.post_message(message)
+
+    def _first_screen(self, query: str, kind: str | None, worker: Worker[None]) -> _Hits:
+        """The hits of a first screen (in the worker): each kind's newest `PROBE`, or one kind's first `PAGE`."""
+        if kind is not None:
+            page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=lambda: worker.is_cancelled)
+            return self._Hits(query, list(page.hits), kind=kind, after=page.after)
+        hits: list[SearchHit] = []
+        complete: dict[str, bool] = {}
+        for each in KIND_ORDER:
+            page = self.store.search_page(query, kind=each, limit=PROBE, should_stop=lambda: worker.is_cancelled)
+            hits.extend(page.hits)
+            complete[each] = page.complete and page.after is None
+        return self._Hits(query, hits, complete=complete)
 
     @work(thread=True, exclusive=True, group="search-more")
     def _read_more(self, query: str, kind: str, after: tuple[str, int]) -> None:
@@ -304,6 +497,9 @@ class SearchScreen(Screen[Ref | None]):
         if message.query != self.query_text or message.kind != self.state.kind:
             return  # typed on, or another kind asked for since: a newer search is coming
         results = self.results
+        if not message.query.strip():
+            results.load(None, empty_message="Type words to search the whole dossier")
+            return
         if message.kind is None:
             found: dict[str, list[SearchHit]] = {}
             for hit in message.hits:
@@ -318,7 +514,7 @@ class SearchScreen(Screen[Ref | None]):
             self._kind_hits = [*self._kind_hits, *hits] if message.appended else hits
             self._after = message.after
             rows = [ResultRow(message.kind, count=len(self._kind_hits), more_plus=message.after is not None)]
-            rows += [ResultRow(message.kind, hit) for hit in self._kind_hits]
+            rows += hit_rows(message.kind, self._kind_hits)
             if message.after is not None:
                 rows.append(ResultRow(message.kind, more=PAGE, more_plus=True))
             results.hit_count = len(self._kind_hits)
@@ -346,6 +542,7 @@ class SearchScreen(Screen[Ref | None]):
                 position=lambda wanted: wanted,
             ),
             select_id=index,
+            now=True,
         )
 
     # ----------------------------------------------------------------- one kind at a time

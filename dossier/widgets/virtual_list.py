@@ -799,4 +799,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         row = render.fit(text, width)
+        segments = render.line_segments(row, style)  # Rich's render, less its general machinery
+        if segments is not None:
+            return Strip(segments, width)
         return Strip(list(row.render(self.app.console)), width).apply_style(style)

@@ -308,6 +308,32 @@ def test_fit_agrees_with_the_whole_text_on_random_tricky_strings() -> None:
         assert (got.plain, got.spans) == (expected.plain, expected.spans), (value, width)
 
 
+def test_line_segments_are_the_segments_rich_would_draw() -> None:
+    """`render.line_segments` (the lists' quick way to segments) gives what `Text.render` and
+    `Strip.apply_style` give for rows built by appending, on random rows, and declines the rest."""
+    from rich.console import Console
+    from rich.segment import Segment
+    from rich.text import Span
+
+    console = Console(width=200)
+    styles = [Style(dim=True), Style(bold=True, color="red"), Style(bgcolor="blue"), Style.null()]
+    rng = random.Random(1)
+    for _ in range(2000):
+        text = Text(end="", no_wrap=True, style=rng.choice([*styles, ""]))
+        for _ in range(rng.randint(0, 5)):
+            piece = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 12)))
+            text.append(piece, style=rng.choice([*styles, "", None]))
+        for under in (Style(color="white", bgcolor="black"), Style.null()):
+            drawn = list(text.render(console))
+            expected = list(Segment.apply_style(drawn, under)) if under else drawn
+            assert render.line_segments(text, under) == expected, text
+    overlapping = Text("abc", spans=[Span(0, 2, styles[0]), Span(1, 3, styles[1])])
+    named = Text("abc", spans=[Span(0, 2, "bold")])
+    past_the_end = Text("abc", spans=[Span(1, 9, styles[0])])
+    for declined in (overlapping, named, past_the_end):
+        assert render.line_segments(declined, styles[2]) is None
+
+
 # --------------------------------------------------------------------------- rows of several lines
 
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from dossier import generate
 from dossier.app import DossierApp
-from dossier.screens.search import KIND_ORDER, SearchScreen, centred_snippet, newest_first, shares
+from dossier.screens.search import (
+    KIND_ORDER,
+    SearchScreen,
+    centred_snippet,
+    cut_to,
+    newest_first,
+    shares,
+    title_and_rest,
+)
 from dossier.store import Store
 from tests.pilot_helpers import rows_shown, settle, shown
 
@@ -56,10 +65,72 @@ def test_hits_of_one_kind_come_newest_first_and_snippets_show_the_match() -> Non
     dated = [SearchHit("statement", 1, "a", "x", said="2021-12-01"), SearchHit("statement", 2, "b", "x", said=None),
              SearchHit("statement", 3, "c", "x", said="2022-01")]
     assert [hit.id for hit in newest_first(dated)] == [3, 1, 2]
-    snippet = (("word " * 30, False), ("visa", True), (" and more", False))
+    snippet = (("word " * 30, False), ("visa", True), (" and more" * 10, False))
     cut = centred_snippet(snippet, 40)
     before = "".join(text for text, matched in cut[: [m for _, m in cut].index(True)])
     assert cut[0] == ("…", False) and len(before) <= 40 // 3 + 1
+    # Near the end of its text, the match stands further right: the row is filled, not cut short.
+    ending = (("word " * 30, False), ("visa", True), (" and more", False))
+    cut = centred_snippet(ending, 40)
+    assert cut[0] == ("…", False) and sum(len(text) for text, _ in cut) == 40
+    assert cut[-2:] == (("visa", True), (" and more", False))
+    assert centred_snippet(ending, 200) == ending  # it fits: nothing is cut
+    # Rows are cut to the list's width before they are drawn, as `render.fit` would cut them.
+    assert cut_to(ending, 12) == (("word word w", False), ("…", False))
+    assert cut_to((("ab", False), ("cd", True)), 3) == (("ab", False), ("…", False))
+    assert cut_to(ending, 500) == ending
+    assert cut_to((("Захарова says", False),), 5) is None  # not all one cell a character: left to `render.fit`
+
+
+def test_a_title_is_drawn_once_its_matched_words_marked() -> None:
+    # An entity's snippet begins with its title: the title keeps its marks, the snippet the rest.
+    title = "Russia expels 37 diplomats of Australia"
+    snippet = (("Russia expels 37 ", False), ("diplomats", True), (" of Australia — Staff of the ", False),
+               ("diplomats", True), (" leave", False))
+    head, rest = title_and_rest(title, snippet)
+    assert head == (("Russia expels 37 ", False), ("diplomats", True), (" of Australia", False))
+    assert rest == (("Staff of the ", False), ("diplomats", True), (" leave", False))
+    assert title_and_rest(title, snippet[:3][:2] + ((" of Australia", False),)) == (head, ())  # only the title matched
+    # A fragment's snippet cut in the title: `…` and the title's end.
+    head, rest = title_and_rest(title, (("…37 ", False), ("diplomats", True), (" of Australia staff leave", False)))
+    assert "".join(text for text, _ in head) == title and ("diplomats", True) in head
+    assert rest == (("staff leave", False),)
+    # A description that says the title again goes on from where it differs.
+    again = (("Limits on ", False), ("diplomats", True), (" — Limits on ", False), ("diplomats", True),
+             (", which Antonov wants lifted", False))
+    head, rest = title_and_rest("Limits on diplomats", again)
+    assert rest == (("…", False), ("which Antonov wants lifted", False))
+    # A statement's snippet is its text, not its speaker's name: kept whole.
+    said = (("We expel the ", False), ("diplomats", True))
+    assert title_and_rest("Maria Zakharova", said) == ((("Maria Zakharova", False),), said)
+
+
+@pytest.mark.parametrize("size", [(200, 50), (80, 24)], ids=lambda size: f"{size[0]}x{size[1]}")
+async def test_titles_take_the_room_they_need_and_snippets_do_not_repeat_them(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    made = generate.generate(tmp_path / "g.db", statements=2000, seed=3)
+    with Store.open(made.path) as store:
+        app = DossierApp(store)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = await search(pilot, generate.COMMON_WORD)
+            results = screen.results
+            top = int(results.scroll_y)
+            kinds: set[str] = set()
+            for y in range(results.scrollable_content_region.height):
+                row = results.item_at(top + y)
+                if row is None or row.hit is None:
+                    continue
+                drawn = results.render_line(y).text
+                label, blank = row.hit.label, len(drawn) - len(drawn.rstrip())
+                assert label in drawn or blank <= 2, drawn  # a title is never cut before blank cells
+                assert drawn.count(label) <= 1, drawn  # nor said again by its snippet
+                assert generate.COMMON_WORD in drawn.lower(), drawn  # the matched word shows
+                if size[0] >= 200:
+                    assert label in drawn, drawn  # wide: every title whole
+                kinds.add(row.hit.kind)
+            assert {"measure", "statement"} <= kinds
 
 
 async def test_a_snippet_at_80_columns_shows_the_matched_word(tmp_path: Path) -> None:
@@ -139,3 +210,8 @@ async def test_search_reopens_where_it_was_left_and_back_returns_to_the_results(
         await pilot.pause(0.3)
         await settle(pilot)
         assert screen.query_one("#query", Input).value == "lavrov"
+        assert "Lavrov" in shown(screen.results)
+        await pilot.press("ctrl+u")  # nothing typed: the list says so again
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "Type words" in shown(screen.results)

@@ -2,7 +2,7 @@
 
 The first screen, a statement and the chain view at 80×24, 120×40 and 200×50
 (issue 13: every quote readable at every size), a measure with its
-consequences and the help screen at 120×40.
+consequences and the help screen at 120×40, search results at 80×24 and 200×50.
 
 Regenerate after a deliberate change with `pytest tests/app/test_snapshots.py --snapshot-update`,
 then read the new SVGs before committing them.
@@ -53,6 +53,19 @@ def test_the_chain_view(snap_compare: Any, store: Store, size: tuple[int, int]) 
 def test_a_measure_with_its_consequences(snap_compare: Any, store: Store) -> None:
     app = DossierApp(store, ref="measure/us-expels-27-russian-diplomats")
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_search_results(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
+    """Every kind's share: each title whole when there is room, drawn once, its matched words marked."""
+
+    async def search(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"diplomats")
+        await pilot.pause(0.3)  # the screen's wait for the next key
+        await settle(pilot)
+
+    assert snap_compare(DossierApp(store), terminal_size=size, run_before=search)
 
 
 def test_help_screen(snap_compare: Any, store: Store) -> None:
