@@ -16,7 +16,6 @@ import sqlite3
 import stat
 import threading
 import urllib.parse
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -301,8 +300,8 @@ def rolled_back(path: Path, exc: sqlite3.Error) -> bool:
     return True
 
 
-IDENTITY_NAMESPACE = uuid.UUID("5d6f6c52-3b1e-4f0a-9a55-0d0551e40001")
-"""The namespace of identities derived for files made before schema 2 (`dossier_identity`)."""
+IDENTITY_NAMESPACE = "5d6f6c52-3b1e-4f0a-9a55-0d0551e40001"
+"""The UUID namespace of identities derived for files made before schema 2 (`dossier_identity`)."""
 
 
 def dossier_identity(conn: sqlite3.Connection) -> str:
@@ -321,4 +320,6 @@ def dossier_identity(conn: sqlite3.Connection) -> str:
     for table in ("actors", "measures", "statements"):
         parts.append(conn.execute(f"SELECT slug FROM {table} ORDER BY id LIMIT 1").fetchone())
     key = "\x1f".join("" if part is None else str(part[0]) for part in parts)
-    return str(uuid.uuid5(IDENTITY_NAMESPACE, key))
+    import uuid  # here: it imports `platform`, which no question needs
+
+    return str(uuid.uuid5(uuid.UUID(IDENTITY_NAMESPACE), key))
