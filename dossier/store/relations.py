@@ -9,6 +9,7 @@ page of pairs is a handful of queries however many pairs and speakers it has.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -190,9 +191,10 @@ class RelationQueries(EntityQueries):
     def _with_replies(self, sides: Sequence[RelationSide], newest: int = 3) -> list[RelationSide]:
         """The sides with their replies: statements by each target's side about its imposer's measures.
 
-        One query for them all: a recursive table per target (the target and
-        whoever is affiliated with it, however indirectly, up to `REPLY_CAP`,
-        read once however many sides share it), then each side's replies up to
+        One query for them all: a table per target of the target and whoever is
+        affiliated with it, however indirectly, up to `REPLY_CAP` (read once
+        however many sides share it: recursively the first time, then from the
+        members kept, passed as one JSON array), then each side's replies up to
         `REPLY_CAP`. With the summaries a side's replies are one index range of
         `summary_replies` per speaker of the target's side; without them (a file
         older than schema 4) every statement about the pair's measures is read.
@@ -202,11 +204,17 @@ class RelationQueries(EntityQueries):
             return []
         targets = list(dict.fromkeys(side.target.id for side in sides))
         table = {target: n for n, target in enumerate(targets)}
+        kept = self._kept_sides(targets)
         members = ", ".join(
-            f"side{n}(id) AS (SELECT ? UNION"
+            f"side{n}(id) AS (SELECT value FROM json_each(?))"
+            if target in kept
+            else f"side{n}(id) AS (SELECT ? UNION"
             f" SELECT a.id FROM actors a JOIN side{n} ON a.affiliation_id = side{n}.id LIMIT ?)"
-            for n in range(len(targets))
+            for n, target in enumerate(targets)
         )
+        params: list[Any] = []
+        for target in targets:
+            params += [json.dumps(kept[target])] if target in kept else [target, self.REPLY_CAP]
         if self.has_summaries:
             term = (
                 "SELECT * FROM (SELECT ? AS k, statement_id, stance, said FROM summary_replies"
@@ -218,13 +226,21 @@ class RelationQueries(EntityQueries):
                 " JOIN statement_measures sm ON sm.measure_id = m.id JOIN statements s ON s.id = sm.statement_id"
                 " WHERE m.imposed_by_id = ? AND m.target_id = ? AND s.speaker_id IN side{n} LIMIT ?)"
             )
-        params: list[Any] = [value for target in targets for value in (target, self.REPLY_CAP)]
+        terms = [term.format(n=table[side.target.id]) for side in sides]
         for index, side in enumerate(sides):
             params += [index, side.imposer.id, side.target.id, self.REPLY_CAP]
+        # The sides read now come back too (k < 0), to be kept for the next question.
+        fresh = [target for target in targets if target not in kept]
+        terms += [f"SELECT ?, id, NULL, NULL FROM side{table[target]}" for target in fresh]
+        params += [-1 - table[target] for target in fresh]
         rows: list[list[tuple[Any, ...]]] = [[] for _ in sides]
-        compound = " UNION ALL ".join(term.format(n=table[side.target.id]) for side in sides)
-        for index, *row in self._all(f"WITH RECURSIVE {members} {compound}", params):
-            rows[index].append(tuple(row))
+        read: dict[int, list[int]] = {target: [] for target in fresh}
+        for index, *row in self._all(f"WITH RECURSIVE {members} {' UNION ALL '.join(terms)}", params):
+            if index >= 0:
+                rows[index].append(tuple(row))
+            else:
+                read[targets[-1 - index]].append(row[0])
+        self._keep_sides(read)
         counted = []
         for side_rows in rows:
             stances: dict[str, int] = {}
@@ -245,6 +261,26 @@ class RelationQueries(EntityQueries):
             )
             for side, side_rows, (dates, stances, latest) in zip(sides, rows, counted, strict=True)
         ]
+
+    def _kept_sides(self, targets: Sequence[int]) -> dict[int, list[int]]:
+        """The sides of these targets read before, while the file has not changed since.
+
+        The same few actors are the targets of many pairs, and a big side costs
+        a thousand index look-ups to read, so sides are kept until the file
+        changes (`PRAGMA data_version`, which moves when another connection commits).
+        """
+        version = (self._one("PRAGMA data_version"), self.REPLY_CAP)
+        with self._lock:
+            if version != getattr(self, "_sides_version", None):
+                self._sides: dict[int, list[int]] = {}
+                self._sides_version = version
+            return {target: self._sides[target] for target in targets if target in self._sides}
+
+    def _keep_sides(self, read: dict[int, list[int]]) -> None:
+        with self._lock:
+            if len(self._sides) + len(read) > 256:
+                self._sides.clear()
+            self._sides.update(read)
 
     def _statements_by_id(self, ids: Sequence[int]) -> dict[int, StatementItem]:
         """The statements with these ids, by id (one query); an id that names none is a `StoreError`."""

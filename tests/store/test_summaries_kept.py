@@ -266,13 +266,13 @@ def test_one_actors_timeline_is_whole_both_ways_of_reading_its_due_dates(generat
         assert store._dense_actor(dense, 1) and not store._dense_actor(sparse, 100)
 
 
-def test_a_side_follows_a_write_by_another_program(seed_db: Path) -> None:
+def test_a_side_kept_between_questions_follows_a_write_by_another_program(seed_db: Path) -> None:
     with Store.open(seed_db) as store:
         _, us = store.resolve("actor/united-states")
         _, russia = store.resolve("actor/russia")
         before = store.relation_side(us, russia)
         assert before.reply_count > 0
-        assert store.relation_side(us, russia) == before  # asked again: the same
+        assert store.relation_side(us, russia) == before  # asked again: the same, from the kept side
         _write(seed_db, "UPDATE actors SET affiliation_id = NULL WHERE slug IN ('zakharova', 'russian-mfa')")
         after = store.relation_side(us, russia)
         assert after.reply_count < before.reply_count
