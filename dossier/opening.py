@@ -118,7 +118,7 @@ def open_browser(
     handle (unless `debug`, which shows the traceback instead).
     """
     from .notebook import OFF_MESSAGE, default_path
-    from .store import QUICK_CHECK_SECONDS, Store
+    from .store import BROWSE_CACHE_KIB, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)
     draft = None
@@ -144,7 +144,7 @@ def open_browser(
     # A small file is checked for damage before the screen starts (and refused when
     # damaged); a big one after its first screen, in a thread (docs/robustness.md).
     later = not checked_before(db)
-    store = Store.open(db, check_seconds=0 if later else QUICK_CHECK_SECONDS)
+    store = Store.open(db, check_seconds=0 if later else QUICK_CHECK_SECONDS, cache_kib=BROWSE_CACHE_KIB)
     try:
         if ref:
             store.resolve(ref)  # a bad REF is refused before the screen starts

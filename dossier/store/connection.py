@@ -47,8 +47,13 @@ READ_CACHE_KIB = 1024
 """SQLite's page cache per reading connection, in KiB (its default is 2000): the browser's queries
 are index walks of a few pages, the file's pages stay in the system's cache, and on 1M statements
 half the default kept the peak memory 1 MiB lower with the same key and search times (docs/performance.md)."""
-CHECK_CACHE_KIB = 256
-"""The page cache of the connection that looks for damage after the first screen, in KiB."""
+BROWSE_CACHE_KIB = 256
+"""The browser's page cache, in KiB: its Down, End and detail queries walk a few pages each, which the
+system keeps cached; 1 MiB (`READ_CACHE_KIB`) was 1.0 MiB of the browser's peak memory over an empty
+Textual app on 1M statements, with the same key times (docs/performance.md)."""
+CHECK_CACHE_KIB = 64
+"""The page cache of the connection that looks for damage after the first screen, in KiB: the check
+reads each page once, so a bigger cache only held pages it would not read again."""
 BROWSE_CHECK_BYTES = 8 * 1024 * 1024
 """`dossier browse` checks a file up to this size on open (a few milliseconds); a bigger one is
 checked once its first screen is up, in a thread, and damage found is shown as an error notice."""
@@ -214,6 +219,7 @@ def connect_existing(
     write: bool = False,
     check_seconds: float = QUICK_CHECK_SECONDS,
     warnings: list[str] | None = None,
+    cache_kib: int = READ_CACHE_KIB,
 ) -> sqlite3.Connection:
     """Open an existing dossier file; never creates one. Read-only unless `write`.
 
@@ -225,7 +231,8 @@ def connect_existing(
     The one exception: a write that died mid-transaction is rolled back first
     (`roll_back_interrupted_write`), as SQLite would on any writable open, and
     before the file's header is checked, which it may contradict until then.
-    Warnings (a damage check cut short) are appended to `warnings`.
+    Warnings (a damage check cut short) are appended to `warnings`. A
+    reading connection keeps `cache_kib` KiB of pages.
     """
     path = Path(path)
     roll_back_interrupted_write(path)  # first: a write killed mid-COMMIT leaves the file shorter than its header says
@@ -243,7 +250,7 @@ def connect_existing(
             conn.execute(f"PRAGMA busy_timeout = {int(WRITE_BUSY_SECONDS * 1000)}")
         else:
             conn.execute("PRAGMA query_only = ON")
-            conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
+            conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             conn.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_SECONDS * 1000)}")
         check_schema(conn, path)
         if check_seconds > 0 and not quick_check(conn, path, check_seconds) and warnings is not None:
