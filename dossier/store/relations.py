@@ -9,7 +9,6 @@ page of pairs is a handful of queries however many pairs and speakers it has.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -213,8 +212,8 @@ class RelationQueries(EntityQueries):
             for n, target in enumerate(targets)
         )
         params: list[Any] = []
-        for target in targets:
-            params += [json.dumps(kept[target])] if target in kept else [target, self.REPLY_CAP]
+        for target in targets:  # a kept side as a JSON array: `[1, 2, 3]`, what json.dumps writes
+            params += [f"[{', '.join(map(str, kept[target]))}]"] if target in kept else [target, self.REPLY_CAP]
         if self.has_summaries:
             term = (
                 "SELECT * FROM (SELECT ? AS k, statement_id, stance, said FROM summary_replies"
