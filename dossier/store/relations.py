@@ -9,6 +9,8 @@ page of pairs is a handful of queries however many pairs and speakers it has.
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -234,20 +236,17 @@ class RelationQueries(EntityQueries):
         params += [-1 - table[target] for target in fresh]
         rows: list[list[tuple[Any, ...]]] = [[] for _ in sides]
         read: dict[int, list[int]] = {target: [] for target in fresh}
-        for index, *row in self._all(f"WITH RECURSIVE {members} {' UNION ALL '.join(terms)}", params):
-            if index >= 0:
-                rows[index].append(tuple(row))
-            else:
-                read[targets[-1 - index]].append(row[0])
+        for row in self._all(f"WITH RECURSIVE {members} {' UNION ALL '.join(terms)}", params):
+            if row[0] >= 0:  # (side, statement id, stance, said)
+                rows[row[0]].append(row)
+            else:  # (-1 - target's table, member, NULL, NULL)
+                read[targets[-1 - row[0]]].append(row[1])
         self._keep_sides(read)
         counted = []
         for side_rows in rows:
-            stances: dict[str, int] = {}
-            dates: dict[int, str] = {}
-            for statement_id, stance, said in side_rows:
-                stances[stance] = stances.get(stance, 0) + 1
-                dates[statement_id] = said
-            latest = sorted(dates, key=lambda sid: (dates[sid], sid), reverse=True)[:newest]
+            stances = Counter(row[2] for row in side_rows)
+            dates = {row[1]: row[3] for row in side_rows}
+            latest = [sid for _said, sid in heapq.nlargest(newest, zip(dates.values(), dates, strict=True))]
             counted.append((dates, stances, latest))
         statements = self._statements_by_id(sorted({sid for *_, latest in counted for sid in latest}))
         return [
