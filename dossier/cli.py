@@ -22,7 +22,7 @@ import click
 
 from . import __version__
 from .errors import LaunchError, error_line
-from .opening import existing_db, open_browser, reason
+from .opening import existing_db, open_browser, open_to_read, reason
 
 if TYPE_CHECKING:
     from .store import Store
@@ -78,10 +78,15 @@ class DossierGroup(click.Group):
             fail(reason(exc))
 
 
+_PATH = click.Path(path_type=Path)
+_FILE = click.Path(path_type=Path, dir_okay=False)
+"""The path types of the arguments and options, made once: each `click.Path` looks up its messages'
+translations as it is made (a few file look-ups each, on every start of every command)."""
+
 db_option = click.option(
     "--db",
     "db",
-    type=click.Path(path_type=Path, dir_okay=True),
+    type=_PATH,
     default=None,
     help="The dossier database (default: the default dossier).",
 )
@@ -103,19 +108,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=_PATH)
 @click.argument("ref", required=False)
 @click.option(
     "--notebook",
     "notebook_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_FILE,
     default=None,
     help="Your notebook file: marks, notes, tags (default: $XDG_DATA_HOME/dossier/notebook.db).",
 )
 @click.option("--write", is_flag=True, help="Open for writing: e edits, a adds, D deletes (each recorded).")
 @click.option(
     "--review",
-    type=click.Path(path_type=Path),
+    type=_PATH,
     default=None,
     help="A draft (`dossier draft`) to review first: what you accept is written as one edit. Needs --write.",
 )
@@ -136,7 +141,7 @@ def browse(path: Path | None, ref: str | None, notebook_path: Path | None, write
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_PATH)
 @click.option("--empty", is_flag=True, help="Only the schema, no dossier.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def init(path: Path, empty: bool, force: bool) -> None:
@@ -149,7 +154,7 @@ def init(path: Path, empty: bool, force: bool) -> None:
 
 
 @main.command(name="import")
-@click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("bundles", nargs=-1, required=True, type=_PATH)
 @db_option
 def import_(bundles: tuple[Path, ...], db: Path | None) -> None:
     """Validate BUNDLE files (YAML, JSON or JSON Lines) together, then write them all or nothing.
@@ -172,7 +177,7 @@ def import_(bundles: tuple[Path, ...], db: Path | None) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_PATH)
 def migrate(path: Path) -> None:
     """Bring a dossier made by an older Dossier to the current schema, keeping a copy of it first.
 
@@ -247,9 +252,8 @@ def edit(ref: str, db: Path | None) -> None:
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="Edits to list.")
 def history(db: Path | None, limit: int) -> None:
     """The audit trail, newest first: every edit, revert and import, with its number for `dossier revert`."""
-    from .store import Store
 
-    with Store.open(existing_db(db)) as store:
+    with open_to_read(db) as store:
         warn(store.warnings)
         edits = store.edits_page(limit=limit)
     if not edits:
@@ -297,7 +301,7 @@ def revert(number: int, db: Path | None) -> None:
     default="yaml",
     show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE, not stdout.")
+@click.option("-o", "--output", type=_FILE, help="Write to FILE, not stdout.")
 def export(db: Path | None, fmt: str, output: Path | None) -> None:
     """Write the dossier as a bundle (json, yaml, jsonl), a readable Markdown dossier, or FollowTheMoney JSON lines.
 
@@ -380,10 +384,9 @@ def show(ref: str, db: Path | None) -> None:
     REF is a slug (`zakharova`) or kind/slug (`actor/zakharova`).
     """
     from .report import show_entity
-    from .store import Store
     from .text import clean_text
 
-    with Store.open(existing_db(db)) as store:
+    with open_to_read(db) as store:
         warn(store.warnings)
         kind, entity_id = store.resolve(ref)
         for line in show_entity(store, kind, entity_id):
@@ -468,10 +471,9 @@ def chain(ref: str, db: Path | None, depth: int, limit: int, as_json: bool) -> N
     REF is a measure, a consequence (its measure) or a statement (each measure it is about).
     """
     from .rows import to_json
-    from .store import Store
     from .views import chain_lines
 
-    with Store.open(existing_db(db)) as store:
+    with open_to_read(db) as store:
         kind, entity_id = store.resolve(ref)
         if kind == "measure":
             roots = [entity_id]
@@ -530,14 +532,13 @@ def timeline(
     undated items are left out.
     """
     from .rows import to_json
-    from .store import Store
     from .views import timeline_day, timeline_line
 
     wanted: set[str] | None = None
     if kinds:
         aliases = {"measure": ("announced", "effective"), "consequence": ("due",)}
         wanted = {k for kind in kinds for k in aliases.get(kind, (kind,))}
-    with Store.open(existing_db(db)) as store:
+    with open_to_read(db) as store:
         actor_id = _actor_id(store, actor)
         after = None
         printed = 0
@@ -582,10 +583,9 @@ def timeline(
 def relations(db: Path | None, actor: str | None, limit: int, offset: int, as_json: bool) -> None:
     """Pairs of actors: the measures each took against the other, and what the other side said about them."""
     from .rows import to_json
-    from .store import Store
     from .views import plain, relation_rows
 
-    with Store.open(existing_db(db)) as store:
+    with open_to_read(db) as store:
         pairs = store.relations(actor_id=_actor_id(store, actor), limit=limit, offset=offset)
     if as_json:
         click.echo(_json(to_json(pairs)))
@@ -621,14 +621,13 @@ def search(query: str, db: Path | None, kind: str | None, limit: int, rank: bool
     """
     import json
 
-    from .store import Store
     from .text import clean_text
 
     def plain(text: str | None) -> str:
         return clean_text(text or "", keep_newlines=False)
 
     bold = not as_json and sys.stdout.isatty()
-    with Store.open(existing_db(db)) as store:
+    with open_to_read(db) as store:
         # The command line can wait longer than a key press: a generous limit, so few searches stop early.
         page = store.search_page(query, kind=kind, limit=limit, order="rank" if rank else "recent", time_limit=5.0)
     if as_json:
@@ -716,7 +715,7 @@ def serve() -> None:
 )
 @click.option(
     "--authorized-keys",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_FILE,
     default=None,
     help="Require public-key authentication against this file (OpenSSH format).",
 )
@@ -894,7 +893,7 @@ def serve_web(
 notebook_option = click.option(
     "--notebook",
     "notebook_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_FILE,
     default=None,
     help="The notebook file (default: $XDG_DATA_HOME/dossier/notebook.db).",
 )
@@ -947,7 +946,7 @@ def notes_list(db: Path | None, notebook_path: Path | None) -> None:
 @db_option
 @notebook_option
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE, not stdout.")
+@click.option("-o", "--output", type=_FILE, help="Write to FILE, not stdout.")
 def notes_export(db: Path | None, notebook_path: Path | None, fmt: str, output: Path | None) -> None:
     """A research brief by tag (markdown), or the entries as JSON to import on another machine."""
     import json
@@ -976,7 +975,7 @@ def notes_export(db: Path | None, notebook_path: Path | None, fmt: str, output: 
 
 
 @notes.command(name="import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=_FILE)
 @db_option
 @notebook_option
 def notes_import(file: Path, db: Path | None, notebook_path: Path | None) -> None:
@@ -1008,7 +1007,7 @@ def notes_import(file: Path, db: Path | None, notebook_path: Path | None) -> Non
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_PATH)
 @click.option("--statements", type=int, default=100_000, show_default=True, help="How many statements.")
 @click.option("--actors", type=int, default=None, help="How many actors [default: statements / 200, at least 20].")
 @click.option("--measures", type=int, default=None, help="How many measures [default: statements / 100, at least 10].")
@@ -1027,8 +1026,8 @@ def generate(path: Path, statements: int, actors: int | None, measures: int | No
 
 
 @main.command()
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the draft to FILE.")
+@click.argument("articles", nargs=-1, required=True, type=_PATH)
+@click.option("-o", "--output", type=_FILE, help="Write the draft to FILE.")
 @db_option
 def draft(articles: tuple[Path, ...], output: Path | None, db: Path | None) -> None:
     """Draft a bundle from news ARTICLE files (text or HTML): quotes, speakers, paraphrases, people, organisations.

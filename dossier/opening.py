@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LaunchError, unexpected
+
+if TYPE_CHECKING:
+    from .store import Store
 
 READ_ONLY_ENV = "DOSSIER_READ_ONLY"
 """Set (to anything but empty) in a served browser's environment: `--write` is refused, whatever asks for it."""
@@ -66,12 +71,41 @@ def existing_db(path: Path | None) -> Path:
     return path
 
 
+def checked_before(db: Path) -> bool:
+    """Whether a reader should look for damage in `db` before it answers: only a small file is.
+
+    A file of up to `store.BROWSE_CHECK_BYTES` (8 MiB) is checked whole in a few
+    milliseconds; on a bigger one the check would stop at its time limit
+    (`store.QUICK_CHECK_SECONDS`, 0.25 s) having read a part of the file, which
+    was half of what a command took on 10M statements. The browser checks such a
+    file after its first screen; the commands that read a few pages (`show`,
+    `chain`, `timeline`, `relations`, `search`, `history`) do not check it at all.
+    Damage their queries meet is still a one-line error (docs/robustness.md).
+    """
+    from .store import BROWSE_CHECK_BYTES
+
+    try:
+        return db.stat().st_size <= BROWSE_CHECK_BYTES
+    except OSError:
+        return True  # Store.open names the problem
+
+
+def open_to_read(path: Path | None) -> Store:
+    """The store of a command that reads a few pages of the dossier: checked for damage first when small."""
+    from .store import QUICK_CHECK_SECONDS, Store
+
+    db = existing_db(path)
+    return Store.open(db, check_seconds=QUICK_CHECK_SECONDS if checked_before(db) else 0)
+
+
 def reason(error: Exception) -> str:
     """The one-line reason for an error of the browser's own (bad path, bad file, bad REF, I/O)."""
     from .errors import StoreError
-    from .notebook import NotebookError
 
-    if isinstance(error, (LaunchError, StoreError, NotebookError)):
+    if isinstance(error, (LaunchError, StoreError)):
+        return str(error)
+    notebook = sys.modules.get("dossier.notebook")  # not imported: the error cannot be one of its own
+    if notebook is not None and isinstance(error, notebook.NotebookError):
         return str(error)
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
@@ -101,7 +135,7 @@ def open_browser(
     handle (unless `debug`, which shows the traceback instead).
     """
     from .notebook import OFF_MESSAGE, default_path
-    from .store import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS, Store
+    from .store import BROWSE_CACHE_KIB, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)
     draft = None
@@ -123,16 +157,11 @@ def open_browser(
 
         migrated = prepare_for_write(db)
         if migrated is not None:
-            import sys
-
             print(f"dossier: {migrated}", file=sys.stderr)
     # A small file is checked for damage before the screen starts (and refused when
     # damaged); a big one after its first screen, in a thread (docs/robustness.md).
-    try:
-        later = db.stat().st_size > BROWSE_CHECK_BYTES
-    except OSError:
-        later = False  # Store.open names the problem
-    store = Store.open(db, check_seconds=0 if later else QUICK_CHECK_SECONDS)
+    later = not checked_before(db)
+    store = Store.open(db, check_seconds=0 if later else QUICK_CHECK_SECONDS, cache_kib=BROWSE_CACHE_KIB)
     try:
         if ref:
             store.resolve(ref)  # a bad REF is refused before the screen starts

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from .models import Bundle, Measure
 from .rows import MeasureDetail, StatementItem
-from .store import Store
 from .text import clean_text
 from .words import AFFECTS, ANSWERED_BY, ANSWERS, ASSERTED_BY, CONCERNS, UNDATED, capital
+
+if TYPE_CHECKING:  # types only: `dossier show` does without pydantic (the models)
+    from .models import Bundle, Measure
+    from .store import Store
 
 
 def _line(text: str | None) -> str:

@@ -7,7 +7,6 @@ other for them.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 SCHEMA_VERSION = 4
@@ -43,6 +42,8 @@ def _data_file(name: str) -> bytes:
     checkout = Path(__file__).resolve().parent.parent / "db" / name
     if checkout.is_file():
         return checkout.read_bytes()
+    from importlib import resources  # only when installed: it imports tempfile, shutil and the compressors
+
     return resources.files("dossier").joinpath("data", *name.split("/")).read_bytes()
 
 

@@ -36,8 +36,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from anyascii import anyascii
-
 MAX_QUERY_CHARS = 1000
 """Longer input is cut here: nobody types more, and FTS5 need not parse a novel."""
 MAX_TERMS = 16
@@ -167,7 +165,11 @@ def _fold_word(word: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_token(token: str) -> str:
-    return _fold_word("".join(_LATIN_WORD.findall(anyascii(token).lower())))
+    if not token.isascii():  # anyascii is imported only here: it loads importlib.resources, tempfile and more
+        from anyascii import anyascii
+
+        token = anyascii(token)
+    return _fold_word("".join(_LATIN_WORD.findall(token.lower())))
 
 
 def fold_name(text: str) -> str:
@@ -246,6 +248,8 @@ def _romanised(term: Term) -> str | None:
     """The anyascii spelling of a Cyrillic or Greek term, to find it in Latin text too."""
     if not _TRANSLITERATE.search(term.text):
         return None
+    from anyascii import anyascii
+
     latin = " ".join(w for w in (anyascii(t) for t in _tokens(term.text)) if w)
     latin = "".join(c for c in latin if c.isalnum() or c == " ")
     return latin or None

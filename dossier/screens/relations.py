@@ -71,13 +71,7 @@ class RelationsScreen(ViewScreen):
     def count_replies(self, generation: int, offset: int, page: list[Relation]) -> None:
         """The replies of a page of pairs, which cost more to count than the pairs: one update per page."""
         try:
-            counted = [
-                relation._replace(
-                    forward=self.store.relation_side(relation.first.id, relation.second.id),
-                    backward=self.store.relation_side(relation.second.id, relation.first.id),
-                )
-                for relation in page
-            ]
+            counted = self.store.with_replies(page)
         except StoreError:
             return  # the pairs are shown; their replies stay "counting…"
         if not get_current_worker().is_cancelled:

@@ -33,7 +33,7 @@ from pathlib import Path
 from ..errors import StoreError
 from .chain import ChainQueries
 from .completion import CompletionQueries
-from .connection import BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS
+from .connection import BROWSE_CACHE_KIB, BROWSE_CHECK_BYTES, QUICK_CHECK_SECONDS
 from .documents import DocumentQueries
 from .edits import EditQueries
 from .export import ExportQueries
@@ -42,7 +42,7 @@ from .relations import RelationQueries
 from .search import SearchQueries
 from .timeline import TimelineQueries
 
-__all__ = ["BROWSE_CHECK_BYTES", "QUICK_CHECK_SECONDS", "Store", "StoreError", "read_title"]
+__all__ = ["BROWSE_CACHE_KIB", "BROWSE_CHECK_BYTES", "QUICK_CHECK_SECONDS", "Store", "StoreError", "read_title"]
 
 
 class Store(

@@ -21,7 +21,15 @@ from typing import Any, Self
 from ..errors import StoreError
 from ..rows import ActorItem, ActorRef, Filters, MeasureItem, StatementItem
 from ..words import UNDATED
-from .connection import CHECK_CACHE_KIB, QUICK_CHECK_SECONDS, connect_existing, explain, quick_check, rolled_back
+from .connection import (
+    CHECK_CACHE_KIB,
+    QUICK_CHECK_SECONDS,
+    READ_CACHE_KIB,
+    connect_existing,
+    explain,
+    quick_check,
+    rolled_back,
+)
 
 ENTITY_TABLES: dict[str, str] = {
     "actor": "actors",
@@ -134,10 +142,17 @@ class StoreBase:
         return self._summaries
 
     @classmethod
-    def open(cls, path: Path | str, *, write: bool = False, check_seconds: float = QUICK_CHECK_SECONDS) -> Self:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        write: bool = False,
+        check_seconds: float = QUICK_CHECK_SECONDS,
+        cache_kib: int = READ_CACHE_KIB,
+    ) -> Self:
         path = Path(path)
         warnings: list[str] = []
-        conn = connect_existing(path, write=write, check_seconds=check_seconds, warnings=warnings)
+        conn = connect_existing(path, write=write, check_seconds=check_seconds, warnings=warnings, cache_kib=cache_kib)
         return cls(conn, path, warnings)
 
     def check_damage(self, seconds: float = QUICK_CHECK_SECONDS) -> bool:
@@ -148,11 +163,10 @@ class StoreBase:
         queries without holding their lock. True if the whole file was checked,
         False if cut short; damage is a `StoreError`.
         """
-        conn = connect_existing(self.path, check_seconds=0)
         # A small page cache: the check reads each page about once, and SQLite's default
         # 2 MiB, filled by a big file, was most of what the browser's memory grew by on
         # 1M statements (its peak is measured against a 1k dossier's; docs/performance.md).
-        conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
+        conn = connect_existing(self.path, check_seconds=0, cache_kib=CHECK_CACHE_KIB)
         try:
             return quick_check(conn, self.path, seconds)
         finally:

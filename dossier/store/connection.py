@@ -16,7 +16,6 @@ import sqlite3
 import stat
 import threading
 import urllib.parse
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +47,13 @@ READ_CACHE_KIB = 1024
 """SQLite's page cache per reading connection, in KiB (its default is 2000): the browser's queries
 are index walks of a few pages, the file's pages stay in the system's cache, and on 1M statements
 half the default kept the peak memory 1 MiB lower with the same key and search times (docs/performance.md)."""
-CHECK_CACHE_KIB = 256
-"""The page cache of the connection that looks for damage after the first screen, in KiB."""
+BROWSE_CACHE_KIB = 256
+"""The browser's page cache, in KiB: its Down, End and detail queries walk a few pages each, which the
+system keeps cached; 1 MiB (`READ_CACHE_KIB`) was 1.0 MiB of the browser's peak memory over an empty
+Textual app on 1M statements, with the same key times (docs/performance.md)."""
+CHECK_CACHE_KIB = 64
+"""The page cache of the connection that looks for damage after the first screen, in KiB: the check
+reads each page once, so a bigger cache only held pages it would not read again."""
 BROWSE_CHECK_BYTES = 8 * 1024 * 1024
 """`dossier browse` checks a file up to this size on open (a few milliseconds); a bigger one is
 checked once its first screen is up, in a thread, and damage found is shown as an error notice."""
@@ -215,6 +219,7 @@ def connect_existing(
     write: bool = False,
     check_seconds: float = QUICK_CHECK_SECONDS,
     warnings: list[str] | None = None,
+    cache_kib: int = READ_CACHE_KIB,
 ) -> sqlite3.Connection:
     """Open an existing dossier file; never creates one. Read-only unless `write`.
 
@@ -226,7 +231,8 @@ def connect_existing(
     The one exception: a write that died mid-transaction is rolled back first
     (`roll_back_interrupted_write`), as SQLite would on any writable open, and
     before the file's header is checked, which it may contradict until then.
-    Warnings (a damage check cut short) are appended to `warnings`.
+    Warnings (a damage check cut short) are appended to `warnings`. A
+    reading connection keeps `cache_kib` KiB of pages.
     """
     path = Path(path)
     roll_back_interrupted_write(path)  # first: a write killed mid-COMMIT leaves the file shorter than its header says
@@ -244,7 +250,7 @@ def connect_existing(
             conn.execute(f"PRAGMA busy_timeout = {int(WRITE_BUSY_SECONDS * 1000)}")
         else:
             conn.execute("PRAGMA query_only = ON")
-            conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
+            conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             conn.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_SECONDS * 1000)}")
         check_schema(conn, path)
         if check_seconds > 0 and not quick_check(conn, path, check_seconds) and warnings is not None:
@@ -301,8 +307,8 @@ def rolled_back(path: Path, exc: sqlite3.Error) -> bool:
     return True
 
 
-IDENTITY_NAMESPACE = uuid.UUID("5d6f6c52-3b1e-4f0a-9a55-0d0551e40001")
-"""The namespace of identities derived for files made before schema 2 (`dossier_identity`)."""
+IDENTITY_NAMESPACE = "5d6f6c52-3b1e-4f0a-9a55-0d0551e40001"
+"""The UUID namespace of identities derived for files made before schema 2 (`dossier_identity`)."""
 
 
 def dossier_identity(conn: sqlite3.Connection) -> str:
@@ -321,4 +327,6 @@ def dossier_identity(conn: sqlite3.Connection) -> str:
     for table in ("actors", "measures", "statements"):
         parts.append(conn.execute(f"SELECT slug FROM {table} ORDER BY id LIMIT 1").fetchone())
     key = "\x1f".join("" if part is None else str(part[0]) for part in parts)
-    return str(uuid.uuid5(IDENTITY_NAMESPACE, key))
+    import uuid  # here: it imports `platform`, which no question needs
+
+    return str(uuid.uuid5(uuid.UUID(IDENTITY_NAMESPACE), key))

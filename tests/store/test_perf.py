@@ -302,3 +302,27 @@ def test_a_served_browser_freezes_its_first_screen(monkeypatch: pytest.MonkeyPat
 
 class _Box(list[Any]):
     """A list that a weak reference can point to."""
+
+
+def test_the_browser_keeps_a_smaller_page_cache_than_a_command(seed_db: Path) -> None:
+    """The browser's connection keeps `BROWSE_CACHE_KIB` of pages (its peak memory), a command's `READ_CACHE_KIB`."""
+    from dossier import opening
+    from dossier.store import BROWSE_CACHE_KIB
+    from dossier.store.connection import CHECK_CACHE_KIB, READ_CACHE_KIB
+
+    seen: dict[str, Any] = {}
+
+    class Recorder(DossierApp):
+        def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            seen["cache"] = self.store.conn.execute("PRAGMA cache_size").fetchone()[0]
+
+    original = sys.modules["dossier.app"].DossierApp
+    sys.modules["dossier.app"].DossierApp = Recorder  # type: ignore[misc]
+    try:
+        assert opening.open_browser(seed_db, None) == 0
+    finally:
+        sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
+    assert BROWSE_CACHE_KIB < READ_CACHE_KIB and CHECK_CACHE_KIB < BROWSE_CACHE_KIB
+    assert seen["cache"] == -BROWSE_CACHE_KIB
+    with opening.open_to_read(seed_db) as store:
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -READ_CACHE_KIB
