@@ -62,6 +62,19 @@ def reason(error: Exception) -> str:
     return unexpected(error)
 
 
+def collect_from_now_on() -> None:
+    """Turn the collector back on once the first screen is drawn (`dossier.launch` turned it off).
+
+    What start-up made (Textual, the app, its screens: hundreds of thousands of
+    objects that stay alive) is frozen first, out of the collector's reach: else
+    each full collection walks all of it again, 60–170 ms at a time on a loaded
+    machine, landing wherever it lands (one did in the middle of opening the
+    notebook's 10,000 entries).
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def open_browser(
     path: Path | None,
     ref: str | None,
@@ -126,7 +139,7 @@ def open_browser(
             ref=ref,
             show_tracebacks=debug,
             check_seconds=QUICK_CHECK_SECONDS if later else 0,
-            on_first_frame=gc.enable,
+            on_first_frame=collect_from_now_on,
             # The notebook: --notebook, else $DOSSIER_NOTEBOOK, else the data directory's; `off` when served.
             notebook=notebook or default_path(),
             notebook_off=OFF_MESSAGE,

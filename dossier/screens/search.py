@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from .. import keys
@@ -29,6 +29,7 @@ from ..history import Ref
 from ..rows import SearchHit
 from ..store import Store, StoreError
 from ..widgets import render
+from ..widgets.footer import KeysFooter
 from ..widgets.virtual_list import Pager, VirtualList
 
 DEBOUNCE = 0.15
@@ -233,7 +234,7 @@ class SearchScreen(Screen[Ref | None]):
             id="query",
         )
         yield SearchResults(id="results", empty_message="Type words to search the whole dossier")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         query = self.query_one("#query", Input)

@@ -250,7 +250,8 @@ async def test_on_first_frame_is_called_once_after_the_first_screen_is_drawn(sto
 
 
 def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path: Path, seed_db: Path) -> None:
-    """`dossier.launch` pauses the collector for the start only: the app `open_browser` runs gets `gc.enable`."""
+    """`dossier.launch` pauses the collector for the start only: the app `open_browser` runs turns it back on,
+    with what start-up made frozen out of its reach (`collect_from_now_on`)."""
     import gc
 
     from dossier import opening
@@ -267,4 +268,14 @@ def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path:
         assert opening.open_browser(seed_db, None) == 0
     finally:
         sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
-    assert seen["hook"] is gc.enable
+    assert seen["hook"] is opening.collect_from_now_on
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        seen["hook"]()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        if not was_enabled:
+            gc.disable()
