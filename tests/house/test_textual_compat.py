@@ -19,7 +19,7 @@ from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.widgets._toast import ToastRack
 
 from dossier.widgets import textual_compat
@@ -183,7 +183,13 @@ async def test_each_private_name_the_tests_read_is_still_there(name: str, owner:
     app = _Labelled()
     async with app.run_test(size=(40, 5)) as pilot:
         await pilot.pause()
-        instance = {App: app, Screen: app.screen, DOMNode: app.screen, Widget: app.query_one("#label")}[owner]
+        instance = {
+            App: app,
+            Screen: app.screen,
+            DOMNode: app.screen,
+            Widget: app.query_one("#label"),
+            Input: Input(),
+        }[owner]
         assert hasattr(instance, name), f"Textual {textual.__version__}: {owner.__name__} has no {name}"
         assert pilot_helpers.batch_depth(app) == 0
         assert pilot_helpers.border_text(app.query_one("#label")) is None
