@@ -31,9 +31,15 @@ Hostile input stops here too:
   widget's way to the screen, a link being followed: `keys_pending`), so
   `2` then `j` in one write moves the Statements cursor, and Enter then `j`
   moves in what Enter opened. Textual would run `j` (a priority binding)
-  before `2` had gone round the widgets to its binding. A key that must
-  wait waits in a worker (`_hold_key`), with the keys after it, so that
-  the app's own messages go on meanwhile.
+  before `2` had gone round the widgets to its binding. On every screen, a
+  key routed to the focused widget (a text box's letters, Tab, Backspace)
+  holds the keys after it until it has landed: taken by a widget on its way,
+  or back at the app with its binding run (`_route_key`). So Tab then a word
+  in one write types the word into the field Tab moved to; Textual would
+  type it into the field Tab was leaving, whose binding runs only once the
+  key has gone up to the app. A key that must wait waits in a worker
+  (`_hold_key`), with the keys after it, so that the app's own messages go
+  on meanwhile.
 * **Terminal size.** Below `MIN_SIZE` a `TooSmallScreen` covers everything
   ("Enlarge the terminal"); the screens under it keep their state and come
   back as they were when the terminal is large enough.
@@ -62,7 +68,7 @@ from .screens.browse import BrowseScreen
 from .store import Store
 from .text import clean_text
 from .widgets import render
-from .widgets.textual_compat import GuardedApp, run_key_binding
+from .widgets.textual_compat import GuardedApp, key_stopped, run_key_binding
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -164,6 +170,8 @@ class DossierApp(GuardedApp[None]):
         self._held_keys: deque[events.Key] = deque()
         """Keys waiting, in the order typed, for what the keys before them set going (`_hold_key`)."""
         self._key_runner: Worker[None] | None = None
+        self._routed_key: events.Key | None = None
+        """The last key routed to the focused widget, until it has landed (`_route_key`)."""
         self._too_small: TooSmallScreen | None = None
         # The title bar draws it with Content(title), never as markup; the text is cleaned here,
         # before the first screen is composed (it is drawn once: a dossier's title does not change).
@@ -258,16 +266,45 @@ class DossierApp(GuardedApp[None]):
             # Pasted text lands in the search box or the palette and is drawn from there: an escape
             # sequence in a quote copied from elsewhere would reach the terminal as it is.
             event.text = clean_text(event.text)
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Key):
+            if event.is_forwarded:
+                # A key routed to the focused widget, back at the app: its binding runs now (Textual's
+                # `App._on_key`), and with that it has landed.
+                await super().on_event(event)
+                if event is self._routed_key:
+                    self._routed_key = None
+                return
             at_once = self._keys_at_once(self.screen)
-            if self._held_keys or (at_once and self._keys_pending(self.screen)):
+            if self._held_keys or self._key_in_flight() or (at_once and self._keys_pending(self.screen)):
                 self._hold_key(event)  # after the keys before it, in the order typed
                 return
             if at_once:
                 self.app_focus = True
                 if await run_key_binding(self, event.key):
                     return
+            await self._route_key(event)
+            return
         await super().on_event(event)
+
+    async def _route_key(self, event: events.Key) -> None:
+        """Route a key as Textual does: to the focused widget, and its binding on the way back up to the app.
+
+        Until it has landed (taken by a widget on its way, or back at the app and
+        its binding run: `_key_in_flight`), the keys after it wait: else they would
+        reach the widget that had the focus before a Tab moved it, or a field
+        before the Backspace typed ahead of them had deleted.
+        """
+        self._routed_key = event
+        await super().on_event(event)
+        if not event.is_forwarded and event is self._routed_key:
+            self._routed_key = None  # a priority binding ran it at the app: it went nowhere
+
+    def _key_in_flight(self) -> bool:
+        """Whether the last key routed to the focused widget is still on its way (see `_route_key`)."""
+        routed = self._routed_key
+        if routed is not None and key_stopped(routed):
+            self._routed_key = routed = None
+        return routed is not None
 
     KEY_WAIT_SECONDS: ClassVar[float] = 2.0
     """The longest a key waits for what the keys before it set going (a link followed, a pane focused): a bound
@@ -300,14 +337,17 @@ class DossierApp(GuardedApp[None]):
         while self._held_keys:
             screen = self.screen
             deadline = time.monotonic() + self.KEY_WAIT_SECONDS
-            while self._keys_pending(screen) and time.monotonic() < deadline and self.screen is screen:
+            while (
+                (self._keys_pending(screen) and self.screen is screen) or self._key_in_flight()
+            ) and time.monotonic() < deadline:
                 await asyncio.sleep(0.001)
+            self._routed_key = None  # landed, or lost on its way (its widget removed): waited for long enough
             event = self._held_keys.popleft()
             if self.screen is screen and self._keys_at_once(screen):
                 self.app_focus = True
                 if await run_key_binding(self, event.key):
                     continue
-            await super().on_event(event)  # an earlier key opened or closed a screen: route this one afresh
+            await self._route_key(event)  # (an earlier key opened or closed a screen: routed afresh)
 
     @staticmethod
     def _keys_pending(screen: Screen[object]) -> bool:

@@ -13,12 +13,14 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.dom import DOMNode
 from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from dossier.app import DossierApp
@@ -111,8 +113,14 @@ PRIVATE_NAMES: dict[str, tuple[type[Any], ...]] = {
     "_background_screens": (App,),
     "_refresh_layout": (Screen,),
     "_exit_renderables": (App,),
+    "_toggle_cursor": (Input,),
 }
 """Every private name of Textual read by the tests, and the classes whose instances have it."""
+
+
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text boxes keep their cursor shown: no frame twice a second from a blink (to count a screen's frames)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 def has_messages(node: DOMNode) -> bool:

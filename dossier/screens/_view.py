@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from .. import keys
@@ -23,6 +23,7 @@ from ..store import Store
 from ..text import clean_text
 from ..views import Line, Role, Target
 from ..widgets import render
+from ..widgets.footer import KeysFooter
 
 ROLE_STYLES: dict[Role, str] = {
     "": "",
@@ -138,7 +139,7 @@ class ViewScreen(Screen[Target | None]):
         yield Static(Content("Loading…"), id="view-title")
         yield ViewList(id="view-list")
         yield Static(Content("Loading…"), id="view-status")
-        yield Footer(show_command_palette=False)  # the app binds Ctrl+P itself; once is enough
+        yield KeysFooter(show_command_palette=False)  # the app binds Ctrl+P itself; once is enough
 
     def on_mount(self) -> None:
         if self.marks is not None:

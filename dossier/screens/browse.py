@@ -40,7 +40,6 @@ from textual.containers import Grid
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from .. import keys
@@ -59,6 +58,7 @@ from ..widgets.detail import (
     measure_blocks,
     statement_blocks,
 )
+from ..widgets.footer import KeysFooter
 from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
 from ..widgets.title_bar import TitleBar
@@ -280,7 +280,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             yield self.detail
             yield self.measures
             yield self.consequences
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     NARROW_WIDTH: ClassVar[int] = 100
     """Below this many columns the browser has two columns, not three (see dossier.tcss)."""

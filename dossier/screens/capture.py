@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -132,15 +133,28 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("confirm")
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, undo: str | None = None) -> None:
         super().__init__()
-        self.question = question
+        self.undo = undo
+        """The command that undoes it (`dossier revert`), shown in bold after the question."""
+        self.question = question if undo is None else f"{question} This is recorded, and {undo} undoes it."
+        """The question as one line of plain text."""
+        self._asked = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="notebook-modal") as box:
             box.border_title = "Delete"
             box.border_subtitle = "y deletes · n or Escape keeps it"
-            yield Static(render.paragraph(self.question), id="confirm-question")
+            yield Static(self._question_text(), id="confirm-question")
+
+    def _question_text(self) -> Text:
+        """The question as plain text (it names what goes: dossier text), the command that undoes it in bold."""
+        text = render.paragraph(self._asked)
+        if self.undo is not None:
+            text.append(" This is recorded, and ")
+            text.append(self.undo, style="bold")
+            text.append(" undoes it.")
+        return text
 
     def action_confirm_delete(self) -> None:
         self.dismiss(True)

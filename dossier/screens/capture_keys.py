@@ -445,8 +445,7 @@ class CaptureKeys:
             else:
                 self._notify("Kept: nothing was deleted.")
 
-        self.screen.app.push_screen(ConfirmScreen(f"Delete {what}? This is recorded, and `dossier revert` undoes it."),
-                                    chosen)
+        self.screen.app.push_screen(ConfirmScreen(f"Delete {what}?", undo="dossier revert"), chosen)
 
     def _delete(self, subject: Subject) -> None:
         from ..capture import BROWSER_BUSY_SECONDS, delete_entity

@@ -15,6 +15,7 @@ Enter opens the entry in the browser as a history step.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import ClassVar, NamedTuple
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 from textual.worker import get_current_worker
@@ -33,6 +34,7 @@ from ..history import Ref
 from ..notebook import Entry, NotebookError, check_note, parse_tags
 from ..store import Store
 from ..widgets import render
+from ..widgets.textual_compat import OneLayoutScreen
 from ..widgets.virtual_list import Pager, VirtualList
 from .text_editor import TextEditorScreen
 
@@ -198,33 +200,61 @@ class NotebookRow(NamedTuple):
     entry: Entry | None = None
 
 
-def notebook_rows(entries: list[Entry], narrow: str = "") -> list[NotebookRow]:
-    """Entries grouped by tag (an entry under each of its tags), untagged ones last, narrowed by `narrow`."""
-    words = narrow.casefold().split()
+class NotebookRows:
+    """The notebook screen's rows for one narrowing: entries grouped by tag (an entry under each of its tags),
+    untagged ones last, each group under its heading.
 
-    def fits(entry: Entry) -> bool:
-        if not words:
-            return True
-        text = " ".join((entry.ref, entry.label, entry.note, " ".join(f"#{t}" for t in entry.tags))).casefold()
-        return all(word in text for word in words)
+    Only the groups are built here (the entries sorted once); a row is made as
+    the list asks for its page, so 10,000 entries cost one sort, not 10,000 rows.
+    """
 
-    kept = sorted((entry for entry in entries if fits(entry)), key=lambda e: (e.label.casefold(), e.ref))
-    groups: dict[str, list[Entry]] = {}
-    untagged: list[Entry] = []
-    for entry in kept:
-        for tag in entry.tags:
-            groups.setdefault(tag, []).append(entry)
-        if not entry.tags:
-            untagged.append(entry)
-    rows: list[NotebookRow] = []
-    for heading, members in [(f"#{tag}", groups[tag]) for tag in sorted(groups, key=str.casefold)] + [
-        ("Untagged", untagged)
-    ]:
-        if not members:
-            continue
-        rows.append(NotebookRow(len(rows), f"{heading} · {len(members):,}"))
-        rows.extend(NotebookRow(len(rows), None, entry) for entry in members)
-    return rows
+    def __init__(self, entries: list[Entry], narrow: str = "") -> None:
+        words = narrow.casefold().split()
+
+        def fits(entry: Entry) -> bool:
+            text = " ".join((entry.ref, entry.label, entry.note, " ".join(f"#{t}" for t in entry.tags))).casefold()
+            return all(word in text for word in words)
+
+        kept = [entry for entry in entries if fits(entry)] if words else list(entries)
+        # By label, then by kind/slug: two sorts on one string each (the sort is stable), twice as fast
+        # as one on (label, ref) pairs.
+        kept.sort(key=lambda e: f"{e.kind}/{e.slug}")
+        kept.sort(key=lambda e: e.label.casefold())
+        self.entry_count = len(kept)
+        """Entries shown (each once, whatever its tags)."""
+        groups: dict[str, list[Entry]] = {}
+        untagged: list[Entry] = []
+        for entry in kept:
+            for tag in entry.tags:
+                groups.setdefault(tag, []).append(entry)
+            if not entry.tags:
+                untagged.append(entry)
+        self._groups: list[tuple[str, list[Entry]]] = [
+            (f"#{tag} · {len(groups[tag]):,}", groups[tag]) for tag in sorted(groups, key=str.casefold)
+        ]
+        if untagged:
+            self._groups.append((f"Untagged · {len(untagged):,}", untagged))
+        self._starts: list[int] = []
+        """The row of each group's heading."""
+        count = 0
+        for _heading, members in self._groups:
+            self._starts.append(count)
+            count += 1 + len(members)
+        self.count = count
+
+    @property
+    def first_entry(self) -> int | None:
+        """The row of the first entry (under the first heading), or None when there is none."""
+        return 1 if self.count else None
+
+    def row(self, index: int) -> NotebookRow:
+        group = bisect_right(self._starts, index) - 1
+        heading, members = self._groups[group]
+        offset = index - self._starts[group]
+        return NotebookRow(index, heading) if offset == 0 else NotebookRow(index, None, members[offset - 1])
+
+    def page(self, start: int, limit: int) -> list[NotebookRow]:
+        return [self.row(index) for index in range(max(0, start), min(self.count, start + limit))]
 
 
 class NotebookList(VirtualList[NotebookRow]):
@@ -272,8 +302,13 @@ KEYS_LINE = "type to narrow · ↑ ↓ · Enter opens · Escape closes"
 """The notebook's keys, under its list: no Footer, whose layout cost a frame of ~100 ms as the screen opened."""
 
 
-class NotebookScreen(Screen[Ref | None]):
-    """Everything marked, noted or tagged on this dossier, by tag; type to narrow, Enter to open."""
+class NotebookScreen(OneLayoutScreen[Ref | None]):
+    """Everything marked, noted or tagged on this dossier, by tag; type to narrow, Enter to open.
+
+    Opened in one frame: the rows are made as they are drawn (`NotebookRows`),
+    the list's scroll bar is there from the first layout, the screen is laid out
+    once (`OneLayoutScreen`), and the orphans are looked for once it is drawn.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("notebook")
 
@@ -293,22 +328,20 @@ class NotebookScreen(Screen[Ref | None]):
 
     def on_mount(self) -> None:
         self._show(self.narrow, now=True)
-        self._find_orphans(list(self.entries))
+        # After the first frame: the worker's thread would take turns with the UI thread meanwhile.
+        self.call_after_refresh(self._find_orphans, list(self.entries))
 
     def _show(self, narrow: str, *, now: bool = False) -> None:
-        rows = notebook_rows(self.entries, narrow)
-        self.list.entry_count = len({row.entry.key for row in rows if row.entry is not None})
-        first = next((row.id for row in rows if row.entry is not None), None)
+        rows = NotebookRows(self.entries, narrow)
+        self.list.entry_count = rows.entry_count
         self.list.load(
             Pager(
-                count=lambda: len(rows),
-                page=lambda after, start, limit: (
-                    rows[start : start + limit] if after is None else rows[after.id + 1 : after.id + 1 + limit]
-                ),
+                count=lambda: rows.count,
+                page=lambda after, start, limit: rows.page(start if after is None else after.id + 1, limit),
                 ident=lambda row: row.id,
                 position=lambda row_id: row_id,
             ),
-            select_id=first,
+            select_id=rows.first_entry,
             now=now,
             subject=KEYS_LINE,
         )

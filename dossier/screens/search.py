@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from .. import keys
@@ -32,6 +32,7 @@ from ..rows import SearchHit
 from ..store import Store, StoreError
 from ..text import clean_text
 from ..widgets import render
+from ..widgets.footer import KeysFooter
 from ..widgets.virtual_list import Pager, VirtualList
 
 DEBOUNCE = 0.15
@@ -413,7 +414,7 @@ class SearchScreen(Screen[Ref | None]):
             id="query",
         )
         yield SearchResults(id="results", empty_message="Type words to search the whole dossier")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         query = self.query_one("#query", QueryInput)

@@ -10,7 +10,13 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   `App._return_code`, `App._exception`, `App._exception_event` and
   `App._close_messages_no_wait` (ending the app on a bug without printing a
   traceback full of dossier text), `App._check_bindings` (a key's binding run
-  as the key arrives: `run_key_binding`). Private names change without notice.
+  as the key arrives: `run_key_binding`), `App._background_screens` (no work for
+  a screen hidden under an opaque one), `App._refresh_notifications`,
+  `App._notifications` and `textual.widgets._toast.ToastRack` (no layout for a
+  toast rack with nothing to show), `Message._stop_propagation` (whether a key
+  was taken on its way: `key_stopped`), and `Widget._repaint_required` with the
+  order Textual runs a screen's handlers in (`OneLayoutScreen`: a screen drawn
+  in one frame as it opens). Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
   guarded by `tests/app/test_drawn_rows.py`);
@@ -27,23 +33,39 @@ Everything else in Dossier uses Textual's public API only.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
-from textual import events
-from textual.app import App
+from textual import events, messages
+from textual.app import App, ScreenStackError
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
+from textual.widgets._toast import ToastRack
 
 ReturnType = TypeVar("ReturnType")
 
 PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
     Widget: ("_scroll_update", "_check_refresh"),
-    App: ("_broker_event", "_handle_exception", "_close_messages_no_wait", "_exception_event", "_check_bindings"),
+    App: (
+        "_broker_event",
+        "_handle_exception",
+        "_close_messages_no_wait",
+        "_exception_event",
+        "_check_bindings",
+        "_background_screens",
+        "_refresh_notifications",
+    ),
+    Message: ("_stop_propagation",),
 }
 """The private names used here, by the class that has them (checked by a test)."""
-PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception")
+PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception", "_notifications")
 """Private attributes an App instance has from its `__init__` (checked by a test)."""
+WIDGET_ATTRIBUTES: tuple[str, ...] = ("_repaint_required",)
+"""Private attributes a Widget instance has from its `__init__` (checked by a test)."""
 
 
 def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
@@ -77,6 +99,91 @@ async def run_key_binding(app: App[Any], key: str) -> bool:
     Returns whether a binding ran.
     """
     return await app._check_bindings(key, priority=True) or await app._check_bindings(key)
+
+
+def key_stopped(event: events.Key) -> bool:
+    """Whether a key was taken on its way up from the focused widget (`event.stop()`): it goes no further."""
+    return bool(event._stop_propagation)
+
+
+class OneLayoutScreen(Screen[ReturnType]):
+    """A screen drawn in one frame as it opens: laid out once, and not drawn again for what that frame drew.
+
+    Textual lays a new screen out and draws it as it is shown (`ScreenResume`),
+    then does the same again, and again, for what was asked before or during
+    that first layout and arrives after it: the screen's `Resize` to the size
+    it was just laid out at (`Screen._on_resize` lays everything out again), the
+    layout asked once its widgets have mounted (they were laid out), a repaint
+    of the whole screen asked just after the first layout, the repaints its
+    widgets asked as they were mounted, styled and filled (each posted to the
+    screen after the layout that drew them), and each new scroll bar's own
+    layout (a scroll bar is placed by its list's layout, never by its own).
+    For the notebook's screen that was two or three frames more over ~60 ms.
+
+    Here each of those stops before Textual's handler; anything asked after the
+    first frame, or that changes what is shown (a real resize, new widgets),
+    goes on as always. Handlers by Textual's names (`on_resize`, `on_layout`,
+    `on_update`) run before Textual's own (`Screen._on_*`) and `prevent_default`
+    stops those; `refresh` is the public method. (Breakpoints, `_on_resize`'s
+    other work, are not used by Dossier.)
+    """
+
+    _drawn_at: float | None = None
+    """When the first layout had drawn the screen (Textual's message clock), or None before."""
+    _just_drawn = False
+    """True from the first layout to the end of the message it came in (`ScreenResume`)."""
+    _mounted_layout_skipped = False
+    """Whether the layout asked once the widgets had mounted has been let go (once only)."""
+    _laid_out_nodes: tuple[int, ...] = ()
+    """The widgets the first layout placed (by identity): a layout asked for other widgets goes on."""
+
+    def _nodes_now(self) -> tuple[int, ...]:
+        return tuple(id(node) for node in self.walk_children(with_self=False))
+
+    def on_mount(self) -> None:
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+
+    def _laid_out(self, screen: Screen[Any]) -> None:
+        if self._drawn_at is None:
+            self._drawn_at = Message().time
+            self._laid_out_nodes = self._nodes_now()
+            self._just_drawn = True
+            self.call_next(self._drawn)
+            # The first layout drew every widget as it is now: a repaint one of them asked for before
+            # or during it (a scroll bar, placed and sized by it) and has not posted yet is done.
+            for widget in self.walk_children(Widget, with_self=False):
+                widget._repaint_required = False
+                if widget.show_vertical_scrollbar:
+                    widget.vertical_scrollbar._repaint_required = False
+                if widget.show_horizontal_scrollbar:
+                    widget.horizontal_scrollbar._repaint_required = False
+
+    def _drawn(self) -> None:
+        self._just_drawn = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if not regions and not recompose:
+            if self._drawn_at is None:
+                return self  # not laid out yet: the first layout is coming (`ScreenResume`) and draws everything
+            if self._just_drawn and not layout:
+                return self  # Textual's repaint of the whole screen just after its first layout drew it all
+            if layout and not self._mounted_layout_skipped and self._nodes_now() == self._laid_out_nodes:
+                # The layout Textual asks for once the screen's widgets have mounted: the first did it.
+                self._mounted_layout_skipped = True
+                return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            event.prevent_default()
+
+    def on_layout(self, message: messages.Layout) -> None:
+        if isinstance(message.widget, ScrollBar):
+            message.prevent_default()
+
+    def on_update(self, message: messages.Update) -> None:
+        if self._drawn_at is not None and message.time <= self._drawn_at:
+            message.prevent_default()  # asked before the first layout, which drew it
 
 
 class GuardedApp(App[ReturnType]):
@@ -122,3 +229,28 @@ class GuardedApp(App[ReturnType]):
 
     def _handle_exception(self, error: Exception) -> None:
         self.unhandled_exception(error)
+
+    @property
+    def _background_screens(self) -> list[Screen[Any]]:
+        # Textual counts the screen just under the top one as visible whatever the top one is, so
+        # a browser covered by an opaque screen (the notebook, help, search) still lays itself out
+        # and repaints (its Footer recomposed as the focus left it), and each of its repaints has
+        # the top screen drawn again. Under an opaque screen nothing shows: none is visible. (Only
+        # a screen with a translucent background, a modal, draws the one under it: `Screen.render`.)
+        stack = self.screen_stack
+        if stack and stack[-1].styles.background.a >= 1:
+            return []
+        return super()._background_screens
+
+    def _refresh_notifications(self) -> None:
+        # Textual hands the notifications to a screen's toast rack as the screen is shown, and the
+        # rack sets its own `display` then: with none to show, a layout of the whole screen (and a
+        # frame) just after the screen's first, for a rack that stays hidden.
+        if not self._notifications:
+            try:
+                rack = self.screen.get_child_by_type(ToastRack)
+            except (NoMatches, ScreenStackError):
+                rack = None
+            if rack is not None and not rack.display and not rack.children:
+                return
+        super()._refresh_notifications()

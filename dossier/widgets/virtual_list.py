@@ -46,6 +46,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .. import keys
@@ -77,8 +78,10 @@ def set_virtual_size(widget: ScrollView, size: Size, *, repaint: bool = True) ->
     `repaint=False`: the caller repaints the lines that changed itself.
     """
     if size != widget.virtual_size:
+        height_only = size.height != widget.virtual_size.height or widget.styles.overflow_x != "hidden"
         widget.set_reactive(ScrollView.virtual_size, size)
-        update_scrollbars(widget, size)
+        if height_only:  # the width alone moves no scroll bar when there is no horizontal one
+            update_scrollbars(widget, size)
         if repaint:
             widget.refresh()
 
@@ -530,6 +533,11 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._error = message.error
         if message.rows:
             self._store_page(message.page_no, message.rows)
+        if not self.size and message.count > self.app.size.height and self.styles.overflow_y == "auto":
+            # Loaded before its first layout (`load(now=True)`), with more rows than the terminal has
+            # lines: the scroll bar is there from that layout, not added by a second one.
+            self.set_reactive(Widget.show_vertical_scrollbar, True)
+            self.vertical_scrollbar.display = True
         set_virtual_size(self, self._virtual_size())
         self._update_title()
         self.set_reactive(VirtualList.cursor, message.index)
@@ -662,7 +670,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         changed = self._fit_line_height()
-        set_virtual_size(self, self._virtual_size())
+        # A new size is drawn in full by the layout that gave it; only rows of a new height need drawing again.
+        set_virtual_size(self, self._virtual_size(), repaint=False)
         if changed:
             self.refresh()
         self._scroll_to_cursor()

@@ -19,7 +19,7 @@ from dossier.app import DossierApp
 from dossier.cli import main
 from dossier.screens.add_form import AddStatementScreen, new_statement_slug
 from dossier.store import Store
-from tests.pilot_helpers import settle
+from tests.pilot_helpers import burst, settle
 
 SIZE = (120, 40)
 
@@ -237,3 +237,30 @@ async def test_a_measure_typed_faster_than_its_new_row_mounts_opens_one_row(stor
         await settle(pilot)
         assert app.is_running and app.screen is form
         assert len(form.about_rows()) == 2 and len(form.query(".about-row")) == 2
+
+
+async def test_keys_typed_in_a_burst_land_in_the_fields_in_the_order_typed(store: Store) -> None:
+    """Tab then text in one write (as keys over SSH often come): the text lands in the field Tab moved to.
+
+    Textual runs Tab's binding once the key has gone up from the focused field to
+    the app, by which time the letters after it, sent to the field that had the
+    focus as they arrived, were typed into it.
+    """
+    app = DossierApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form, _ = await open_form(pilot, app, None)
+        said = form.query_one("#add-said", Input)
+        said.focus()
+        await settle(pilot)
+        burst(app, *"2021", "tab", *"lavrov", "tab", *"minister", "shift+tab", "shift+tab", *"2022")
+        await settle(pilot)
+        assert said.value == "2022"  # a field's text is selected as Tab reaches it: typing replaces it
+        assert form.query_one("#add-speaker", Input).value == "lavrov"
+        assert form.query_one("#add-role", Input).value == "minister"
+        assert app.focused is said
+        # Keys a field takes as bindings (End, Backspace: they go up to the app) and letters after them.
+        burst(app, "tab", "end", "backspace", "backspace", *"ry")
+        await settle(pilot)
+        assert form.query_one("#add-speaker", Input).value == "lavrry"
+        assert said.value == "2022"

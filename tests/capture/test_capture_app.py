@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -301,6 +302,15 @@ async def test_D_deletes_after_a_confirmation_naming_what_goes(store: Store, see
         await _press(pilot, "D")
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.question.startswith(f"Delete statement/{STATEMENT} with its 2 links to measures?")
+        # The command that undoes it is named as a command, in bold: no Markdown backticks on screen.
+        drawn = app.screen.query_one("#confirm-question", Static).content
+        assert isinstance(drawn, Text)
+        assert "`" not in drawn.plain and drawn.plain.endswith("This is recorded, and dossier revert undoes it.")
+        start = drawn.plain.index("dossier revert")
+        assert any(
+            span.start == start and span.end == start + len("dossier revert") and "bold" in str(span.style)
+            for span in drawn.spans
+        )
         await _press(pilot, "n")
         assert _notices(app)[-1] == "Kept: nothing was deleted."
         await _press(pilot, "D", "escape")

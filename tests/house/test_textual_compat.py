@@ -11,15 +11,16 @@ from typing import Any, ClassVar
 
 import pytest
 import textual
-from textual import messages
+from textual import events, messages
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.geometry import Size
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
+from textual.widgets._toast import ToastRack
 
 from dossier.widgets import textual_compat
 from dossier.widgets.textual_compat import GuardedApp, post_refresh_now, update_scrollbars
@@ -182,7 +183,13 @@ async def test_each_private_name_the_tests_read_is_still_there(name: str, owner:
     app = _Labelled()
     async with app.run_test(size=(40, 5)) as pilot:
         await pilot.pause()
-        instance = {App: app, Screen: app.screen, DOMNode: app.screen, Widget: app.query_one("#label")}[owner]
+        instance = {
+            App: app,
+            Screen: app.screen,
+            DOMNode: app.screen,
+            Widget: app.query_one("#label"),
+            Input: Input(),
+        }[owner]
         assert hasattr(instance, name), f"Textual {textual.__version__}: {owner.__name__} has no {name}"
         assert pilot_helpers.batch_depth(app) == 0
         assert pilot_helpers.border_text(app.query_one("#label")) is None
@@ -192,3 +199,60 @@ async def test_each_private_name_the_tests_read_is_still_there(name: str, owner:
         app.notify("hello", markup=False)
         await pilot.pause()
         assert [n.message for n in pilot_helpers.notifications(app)] == ["hello"]
+
+
+def test_a_widget_still_has_its_private_attributes() -> None:
+    widget = Static("x")
+    for name in textual_compat.WIDGET_ATTRIBUTES:
+        assert hasattr(widget, name), f"Textual {textual.__version__} widgets have no {name}"
+
+
+class _Covered(GuardedApp[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("under", id="under")
+
+
+class _Opaque(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("over")
+
+
+class _Modal(ModalScreen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("over")
+
+
+async def test_a_screen_under_an_opaque_one_is_not_visible_and_under_a_modal_it_is() -> None:
+    app = _Covered()
+    async with app.run_test(size=(40, 5)) as pilot:
+        base = app.screen
+        await app.push_screen(_Opaque())
+        await pilot.pause()
+        assert app._background_screens == [] and not base.is_current
+        app.pop_screen()
+        await app.push_screen(_Modal())
+        await pilot.pause()
+        assert app._background_screens == [base] and base.is_current
+
+
+async def test_no_notices_leave_a_new_screens_toast_rack_alone() -> None:
+    app = _Covered()
+    async with app.run_test(size=(40, 5), notifications=True) as pilot:
+        shown: list[object] = []
+        await app.push_screen(_Opaque())
+        rack = app.screen.get_child_by_type(ToastRack)
+        original = rack.show
+        rack.show = lambda notifications: (shown.append(list(notifications)), original(notifications))  # type: ignore[method-assign]
+        app.screen.post_message(events.ScreenResume())  # as the screen is shown again
+        await pilot.pause()
+        assert shown == [] and not rack.display  # Textual's `show` would set its display (a layout)
+        app.notify("hello", markup=False)
+        await pilot.pause()
+        assert len(shown) == 1 and rack.display  # a notice is shown as always
+
+
+def test_key_stopped_says_whether_a_widget_took_the_key() -> None:
+    key = events.Key("a", "a")
+    assert not textual_compat.key_stopped(key)
+    key.stop()
+    assert textual_compat.key_stopped(key)

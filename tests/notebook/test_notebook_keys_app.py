@@ -14,7 +14,8 @@ from dossier.app import DossierApp
 from dossier.notebook import OFF_MESSAGE, Notebook
 from dossier.screens.notebook import ConflictScreen, NotebookScreen, NoteScreen, TagsScreen
 from dossier.store import Store
-from tests.pilot_helpers import border_text, notifications, settle, shown
+from tests.conftest import read_rows
+from tests.pilot_helpers import border_text, each_frame, no_cursor_blink, notifications, settle, shown
 
 SIZE = (120, 40)
 
@@ -420,3 +421,36 @@ async def test_a_mark_is_drawn_in_the_search_results_too(store: Store, tmp_path:
         rows = shown(app.screen.results).splitlines()
         assert any(row.startswith("●") and actor.name in row for row in rows), rows
         assert sum(row.startswith("●") for row in rows) == 1
+
+
+async def test_b_draws_the_notebook_in_one_frame_and_the_browser_stays_as_it_was(
+    store: Store, seed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One frame for `b`, whatever Textual would draw again after it (a second layout for its scroll bar,
+    its own Resize, the repaints asked as its widgets mounted), and nothing from the browser underneath:
+    its footer is not rebuilt for the notebook, nor again on the way back."""
+    notebook = tmp_path / "nb.db"
+    identity = store.identity()
+    refs = read_rows(seed_db, "SELECT 'actor', slug FROM actors UNION ALL SELECT 'statement', slug FROM statements")
+    with Notebook.open(notebook) as book:
+        for n, (kind, slug) in enumerate(refs):  # more rows than the screen has lines: a scroll bar
+            book.save_tags(identity, str(kind), str(slug), [f"group-{n % 3}", "all"], expected=0, label=str(slug))
+    no_cursor_blink(monkeypatch)
+    app = make_app(store, notebook)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer_keys = list(app.browser.query("FooterKey"))
+        frames: list[object] = []
+        with each_frame(app, lambda screen, renderable: frames.append(screen) if renderable is not None else None):
+            await pilot.press("b")
+            await settle(pilot)
+            await pilot.pause(0.2)  # a late frame, had there been one (the footer's came ~100 ms after)
+            await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NotebookScreen)
+        assert screen.list.show_vertical_scrollbar
+        assert frames == [screen]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.browser
+        assert list(app.browser.query("FooterKey")) == footer_keys
