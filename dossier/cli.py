@@ -356,14 +356,19 @@ def _export_lines(db: Path, output: Path | None) -> None:
 
     with Store.open(db) as store:
         warn(store.warnings)
-        lines = dump_rows(store.export_rows())
+        lines = dump_rows(store.export_rows(statement_lines=True))
         if output is None:
-            sys.stdout.writelines(lines)
             sys.stdout.flush()
+            binary = getattr(sys.stdout, "buffer", None)  # UTF-8 as it comes, whatever the terminal's encoding
+            if binary is None:
+                sys.stdout.writelines(chunk.decode("utf-8") for chunk in lines)
+            else:
+                binary.writelines(lines)
+                binary.flush()
             return
         tmp = output.with_name(f".{output.name}.tmp")
         try:
-            with tmp.open("w", encoding="utf-8") as handle:
+            with tmp.open("wb") as handle:
                 handle.writelines(lines)
             os.replace(tmp, output)
         except OSError as exc:  # a full disk: no half-written file left, the target as it was

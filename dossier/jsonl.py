@@ -425,13 +425,15 @@ CHUNK_LINES = 1000
 """Lines joined into one piece of text before the hostile characters are looked for (one search a chunk)."""
 
 
-def dump_rows(rows: Iterable[tuple[str, tuple[Any, ...]]]) -> Iterator[str]:
-    """`Store.export_rows` as JSON Lines text, a chunk of lines at a time.
+def dump_rows(rows: Iterable[tuple[str, Any]]) -> Iterator[bytes]:
+    """`Store.export_rows` as JSON Lines, UTF-8, a chunk of lines at a time.
 
     Each line is what `json.dumps(line, ensure_ascii=False, separators=(",", ":"))`
     writes for the entity's dict (`Store.export_lines`), built directly from
-    the values: no dict per entity. Characters that could act on a terminal
-    or reorder the text around them are escaped, as in a YAML or JSON export.
+    the values: no dict per entity. Statements given as lines written by
+    SQLite (`export_rows(statement_lines=True)`, the fast way) are only
+    escaped. Characters that could act on a terminal or reorder the text
+    around them are escaped, as in a YAML or JSON export.
     """
     from .bundle import _UNSAFE_IN_OUTPUT, _escape_unsafe
     from .rows import CHILD_FIELDS, LINE_FIELDS
@@ -443,6 +445,15 @@ def dump_rows(rows: Iterable[tuple[str, tuple[Any, ...]]]) -> Iterator[str]:
     chunk: list[str] = []
     about_prefixes = child_prefixes["about"]
     for kind, values in rows:
+        if kind == "statements":  # lines written whole (`Store.export_rows(statement_lines=True)`): escaped here
+            if chunk:
+                yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe).encode("utf-8")
+                chunk = []
+            text, beyond_ascii = values
+            if b"\x7f" in text or _UNSAFE_IN_OUTPUT.search(beyond_ascii):
+                text = _UNSAFE_IN_OUTPUT.sub(_escape_unsafe, text.decode("utf-8")).encode("utf-8")
+            yield text
+            continue
         if kind == "statement":  # the bulk of a dossier: its fields written out (LINE_FIELDS["statement"])
             slug, speaker, text, skind, role, lang, said, via, source, about = values
             line = f'{{"type":"statement","slug":{quote(slug)},"speaker":{quote(speaker)},"text":{quote(text)}'
@@ -462,7 +473,7 @@ def dump_rows(rows: Iterable[tuple[str, tuple[Any, ...]]]) -> Iterator[str]:
                 line += ',"about":' + _children_text(about_prefixes, about)
             chunk.append(line + "}\n")
             if len(chunk) >= CHUNK_LINES:
-                yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe)
+                yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe).encode("utf-8")
                 chunk = []
             continue
         parts = [heads[kind]]
@@ -480,10 +491,10 @@ def dump_rows(rows: Iterable[tuple[str, tuple[Any, ...]]]) -> Iterator[str]:
         parts.append("}\n")
         chunk.append("".join(parts))
         if len(chunk) >= CHUNK_LINES:
-            yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe)
+            yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe).encode("utf-8")
             chunk = []
     if chunk:
-        yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe)
+        yield _escaped("".join(chunk), _UNSAFE_IN_OUTPUT, _escape_unsafe).encode("utf-8")
 
 
 def _children_text(prefixes: tuple[str, ...], children: list[tuple[Any, ...]]) -> str:

@@ -7,6 +7,8 @@ made by `dossier init`'s and `dossier generate`'s own code.
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -360,10 +362,12 @@ def test_the_written_lines_are_json_dumps_of_the_entities(generated: Path, empty
     assert _run("import", str(HOSTILE_BUNDLE), "--db", str(empty_db)).exit_code == 0
     for db in (generated, empty_db):
         with Store.open(db) as store:
-            fast = "".join(dump_rows(store.export_rows()))
+            fast = b"".join(dump_rows(store.export_rows())).decode("utf-8")
+            by_sqlite = b"".join(dump_rows(store.export_rows(statement_lines=True))).decode("utf-8")
             plain = "".join(map(dump_line, store.export_lines()))
             bundle = bundle_data(store.export_bundle())
         assert fast == plain
+        assert by_sqlite == plain
         grouped: dict[str, object] = {}
         for line in plain.splitlines():
             entity = json.loads(line)
@@ -373,3 +377,67 @@ def test_the_written_lines_are_json_dumps_of_the_entities(generated: Path, empty
             else:
                 grouped.setdefault(kind + "s", []).append(entity)  # type: ignore[union-attr]
         assert grouped == bundle
+
+
+def _three_ways(db: Path) -> tuple[str, str, str]:
+    """A dossier's JSON Lines as SQLite writes the statements, as Python does, and as `json.dumps` does."""
+    with Store.open(db) as store:
+        by_sqlite = b"".join(dump_rows(store.export_rows(statement_lines=True))).decode("utf-8")
+        by_python = b"".join(dump_rows(store.export_rows())).decode("utf-8")
+        plain = "".join(map(dump_line, store.export_lines()))
+    return by_sqlite, by_python, plain
+
+
+def test_statement_lines_by_sqlite_merge_measures_across_gaps_and_orphans(generated: Path, tmp_path: Path) -> None:
+    """Statements deleted behind the foreign keys' back leave gaps in the ids and measures of no statement."""
+    db = tmp_path / "gaps.db"
+    shutil.copyfile(generated, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(
+            "DELETE FROM statements WHERE id IN (SELECT statement_id FROM statement_measures"
+            " WHERE statement_id % 7 = 0) OR id BETWEEN 4000 AND 4200 OR id = (SELECT max(id) FROM statements)"
+        )
+    conn.close()
+    orphans = "SELECT count(*) FROM statement_measures WHERE statement_id NOT IN (SELECT id FROM statements)"
+    assert read_rows(db, orphans)[0][0]
+    by_sqlite, by_python, plain = _three_ways(db)
+    assert by_sqlite == by_python == plain
+    assert _export(db) == by_sqlite
+
+
+def test_del_is_escaped_in_ascii_lines_and_text_not_utf8_is_refused(seed_db: Path, tmp_path: Path) -> None:
+    conn = sqlite3.connect(seed_db)
+    with conn:
+        conn.execute("UPDATE statements SET text = 'plain' || char(127) || 'ascii' WHERE id = 1")
+        conn.execute("UPDATE statements SET text = 'не ' || char(127) || ' ascii' WHERE id = 2")
+        conn.execute("UPDATE statements SET via = 'bidi ' || char(8238) WHERE id = 3")
+    conn.close()
+    by_sqlite, by_python, plain = _three_ways(seed_db)
+    assert by_sqlite == by_python == plain
+    assert "\x7f" not in by_sqlite and "\u202e" not in by_sqlite
+    assert by_sqlite.count("\\u007F") == 2 and "bidi \\u202E" in by_sqlite
+
+    slug = read_rows(seed_db, "SELECT slug FROM statements WHERE id = 4")[0][0]
+    conn = sqlite3.connect(seed_db)
+    with conn:
+        conn.execute("UPDATE statements SET text = CAST(x'41ff42' AS TEXT) WHERE id = 4")
+    conn.close()
+    out = tmp_path / "out.jsonl"
+    done = _run("export", "--db", str(seed_db), "--format", "jsonl", "-o", str(out))
+    assert done.exit_code == 1
+    assert done.stderr == f"dossier: error: {seed_db}: holds text that is not UTF-8 (the statement {slug!r})\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.db"]
+
+
+def test_statement_lines_are_written_by_python_where_sqlite_would_quote_otherwise(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SQLite whose `json_object` escapes a string otherwise than Python's json: each line is built in Python."""
+    from dossier.store import export
+
+    first = _export(generated)
+    monkeypatch.setattr(export, "_sqlite_quotes_as_json_does", lambda conn: False)
+    monkeypatch.setattr(export, "_statement_lines", None)  # never called
+    assert _export(generated) == first
