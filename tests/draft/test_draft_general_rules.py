@@ -246,3 +246,61 @@ def test_it_for_an_uncertain_last_speaker_is_uncertain_too() -> None:
         '"The remarks constitute interference in our affairs," it added.'
     )
     assert [confidence for _, _, confidence in pairs(made)] == ["low", "low"]
+
+
+def test_a_name_before_a_role_appositive_speaks_not_the_state_that_ends_it() -> None:
+    made = draft(
+        "Amid tensions over the raid, Dr Ola Nordmann, spokesperson of Ministry of Foreign Affairs, Norway tweeted,"
+        " “We have called back our ambassador for consultations.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ola Nordmann"]
+
+
+def test_a_pronoun_of_a_relative_clause_is_the_person_named_before_it() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry's office in Bergen condemned remarks by U.S. diplomat John Smith on fishing"
+        " during an interview, in which he alleged that the quotas are “rigged.”"
+    )
+    assert pairs(made) == [("John Smith", "rigged.", "low")]
+
+
+def test_a_fragment_relayed_by_an_agency_is_the_sentence_subject_s() -> None:
+    made = draft(
+        "The Swedish foreign ministry has told the consul to leave Sweden “for a period of time”, the state-run"
+        " Anadolu news agency said."
+    )
+    [statement] = quotes(made)
+    assert pairs(made) == [("Swedish Foreign Ministry", "for a period of time", "low")]
+    assert statement.via == "Anadolu"
+
+
+def test_a_verb_inside_an_earlier_quote_is_not_the_attribution() -> None:
+    made = draft(
+        "Sweden expelled ten diplomats from Norway on Tuesday.\n\n"
+        "The foreign ministry said it summoned the ambassadors of the three EU and NATO member countries and"
+        " “strongly protested” the “unjustified” expulsion of Swedish diplomats."
+    )
+    assert all(who != "EU and NATO" for who, _, _ in pairs(made))
+
+
+def test_made_the_remarks_attributes_the_quote_before_it() -> None:
+    made = draft(
+        "“Norway strongly opposes the practice of bloc politics,” Norwegian Foreign Ministry spokesperson Kari"
+        " Nordmann made the remarks when asked at a briefing."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann"]
+
+
+def test_accusing_makes_the_subject_the_speaker_of_the_fragment() -> None:
+    made = draft(
+        "Swedish Prime Minister Lars Svensson also lashed out at Norway, accusing the country of being a “rogue state”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Lars Svensson"]
+
+
+def test_saying_after_a_clause_opened_by_after_is_that_clause_s_subject() -> None:
+    made = draft(
+        "Norway's decision came hours after the Swedish government requested a review of the quotas, saying"
+        " “too many boats have been seized.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Sweden", "low")]
