@@ -1255,13 +1255,9 @@ class Attributor:
                 ]
                 if named_before:
                     named_person = self.registry.actors[named_before[-1].key]
-                    return Speaker(
-                        named_before[-1].key,
-                        [
-                            f"pronoun {own.group(1).lower()!r} taken for {named_person.name}, named before it in its sentence"
-                        ],
-                        named_person.role,
-                    )
+                    pronoun = own.group(1).lower()
+                    reason = f"pronoun {pronoun!r} taken for {named_person.name}, named before it in its sentence"
+                    return Speaker(named_before[-1].key, [reason], named_person.role)
         if breaks and breaks[-1].group() == "that":
             # "Zhao said that Psaki said …": a person after "that" speaks; "… told the media that the US
             # demands are “…”" is still the teller's.
