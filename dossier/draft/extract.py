@@ -853,10 +853,13 @@ class Attributor:
                 self.verb_end = None
                 self.pronoun_hit = False
                 own = self._before(first.para, f_start, pre)
+                agency = self.registry.actors[speaker.key].name
                 if own is not None and not self._is_media(own):
-                    agency = self.registry.actors[speaker.key].name
                     own.reasons.append(f"the words taken for the sentence's subject, relayed by {agency}")
                     return own, agency, True
+                # `Russia will answer “hostile acts”, TASS said`: the agency's own sentence, or someone's words it
+                # relays without saying whose.
+                speaker.reasons.append(f"{agency} taken for the speaker of words quoted inside its sentence")
         if speaker is not None:
             return speaker, via, True
         # 2. Before it, in its sentence: `X said: “`, `X condemned it as “`.
@@ -897,6 +900,9 @@ class Attributor:
         if not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
             speaker = self._end_attribution(last.para, after_start, s_end)
             if speaker is not None:
+                if self._is_media(speaker) and re.search(r"\w", fpara[f_start : first.open]):
+                    agency = self.registry.actors[speaker.key].name
+                    speaker.reasons.append(f"{agency} taken for the speaker of words quoted inside its sentence")
                 return speaker, via, True
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):

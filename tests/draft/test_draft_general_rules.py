@@ -304,3 +304,32 @@ def test_saying_after_a_clause_opened_by_after_is_that_clause_s_subject() -> Non
         " “too many boats have been seized.”"
     )
     assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Sweden", "low")]
+
+
+def test_an_agency_is_an_uncertain_speaker_of_words_quoted_inside_its_sentence() -> None:
+    for verb in ("said", "reported"):
+        made = draft(f"Russia will answer the “hostile and unfriendly acts” of Norway, TASS {verb}.")
+        assert pairs(made) == [("TASS", "hostile and unfriendly acts", "low")], verb
+    made = draft("“We will answer the hostile and unfriendly acts of Norway,” TASS said.")
+    assert [confidence for _, _, confidence in pairs(made)] == ["high"]
+
+
+def test_describing_and_expressed_make_their_subject_the_speaker_of_the_fragment() -> None:
+    made = draft(
+        "In turn, the Ministry of Foreign Affairs of Uruguay published a press release regretting the decision,"
+        " describing it as “unjustified and disproportionate.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ministry of Foreign Affairs of Uruguay"]
+    made = draft(
+        "Ola Nordmann, director-general of the Department of Asian Affairs of the Norwegian Foreign Ministry,"
+        " expressed “serious concern and strong dissatisfaction” to the envoy."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ola Nordmann"]
+
+
+def test_more_american_states_are_known_by_their_people() -> None:
+    for people, state in (("Panamanian", "Panama"), ("Uruguayan", "Uruguay"), ("Paraguayan", "Paraguay")):
+        made = draft(
+            f"The {people} government requested a review of the records, saying “too many violations have occurred.”"
+        )
+        assert [who for who, _, _ in pairs(made)] == [state], people
