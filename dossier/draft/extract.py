@@ -1249,7 +1249,7 @@ class Attributor:
             if subject is not None:
                 return subject
             if own.group(1).lower() in ("he", "she") and re.search(
-                r"\b(?:in|of|by|for|to|with|during)?\s*(?:which|whom|who)\s+$", para[start : start + own.start(1)]
+                r"\b(?:in|of|by|for|to|with|during)?\s*(?:which|whom|who|what)\s+$", para[start : start + own.start(1)]
             ):
                 # "remarks by U.S. diplomat Gregory May …, in which he alleged that … “eroded”": the pronoun of a
                 # relative clause is the person named last before it in its sentence.
@@ -1264,13 +1264,40 @@ class Attributor:
                     pronoun = own.group(1).lower()
                     reason = f"pronoun {pronoun!r} taken for {named_person.name}, named before it in its sentence"
                     return Speaker(named_before[-1].key, [reason], named_person.role)
+                # "May said she was “clear-eyed” about what she called “the threat”": the person last named, unless
+                # the sentence opens with a name the rules do not know ("Erdogan will host … which he has said …").
+                opening = re.match(rf"\s*([{UPPER}][{LOWER}]+)\b", para[s_start:])
+                unknown_opening = (
+                    opening is not None
+                    and opening.group(1).lower() not in COMMON_CAPITALISED
+                    and not opening.group(1).endswith("ing")
+                    and not self.registry.in_span(p, s_start + opening.start(1), s_start + opening.end(1))
+                )
+                pronoun_speaker = (
+                    None if unknown_opening else self._pronoun(p, start + own.start(1), own.group(1).lower())
+                )
+                if pronoun_speaker is not None:
+                    name = self.registry.actors[pronoun_speaker.key].name
+                    pronoun_speaker.reasons.append(f"pronoun {own.group(1).lower()!r} of a clause taken for {name}")
+                    return pronoun_speaker
         if breaks and breaks[-1].group() == "that":
             # "Zhao said that Psaki said …": a person after "that" speaks; "… told the media that the US
             # demands are “…”" is still the teller's.
             if not any(m.kind == "person" for m in self.registry.in_span(p, breaks[-1].end(), end)):
                 breaks = breaks[:-1]
+        outside: str | None = None
         if breaks and self.registry.in_span(p, breaks[-1].end(), end):
             start = breaks[-1].end()
+        elif breaks and breaks[-1].group() in (",", ";", "—", "–"):
+            own_clause = para[breaks[-1].end() : end]
+            bare = re.fullmatch(rf"\s*([{UPPER}][{LOWER}]+)\s*", own_clause)
+            known = self.registry.by_surname(bare.group(1)) if bare else None
+            if known is not None:
+                # "Addressing a Gulf summit on Wednesday, May said": a surname of one named before, though it
+                # is also a common word.
+                return Speaker(known, [], self.registry.actors[known].role)
+            if re.search(r"[A-Za-z]", own_clause):
+                outside = own_clause.strip()
         role_of = _ROLE_OF.search(para, start, end)
         if role_of:
             # "the representative of the Russian foreign ministry noted": its person named before, if one was.
@@ -1315,6 +1342,9 @@ class Attributor:
                     # the clause names is not sure to be the one speaking.
                     name = self.registry.actors[speaker.key].name
                     speaker.reasons.append(f"{name} taken for the speaker among other words of its clause")
+                if speaker is not None and outside is not None:
+                    name = self.registry.actors[speaker.key].name
+                    speaker.reasons.append(f"{name} named before the verb's own clause ({outside!r})")
                 if speaker is not None and kinds != ("person",):
                     if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
                         speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
@@ -1379,7 +1409,7 @@ class Attributor:
         s_start, _ = sentence_at(self.bounds[p], pos)
         opening = re.match(
             r"\s*(?P<who>[^,;“”\"]{2,60}?)\s+(?:said|says|stated|added|noted|told|announced|confirmed|warned|insisted|"
-            r"stressed|explained|claimed|denied)\b",
+            r"stressed|explained|claimed|denied|posted|tweeted|wrote)\b",
             para[s_start:pos],
         )
         if not opening:
@@ -1526,6 +1556,13 @@ def extract(article: Article) -> Extraction:
         if not quote.opened:
             where = "paragraph" if quote.first.open == 0 else "sentence"
             reasons.append(f"no opening quotation mark: the quote is taken to start with its {where}")
+        if speaker is not None:
+            actor = registry.actors[speaker.key]
+            surname = fold_name(actor.name).split()[-1:] if actor.kind == "person" else []
+            if surname and surname[0] in fold_name(text).split():
+                # "“We consider that Ned Price’s approval … is contrary to …,” the text stated": one who speaks
+                # of themselves by name is rare; the quote more likely answers them.
+                reasons.append(f"{actor.name} is named in the quote itself")
         said, said_note = resolve_day(sentence, day)
         item = Item(
             "quote",

@@ -333,3 +333,48 @@ def test_more_american_states_are_known_by_their_people() -> None:
             f"The {people} government requested a review of the records, saying “too many violations have occurred.”"
         )
         assert [who for who, _, _ in pairs(made)] == [state], people
+
+
+def test_a_person_named_in_their_own_quote_is_an_uncertain_speaker() -> None:
+    made = draft(
+        "“We consider that Ola Nordmann’s approval of the expulsion is contrary to diplomacy,” said Ola Nordmann."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Ola Nordmann", "low")]
+
+
+def test_a_month_after_a_first_name_is_a_surname_and_she_of_a_clause_is_her() -> None:
+    made = draft(
+        "Addressing a summit in Oslo on Wednesday, British Prime Minister Theresa May said Britain would respond.\n\n"
+        "Addressing the Nordic Council’s annual summit on Wednesday, May said she was “clear-eyed” about what she"
+        " called “the threat” Norway poses."
+    )
+    assert pairs(made) == [
+        ("Theresa May", "clear-eyed", "high"),
+        ("Theresa May", "the threat", "low"),
+    ]
+
+
+def test_an_actor_named_before_the_verb_s_own_clause_is_an_uncertain_speaker() -> None:
+    made = draft(
+        "Addressing the Nordic Council’s annual summit on Wednesday, Mayhew said she was “clear-eyed about the"
+        " threat Norway poses to the region”."
+    )
+    found = pairs(made)
+    assert found and all(confidence == "low" for _, _, confidence in found)
+
+
+def test_and_said_after_posted_is_the_poster_s() -> None:
+    made = draft(
+        "U.S. Secretary of State Marco Rubio posted on X that Ambassador Ebrahim Rasool was “no longer welcome in our"
+        " great country” and said he was “a race-baiting politician” who hates America."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Marco Rubio", "Marco Rubio"]
+
+
+def test_a_sentence_opening_with_an_unknown_surname_keeps_its_pronoun() -> None:
+    made = draft(
+        "The ministry invited reporters to film envoy Ola Nordmann when he arrives.\n\n"
+        "Svensson will on Friday host a summit in Oslo which he has said will send a “strong message to the world”"
+        " on the issue."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Svensson"]
