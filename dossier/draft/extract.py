@@ -393,6 +393,13 @@ _ISSUED = re.compile(
     r"|(?:issued|released|published)\s+(?:a|an)\s+(?:\w+\s+)?statement|website\s+reported)\b"
 )
 """Where an article says that the one who spoke last spoke in a statement: "the statement" is theirs."""
+_ROLE_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){0,3}?(?:"
+    + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
+    + r")\b[^.;:“”\"()]{0,120}?\s*$",
+    re.IGNORECASE,
+)
+"""An appositive role between a name and its verb: `Name, spokesperson of the Foreign Ministry, Pakistan said`."""
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:in what|what|which|who|whom|when|while|after|because|as|but|that)\b")
 """Where a clause starts inside a sentence: the subject of a verb is in the verb's own clause."""
 _BY_AS = re.compile(
@@ -836,6 +843,23 @@ class Attributor:
                     return speaker, via, True
         # 1. After the quote: `,” X said` or `,” said X`.
         speaker = self._after(last.para, after_start, post)
+        if speaker is not None and self._is_media(speaker):
+            first = quote.first
+            f_start, _ = sentence_at(self.bounds[first.para], first.open)
+            pre = self.paragraphs[first.para][f_start : first.open]
+            if re.search(r"\w", pre) and not _CLOSING_MARK.search(pre):
+                # `The Turkish foreign ministry has told the consul to leave "for a period of time", the Anadolu news
+                # agency said`: the fragment is the words of the sentence's subject, relayed by the agency.
+                self.verb_end = None
+                self.pronoun_hit = False
+                own = self._before(first.para, f_start, pre)
+                agency = self.registry.actors[speaker.key].name
+                if own is not None and not self._is_media(own):
+                    own.reasons.append(f"the words taken for the sentence's subject, relayed by {agency}")
+                    return own, agency, True
+                # `Russia will answer “hostile acts”, TASS said`: the agency's own sentence, or someone's words it
+                # relays without saying whose.
+                speaker.reasons.append(f"{agency} taken for the speaker of words quoted inside its sentence")
         if speaker is not None:
             return speaker, via, True
         # 2. Before it, in its sentence: `X said: “`, `X condemned it as “`.
@@ -876,6 +900,9 @@ class Attributor:
         if not re.search(r"\bso-called\s+$", fpara[f_start : first.open]):
             speaker = self._end_attribution(last.para, after_start, s_end)
             if speaker is not None:
+                if self._is_media(speaker) and re.search(r"\w", fpara[f_start : first.open]):
+                    agency = self.registry.actors[speaker.key].name
+                    speaker.reasons.append(f"{agency} taken for the speaker of words quoted inside its sentence")
                 return speaker, via, True
         # 3. A paragraph that ends `said:` before a paragraph that is a quote.
         if first.open == 0 and first.para > 0 and self.paragraphs[first.para - 1].rstrip().endswith(":"):
@@ -965,7 +992,15 @@ class Attributor:
             low = word.group().lower()
             if not word.group()[0].islower():
                 continue  # "the United States": a capitalised word is a name, not a verb
-            if (low in SPEECH_VERBS or low in ("according", "quoted", "cited")) and not _adjectival(rest, word):
+            made_remarks = low == "made" and re.match(
+                r"\s+(?:the\s+|these\s+|those\s+)?(?:remarks|comments)\b", rest[word.end() :]
+            )
+            if (low in SPEECH_VERBS or low in ("according", "quoted", "cited") or made_remarks) and not _adjectival(
+                rest, word
+            ):
+                # `“…,” spokesperson Mao Ning made the remarks when asked …`: "made the remarks" says them.
+                if made_remarks and index == 0:
+                    return None
                 if index >= 12 and not _APPOSITIVE_SUBJECT.match(rest[: word.start()]):
                     return None  # too far from the quote to be its attribution
                 passive = re.search(r"\s+(?:was|were|is|are|been)\s+$", rest[: word.start()])
@@ -1103,10 +1138,15 @@ class Attributor:
                 speaker.reasons.append("the words of the protest taken for the one protesting")
                 return speaker
         words = list(_WORD.finditer(pre))
+        quoted_spans = [(m.start(), m.end()) for m in re.finditer(r"[“\"«][^“”\"«»]*[”\"»]", pre)]
         for word in reversed(words):
             low = word.group().lower()
             self.verb_end = offset + word.end()
             if not word.group()[0].islower() and low != "according":
+                continue
+            if any(a < word.start() < b for a, b in quoted_spans):
+                # "… and “strongly protested” the “unjustified” expulsion": a verb quoted before is no attribution
+                # of this quote; the sentence's own verb is further back.
                 continue
             if (
                 (low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"))
@@ -1150,6 +1190,29 @@ class Attributor:
                         speaker = self.resolve(p, offset + with_who.start("who"), offset + with_who.end("who"))
                         if speaker is not None:
                             return speaker
+                    # `Venezuela's decision came hours after the Panamanian government requested a review, saying
+                    # “…”`: a sentence whose subject is a thing (a possessive), the subject of the clause after it.
+                    after = list(
+                        re.finditer(r"\b(?:after|when|as|because|since)\s+(?=(?:the\s+)?[A-Z])", pre[:subject_end])
+                    )
+                    opener = (
+                        [m for m in self.registry.in_span(p, offset, offset + after[-1].start()) if not m.quoted][:1]
+                        if after
+                        else []
+                    )
+                    possessed = bool(opener) and re.match(r"[’']s\s", self.paragraphs[p][opener[0].end :]) is not None
+                    if after and possessed and not _CLOSING_MARK.search(pre, after[-1].end(), subject_end):
+                        clause = [
+                            m
+                            for m in self.registry.in_span(p, offset + after[-1].end(), offset + subject_end)
+                            if not m.quoted
+                        ]
+                        if clause and clause[0].start - offset <= after[-1].end() + 4:
+                            speaker = self.resolve(p, clause[0].start, clause[0].end)
+                            if speaker is not None:
+                                name = self.registry.actors[speaker.key].name
+                                speaker.reasons.append(f"{name} taken for the subject of the clause before 'saying'")
+                                return speaker
                     # `…, saying “…”`: the sentence's subject speaks.
                 speaker = self._subject(p, offset + subject_start, offset + subject_end)
                 if speaker is not None:
@@ -1167,6 +1230,15 @@ class Attributor:
                 return subject
         # In "X ordered … in what Beijing warned was “…”", the verb's own clause names its subject:
         # the words after the last clause break, when an actor is named there.
+        for mention in self.registry.in_span(p, start, end):
+            if mention.kind != "person" or mention.quoted:
+                continue
+            appositive = _ROLE_APPOSITIVE.match(para, mention.end, end)
+            lead = para[start : mention.start]
+            if appositive and appositive.end() == end and re.fullmatch(r"(?:.*[,;:]\s*)?(?:[A-Z][\w’'.-]*\s+)*", lead):
+                # "Dr Mohammad Faisal, spokesperson of Ministry of Foreign Affairs, Pakistan tweeted": the name the
+                # appositive follows is the subject, not the state that ends it.
+                return self.resolve(p, mention.start, mention.end)
         breaks = list(_CLAUSE_BREAK.finditer(para, start, end))
         own = re.search(r"(?:^|[\s,])(he|she|it|they)\s+(?:\w+\s+)?$", para[start:end], re.IGNORECASE)
         if own and breaks and breaks[-1].end() <= start + own.start(1):
@@ -1176,13 +1248,56 @@ class Attributor:
             subject = self._sentence_subject(p, start + own.start(1), PRONOUNS[own.group(1).lower()])
             if subject is not None:
                 return subject
+            if own.group(1).lower() in ("he", "she") and re.search(
+                r"\b(?:in|of|by|for|to|with|during)?\s*(?:which|whom|who|what)\s+$", para[start : start + own.start(1)]
+            ):
+                # "remarks by U.S. diplomat Gregory May …, in which he alleged that … “eroded”": the pronoun of a
+                # relative clause is the person named last before it in its sentence.
+                s_start, _ = sentence_at(self.bounds[p], start + own.start(1))
+                named_before = [
+                    m
+                    for m in self.registry.in_span(p, s_start, start + own.start(1))
+                    if m.kind == "person" and not m.quoted
+                ]
+                if named_before:
+                    named_person = self.registry.actors[named_before[-1].key]
+                    pronoun = own.group(1).lower()
+                    reason = f"pronoun {pronoun!r} taken for {named_person.name}, named before it in its sentence"
+                    return Speaker(named_before[-1].key, [reason], named_person.role)
+                # "May said she was “clear-eyed” about what she called “the threat”": the person last named, unless
+                # the sentence opens with a name the rules do not know ("Erdogan will host … which he has said …").
+                opening = re.match(rf"\s*([{UPPER}][{LOWER}]+)\b", para[s_start:])
+                unknown_opening = (
+                    opening is not None
+                    and opening.group(1).lower() not in COMMON_CAPITALISED
+                    and not opening.group(1).endswith("ing")
+                    and not self.registry.in_span(p, s_start + opening.start(1), s_start + opening.end(1))
+                )
+                pronoun_speaker = (
+                    None if unknown_opening else self._pronoun(p, start + own.start(1), own.group(1).lower())
+                )
+                if pronoun_speaker is not None:
+                    name = self.registry.actors[pronoun_speaker.key].name
+                    pronoun_speaker.reasons.append(f"pronoun {own.group(1).lower()!r} of a clause taken for {name}")
+                    return pronoun_speaker
         if breaks and breaks[-1].group() == "that":
             # "Zhao said that Psaki said …": a person after "that" speaks; "… told the media that the US
             # demands are “…”" is still the teller's.
             if not any(m.kind == "person" for m in self.registry.in_span(p, breaks[-1].end(), end)):
                 breaks = breaks[:-1]
+        outside: str | None = None
         if breaks and self.registry.in_span(p, breaks[-1].end(), end):
             start = breaks[-1].end()
+        elif breaks and breaks[-1].group() in (",", ";", "—", "–"):
+            own_clause = para[breaks[-1].end() : end]
+            bare = re.fullmatch(rf"\s*([{UPPER}][{LOWER}]+)\s*", own_clause)
+            known = self.registry.by_surname(bare.group(1)) if bare else None
+            if known is not None:
+                # "Addressing a Gulf summit on Wednesday, May said": a surname of one named before, though it
+                # is also a common word.
+                return Speaker(known, [], self.registry.actors[known].role)
+            if re.search(r"[A-Za-z]", own_clause):
+                outside = own_clause.strip()
         role_of = _ROLE_OF.search(para, start, end)
         if role_of:
             # "the representative of the Russian foreign ministry noted": its person named before, if one was.
@@ -1227,6 +1342,9 @@ class Attributor:
                     # the clause names is not sure to be the one speaking.
                     name = self.registry.actors[speaker.key].name
                     speaker.reasons.append(f"{name} taken for the speaker among other words of its clause")
+                if speaker is not None and outside is not None:
+                    name = self.registry.actors[speaker.key].name
+                    speaker.reasons.append(f"{name} named before the verb's own clause ({outside!r})")
                 if speaker is not None and kinds != ("person",):
                     if re.search(r"\b(?:spokes\w+|official|representative)\b", para[chosen[0].end : end]):
                         speaker.reasons.append("an unnamed spokesperson: their organisation is given as the speaker")
@@ -1291,7 +1409,7 @@ class Attributor:
         s_start, _ = sentence_at(self.bounds[p], pos)
         opening = re.match(
             r"\s*(?P<who>[^,;“”\"]{2,60}?)\s+(?:said|says|stated|added|noted|told|announced|confirmed|warned|insisted|"
-            r"stressed|explained|claimed|denied)\b",
+            r"stressed|explained|claimed|denied|posted|tweeted|wrote)\b",
             para[s_start:pos],
         )
         if not opening:
@@ -1438,6 +1556,13 @@ def extract(article: Article) -> Extraction:
         if not quote.opened:
             where = "paragraph" if quote.first.open == 0 else "sentence"
             reasons.append(f"no opening quotation mark: the quote is taken to start with its {where}")
+        if speaker is not None:
+            actor = registry.actors[speaker.key]
+            surname = fold_name(actor.name).split()[-1:] if actor.kind == "person" else []
+            if surname and surname[0] in fold_name(text).split():
+                # "“We consider that Ned Price’s approval … is contrary to …,” the text stated": one who speaks
+                # of themselves by name is rare; the quote more likely answers them.
+                reasons.append(f"{actor.name} is named in the quote itself")
         said, said_note = resolve_day(sentence, day)
         item = Item(
             "quote",

@@ -67,7 +67,8 @@ FRAGMENT_VERBS = frozenset(
     """
     condemned called described branded denounced dubbed criticised criticized termed labelled labeled defined deemed
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
-    accused demanded urged warned vowed pledged promised said says added noted insisted wrote
+    accused demanded urged warned vowed pledged promised said says added noted insisted wrote accusing
+    describing expressed voiced
     """.split()
 )
 """Verbs that make their subject the speaker of a quoted fragment in the same clause."""
@@ -281,6 +282,11 @@ STATES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("PE", "Peru", ("Lima",), ("Peruvian",)),
     ("CL", "Chile", ("Santiago",), ("Chilean",)),
     ("EC", "Ecuador", ("Quito",), ("Ecuadorian",)),
+    ("PA", "Panama", (), ("Panamanian",)),
+    ("UY", "Uruguay", ("Montevideo",), ("Uruguayan",)),
+    ("CR", "Costa Rica", (), ("Costa Rican",)),
+    ("DO", "Dominican Republic", ("Santo Domingo",), ("Dominican",)),
+    ("PY", "Paraguay", ("Asunción",), ("Paraguayan",)),
     ("MK", "North Macedonia", ("Skopje",), ("North Macedonian", "Macedonian")),
     ("ME", "Montenegro", ("Podgorica",), ("Montenegrin",)),
     ("HR", "Croatia", ("Zagreb",), ("Croatian",)),

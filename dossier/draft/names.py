@@ -215,10 +215,12 @@ def _plausible_name(words: list[str]) -> bool:
     """Whether capitalised words can be a person's name: no lexicon word, no role, no state, no organisation."""
     if not 1 <= len(words) <= 4:
         return False
-    for word in words:
+    for index, word in enumerate(words):
         low = word.lower().strip(".")
         if low in _CONNECTOR_SET:
             continue
+        if index and low in _MONTH_SURNAMES:
+            continue  # "Theresa May": a month after a first name is a surname
         if (
             low in COMMON_CAPITALISED
             or low in PLACE_WORDS
@@ -235,6 +237,8 @@ def _plausible_name(words: list[str]) -> bool:
 
 
 _CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
+_MONTH_SURNAMES = frozenset({"may", "june", "april", "august"})
+"""Months that are also surnames, taken for one after a first name."""
 
 
 @dataclass

@@ -246,3 +246,135 @@ def test_it_for_an_uncertain_last_speaker_is_uncertain_too() -> None:
         '"The remarks constitute interference in our affairs," it added.'
     )
     assert [confidence for _, _, confidence in pairs(made)] == ["low", "low"]
+
+
+def test_a_name_before_a_role_appositive_speaks_not_the_state_that_ends_it() -> None:
+    made = draft(
+        "Amid tensions over the raid, Dr Ola Nordmann, spokesperson of Ministry of Foreign Affairs, Norway tweeted,"
+        " “We have called back our ambassador for consultations.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ola Nordmann"]
+
+
+def test_a_pronoun_of_a_relative_clause_is_the_person_named_before_it() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry's office in Bergen condemned remarks by U.S. diplomat John Smith on fishing"
+        " during an interview, in which he alleged that the quotas are “rigged.”"
+    )
+    assert pairs(made) == [("John Smith", "rigged.", "low")]
+
+
+def test_a_fragment_relayed_by_an_agency_is_the_sentence_subject_s() -> None:
+    made = draft(
+        "The Swedish foreign ministry has told the consul to leave Sweden “for a period of time”, the state-run"
+        " Anadolu news agency said."
+    )
+    [statement] = quotes(made)
+    assert pairs(made) == [("Swedish Foreign Ministry", "for a period of time", "low")]
+    assert statement.via == "Anadolu"
+
+
+def test_a_verb_inside_an_earlier_quote_is_not_the_attribution() -> None:
+    made = draft(
+        "Sweden expelled ten diplomats from Norway on Tuesday.\n\n"
+        "The foreign ministry said it summoned the ambassadors of the three EU and NATO member countries and"
+        " “strongly protested” the “unjustified” expulsion of Swedish diplomats."
+    )
+    assert all(who != "EU and NATO" for who, _, _ in pairs(made))
+
+
+def test_made_the_remarks_attributes_the_quote_before_it() -> None:
+    made = draft(
+        "“Norway strongly opposes the practice of bloc politics,” Norwegian Foreign Ministry spokesperson Kari"
+        " Nordmann made the remarks when asked at a briefing."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Kari Nordmann"]
+
+
+def test_accusing_makes_the_subject_the_speaker_of_the_fragment() -> None:
+    made = draft(
+        "Swedish Prime Minister Lars Svensson also lashed out at Norway, accusing the country of being a “rogue state”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Lars Svensson"]
+
+
+def test_saying_after_a_clause_opened_by_after_is_that_clause_s_subject() -> None:
+    made = draft(
+        "Norway's decision came hours after the Swedish government requested a review of the quotas, saying"
+        " “too many boats have been seized.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Sweden", "low")]
+
+
+def test_an_agency_is_an_uncertain_speaker_of_words_quoted_inside_its_sentence() -> None:
+    for verb in ("said", "reported"):
+        made = draft(f"Russia will answer the “hostile and unfriendly acts” of Norway, TASS {verb}.")
+        assert pairs(made) == [("TASS", "hostile and unfriendly acts", "low")], verb
+    made = draft("“We will answer the hostile and unfriendly acts of Norway,” TASS said.")
+    assert [confidence for _, _, confidence in pairs(made)] == ["high"]
+
+
+def test_describing_and_expressed_make_their_subject_the_speaker_of_the_fragment() -> None:
+    made = draft(
+        "In turn, the Ministry of Foreign Affairs of Uruguay published a press release regretting the decision,"
+        " describing it as “unjustified and disproportionate.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ministry of Foreign Affairs of Uruguay"]
+    made = draft(
+        "Ola Nordmann, director-general of the Department of Asian Affairs of the Norwegian Foreign Ministry,"
+        " expressed “serious concern and strong dissatisfaction” to the envoy."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ola Nordmann"]
+
+
+def test_more_american_states_are_known_by_their_people() -> None:
+    for people, state in (("Panamanian", "Panama"), ("Uruguayan", "Uruguay"), ("Paraguayan", "Paraguay")):
+        made = draft(
+            f"The {people} government requested a review of the records, saying “too many violations have occurred.”"
+        )
+        assert [who for who, _, _ in pairs(made)] == [state], people
+
+
+def test_a_person_named_in_their_own_quote_is_an_uncertain_speaker() -> None:
+    made = draft(
+        "“We consider that Ola Nordmann’s approval of the expulsion is contrary to diplomacy,” said Ola Nordmann."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Ola Nordmann", "low")]
+
+
+def test_a_month_after_a_first_name_is_a_surname_and_she_of_a_clause_is_her() -> None:
+    made = draft(
+        "Addressing a summit in Oslo on Wednesday, British Prime Minister Theresa May said Britain would respond.\n\n"
+        "Addressing the Nordic Council’s annual summit on Wednesday, May said she was “clear-eyed” about what she"
+        " called “the threat” Norway poses."
+    )
+    assert pairs(made) == [
+        ("Theresa May", "clear-eyed", "high"),
+        ("Theresa May", "the threat", "low"),
+    ]
+
+
+def test_an_actor_named_before_the_verb_s_own_clause_is_an_uncertain_speaker() -> None:
+    made = draft(
+        "Addressing the Nordic Council’s annual summit on Wednesday, Mayhew said she was “clear-eyed about the"
+        " threat Norway poses to the region”."
+    )
+    found = pairs(made)
+    assert found and all(confidence == "low" for _, _, confidence in found)
+
+
+def test_and_said_after_posted_is_the_poster_s() -> None:
+    made = draft(
+        "U.S. Secretary of State Marco Rubio posted on X that Ambassador Ebrahim Rasool was “no longer welcome in our"
+        " great country” and said he was “a race-baiting politician” who hates America."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Marco Rubio", "Marco Rubio"]
+
+
+def test_a_sentence_opening_with_an_unknown_surname_keeps_its_pronoun() -> None:
+    made = draft(
+        "The ministry invited reporters to film envoy Ola Nordmann when he arrives.\n\n"
+        "Svensson will on Friday host a summit in Oslo which he has said will send a “strong message to the world”"
+        " on the issue."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Svensson"]
