@@ -12,6 +12,7 @@ them, so `dossier --help` and `dossier show` start fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable
@@ -354,9 +355,9 @@ def _export_lines(db: Path, output: Path | None) -> None:
     from .jsonl import dump_rows
     from .store import Store
 
-    with Store.open(db) as store:
+    with Store.open(db) as store, contextlib.closing(dump_rows(store.export_rows(statement_lines=True))) as lines:
+        # closed before the store is: a write that fails leaves no generator to finish on a closed connection
         warn(store.warnings)
-        lines = dump_rows(store.export_rows(statement_lines=True))
         if output is None:
             sys.stdout.flush()
             binary = getattr(sys.stdout, "buffer", None)  # UTF-8 as it comes, whatever the terminal's encoding

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal, NotRequired, Union
@@ -425,7 +425,7 @@ CHUNK_LINES = 1000
 """Lines joined into one piece of text before the hostile characters are looked for (one search a chunk)."""
 
 
-def dump_rows(rows: Iterable[tuple[str, Any]]) -> Iterator[bytes]:
+def dump_rows(rows: Iterable[tuple[str, Any]]) -> Generator[bytes, None, None]:
     """`Store.export_rows` as JSON Lines, UTF-8, a chunk of lines at a time.
 
     Each line is what `json.dumps(line, ensure_ascii=False, separators=(",", ":"))`
