@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from dossier.draft import Draft, DraftStatement, draft_text
-
-HEAD = "Envoy summoned\ndate 2021-12-01\n\n"
-
-
-def draft(body: str) -> Draft:
-    return draft_text((HEAD + body).encode("utf-8"), "case.txt")
-
-
-def quotes(made: Draft) -> list[DraftStatement]:
-    return [s for s in made.statements if s.kind == "quote"]
-
-
-def pairs(made: Draft) -> list[tuple[str, str, str]]:
-    names = {a.slug: a.name for a in made.actors}
-    return [(names.get(s.speaker, s.speaker), s.text, s.confidence) for s in quotes(made)]
+from .made_up import draft, pairs, quotes
 
 
 def test_a_noun_before_a_name_is_not_a_verb_before_its_speaker() -> None:

@@ -8,6 +8,7 @@ import asyncio
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -256,19 +257,7 @@ def test_the_browser_turns_the_collector_back_on_after_the_first_frame(tmp_path:
 
     from dossier import opening
 
-    seen: dict[str, Any] = {}
-
-    class Recorder(DossierApp):
-        def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-            seen["hook"] = self.on_first_frame
-
-    original = sys.modules["dossier.app"].DossierApp
-    sys.modules["dossier.app"].DossierApp = Recorder  # type: ignore[misc]
-    try:
-        assert opening.open_browser(seed_db, None) == 0
-    finally:
-        sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
-    assert seen["hook"] is opening.collector_after_first_frame
+    assert _app_as_launched(seed_db, lambda app: app.on_first_frame) is opening.collector_after_first_frame
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -314,11 +303,22 @@ def test_the_browser_keeps_a_smaller_page_cache_than_a_command(seed_db: Path) ->
     from dossier.store import BROWSE_CACHE_KIB
     from dossier.store.connection import CHECK_CACHE_KIB, READ_CACHE_KIB
 
-    seen: dict[str, Any] = {}
+    cache = _app_as_launched(seed_db, lambda app: app.store.conn.execute("PRAGMA cache_size").fetchone()[0])
+    assert BROWSE_CACHE_KIB < READ_CACHE_KIB and CHECK_CACHE_KIB < BROWSE_CACHE_KIB
+    assert cache == -BROWSE_CACHE_KIB
+    with opening.open_to_read(seed_db) as store:
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -READ_CACHE_KIB
+
+
+def _app_as_launched(seed_db: Path, look: Callable[[DossierApp], Any]) -> Any:
+    """What `look` sees of the app `opening.open_browser` makes for `seed_db`, instead of running it."""
+    from dossier import opening
+
+    seen: list[Any] = []
 
     class Recorder(DossierApp):
         def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-            seen["cache"] = self.store.conn.execute("PRAGMA cache_size").fetchone()[0]
+            seen.append(look(self))
 
     original = sys.modules["dossier.app"].DossierApp
     sys.modules["dossier.app"].DossierApp = Recorder  # type: ignore[misc]
@@ -326,7 +326,4 @@ def test_the_browser_keeps_a_smaller_page_cache_than_a_command(seed_db: Path) ->
         assert opening.open_browser(seed_db, None) == 0
     finally:
         sys.modules["dossier.app"].DossierApp = original  # type: ignore[misc]
-    assert BROWSE_CACHE_KIB < READ_CACHE_KIB and CHECK_CACHE_KIB < BROWSE_CACHE_KIB
-    assert seen["cache"] == -BROWSE_CACHE_KIB
-    with opening.open_to_read(seed_db) as store:
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -READ_CACHE_KIB
+    return seen[0]
