@@ -54,7 +54,7 @@ flags, db, bundle = sys.argv[1].split(","), sys.argv[2], sys.argv[3]
 class Connection(sqlite3.Connection):
     def execute(self, sql, *args):
         word = sql.strip().upper()
-        if word.startswith("PRAGMA CACHE_SIZE") and "small-cache" in flags:
+        if word.startswith("PRAGMA CACHE_SIZE") and "=" in word and "small-cache" in flags:  # a setting, not a read
             sql = "PRAGMA cache_size = -%d" % (64 if "precommit" in flags else SMALL_CACHE_KIB)
         if word in ("COMMIT", "END") and "precommit" in flags:
             os.kill(os.getpid(), signal.SIGKILL)  # every row written, the commit never comes
