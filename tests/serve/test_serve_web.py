@@ -243,6 +243,18 @@ class DevTools:
                 return result
 
 
+async def devtools_endpoint(process: asyncio.subprocess.Process) -> str:
+    """The DevTools websocket address Chromium prints on stderr once it listens (its last lines if it ends first)."""
+    assert process.stderr is not None
+    said: list[str] = []
+    while True:
+        line = (await asyncio.wait_for(process.stderr.readline(), TIMEOUT)).decode(errors="replace")
+        assert line, "chromium ended before it listened: " + " | ".join(said[-3:])
+        said.append(line.strip())
+        if line.startswith("DevTools listening on "):
+            return line.split(" on ", 1)[1].strip()
+
+
 def chromium_argv(chromium: Path, profile: str) -> list[str]:
     """Headless Chromium on a new empty profile (docs/serving.md, "The browser test").
 
@@ -284,15 +296,7 @@ async def browse_in_chromium(
         *argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HOME": profile}
     )
     try:
-        assert process.stderr is not None
-        endpoint = ""
-        said: list[str] = []
-        while not endpoint:
-            line = (await asyncio.wait_for(process.stderr.readline(), TIMEOUT)).decode(errors="replace")
-            assert line, "chromium ended before it listened: " + " | ".join(said[-3:])
-            said.append(line.strip())
-            if line.startswith("DevTools listening on "):
-                endpoint = line.split(" on ", 1)[1].strip()
+        endpoint = await devtools_endpoint(process)
         async with client.ws_connect(endpoint, max_msg_size=0) as ws:
             tools = DevTools(ws)
             target = (await tools.call("Target.createTarget", url=url))["targetId"]

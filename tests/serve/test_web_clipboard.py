@@ -33,7 +33,7 @@ from dossier.serve.web import WebConfig, WebService, start_web
 from dossier.store import Store
 from tests import needs
 from tests.serve.test_serve_ssh import EXPECTED
-from tests.serve.test_serve_web import TIMEOUT, DevTools, chromium_argv
+from tests.serve.test_serve_web import TIMEOUT, DevTools, chromium_argv, devtools_endpoint
 
 
 @pytest.fixture
@@ -60,15 +60,7 @@ async def chromium_page(
         env={**os.environ, "HOME": profile},
     )
     try:
-        assert process.stderr is not None
-        endpoint = ""
-        said: list[str] = []
-        while not endpoint:
-            line = (await asyncio.wait_for(process.stderr.readline(), TIMEOUT)).decode(errors="replace")
-            assert line, "chromium ended before it listened: " + " | ".join(said[-3:])
-            said.append(line.strip())
-            if line.startswith("DevTools listening on "):
-                endpoint = line.split(" on ", 1)[1].strip()
+        endpoint = await devtools_endpoint(process)
         async with client.ws_connect(endpoint, max_msg_size=0) as ws:
             tools = DevTools(ws)
             session = await open_page(tools, url, grant=window_is_secure)
