@@ -47,7 +47,7 @@ from .fts import rebuild_statement_index
 from .migrations import Migration, backup_copy, ensure_index_triggers, ensure_summaries, migrate
 from .models import StatementRow, consequence_slug
 from .schema import ENTITY_KIND_CODES, SCHEMA_VERSION, schema_sql, seed_bundle_bytes
-from .store.connection import check_schema, connect_existing, dossier_identity, explain, file_uri
+from .store.connection import check_schema, connect_existing, dossier_identity, explain, file_uri, page_cache
 from .summaries import refill
 
 BULK_THRESHOLD = 5000
@@ -55,7 +55,7 @@ BULK_THRESHOLD = 5000
 
 _CHUNK = 500  # host parameters per IN (...) lookup
 _BULK_CACHE = -262144  # KiB: a 256 MiB page cache while writing, so the indexes of a big load stay in memory
-_REFILL_CACHE = -32768  # KiB: 32 MiB while the summaries are refilled after a bulk load (its sorters follow it)
+_REFILL_CACHE_KIB = 32 * 1024  # 32 MiB while the summaries are refilled after a bulk load (its sorters follow it)
 
 
 @dataclass
@@ -744,12 +744,8 @@ def _defer_bulk_indexes(conn: sqlite3.Connection) -> Callable[[], None]:
         # with a smaller page cache, which also bounds SQLite's sorters for its GROUP BYs (each may
         # hold as much as the cache): 10M statements peaked at 821 MiB with the 128 MiB cache of a
         # streamed load, 110 MiB for this pass alone with 16 MiB.
-        before = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = {_REFILL_CACHE}")
-        try:
+        with page_cache(conn, _REFILL_CACHE_KIB):
             refill(conn, ("summary_replies", "summary_statement_facets"))
-        finally:
-            conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     return finish
 

@@ -16,6 +16,8 @@ import sqlite3
 import stat
 import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,3 +332,14 @@ def dossier_identity(conn: sqlite3.Connection) -> str:
     import uuid  # here: it imports `platform`, which no question needs
 
     return str(uuid.uuid5(uuid.UUID(IDENTITY_NAMESPACE), key))
+
+
+@contextmanager
+def page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """SQLite's page cache of `conn` at `kib` KiB for a while, then as it was."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
