@@ -29,6 +29,7 @@ from .lexicon import (
     FRAGMENT_VERBS,
     MEDIA,
     MONTHS,
+    NEWS_AGENCIES,
     ORG_ACRONYMS,
     PARAPHRASE_VERBS,
     PRONOUNS,
@@ -293,7 +294,7 @@ def _acronyms(article: Article, registry: Registry) -> None:
 
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
-    r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|"
+    r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
     r"[Pp]resident(?:['’]s)? [Oo]ffice)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
@@ -386,11 +387,13 @@ _APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“�
 """A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
 _STATEMENT_BY = re.compile(
     r"\b(?:statement|report|note|communique)\s+(?:(?:issued|released|published)\s+(?:\w+\s+){0,2}?)?(?:by|of|from)\s+"
+    r"|\b(?:statement|report|note|communique)\s+(?:posted|published|put)\s+on\s+(?:the\s+)?(?=[^,;.“”\"]{0,60}?[’']s\s+website)"
 )
 """Where an article says whose statement it quotes."""
 _ISSUED = re.compile(
     r"\b(?:(?:said|announced|stated|added|wrote)\s+in\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?(?:statement|note|report)"
-    r"|(?:issued|released|published)\s+(?:a|an)\s+(?:\w+\s+)?statement|website\s+reported)\b"
+    r"|(?:issued|released|published)\s+(?:a|an)\s+(?:\w+\s+)?statement|website\s+reported"
+    r"|\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?statement(?=\s*,))"
 )
 """Where an article says that the one who spoke last spoke in a statement: "the statement" is theirs."""
 _ROLE_APPOSITIVE = re.compile(
@@ -706,6 +709,10 @@ class Attributor:
                 person = self.registry.last_before(p, pos, ("person",))
                 if person is None or person.para < last_para:
                     return Speaker(last_key, [f"pronoun {word!r} taken for the unnamed spokesperson of {last.name}"])
+        if kind == "organization":
+            opened = self._subject_before(p, pos)
+            if opened is not None:
+                return opened
         kinds = (
             ("person",)
             if kind == "person"
@@ -738,9 +745,55 @@ class Attributor:
             reasons.append(f"pronoun {word!r} taken for {actor.name}, the last person named, not the last speaker")
         return Speaker(found.key, reasons, actor.role)
 
+    def _subject_before(self, p: int, pos: int) -> Speaker | None:
+        """`Russia’s foreign ministry has announced a ban … It said that …`: an "it" that opens its sentence is the
+        organisation (else the state) that opens the sentence before, as its subject."""
+        para = self.paragraphs[p]
+        s_start, _ = sentence_at(self.bounds[p], pos)
+        if not re.fullmatch(r"\s*(?:(?:But|And|Yet|However,?)\s+)?", para[s_start:pos]):
+            return None
+        index = next((i for i, (a, _b) in enumerate(self.bounds[p]) if a == s_start), None)
+        if index:
+            q, (ps, pe) = p, self.bounds[p][index - 1]
+        elif p > 0 and self.bounds[p - 1]:
+            q, (ps, pe) = p - 1, self.bounds[p - 1][-1]
+        else:
+            return None
+        prev = self.paragraphs[q]
+        if re.search(r"[“”\"«»]", prev[ps:pe]):
+            return None
+        opening = [
+            m
+            for m in self.registry.in_span(q, ps, pe)
+            if not m.quoted
+            and m.kind in ("organization", "state")
+            and re.fullmatch(r"\s*(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}", prev[ps : m.start])
+        ]
+        if not opening:
+            return None
+        chosen = next((m for m in opening if m.kind == "organization"), opening[0])
+        # The subject is followed by its verb: `… ministry has announced`, `… ministry said`.
+        if not re.match(
+            r"(?:’s|'s)?\s+(?:\w+\s+){0,2}?(?:has|have|had|is|was|will|said|\w+ed)\b", prev[chosen.end : pe]
+        ):
+            return None
+        actor = self.registry.actors[chosen.key]
+        return Speaker(chosen.key, [f"pronoun 'it' taken for {actor.name}, the subject of the sentence before"])
+
     def _noun(self, p: int, pos: int, word: str, kind: str, head: str | None) -> Speaker | None:
         if kind == "media":
-            # "the agency said": the news agency named last (its own words), else an organisation.
+            # "the agency said": the last one written as an agency ("the Russian diplomatic agency told TASS", "the
+            # Xinhua news agency"), else the last news agency named (not a newspaper), else the news outlet named
+            # last (its own words), else an organisation.
+            near = [m for m in self.registry.before(p, pos) if p - m.para <= 2 and not m.quoted]
+            for mention in near:
+                if mention.kind in ("media", "organization") and "agency" in (
+                    self.paragraphs[mention.para][mention.start : mention.end].lower()
+                ):
+                    return Speaker(mention.key, [])
+            for mention in near:
+                if mention.kind == "media" and self.registry.actors[mention.key].name.lower() in NEWS_AGENCIES:
+                    return Speaker(mention.key, [])
             agency = self.registry.last_before(p, pos, ("media",)) or self.registry.last_before(
                 p, pos, ("organization",), head="agency"
             )
@@ -870,6 +923,12 @@ class Attributor:
         self.verb_end = None
         self.pronoun_hit = False
         speaker = self._before(first.para, f_start, pre)
+        if speaker is not None and "the words of the protest taken for the one protesting" in speaker.reasons:
+            # `… to protest “unacceptable” remarks …, a statement posted on the foreign ministry’s website said`:
+            # the attribution that ends the sentence names whose words they are.
+            named = self._end_attribution(last.para, after_start, s_end)
+            if named is not None:
+                speaker = named
         if speaker is not None and self.pronoun_hit:
             # `after what it called “irresponsible” comments …, Algeria’s presidency said`: the pronoun stands for
             # the speaker the sentence names at its end.
@@ -893,6 +952,22 @@ class Attributor:
             subject = [m for m in self.registry.in_span(first.para, f_start, first.open) if not m.quoted]
             if subject and not fpara[subject[-1].end : first.open].strip():
                 speaker = self.resolve(first.para, subject[-1].start, subject[-1].end)
+                if speaker is not None and self.registry.actors[speaker.key].kind == "person":
+                    # `Abbawi “expressed hope that …”`: words that tell of a person in the third person are not
+                    # the person's own but the text's that reports them: the statement quoted just before.
+                    name = self.registry.actors[speaker.key].name
+                    told = (
+                        previous is not None
+                        and previous.speaker is not None
+                        and previous.kind == "quote"
+                        and 0 <= first.para - previous.para <= 1
+                        and self.registry.actors[previous.speaker].kind in ("organization", "state")
+                    )
+                    if told and previous is not None and previous.speaker is not None:
+                        owner = self.registry.actors[previous.speaker]
+                        reason = f"the quote tells of {name} in the third person: taken for {owner.name}, quoted before"
+                        return Speaker(previous.speaker, [reason], previous.speaker_role), via, True
+                    speaker.reasons.append(f"the quote tells of {name} in the third person: whose words is not said")
                 if speaker is not None:
                     return speaker, via, True
         # 2b. The attribution that ends its sentence, after its last quote: `… caused by “rioters” and …, the
@@ -958,6 +1033,13 @@ class Attributor:
         tail_marks = [m.end() for m in _CLOSING_MARK.finditer(para, after, s_end)]
         tail_at = tail_marks[-1] if tail_marks else after
         tail = para[tail_at:s_end]
+        base = tail_at
+        between = para[after : tail_at - 1]
+        quoted_between = re.search(r"[“«„]", between) or (between.count('"') % 2 == 1 and '"' in between)
+        if tail_marks and tail_at > after + 1 and para[tail_at - 2] == "," and quoted_between:
+            # `… should “adopt …” toward …, instead of “encouraging …,” it added.`: the comma inside the last quote
+            # is the one before the attribution.
+            tail, base = "," + tail, tail_at - 1
         if not re.match(r"^[^,;:]{0,200},\s", tail):
             return None
         # The first comma after which an attribution ends the sentence: `…, and China urges it to withdraw the
@@ -967,7 +1049,7 @@ class Attributor:
             end_attribution = _END_ATTRIBUTION.match(tail[comma:])
             if end_attribution and re.match(r"[^.!?]*[.!?]?\s*$", tail[comma + end_attribution.end() :]):
                 return self.resolve(
-                    p, tail_at + comma + end_attribution.start("who"), tail_at + comma + end_attribution.end("who")
+                    p, base + comma + end_attribution.start("who"), base + comma + end_attribution.end("who")
                 )
         return None
 
@@ -1133,7 +1215,19 @@ class Attributor:
             # "The ministry summoned the ambassador in protest against the “aggressive … actions”": what the
             # one protesting objects to, in its own words.
             self.verb_end = offset + protest.end()
-            speaker = self._subject(p, offset, offset + protest.start())
+            para = self.paragraphs[p]
+            opener = [
+                m
+                for m in self.registry.in_span(p, offset, offset + protest.start())
+                if not m.quoted and re.fullmatch(r"\s*(?:(?:the|a|an)\s+)?", para[offset : m.start])
+            ]
+            # `Iraq has summoned Turkey’s ambassador, Yunus Demirer, to protest “…”`: the one protesting is the
+            # sentence's subject, not the one summoned nearer the verb.
+            speaker = (
+                self.resolve(p, opener[0].start, opener[0].end)
+                if opener
+                else self._subject(p, offset, offset + protest.start())
+            )
             if speaker is not None:
                 speaker.reasons.append("the words of the protest taken for the one protesting")
                 return speaker
@@ -1149,7 +1243,24 @@ class Attributor:
                 # of this quote; the sentence's own verb is further back.
                 continue
             if (
-                (low in SPEECH_VERBS or low in FRAGMENT_VERBS or low in ("saying", "quoted", "cited", "according"))
+                low in ("said", "says", "wrote", "writes")
+                and re.search(r"\bwhat\s+(?:[\w’'.-]+\s+){1,4}$", pre[: word.start()])
+                and re.fullmatch(r"\s*(?:(?:was|is|were|are)\s+)?(?:(?:an?|the)\s+)?", pre[word.end() :])
+            ):
+                # `…, adding that what Wehbe said “contradicts …”`: the quote says what X's words are; X's verb is in
+                # a clause that is itself the object, the speaker is the one who says so.
+                continue
+            # `Guaido declared himself “interim president”`: a title its subject gives itself is its word.
+            self_titled = low in ("declared", "proclaimed") and re.match(
+                r"\s+(?:himself|herself|itself|themselves)\s+(?:(?:an?|the)\s+)?$", pre[word.end() :]
+            )
+            if (
+                (
+                    low in SPEECH_VERBS
+                    or low in FRAGMENT_VERBS
+                    or low in ("saying", "quoted", "cited", "according")
+                    or self_titled
+                )
                 and not _adjectival(pre, word)
                 and not _in_closed_relative(pre, word)
             ):

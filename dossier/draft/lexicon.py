@@ -68,7 +68,7 @@ FRAGMENT_VERBS = frozenset(
     condemned called described branded denounced dubbed criticised criticized termed labelled labeled defined deemed
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
     accused demanded urged warned vowed pledged promised said says added noted insisted wrote accusing
-    describing expressed voiced
+    describing expressed voiced referred
     """.split()
 )
 """Verbs that make their subject the speaker of a quoted fragment in the same clause."""
@@ -192,6 +192,14 @@ MEDIA = {
     "nhk": "NHK",
 }
 """News agencies and outlets (lower-case key, name as written): relayed speech goes *via* them."""
+
+NEWS_AGENCIES = frozenset(
+    """
+    ria tass interfax reuters ap afp xinhua kyodo yonhap anadolu irna fars tasnim kcna ukrinform pap dpa ansa efe
+    """.split()
+) | {"ria novosti", "associated press", "anadolu agency"}
+"""The outlets among `MEDIA` that are news agencies (lower-cased names): "the agency" may stand for them, not for
+a newspaper or a broadcaster."""
 
 # Country: (ISO alpha-2, name, other names (capitals, short forms) as written, demonyms).
 STATES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (

@@ -63,8 +63,11 @@ _CAP = (
     rf"(?:['’][{UPPER}][{LOWER}]+)?)"
 )
 _NOT_AFTER_CONNECTOR = r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
-PHRASE = re.compile(rf"(?<![\w.’'-]){_CAP}(?:\s+(?:(?:(?:{_CONNECTORS})\s+)+{_NOT_AFTER_CONNECTOR})?{_CAP})*")
-"""A run of capitalised words, with the small words that join the parts of a name ("Ministry of Foreign Affairs").
+PHRASE = re.compile(
+    rf"(?<![\w.’'-]){_CAP}(?:\s+(?:(?:(?:{_CONNECTORS})\s+)+{_NOT_AFTER_CONNECTOR})?(?:(?:al|el)-(?=[{UPPER}]))?{_CAP})*"
+)
+"""A run of capitalised words, with the small words that join the parts of a name ("Ministry of Foreign Affairs"),
+and an Arabic article joined to a surname ("Nuri al-Maliki").
 
 A day after a small word is no part of the name: "the Foreign Ministry on Monday"."""
 
@@ -229,7 +232,7 @@ def _plausible_name(words: list[str]) -> bool:
             or low in _STATE_BY_NAME
             or low in MEDIA
             or (word.isupper() and not re.fullmatch(r"[A-Z]\.", word))
-            or not word[0].isupper()
+            or not re.sub(r"^(?:al|el)-", "", word)[:1].isupper()
             or any(ch.isdigit() for ch in word)
         ):
             return False
