@@ -363,3 +363,95 @@ def test_a_sentence_opening_with_an_unknown_surname_keeps_its_pronoun() -> None:
         " on the issue."
     )
     assert [who for who, _, _ in pairs(made)] == ["Svensson"]
+
+
+def test_it_opening_a_sentence_is_the_organisation_that_opened_the_sentence_before() -> None:
+    made = draft(
+        "Norway’s foreign ministry has announced a ban on the entry of leading Finnish officials.\n\n"
+        "It said that the move had been taken ‘in response to a series of unprecedented sanctions against Norway’."
+    )
+    assert pairs(made) == [
+        ("Norwegian Foreign Ministry", "in response to a series of unprecedented sanctions against Norway", "low")
+    ]
+    assert "the subject of the sentence before" in quotes(made)[0].reasons[0]
+
+
+def test_what_x_said_before_a_quote_is_not_x_s_quote() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen criticised Norway on Monday.\n\n"
+        "“The ministry condemns those statements,” the Norwegian Foreign Ministry said in a statement, adding that"
+        " what Virtanen said “contradicts the simplest diplomatic norms.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Norwegian Foreign Ministry"]
+
+
+def test_the_one_protesting_is_the_subject_and_an_ending_attribution_names_the_speaker() -> None:
+    protest = draft("Norway has summoned Finland’s ambassador, Ville Virtanen, to protest “unacceptable” remarks.")
+    assert [who for who, _, _ in pairs(protest)] == ["Norway"]
+    ended = draft(
+        "Norway has summoned Finland’s ambassador, Ville Virtanen, to protest “unacceptable” remarks made by the"
+        " Finnish premier, a statement posted on the foreign ministry’s website said on Monday."
+    )
+    assert pairs(ended) == [("Norwegian Foreign Ministry", "unacceptable", "high")]
+
+
+def test_a_statement_posted_on_a_website_is_the_website_owner_s() -> None:
+    made = draft(
+        "A statement posted on the Norwegian Foreign Ministry’s website described the meeting.\n\n"
+        "Deputy Minister Ola Nordmann “handed the ambassador a note of protest,” the statement said."
+    )
+    assert pairs(made) == [("Norwegian Foreign Ministry", "handed the ambassador a note of protest.", "high")]
+
+
+def test_the_agency_is_the_last_one_written_as_an_agency_not_a_newspaper() -> None:
+    made = draft(
+        "The Finnish ambassador will be summoned, the Norwegian diplomatic agency told Reuters.\n\n"
+        "“Her remarks distort historical facts,” the agency said, commenting on her interview with Aftenposten."
+        " “They border on meddling in our internal affairs,” the agency said."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Norwegian Foreign Ministry"]
+
+
+def test_a_quote_telling_of_a_person_in_the_third_person_is_the_statement_s() -> None:
+    made = draft(
+        "Norway considers the remarks “unacceptable interference in its internal affairs,” the Norwegian Foreign"
+        " Ministry said in a statement.\n\n"
+        "Deputy Minister Ola Nordmann “expressed hope that Finland would stop giving such statements.”"
+    )
+    second = pairs(made)[1]
+    expressed = "expressed hope that Finland would stop giving such statements."
+    assert second == ("Norwegian Foreign Ministry", expressed, "low")
+    alone = draft(
+        "At the meeting on Sunday with the ambassador, Deputy Minister Ola Nordmann “expressed hope that Finland would"
+        " stop giving such statements to the press and that it would turn to diplomacy.”"
+    )
+    assert [confidence for _, _, confidence in pairs(alone)] == ["low"]
+
+
+def test_an_earlier_quote_of_a_sentence_ending_with_its_attribution_is_the_attribution_s() -> None:
+    made = draft(
+        "“Norway is free and independent,” the Norwegian Foreign Ministry said.\n\n"
+        "Finland should “adopt a balanced attitude” toward Norway, instead of “encouraging the path of coups,” it"
+        " added."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry"] * 3
+
+
+def test_referred_to_as_and_declared_himself_tie_a_fragment_to_their_subject() -> None:
+    made = draft(
+        "Finnish Defence Minister Anna Virtanen earlier referred to the Norwegian government as a “dictatorship.”\n\n"
+        "Opposition leader Ola Nordmann declared himself “interim president” in January."
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [
+        ("Anna Virtanen", "dictatorship."),
+        ("Ola Nordmann", "interim president"),
+    ]
+
+
+def test_an_arabic_article_joined_to_a_surname_is_part_of_the_name() -> None:
+    made = draft(
+        "Norwegian Prime Minister Omar al-Nordi responded with a statement saying that “these policies will damage"
+        " Finland’s interests.”\n\n"
+        "Al-Nordi said the talks had failed. Nordi said the embassy would close on “Friday at noon,” he said."
+    )
+    assert {who for who, _, _ in pairs(made)} == {"Omar al-Nordi"}
