@@ -61,3 +61,20 @@ def test_the_rules_on_the_tuned_part_of_the_set() -> None:
     assert result.precision >= 0.9, result.misses
     assert result.recall >= 0.85, result.misses
     assert result.high_precision >= 0.95, result.misses
+
+
+def test_the_goal_checks_judge_the_held_out_part_and_show_the_tuned_part_beside() -> None:
+    from tests.bench.bench_draft import Score, goal_checks
+
+    held = Score(labels=100, drafted=90, right=86, found=79, high=60, high_right=57)
+    tuned = Score(labels=100, drafted=100, right=97, found=94, high=80, high_right=80)
+    lines = goal_checks(held, tuned)
+    assert lines == [
+        "- PASS held-out precision 0.96 (goal ≥ 0.85); tuned part 0.97",
+        "- FAIL held-out recall 0.79 (goal ≥ 0.80); tuned part 0.94",
+        "- PASS held-out high-confidence precision 0.95 (57 of 60) (goal ≥ 0.95); tuned part 1.00 (80 of 80)",
+    ]
+    # A tuned part that passes never makes a failing held-out part pass.
+    assert goal_checks(Score(labels=10, drafted=10, right=8, found=7, high=10, high_right=9), tuned)[2].startswith(
+        "- FAIL held-out high-confidence precision 0.90 (9 of 10)"
+    )
