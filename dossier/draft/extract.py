@@ -822,6 +822,12 @@ class Attributor:
                     ),
                     None,
                 )
+            if found is None and head == "department":
+                # "the department demanded" with no department named: a ministry (a translation's word for it).
+                ministry = self.registry.last_before(p, pos, ("organization",), head="ministry")
+                if ministry is not None:
+                    name = self.registry.actors[ministry.key].name
+                    return Speaker(ministry.key, [f"'the department' taken for {name}, the last ministry named"])
             if found is None:
                 return None
             return Speaker(found.key, [])
@@ -860,7 +866,11 @@ class Attributor:
                 for mention in self.registry.in_span(q, by.end(), by.end() + 80):
                     if mention.kind in ("organization", "state", "person", "group") and not mention.quoted:
                         return Speaker(mention.key, [], self.registry.actors[mention.key].role)
-        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+        if (
+            self.last_speaker is not None
+            and p - self.last_speaker[0] <= 3
+            and self.registry.actors[self.last_speaker[1]].kind != "group"  # "Russian diplomats" issue no note
+        ):
             last_para, last_key = self.last_speaker[0], self.last_speaker[1]
             # The last speaker spoke "in a statement" (or its website "reported"): the statement is theirs.
             issued = any(_ISSUED.search(self.paragraphs[q]) for q in range(max(0, last_para - 2), p + 1))
@@ -935,6 +945,14 @@ class Attributor:
             named = self._end_attribution(last.para, after_start, s_end)
             if named is not None:
                 speaker = named
+        if speaker is not None and not speaker.reasons:
+            # `According to Russian diplomats, the consequences “go far beyond …”, as well as “…,” says the note of
+            # protest.`: the sentence ends with an attribution of its own to someone else; which one is meant is
+            # not sure.
+            other = self._later_attribution(last.para, after_start, s_end)
+            if other is not None and other.key != speaker.key:
+                name = self.registry.actors[other.key].name if other.key else other.reasons[0]
+                speaker.reasons.append(f"the sentence also ends with an attribution to {name}")
         if speaker is not None:
             # `Peskov told a briefing when asked about … since Moscow’s “special military operation”`: a clause
             # of its own between the verb and the quote; the verb is not the quote's (a short one is a term).
@@ -948,7 +966,22 @@ class Attributor:
             return speaker, via or self._via(first.para, f_start, first.open, quote), not own_clause
         # 2a. A quote that is its subject's verb: `the Algerian Foreign Ministry “strongly condemned” …`.
         opening = re.match(r"\s*(?:\w+ly\s+)?(\w+)", quote.text(self.paragraphs))
-        if opening and opening.group(1) in SPEECH_VERBS | FRAGMENT_VERBS:
+        listed = opening is not None and opening.group(1) in SPEECH_VERBS | FRAGMENT_VERBS
+        if opening and not listed and re.fullmatch(r"[a-z]{3,}ed", opening.group(1)):
+            # `The Kremlin “welcomed new U.S. Ambassador …”`: a verb the rules do not list, after an organisation
+            # or a state right before it: its words, less surely.
+            subject = [m for m in self.registry.in_span(first.para, f_start, first.open) if not m.quoted]
+            if (
+                subject
+                and subject[-1].kind in ("organization", "state")
+                and not fpara[subject[-1].end : first.open].strip()
+            ):
+                speaker = self.resolve(first.para, subject[-1].start, subject[-1].end)
+                if speaker is not None:
+                    name = self.registry.actors[speaker.key].name
+                    speaker.reasons.append(f"the quote is {name}'s verb {opening.group(1)!r}, not a speaking one")
+                    return speaker, via, True
+        if opening and listed:
             subject = [m for m in self.registry.in_span(first.para, f_start, first.open) if not m.quoted]
             if subject and not fpara[subject[-1].end : first.open].strip():
                 speaker = self.resolve(first.para, subject[-1].start, subject[-1].end)
@@ -1004,6 +1037,16 @@ class Attributor:
                     if between
                     else []
                 )
+                own = fpara[f_start : first.open]
+                named = [
+                    w
+                    for w in re.findall(rf"\b[{UPPER}][{LOWER}]+\b", own)
+                    if w.lower() not in COMMON_CAPITALISED and w.lower() not in PRONOUNS
+                ]
+                if not reasons and f_start > previous.pos and named and not _CLOSING_MARK.search(own):
+                    # `The Kremlin “welcomed …”. Putin made it clear that …“…”`: a sentence of its own that names
+                    # someone the rules do not know; the speaker before may not be this quote's.
+                    reasons = [f"speaker carried over from the quote before, across a sentence naming {named[0]!r}"]
                 return Speaker(previous.speaker, reasons, previous.speaker_role), via or previous.via, False
             if first.para - previous.para == 1 and first.open == 0:
                 return (
@@ -1026,6 +1069,32 @@ class Attributor:
                     speaker.reasons.append("speaker taken from the paragraph before, which introduces the quote")
                     return speaker, via, False
         return None, via, False
+
+    def _later_attribution(self, p: int, after: int, s_end: int) -> Speaker | None:
+        """The speaker of an attribution after a later quote of the sentence (`…,” says the note`), if any: an actor,
+        or for a document (whose the rules do not look up here) a speaker with no key and the words as its reason."""
+        para = self.paragraphs[p]
+        marks = [m.end() for m in _CLOSING_MARK.finditer(para, after, s_end)]
+        if not marks:
+            return None
+        tail = para[marks[-1] : s_end]
+        found = re.match(r"\s*,?\s*" + _END_VERBS + r"\s+(?P<who>[^,;.“”\"]{2,60}?)\s*[.!]?\s*$", tail) or re.match(
+            r"\s*,?\s*(?P<who>[^,;.“”\"]{2,60}?)\s+" + _END_VERBS + r"\b[^,;“”\"]{0,40}[.!]?\s*$", tail
+        )
+        if found is None:
+            return None
+        start = marks[-1] + found.start("who")
+        mentions = [
+            m
+            for m in self.registry.in_span(p, start, marks[-1] + found.end("who"))
+            if m.kind in ("person", "organization", "state") and not m.quoted
+        ]
+        if mentions:
+            return Speaker(mentions[-1].key, [])
+        words = [w.lower() for w in _WORD.findall(found.group("who"))]
+        if any(_NOUN_SPEAKERS.get(w, ("",))[0] == "document" for w in words):
+            return Speaker("", [found.group("who").strip()])  # a document, whose the rules do not say here
+        return None
 
     def _end_attribution(self, p: int, after: int, s_end: int) -> Speaker | None:
         """The speaker of an attribution that ends the sentence after its last quote (`…, X said.`)."""
@@ -1254,12 +1323,15 @@ class Attributor:
             self_titled = low in ("declared", "proclaimed") and re.match(
                 r"\s+(?:himself|herself|itself|themselves)\s+(?:(?:an?|the)\s+)?$", pre[word.end() :]
             )
+            # `Putin made it clear that relations are “below satisfactory”`: a phrase that says.
+            made_clear = low == "clear" and re.search(r"\bma(?:de|kes?|king)\s+it\s+$", pre[: word.start()])
             if (
                 (
                     low in SPEECH_VERBS
                     or low in FRAGMENT_VERBS
                     or low in ("saying", "quoted", "cited", "according")
                     or self_titled
+                    or made_clear
                 )
                 and not _adjectival(pre, word)
                 and not _in_closed_relative(pre, word)

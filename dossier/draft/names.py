@@ -348,6 +348,8 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
     if any(w in ORG_HEADS for w in lows) or low in _ORG_COUNTRY:
         country = _country_in(words) or _ORG_COUNTRY.get(_core(words).lower())
         return [Found(start, end, text, "organization", country=country)]
+    if re.match(r"\s+\d{1,2},", para[end:]):
+        return []  # "Jumada Al-Awwal 02, 1432": a month the rules do not know, then its day: a date, no name
     if _plausible_name(words) and len(words) >= 2:
         return [Found(start, end, text, "person")]
     if len(words) == 1 and _plausible_name(words):

@@ -94,6 +94,14 @@ def _is_close_position(para: str, i: int) -> bool:
     return not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-…" or i + 1 == len(para))
 
 
+def _stray_close(para: str, i: int) -> bool:
+    """A straight mark typed with a space before it and a stop after it (`… cynicism ". According`): it closes
+    (a quote never opens on a stop), even with no word against it."""
+    before = para[i - 1] if i > 0 else " "
+    after = para[i + 1 : i + 3]
+    return before.isspace() and re.match(r"[.,;:!?](?:\s|$)", after + " ") is not None and i > 0
+
+
 def _marks(para: str, style: str) -> list[tuple[int, str]]:
     """(offset, 'open'|'close'|'either') for each quotation mark of the paragraph in this style."""
     found: list[tuple[int, str]] = []
@@ -104,6 +112,8 @@ def _marks(para: str, style: str) -> list[tuple[int, str]]:
             elif ch in DOUBLE_CLOSE:
                 # ” used for both marks by careless typing: an opener when it stands before a word.
                 found.append((i, "open" if _is_open_position(para, i) and not _is_close_position(para, i) else "close"))
+            elif ch == '"' and _stray_close(para, i):
+                found.append((i, "close"))
             elif ch == '"':
                 opening, closing = _is_open_position(para, i), _is_close_position(para, i)
                 found.append((i, "either" if opening == closing else "open" if opening else "close"))
