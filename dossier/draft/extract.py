@@ -386,7 +386,7 @@ _NOUN_SPEAKERS = {
 _APPOSITIVE_SUBJECT = re.compile(r"^(?P<name>\s*[A-Z][^,“”\"]{1,60}?),[^“”\"]{3,160},\s*$")
 """A speaker with an appositive, between a quote and its verb: `Name, who …, said`."""
 _STATEMENT_BY = re.compile(
-    r"\b(?:statement|report|note|communique)\s+(?:(?:issued|released|published)\s+(?:\w+\s+){0,2}?)?(?:by|of|from)\s+"
+    r"\b(?:statement|report|note|communique)\s+(?:(?:issued|released|published)\s+(?:\w+\s+){0,2}?)?(?:by|of(?!\s+protest)|from)\s+"
     r"|\b(?:statement|report|note|communique)\s+(?:posted|published|put)\s+on\s+(?:the\s+)?(?=[^,;.“”\"]{0,60}?[’']s\s+website)"
 )
 """Where an article says whose statement it quotes."""
@@ -1074,9 +1074,7 @@ class Attributor:
         """The speaker of an attribution after a later quote of the sentence (`…,” says the note`), if any: an actor,
         or for a document (whose the rules do not look up here) a speaker with no key and the words as its reason."""
         para = self.paragraphs[p]
-        marks = [m.end() for m in _CLOSING_MARK.finditer(para, after, s_end)]
-        if not marks:
-            return None
+        marks = [m.end() for m in _CLOSING_MARK.finditer(para, after, s_end)] or [after]
         tail = para[marks[-1] : s_end]
         found = re.match(r"\s*,?\s*" + _END_VERBS + r"\s+(?P<who>[^,;.“”\"]{2,60}?)\s*[.!]?\s*$", tail) or re.match(
             r"\s*,?\s*(?P<who>[^,;.“”\"]{2,60}?)\s+" + _END_VERBS + r"\b[^,;“”\"]{0,40}[.!]?\s*$", tail

@@ -455,3 +455,67 @@ def test_an_arabic_article_joined_to_a_surname_is_part_of_the_name() -> None:
         "Al-Nordi said the talks had failed. Nordi said the embassy would close on “Friday at noon,” he said."
     )
     assert {who for who, _, _ in pairs(made)} == {"Omar al-Nordi"}
+
+
+def test_a_straight_mark_with_a_space_before_and_a_stop_after_closes() -> None:
+    made = draft(
+        'The ministry wrote to the council that the measures were hostile and unprecedented in scale ". According to'
+        ' the note of protest, the measures "go far beyond bilateral relations," the Norwegian Foreign Ministry said.'
+    )
+    assert pairs(made) == [("Norwegian Foreign Ministry", "go far beyond bilateral relations.", "high")]
+
+
+def test_a_group_issues_no_note_and_the_department_is_the_last_ministry() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry sent a note of protest. Norwegian diplomats said the measures “were"
+        " unprecedented in their scale and in their cynicism,” and the step would “affect the interests of the"
+        " whole international community,” says the note.\n\n"
+        "The department demanded “to ensure the access of the staff to the premises in order to return their"
+        " property”."
+    )
+    found = pairs(made)
+    assert found[1][0] == "Norwegian Foreign Ministry" and found[1][2] == "low"
+    assert found[2] == (
+        "Norwegian Foreign Ministry",
+        "to ensure the access of the staff to the premises in order to return their property",
+        "low",
+    )
+
+
+def test_made_it_clear_says() -> None:
+    made = draft(
+        "Norwegian Prime Minister Ola Nordmann made it clear that relations between the two countries are “below"
+        " satisfactory”."
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [("Ola Nordmann", "below satisfactory")]
+
+
+def test_a_name_followed_by_a_day_number_is_a_date() -> None:
+    made = draft(
+        "Oslo, Dhul Hijjah 02, 1432, April 06, 2011, NTB -- The Norwegian Foreign Ministry on Tuesday denounced the"
+        " expulsion of its ambassador, saying it “deeply” regrets the decision."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry"]
+
+
+def test_a_quote_carried_over_across_a_sentence_naming_someone_unknown_is_uncertain() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry said the officials were “intruders who broke the locks.” Svensson made"
+        " no secret of his view that relations are based on “equality and respect for national interests.”"
+    )
+    assert [confidence for _, _, confidence in pairs(made)] == ["high", "low"]
+
+
+def test_a_quote_that_is_an_organisation_s_unlisted_verb_is_its_words_less_surely() -> None:
+    made = draft("The Norwegian Foreign Ministry “welcomed the new Finnish ambassador Ville Virtanen” on Tuesday.")
+    assert pairs(made) == [("Norwegian Foreign Ministry", "welcomed the new Finnish ambassador Ville Virtanen", "low")]
+
+
+def test_a_quote_whose_sentence_ends_with_another_attribution_is_uncertain() -> None:
+    made = draft(
+        "According to Norwegian diplomats, the consequences “go far beyond relations between the two states,” says"
+        " the note of protest."
+    )
+    [(_, _, confidence)] = pairs(made)
+    assert confidence == "low"
+    assert "also ends with an attribution" in quotes(made)[0].reasons[-1]
