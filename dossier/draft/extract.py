@@ -301,6 +301,13 @@ _LOWER_MINISTRY = re.compile(
 foreign ministry", "China's embassy"."""
 
 
+_HOSTED = re.compile(
+    r"\b(?:summon\w*|call\w* in)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,2}(?:ambassador|envoy|charg[eé] d[’']affaires)"
+    r"\s+(?:in|to)\s+(?P<capital>[A-Z][a-z]+)\b"
+)
+"""An envoy summoned in (or to) a capital: the one summoning is that capital's state."""
+
+
 def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[tuple[int, int]]) -> None:
     for match in _LOWER_MINISTRY.finditer(para):
         owner, adjective = match.group("owner"), match.group("adj")
@@ -326,6 +333,12 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
                 )
             guessed = org not in ("foreign ministry", "ministry of foreign affairs")
             code = registry.actors[first.key].country if first else None
+            host = _HOSTED.search(para, match.end(), s_end)
+            hosting = state_of(host.group("capital")) if host else None
+            if code is None and hosting is not None and org != "embassy":
+                # "The foreign ministry has summoned the Myanmar ambassador in Dhaka": the ministry of the state
+                # that hosts the envoy it summons.
+                code, guessed = hosting[0], True
             who = (code, _STATE_NAMES.get(code, "")) if code else None
         if who is None:
             continue

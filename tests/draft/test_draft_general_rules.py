@@ -519,3 +519,11 @@ def test_a_quote_whose_sentence_ends_with_another_attribution_is_uncertain() -> 
     [(_, _, confidence)] = pairs(made)
     assert confidence == "low"
     assert "also ends with an attribution" in quotes(made)[0].reasons[-1]
+
+
+def test_a_foreign_ministry_summoning_an_envoy_in_a_capital_is_that_capital_s_state_s() -> None:
+    made = draft(
+        "The foreign ministry has summoned the Finnish ambassador in Oslo to protest “fabricated and baseless”"
+        " claims that Norwegians were involved in the attack."
+    )
+    assert pairs(made) == [("Norwegian Foreign Ministry", "fabricated and baseless", "low")]
