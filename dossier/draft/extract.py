@@ -1050,16 +1050,16 @@ class Attributor:
                     if between
                     else []
                 )
-                own = fpara[f_start : first.open]
-                named = [
+                lead = fpara[f_start : first.open]
+                unknown = [
                     w
-                    for w in re.findall(rf"\b[{UPPER}][{LOWER}]+\b", own)
+                    for w in re.findall(rf"\b[{UPPER}][{LOWER}]+\b", lead)
                     if w.lower() not in COMMON_CAPITALISED and w.lower() not in PRONOUNS
                 ]
-                if not reasons and f_start > previous.pos and named and not _CLOSING_MARK.search(own):
+                if not reasons and f_start > previous.pos and unknown and not _CLOSING_MARK.search(lead):
                     # `The Kremlin “welcomed …”. Putin made it clear that …“…”`: a sentence of its own that names
                     # someone the rules do not know; the speaker before may not be this quote's.
-                    reasons = [f"speaker carried over from the quote before, across a sentence naming {named[0]!r}"]
+                    reasons = [f"speaker carried over from the quote before, across a sentence naming {unknown[0]!r}"]
                 return Speaker(previous.speaker, reasons, previous.speaker_role), via or previous.via, False
             if first.para - previous.para == 1 and first.open == 0:
                 return (
