@@ -747,6 +747,24 @@ class Attributor:
         if found is None:
             return None
         actor = self.registry.actors[found.key]
+        if kind == "person":
+            subject = self._person_subject_before(p, pos, found)
+            if subject is not None:
+                return subject
+            if (
+                self.last_speaker is not None
+                and self.last_speaker[1] != found.key
+                and p - self.last_speaker[0] <= 2
+                and self.registry.actors[self.last_speaker[1]].kind == "person"
+                and re.match(r"[’']s\b", self.paragraphs[found.para][found.end : found.end + 3])
+            ):
+                # "“We reciprocated …” … served a note on Novakovic’s expulsion … Serbia’s decision, he said, “…”":
+                # the person who spoke last, when the one named since is named as a possessive.
+                last = self.registry.actors[self.last_speaker[1]]
+                reason = (
+                    f"pronoun {word!r} taken for {last.name}, the last speaker, though {actor.name} was named since"
+                )
+                return Speaker(self.last_speaker[1], [reason], last.role)
         reasons: list[str] = []
         if kind != "person":
             reasons.append(f"pronoun {word!r} taken for {actor.name}, the last {actor.kind} named")
@@ -757,6 +775,52 @@ class Attributor:
         elif self.last_speaker and self.last_speaker[1] != found.key and self.last_speaker[0] >= found.para:
             reasons.append(f"pronoun {word!r} taken for {actor.name}, the last person named, not the last speaker")
         return Speaker(found.key, reasons, actor.role)
+
+    def _own_clause_subject(self, p: int, start: int, end: int, word: str) -> Speaker | None:
+        """The speaker a verb's own clause names by a pronoun ("it" is the organisation or state its sentence opens
+        with) or by a noun ("the minister"), uncertain either way."""
+        if word not in PRONOUNS:
+            return self.resolve(p, start, end)
+        kind = PRONOUNS[word]
+        if kind == "person":
+            first_person = [m for m in self.registry.in_span(p, sentence_at(self.bounds[p], start)[0], start)]
+            if not first_person or first_person[0].kind != "person":
+                return self._pronoun(p, start, word)
+        s_start, _ = sentence_at(self.bounds[p], start)
+        kinds = ("person",) if kind == "person" else ("organization", "state", "group")
+        first = [m for m in self.registry.in_span(p, s_start, start) if not m.quoted]
+        if (
+            first
+            and first[0].kind in kinds
+            and re.fullmatch(r"\s*(?:the\s+)?", self.paragraphs[p][s_start : first[0].start], re.IGNORECASE)
+        ):
+            name = self.registry.actors[first[0].key].name
+            reason = f"pronoun {word!r} taken for {name}, the subject its sentence opens with"
+            return Speaker(first[0].key, [reason], self.registry.actors[first[0].key].role)
+        return None
+
+    def _person_subject_before(self, p: int, pos: int, found: Mention) -> Speaker | None:
+        """`Grlic-Radman said today Croatia dismissed the grounds for expelling Snajder. “…,” he told the press.`:
+        "he" after a sentence that opens with a person and a speaking verb is that person, not one named after it
+        in that sentence (an object); uncertain, as a pronoun is."""
+        para = self.paragraphs[p]
+        s_start, _ = sentence_at(self.bounds[p], pos)
+        index = next((i for i, (a, _b) in enumerate(self.bounds[p]) if a == s_start), None)
+        if index:
+            q, (ps, pe) = p, self.bounds[p][index - 1]
+        elif p > 0 and self.bounds[p - 1] and (not para[:s_start].strip() or s_start == 0):
+            q, (ps, pe) = p - 1, self.bounds[p - 1][-1]
+        else:
+            return None
+        if found.para != q or found.start < ps:
+            return None  # the last person named is not in the sentence before
+        opened = self._sentence_subject(q, pe - 1, "person")
+        if opened is None or opened.key == found.key:
+            return None
+        name = self.registry.actors[opened.key].name
+        other = self.registry.actors[found.key].name
+        reason = f"pronoun 'he' taken for {name}, the subject of the sentence before, not {other} named after"
+        return Speaker(opened.key, [reason], self.registry.actors[opened.key].role)
 
     def _subject_before(self, p: int, pos: int) -> Speaker | None:
         """`Russia’s foreign ministry has announced a ban … It said that …`: an "it" that opens its sentence is the
@@ -958,6 +1022,20 @@ class Attributor:
             named = self._end_attribution(last.para, after_start, s_end)
             if named is not None:
                 speaker = named
+        if speaker is not None and not speaker.reasons and self.verb_end is not None:
+            # `She said the Cabinet noted the “…”`: a speaker inside another one's reported words; whose words the
+            # quote is (the one relaying or the one relayed) is not sure.
+            lead = fpara[f_start : self.verb_end]
+            verbs = [w for w in _WORD.finditer(lead) if w.group() in ("said", "says", "told", "added", "stated")]
+            chosen = self.registry.actors[speaker.key].name
+            if (
+                verbs
+                and verbs[0].end() < len(lead) - len(lead.split()[-1])
+                and speaker.key
+                not in {m.key for m in self.registry.in_span(first.para, f_start, f_start + verbs[0].start())}
+            ):
+                relay = verbs[0].group()
+                speaker.reasons.append(f"{chosen} is named inside words another speaker reports ('{relay}')")
         if speaker is not None and not speaker.reasons:
             # `According to Russian diplomats, the consequences “go far beyond …”, as well as “…,” says the note of
             # protest.`: the sentence ends with an attribution of its own to someone else; which one is meant is
@@ -1492,6 +1570,14 @@ class Attributor:
                 return Speaker(known, [], self.registry.actors[known].role)
             if re.search(r"[A-Za-z]", own_clause):
                 outside = own_clause.strip()
+                own_words = [w.lower() for w in _WORD.findall(outside)]
+                if 1 <= len(own_words) <= 3 and (own_words[-1] in PRONOUNS or own_words[-1] in _NOUN_SPEAKERS):
+                    # "… persona non grata because, it said in a statement, he “…”", "…, the minister said “…”":
+                    # the verb's own clause names its subject by a pronoun or a noun; that one speaks.
+                    clause_at = breaks[-1].end() + (len(own_clause) - len(own_clause.lstrip()))
+                    named = self._own_clause_subject(p, clause_at, end, own_words[-1])
+                    if named is not None:
+                        return named
         role_of = _ROLE_OF.search(para, start, end)
         if role_of:
             # "the representative of the Russian foreign ministry noted": its person named before, if one was.

@@ -173,6 +173,7 @@ class Registry:
 
     def by_surname(self, word: str) -> str | None:
         """The person last named in full with this surname."""
+        word = re.sub(r"^(?:[Aa]l|[Ee]l)-", "", word)  # "Al-Nordi said": the surname of "Omar al-Nordi"
         keys = self._surnames.get(fold_name(word)) or self._first_names.get(fold_name(word))
         if not keys:
             return None
@@ -271,6 +272,8 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
     while words and (words[0].lower() in COMMON_CAPITALISED or words[0] in _CONNECTOR_SET):
         if words[0].lower() in _STATE_BY_NAME or words[0] in ORG_ACRONYMS:
             break
+        if any(_strip_possessive(" ".join(words[:n])).lower() in _STATE_BY_NAME for n in (2, 3)):
+            break  # "South Africa’s government": a common word that opens a state's name
         words, offsets = words[1:], offsets[1:]
     while words and words[-1] in _CONNECTOR_SET:
         words, offsets = words[:-1], offsets[:-1]

@@ -527,3 +527,46 @@ def test_a_foreign_ministry_summoning_an_envoy_in_a_capital_is_that_capital_s_st
         " claims that Norwegians were involved in the attack."
     )
     assert pairs(made) == [("Norwegian Foreign Ministry", "fabricated and baseless", "low")]
+
+
+def test_he_after_a_sentence_opened_by_a_speaker_is_that_speaker_not_one_named_after() -> None:
+    made = draft(
+        "Finnish Foreign Minister Anna Virtanen said today Finland dismissed the grounds for expelling Ola"
+        " Nordmann.\n\n"
+        "“We decided to declare the adviser persona non grata on our territory,” she told the press."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Anna Virtanen", "low")]
+
+
+def test_the_verb_s_own_clause_names_its_subject_by_a_pronoun_or_a_noun() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry on Monday declared Ola Nordmann, first secretary at the Finnish Embassy,"
+        " persona non grata because, it said in a statement, he “grossly overstepped diplomatic norms.”\n\n"
+        "Finnish Foreign Minister Anna Virtanen spoke to reporters in Helsinki.\n\n"
+        "Asked about the expulsion, the minister said “it’s a matter of choice.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norwegian Foreign Ministry", "Anna Virtanen"]
+
+
+def test_he_is_the_last_speaker_when_the_one_named_since_is_a_possessive() -> None:
+    made = draft(
+        "“We reciprocated,” Finnish Foreign Minister Ville Virtanen told the press.\n\n"
+        "The Norwegian ambassador was served a note on Nordmann’s expulsion.\n\n"
+        "Norway’s decision, he said, “is a step towards a deterioration of the relations.”"
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Ville Virtanen", "Ville Virtanen"]
+
+
+def test_calling_ties_a_fragment_and_a_state_s_name_opening_a_sentence_is_kept() -> None:
+    made = draft("South Africa’s government has recalled its ambassador to Norway, calling it a “genocide.”")
+    assert [(who, text) for who, text, _ in pairs(made)] == [("South Africa", "genocide.")]
+
+
+def test_a_speaker_named_inside_words_another_speaker_reports_is_uncertain() -> None:
+    made = draft(
+        "Finnish Minister Anna Virtanen spoke after the meeting on Monday.\n\n"
+        "She said the Cabinet noted the “disparaging remarks of the Norwegian ambassador about those who oppose the"
+        " atrocities”."
+    )
+    [(_, _, confidence)] = pairs(made)
+    assert confidence == "low"
