@@ -293,7 +293,7 @@ def _acronyms(article: Article, registry: Registry) -> None:
 
 
 _LOWER_MINISTRY = re.compile(
-    r"\b(?P<owner>its|the|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
+    r"\b(?P<owner>its|the|an?|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
     r"[Pp]resident(?:['’]s)? [Oo]ffice)\b"
 )
@@ -316,7 +316,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         org = match.group("org").lower()
         embassy = org == "embassy"
         guessed = False
-        if who is None and owner.lower() in ("its", "the") and not adjective and not embassy:
+        if who is None and owner.lower() in ("its", "the", "a", "an") and not adjective and not embassy:
             # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
             first = next(
                 (
@@ -339,6 +339,13 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
                 # "The foreign ministry has summoned the Myanmar ambassador in Dhaka": the ministry of the state
                 # that hosts the envoy it summons.
                 code, guessed = hosting[0], True
+            spoke_in = re.search(
+                r"\b(?:told|said|says)\b[^.;“”\"]{0,40}?\bin\s+(?P<capital>[A-Z][a-z]+)\b", para[match.end() : s_end]
+            )
+            speaking = state_of(spoke_in.group("capital")) if spoke_in else None
+            if code is None and speaking is not None and org != "embassy":
+                # "“…,” a foreign ministry spokesperson told AFP in Paris": the ministry of the capital it speaks in.
+                code, guessed = speaking[0], True
             who = (code, _STATE_NAMES.get(code, "")) if code else None
         if who is None:
             continue
@@ -393,6 +400,7 @@ _NOUN_SPEAKERS = {
     "ambassador": ("ambassador", None),
     "envoy": ("ambassador", None),
     "minister": ("minister", None),
+    "bloc": ("bloc", None),
 }
 
 
@@ -877,6 +885,17 @@ class Attributor:
             return Speaker(agency.key, []) if agency else None
         if kind == "document":
             return self._document(p, pos, word)
+        if kind == "bloc":
+            # "the bloc said in its statement": the union of states named last (the EU, NATO, ASEAN, the AU).
+            for mention in self.registry.before(p, pos):
+                name = self.registry.actors[mention.key].name
+                if p - mention.para > 3:
+                    break
+                if mention.kind == "organization" and re.search(
+                    r"\bUnion\b|^(?:EU|NATO|ASEAN|AU)$|Alliance|League", name
+                ):
+                    return Speaker(mention.key, [])
+            return None
         if kind == "plural" and self.last_speaker is not None:
             # "the diplomats said", "officials added": the organisation that spoke last, when one did.
             last_para, last_key, _ = self.last_speaker

@@ -274,6 +274,12 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
             break
         if any(_strip_possessive(" ".join(words[:n])).lower() in _STATE_BY_NAME for n in (2, 3)):
             break  # "South Africa’s government": a common word that opens a state's name
+        if (
+            len(words) > 1
+            and words[1].lower() in ORG_HEADS
+            and words[0].lower() not in ("the", "a", "an", "this", "that", "its", "his", "her", "their", "our")
+        ):
+            break  # "The European Union has announced": a common word that opens an organisation's name
         words, offsets = words[1:], offsets[1:]
     while words and words[-1] in _CONNECTOR_SET:
         words, offsets = words[:-1], offsets[:-1]

@@ -570,3 +570,28 @@ def test_a_speaker_named_inside_words_another_speaker_reports_is_uncertain() -> 
     )
     [(_, _, confidence)] = pairs(made)
     assert confidence == "low"
+
+
+def test_the_bloc_is_the_union_named_last_and_a_common_word_opening_an_organisation_is_kept() -> None:
+    made = draft(
+        "The European Union has announced it was declaring Finland's envoy to the bloc unwelcome.\n\n"
+        "“The EU reaffirms its continued commitment to the Finnish people and to defending democracy,” the bloc"
+        " said in its statement."
+    )
+    assert pairs(made) == [
+        (
+            "European Union",
+            "The EU reaffirms its continued commitment to the Finnish people and to defending democracy.",
+            "high",
+        )
+    ]
+
+
+def test_a_foreign_ministry_speaking_in_a_capital_is_that_capital_s_state_s() -> None:
+    made = draft(
+        "“The accusation of subversive activities is obviously fanciful,” a foreign ministry spokesperson told"
+        " reporters in Oslo."
+    )
+    assert pairs(made) == [
+        ("Norwegian Foreign Ministry", "The accusation of subversive activities is obviously fanciful.", "low")
+    ]
