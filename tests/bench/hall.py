@@ -276,7 +276,11 @@ class Server:
     async def start(cls, db: Path, state: Path, extra: list[str], python: str = sys.executable) -> Server:
         argv = [python, "-m", "dossier", "serve", "ssh", "--db", str(db), "--port", "0"]
         argv += ["--state-dir", str(state), *extra]
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        # Started outside the checkout: `python -m` puts the working directory first on the import path, and the
+        # dossier imported must be the interpreter's own (`--python`).
+        process = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, cwd=state.parent
+        )
         assert process.stdout is not None
         os.set_blocking(process.stdout.fileno(), False)
         loop = asyncio.get_running_loop()
