@@ -17,7 +17,8 @@ awaited. A pane that loads because another pane loaded (a measure's
 Consequences after the Measures) is awaited too, so a move between actors
 is one frame, not one for the lists and another for the Detail pane and the
 Consequences (in the SSH lecture hall, where every frame is CPU shared by
-many browsers, a second frame was a third of a key's cost: docs/serving.md).
+many browsers, the second frame was about a quarter of a key's CPU:
+docs/serving.md).
 """
 
 from __future__ import annotations
