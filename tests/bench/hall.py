@@ -875,7 +875,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--typists", type=int, default=12, help="of them, pressing a key every 100 ms")
     parser.add_argument("--probes", type=int, default=20, help="presses per idle session (at most 200; 0: --seconds)")
     parser.add_argument(
-        "--seconds", type=float, default=300, help="the longest the probing lasts (at most 900; with --abuse: 20)"
+        "--seconds", type=float, default=None, help="the longest the probing lasts (300, at most 900; --abuse: 20, 120)"
     )
     parser.add_argument("--mode", choices=["fork", "spawn", "both", "default"], default="both")
     parser.add_argument("--rounds", type=int, default=1, help="run the modes (and --python's) this many times, in turn")
@@ -889,9 +889,8 @@ def main(argv: list[str] | None = None) -> None:
     sessions = max(1, min(args.sessions, 200))
     typists = max(0, min(args.typists, sessions - 1))
     probes = max(0, min(args.probes, 200))
-    seconds = max(1.0, min(args.seconds, 900.0 if not args.abuse else 120.0))
-    if args.abuse and seconds == 300:
-        seconds = 20.0
+    seconds = args.seconds if args.seconds is not None else (20.0 if args.abuse else 300.0)
+    seconds = max(1.0, min(seconds, 120.0 if args.abuse else 900.0))
     modes = ["spawn", "fork"] if args.mode == "both" else [args.mode]
     pythons = [sys.executable, *args.python]
     rounds = max(1, min(args.rounds, 10))
