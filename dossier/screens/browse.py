@@ -1047,6 +1047,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         if message.item is None:
             self.measures.set_marked(frozenset())
         elif self._detail_source != "statements":
+            self._hold.wait(self._Marks)
             self._load_marks(message.item.id)
         # else the Detail pane is about to load this statement: its marks come with it
         # (`_show_detail`), one query and one worker per key press instead of two.
@@ -1060,13 +1061,15 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         pane = message.virtual_list
         if pane.id == self._detail_source:
             self.detail_ref = (pane.kind, message.item.id) if message.item is not None else None
-        else:
-            self._hold.release()  # the Detail pane does not follow this pane: paint the move now
+        # This pane is in step; the frame goes once the panes it set loading (and the Detail pane) are too.
+        self._hold.arrived(pane, pane)
 
     def _show_actor(self, actor_id: int | None) -> None:
         """Load the actor's Statements and Measures, unless they are the ones shown (and pending rows)."""
         if self.statements.rows_of == actor_id and self.measures.rows_of == actor_id:
             return
+        self._hold.wait(self.statements)  # their rows (or why they are empty) go out with the move
+        self._hold.wait(self.measures)
         if actor_id is None:
             self.statements.load(None, empty_message="No actor selected")
             self.measures.load(None, empty_message="No actor selected")
@@ -1101,6 +1104,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         """Load the measure's Consequences, unless they are the ones shown (and a pending row)."""
         if self.consequences.rows_of == measure_id:
             return
+        self._hold.wait(self.consequences)  # its rows (or why it is empty) go out with the move
         if measure_id is None:
             self.consequences.load(None, empty_message="Select a measure to see its consequences")
             return
@@ -1129,6 +1133,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     def _mark_measures(self, message: _Marks) -> None:
         if message.statement_id == self.statement_id:
             self.measures.set_marked(message.measure_ids)
+            self._hold.arrived(self._Marks, self.measures)
 
     @work(thread=True, exclusive=True, group="check")
     def _check_damage(self, seconds: float) -> None:
@@ -1158,10 +1163,11 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
                 "consequences": "No consequence selected",
             }.get(self._detail_source, "Nothing selected")
             self.detail.show(None, [], title="Detail", empty=empty)
-            self._hold.release(self.detail)
+            self._hold.arrived(self.detail, self.detail)
             self._detail_loading = None
         else:
             self._detail_loading = ref
+            self._hold.wait(self.detail)
             self._load_detail(ref)
 
     def refresh_detail(self) -> None:
@@ -1201,7 +1207,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         kind = message.ref[0]
         if isinstance(message.model, StoreError):
             self.detail.show(message.ref, [], title="Detail", empty=str(message.model))
-            self._hold.release(self.detail)
+            self._hold.arrived(self.detail, self.detail)
             return
         styles = self.detail.styles_for_blocks
         builders: dict[str, Callable[[Any, DetailStyles], list[Block]]] = {
@@ -1228,7 +1234,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         # The move and what follows it go out in one frame, the Detail pane's scrollbar too: in a short pane its
         # thumb changes with each statement, and drawn on its own idle it cost a second frame (~25 ms at 80x24).
         bar = [self.detail.vertical_scrollbar] if self.detail.show_vertical_scrollbar else []
-        self._hold.release(self.detail, self.measures, *bar)
+        self._hold.arrived(self.detail, self.detail, self.measures, *bar)
 
     def reload_after_write(self, ref: Ref | None) -> None:
         """Read every pane again after a write (`dossier.screens.capture_keys`), then show `ref` if given.

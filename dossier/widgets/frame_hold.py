@@ -10,6 +10,15 @@ step, or `seconds` have passed, whichever comes first; the moved cursor and
 the linked panes then go out in one frame. A held key still paints at least
 every `seconds`, and a load that fails or is dropped cannot keep the screen
 frozen.
+
+What the screen waits for is named: each pane a move sets loading (`wait`),
+and each says when it is in step (`arrived`); the frame goes once none is
+awaited. A pane that loads because another pane loaded (a measure's
+Consequences after the Measures) is awaited too, so a move between actors
+is one frame, not one for the lists and another for the Detail pane and the
+Consequences (in the SSH lecture hall, where every frame is CPU shared by
+many browsers, the second frame was about a quarter of a key's CPU:
+docs/serving.md).
 """
 
 from __future__ import annotations
@@ -36,6 +45,10 @@ class FrameHold:
         self._batch: ExitStack | None = None
         """The open `App.batch_update()` while painting is held."""
         self._deadline: asyncio.TimerHandle | None = None
+        self._awaited: set[object] = set()
+        """What the held frame still waits for (`wait`): panes loading because of the move."""
+        self._changed: list[Widget] = []
+        """Widgets updated by what arrived while held, to be painted in the frame (`post_refresh_now`)."""
 
     @property
     def active(self) -> bool:
@@ -51,6 +64,21 @@ class FrameHold:
         # own and names its target with `repr(app)`, ~0.2 ms of every key press.
         self._deadline = asyncio.get_running_loop().call_later(self.seconds, self.release)
 
+    def wait(self, what: object) -> None:
+        """While held: the frame also waits for `what` (a pane that started loading) to arrive."""
+        if self._batch is not None:
+            self._awaited.add(what)
+
+    def arrived(self, what: object, *changed: Widget) -> None:
+        """`what` is in step (`changed` were just updated): paint, unless something else is still awaited."""
+        if self._batch is None:
+            return
+        self._awaited.discard(what)
+        if self._awaited:
+            self._changed.extend(changed)
+            return
+        self.release(*changed)
+
     def release(self, *changed: Widget) -> None:
         """Paint again; `changed` are widgets just updated that must be in the same frame.
 
@@ -64,6 +92,9 @@ class FrameHold:
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
+        self._awaited.clear()
+        changed = (*self._changed, *changed)
+        self._changed.clear()
         for widget in changed:
             post_refresh_now(widget)
         batch.close()

@@ -1,6 +1,7 @@
 """A lecture hall over SSH: many real OpenSSH clients on one `dossier serve ssh`, some typing, timed.
 
-`python -m tests.bench.hall [--sessions 48] [--typists 12] [--seconds 20] [--mode fork|spawn|both] [--abuse]`
+`python -m tests.bench.hall [--sessions 48] [--typists 12] [--probes 20] [--seconds 300] [--mode fork|spawn|both]
+[--python PATH] [--abuse]`
 
 Everything runs on loopback and is bounded in count and time. The server is
 `dossier serve ssh` as a process (its limits raised only where the hall needs
@@ -22,10 +23,27 @@ What is measured, per run:
   browser; shared pages counted once), less the tree's before any session,
   divided by the sessions; the server process's own RSS beside it.
 * **key → screen**: the typists press `j`/`k` every 100 ms; meanwhile the
-  idle sessions are probed in turn, one press each at a time: the write to
-  the end of the last frame it caused (no frame for 50 ms after it), as
-  `tests/bench/terminal.py` times a press. p50/p95 over all probes, and the
-  worst session's p95. The typists' own first-frame times are given too.
+  idle sessions are probed in turn, one press at a time (the same keys, on
+  the same screen): the write to the end of the last frame it caused (no
+  frame for 50 ms after it), as `tests/bench/terminal.py` times a press.
+  Every idle session is probed `--probes` times (20: its p95 is then the
+  second slowest of 20, not the larger of the 2-3 presses a 20-second round
+  gave it), the least probed first, for at most `--seconds`. A typist's
+  presses are timed too, each to the first frame after it (frames matched to
+  presses in order; a browser that draws one frame a press makes that the
+  whole screen). Reported: p50/p95 over all probes; each session's p95 (the
+  idle ones from their probes, the typists from their presses) as min /
+  median / max; the worst is the goal's "in every session".
+  `--probes 0` probes in turn for `--seconds` as the first hall did (each
+  idle session a few presses), for figures comparable with those.
+* **CPU per key**: the CPU time (user + system) of the server's tree while
+  probing, divided by the presses made meanwhile (the typists' and the
+  probes'); the browsers' share (the tree less the server process) and the
+  `ssh` clients' beside it; and the frames the terminals got per press.
+
+`--python PATH` runs the server (and so every browser) with another
+interpreter, e.g. a virtual environment holding an older checkout: old and
+new code then run in alternating rounds, in the same minutes.
 
 `--abuse` then runs, with `--sessions`/`--typists` open, each misbehaving
 client of docs/serving.md in turn (from 127.0.2.K), and reports the probes'
@@ -142,6 +160,8 @@ class Viewer:
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     typed: deque[float] = field(default_factory=deque)
     typed_latencies: list[float] = field(default_factory=list)
+    presses: int = 0
+    """Keys sent so far (typed or probed)."""
     probes: int = 0
     """Probe presses so far: they alternate j and k across rounds, so the cursor never runs off the list."""
     size: tuple[int, int] = SIZE
@@ -221,6 +241,7 @@ class Viewer:
         frames = self.frames
         sent = time.perf_counter()
         self.send(key)
+        self.presses += 1
         deadline = sent + timeout
         while self.frames == frames:
             if time.perf_counter() > deadline:
@@ -252,10 +273,14 @@ class Server:
     loop: asyncio.AbstractEventLoop
 
     @classmethod
-    async def start(cls, db: Path, state: Path, extra: list[str]) -> Server:
-        argv = [sys.executable, "-m", "dossier", "serve", "ssh", "--db", str(db), "--port", "0"]
+    async def start(cls, db: Path, state: Path, extra: list[str], python: str = sys.executable) -> Server:
+        argv = [python, "-m", "dossier", "serve", "ssh", "--db", str(db), "--port", "0"]
         argv += ["--state-dir", str(state), *extra]
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        # Started outside the checkout: `python -m` puts the working directory first on the import path, and the
+        # dossier imported must be the interpreter's own (`--python`).
+        process = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, cwd=state.parent
+        )
         assert process.stdout is not None
         os.set_blocking(process.stdout.fileno(), False)
         loop = asyncio.get_running_loop()
@@ -363,6 +388,7 @@ async def type_keys(typists: list[Viewer], stop: asyncio.Event) -> None:
         key = b"j" if (n // len(typists)) % 2 == 0 else b"k"
         viewer.typed.append(time.perf_counter())
         viewer.send(key)
+        viewer.presses += 1
         n += 1
         delay = start + n * step - time.perf_counter()
         if delay > 0:
@@ -372,11 +398,19 @@ async def type_keys(typists: list[Viewer], stop: asyncio.Event) -> None:
 
 async def probe_round(idle: list[Viewer], seconds: float) -> dict[int, list[float]]:
     """Press j/k in the idle sessions in turn, one at a time, for `seconds`; latencies per session."""
+    return await probe_sessions(idle, 0, seconds)
+
+
+async def probe_sessions(idle: list[Viewer], probes: int, seconds: float) -> dict[int, list[float]]:
+    """Press j/k in the idle sessions in turn, one at a time, the least probed first: until each has had
+    `probes` presses (0: no count) or `seconds` have passed. Latencies per session (2 s: no frame)."""
     samples: dict[int, list[float]] = {}
     end = time.perf_counter() + seconds
     n = 0
     order = sorted(range(len(idle)), key=lambda i: idle[i].probes)  # the least probed first, across rounds
     while time.perf_counter() < end and idle:
+        if probes and n >= probes * len(order):
+            break
         index = order[n % len(order)]
         viewer = idle[index]
         took = await viewer.probe(b"j" if viewer.probes % 2 == 0 else b"k")
@@ -385,6 +419,20 @@ async def probe_round(idle: list[Viewer], seconds: float) -> dict[int, list[floa
         n += 1
         await asyncio.sleep(0.02)
     return samples
+
+
+def client_cpu_seconds(viewers: list[Viewer]) -> float:
+    """CPU time (user + system) used so far by the viewers' `ssh` processes, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = 0.0
+    for viewer in viewers:
+        try:
+            with open(f"/proc/{viewer.process.pid}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used += (int(fields[11]) + int(fields[12])) / ticks
+    return used
 
 
 @dataclass
@@ -406,21 +454,40 @@ class Figures:
     p50: float = 0.0
     p95: float = 0.0
     worst_session_p95: float = 0.0
+    """The largest of the sessions' p95s (idle sessions from their probes, typists from their presses)."""
+    session_p95_min: float = 0.0
+    session_p95_median: float = 0.0
+    idle_worst_p95: float = 0.0
+    """The largest p95 among the idle (probed) sessions alone: what the first hall called the worst session."""
+    probes_per_session: int = 0
+    """The fewest probes any idle session got."""
+    probing_seconds: float = 0.0
     probes: int = 0
     typed_p50: float = 0.0
     typed_p95: float = 0.0
     server_cores: float = 0.0
     """CPU used by the server process itself while probing, in cores (1.0: one core all the time)."""
     tree_cores: float = 0.0
+    presses: int = 0
+    """Keys pressed while probing, typed and probed."""
+    cpu_ms_per_key: float = 0.0
+    """The server's tree's CPU time while probing, per key pressed."""
+    browser_cpu_ms_per_key: float = 0.0
+    """The same less the server process itself: the browsers (and the helper, idle)."""
+    client_cpu_ms_per_key: float = 0.0
+    """The `ssh` clients' CPU time per key pressed (on this machine too)."""
+    frames_per_key: float = 0.0
 
 
-async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: float) -> Figures:
+async def run_load(
+    db: Path, mode: str, sessions: int, typists: int, probes: int, seconds: float, python: str = sys.executable
+) -> Figures:
     figures = Figures(mode, sessions, typists, load())
     with tempfile.TemporaryDirectory(prefix="hall-") as tmp:
         extra = ["--max-sessions", str(sessions + 4)]
         if mode == "spawn":
             extra.append("--no-prefork")
-        server = await Server.start(db, Path(tmp) / "state", extra)
+        server = await Server.start(db, Path(tmp) / "state", extra, python)
         hall: Hall | None = None
         try:
             base = server.memory()
@@ -439,11 +506,26 @@ async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: fl
             await asyncio.sleep(1.0)
             for viewer in hall.typists:
                 viewer.typed_latencies.clear()
+            presses_start = sum(v.presses for v in hall.viewers)
+            frames_start = sum(v.frames for v in hall.viewers)
+            clients_start = client_cpu_seconds(hall.viewers)
             cpu_start, window_start = cpu_seconds(server.process.pid), time.perf_counter()
-            samples = await probe_round(hall.idle, seconds)
+            samples = await probe_sessions(hall.idle, probes, seconds)
             cpu_end, window = cpu_seconds(server.process.pid), time.perf_counter() - window_start
+            clients_end = client_cpu_seconds(hall.viewers)
+            presses = sum(v.presses for v in hall.viewers) - presses_start
+            frames = sum(v.frames for v in hall.viewers) - frames_start
+            typed_per_session = [list(v.typed_latencies) for v in hall.typists]
+            figures.probing_seconds = window
             figures.server_cores = (cpu_end[0] - cpu_start[0]) / window
             figures.tree_cores = (cpu_end[1] - cpu_start[1]) / window
+            figures.presses = presses
+            if presses:
+                figures.cpu_ms_per_key = 1000 * (cpu_end[1] - cpu_start[1]) / presses
+                browsers = (cpu_end[1] - cpu_end[0]) - (cpu_start[1] - cpu_start[0])
+                figures.browser_cpu_ms_per_key = 1000 * browsers / presses
+                figures.client_cpu_ms_per_key = 1000 * (clients_end - clients_start) / presses
+                figures.frames_per_key = frames / presses
             # One more viewer while the typists type: the connect time under load.
             late = Viewer(server.port, f"127.0.1.{sessions + 1}", asyncio.get_running_loop())
             late.start()
@@ -453,10 +535,18 @@ async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: fl
             await typing
             every = [s for v in samples.values() for s in v]
             figures.probes = len(every)
+            figures.probes_per_session = min((len(v) for v in samples.values()), default=0)
+            if len(samples) < len(hall.idle):
+                figures.probes_per_session = 0
             figures.p50 = percentile(every, 0.5)
             figures.p95 = percentile(every, 0.95)
-            figures.worst_session_p95 = max(percentile(v, 0.95) for v in samples.values())
-            typed = [s for v in hall.typists for s in v.typed_latencies]
+            idle_p95s = [percentile(v, 0.95) for v in samples.values()]
+            figures.idle_worst_p95 = max(idle_p95s)
+            session_p95s = sorted(idle_p95s + [percentile(v, 0.95) for v in typed_per_session if v])
+            figures.worst_session_p95 = session_p95s[-1]
+            figures.session_p95_min = session_p95s[0]
+            figures.session_p95_median = statistics.median(session_p95s)
+            typed = [s for v in typed_per_session for s in v]
             figures.typed_p50 = percentile(typed, 0.5)
             figures.typed_p95 = percentile(typed, 0.95)
             figures.load_after = load()
@@ -469,18 +559,25 @@ async def run_load(db: Path, mode: str, sessions: int, typists: int, seconds: fl
 
 
 LOAD_HEADER = (
-    "| mode | sessions | typists | key → screen p50 / p95 ms (probes) | worst session p95 ms | typists' first frame"
-    " p50 / p95 ms | connect → first screen: last / max / under load s | PSS per session MiB | tree PSS / RSS MiB"
+    "| mode | sessions | typists | key → screen p50 / p95 ms (probes) | each session's p95 ms: min / median / max"
+    " (the idle ones' max) | probes per idle session, s | typists' first frame p50 / p95 ms"
+    " | CPU ms per key: server tree / browsers / ssh clients (frames per key)"
+    " | connect → first screen: last / max / under load s | PSS per session MiB | tree PSS / RSS MiB"
     " | server RSS MiB | CPU while probing: server / whole tree, cores | load avg before → after |"
-    "\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
 def load_row(f: Figures) -> str:
     loaded = f"{f.connect_loaded:.2f}" if f.connect_loaded is not None else "none"
     return (
-        f"| {f.mode} | {f.sessions} | {f.typists} | {ms(f.p50)} / {ms(f.p95)} ({f.probes}) | {ms(f.worst_session_p95)}"
-        f" | {ms(f.typed_p50)} / {ms(f.typed_p95)} | {f.connect_last:.2f} / {f.connect_max:.2f} / {loaded}"
+        f"| {f.mode} | {f.sessions} | {f.typists} | {ms(f.p50)} / {ms(f.p95)} ({f.probes})"
+        f" | {ms(f.session_p95_min)} / {ms(f.session_p95_median)} / {ms(f.worst_session_p95)} ({ms(f.idle_worst_p95)})"
+        f" | {f.probes_per_session or 'fewer'}, {f.probing_seconds:.0f}"
+        f" | {ms(f.typed_p50)} / {ms(f.typed_p95)}"
+        f" | {f.cpu_ms_per_key:.1f} / {f.browser_cpu_ms_per_key:.1f} / {f.client_cpu_ms_per_key:.1f}"
+        f" ({f.frames_per_key:.2f})"
+        f" | {f.connect_last:.2f} / {f.connect_max:.2f} / {loaded}"
         f" | {mib(f.pss_per_session_kib)} | {mib(f.pss_total_kib)} / {mib(f.rss_total_kib)}"
         f" | {mib(f.server_rss_kib)} | {f.server_cores:.2f} / {f.tree_cores:.2f} | {f.load_before} → {f.load_after} |"
     )
@@ -776,16 +873,27 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.hall", description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=48, help="SSH clients open at once (at most 200)")
     parser.add_argument("--typists", type=int, default=12, help="of them, pressing a key every 100 ms")
-    parser.add_argument("--seconds", type=float, default=20, help="length of the probing (at most 120)")
+    parser.add_argument("--probes", type=int, default=20, help="presses per idle session (at most 200; 0: --seconds)")
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="the longest the probing lasts (300, at most 900; --abuse: 20, 120)"
+    )
     parser.add_argument("--mode", choices=["fork", "spawn", "both", "default"], default="both")
+    parser.add_argument("--rounds", type=int, default=1, help="run the modes (and --python's) this many times, in turn")
+    parser.add_argument(
+        "--python", action="append", default=[], help="run the server with this interpreter too (in turn with this one)"
+    )
     parser.add_argument("--abuse", action="store_true", help="then the misbehaving clients, in turn")
     parser.add_argument("--only", default="", help="with --abuse: only the abuse whose name contains this")
     parser.add_argument("--out", type=Path, default=None, help="also write the tables to this file")
     args = parser.parse_args(argv)
     sessions = max(1, min(args.sessions, 200))
     typists = max(0, min(args.typists, sessions - 1))
-    seconds = max(1.0, min(args.seconds, 120.0))
+    probes = max(0, min(args.probes, 200))
+    seconds = args.seconds if args.seconds is not None else (20.0 if args.abuse else 300.0)
+    seconds = max(1.0, min(seconds, 120.0 if args.abuse else 900.0))
     modes = ["spawn", "fork"] if args.mode == "both" else [args.mode]
+    pythons = [sys.executable, *args.python]
+    rounds = max(1, min(args.rounds, 10))
     out: list[str] = []
 
     async def run() -> None:
@@ -793,10 +901,15 @@ def main(argv: list[str] | None = None) -> None:
             if not args.abuse:
                 print(LOAD_HEADER, flush=True)
                 out.append(LOAD_HEADER)
-                for mode in modes:
-                    row = load_row(await run_load(db, mode, sessions, typists, seconds))
-                    print(row, flush=True)
-                    out.append(row)
+                for _ in range(rounds):
+                    for mode in modes:
+                        for python in pythons:
+                            figures = await run_load(db, mode, sessions, typists, probes, seconds, python)
+                            if python != sys.executable:
+                                figures.mode += f" ({python})"
+                            row = load_row(figures)
+                            print(row, flush=True)
+                            out.append(row)
             else:
                 for mode in modes:
                     print(f"{mode}:\n{ABUSE_HEADER}", flush=True)

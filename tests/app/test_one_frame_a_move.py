@@ -1,0 +1,46 @@
+"""A move between actors is one frame: the lists, the Consequences and the Detail pane go out together.
+
+In the SSH lecture hall every frame is CPU that many browsers share, and a
+move between actors loaded the Statements and Measures, then (after the
+Measures) the Consequences, and the Detail pane: a linked list's load let the
+held frame go before the rest had arrived, so one press drew two frames
+(docs/serving.md, "The hall").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dossier.app import DossierApp
+from dossier.store import Store
+from tests.pilot_helpers import each_frame, screen_lines, settle
+
+
+async def test_a_move_between_actors_is_one_frame_with_every_pane(store: Store) -> None:
+    app = DossierApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        hold = browser.actors.frame_hold
+        assert hold is not None
+        hold.seconds = 5.0  # the release checked is the panes' own, whatever the machine's load
+        painted: list[Any] = []
+        seen_consequences: set[int | None] = set()
+        for key in ["j", "k", "j", "j", "k", "k"]:
+            painted.clear()
+            with each_frame(app, lambda screen, renderable: painted.append(renderable)):
+                await pilot.press(key)
+                await settle(pilot)
+                assert not hold.active  # released by the panes in step, long before its deadline
+            frames = [p for p in painted if p is not None]
+            assert len(frames) == 1, (key, len(frames))
+            actor = browser.actors.highlighted
+            assert actor is not None
+            assert browser.statements.rows_of == actor.id == browser.measures.rows_of
+            assert browser.detail_ref == ("actor", actor.id)
+            measure = browser.measures.highlighted
+            assert browser.consequences.rows_of == (measure.id if measure is not None else None)
+            seen_consequences.add(browser.consequences.rows_of)
+            assert any(actor.name in line for line in screen_lines(app))
+        # Both kinds of move were met: to an actor with measures and to one without (an empty Consequences pane).
+        assert None in seen_consequences and len(seen_consequences) >= 2
