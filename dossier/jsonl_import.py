@@ -65,6 +65,9 @@ STREAM_CACHE_KIB = -128 * 1024
 the end, may take as much again: with the 256 MiB of a YAML or JSON import, 10M statements would peak
 near 600 MiB; with this, ~350 MiB."""
 
+FINISH_CACHE_KIB = 32 * 1024
+"""SQLite's page cache once the last line is written (32 MiB)."""
+
 
 def streamed(path: Path | str) -> bool:
     """A JSON Lines bundle of ours, by its name (`.jsonl`), unless its first line is a FollowTheMoney entity."""
@@ -305,7 +308,7 @@ class StreamWriter:
         )
         self.finish_index: Callable[[], None] | None = None
         if self.statements_were_empty:
-            self.finish_index = importer._defer_bulk_indexes(conn)
+            self.finish_index = importer._defer_bulk_indexes(conn, FINISH_CACHE_KIB)
         self.touched_parents: dict[str, set[int]] = {"actor": set(), "measure": set(), "event": set()}
 
     # ----------------------------------------------------------------- problems
@@ -591,7 +594,7 @@ class StreamWriter:
             and self.new_statements > self.existing_statements
         ):
             # Many new statements: the index is built once at the end, not kept row by row (rebuilt whole).
-            self.finish_index = importer._defer_bulk_indexes(conn)
+            self.finish_index = importer._defer_bulk_indexes(conn, FINISH_CACHE_KIB)
 
     # ----------------------------------------------------------------- the end
 
