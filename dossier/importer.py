@@ -717,7 +717,9 @@ def _defer_bulk_indexes(conn: sqlite3.Connection, cache_kib: int | None = None) 
     secondary indexes than inserting a million rows into them in random order.
     Both halves run inside the caller's transaction, so a rollback brings the
     triggers and indexes back too. (UNIQUE and PRIMARY KEY indexes stay: they
-    are constraints.)
+    are constraints.) With `cache_kib`, the building runs under a page cache
+    of that size, which also bounds each of SQLite's sorters (the streamed
+    import's 32 MiB: its 128 MiB of writing would let them grow with the file).
     """
     marks = ", ".join("?" * len(_BULK_TABLES))
     rows = conn.execute(
