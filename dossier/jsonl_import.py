@@ -68,7 +68,7 @@ FINISH_CACHE_KIB = 32 * 1024
 """SQLite's page cache once the last line is written (32 MiB), while the statement indexes, the full-text
 index and the summaries are built: each of SQLite's sorters may take as much memory as the page cache,
 so under the 128 MiB of the writing a 10M import peaked at 389 MiB, and the peak grew with the file
-(301 MiB at 1M); with this, ~240 MiB at 1M and at 3M (docs/performance.md)."""
+(301 MiB at 1M); with this, 240 MiB at 1M and at 3M, 258 MiB at 10M (docs/performance.md)."""
 
 
 def streamed(path: Path | str) -> bool:
