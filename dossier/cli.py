@@ -323,7 +323,7 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
 
         if not ftm.available():
             fail(ftm.MISSING)
-    with Store.open(existing_db(db)) as store:
+    with Store.open(existing_db(db)) as store, store.snapshot():  # the bundle and its identity: one state
         warn(store.warnings)
         bundle = store.export_bundle()
         identity = store.identity()

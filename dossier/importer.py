@@ -709,7 +709,7 @@ _BULK_TABLES = ("statements", "statement_measures")
 """The tables a big load fills: their indexes and triggers are built once, after it."""
 
 
-def _defer_bulk_indexes(conn: sqlite3.Connection) -> Callable[[], None]:
+def _defer_bulk_indexes(conn: sqlite3.Connection, cache_kib: int | None = None) -> Callable[[], None]:
     """Stop keeping statements_fts (by triggers) and the bulk tables' indexes row by row.
 
     The returned function builds them once, from the loaded tables: measured
@@ -717,7 +717,9 @@ def _defer_bulk_indexes(conn: sqlite3.Connection) -> Callable[[], None]:
     secondary indexes than inserting a million rows into them in random order.
     Both halves run inside the caller's transaction, so a rollback brings the
     triggers and indexes back too. (UNIQUE and PRIMARY KEY indexes stay: they
-    are constraints.)
+    are constraints.) With `cache_kib`, the building runs under a page cache
+    of that size, which also bounds each of SQLite's sorters (the streamed
+    import's 32 MiB: its 128 MiB of writing would let them grow with the file).
     """
     marks = ", ".join("?" * len(_BULK_TABLES))
     rows = conn.execute(
@@ -729,6 +731,13 @@ def _defer_bulk_indexes(conn: sqlite3.Connection) -> Callable[[], None]:
         conn.execute(f'DROP {kind.upper()} "{name}"')
 
     def finish() -> None:
+        if cache_kib is None:
+            _finish()
+            return
+        with page_cache(conn, cache_kib):
+            _finish()
+
+    def _finish() -> None:
         for kind, _, sql in rows:
             if kind == "index":
                 conn.execute(sql)

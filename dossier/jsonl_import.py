@@ -61,9 +61,14 @@ _REFERRERS = {
 _STATEMENT_COLUMNS = ("id", "slug", *importer._STATEMENT_COLUMNS[1:])
 
 STREAM_CACHE_KIB = -128 * 1024
-"""SQLite's page cache while streaming (128 MiB). SQLite's sorter, which builds the statement indexes at
-the end, may take as much again: with the 256 MiB of a YAML or JSON import, 10M statements would peak
-near 600 MiB; with this, ~350 MiB."""
+"""SQLite's page cache while the lines are written (128 MiB): what the UNIQUE slug indexes of a big load
+need to stay in memory."""
+
+FINISH_CACHE_KIB = 32 * 1024
+"""SQLite's page cache once the last line is written (32 MiB), while the statement indexes, the full-text
+index and the summaries are built: each of SQLite's sorters may take as much memory as the page cache,
+so under the 128 MiB of the writing a 10M import peaked at 389 MiB, and the peak grew with the file
+(301 MiB at 1M); with this, 240 MiB at 1M and at 3M, 258 MiB at 10M (docs/performance.md)."""
 
 
 def streamed(path: Path | str) -> bool:
@@ -305,7 +310,7 @@ class StreamWriter:
         )
         self.finish_index: Callable[[], None] | None = None
         if self.statements_were_empty:
-            self.finish_index = importer._defer_bulk_indexes(conn)
+            self.finish_index = importer._defer_bulk_indexes(conn, FINISH_CACHE_KIB)
         self.touched_parents: dict[str, set[int]] = {"actor": set(), "measure": set(), "event": set()}
 
     # ----------------------------------------------------------------- problems
@@ -591,7 +596,7 @@ class StreamWriter:
             and self.new_statements > self.existing_statements
         ):
             # Many new statements: the index is built once at the end, not kept row by row (rebuilt whole).
-            self.finish_index = importer._defer_bulk_indexes(conn)
+            self.finish_index = importer._defer_bulk_indexes(conn, FINISH_CACHE_KIB)
 
     # ----------------------------------------------------------------- the end
 

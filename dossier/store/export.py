@@ -3,6 +3,12 @@
 Export is the one read that walks whole tables: it is what the user asked
 for. It builds the bundle models of `dossier.models` (pydantic), imported here
 only when an export runs: the browser never needs them.
+
+Every export reads inside one read transaction (`Store.snapshot`): from its
+first read to its last line it sees one committed state of the file, even
+when another program commits an import while the lines are being written.
+(In WAL mode that program commits and the export goes on reading the state
+before; in the default rollback-journal mode it waits for the export.)
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ class ExportQueries(StoreBase):
             StatementAbout,
         )
 
-        with self._cursor() as conn:
+        with self.snapshot(), self._cursor() as conn:  # one read transaction: one state of the file
             meta = dict(conn.execute("SELECT key, value FROM dossier_meta").fetchall())
             meta["identity"] = dossier_identity(conn)  # a file made before schema 2: the derived one
             slug_of: dict[str, dict[int, str]] = {
@@ -186,9 +192,7 @@ class ExportQueries(StoreBase):
                     continue
                 if name in CHILD_FIELDS:
                     fields = CHILD_FIELDS[name]
-                    value = [
-                        {k: v for k, v in zip(fields, child, strict=True) if v is not None} for child in value
-                    ]
+                    value = [{k: v for k, v in zip(fields, child, strict=True) if v is not None} for child in value]
                 line[name] = value
             yield line
 
@@ -211,7 +215,9 @@ class ExportQueries(StoreBase):
         """
         from ..models import consequence_slug
 
-        with self._cursor() as conn, page_cache(conn, EXPORT_CACHE_KIB):
+        # One read transaction from the first read to the last line (`snapshot`): every table is read
+        # in the state of one commit, even if another program commits while the lines are written.
+        with self.snapshot(), self._cursor() as conn, page_cache(conn, EXPORT_CACHE_KIB):
             meta = dict(conn.execute("SELECT key, value FROM dossier_meta").fetchall())
             yield "dossier", (dossier_identity(conn), meta.get("title"), meta.get("description"))
             for r in conn.execute("SELECT slug, title, outlet, url, published, note FROM sources ORDER BY id"):
