@@ -351,7 +351,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         self.call_after_refresh(self.notebook.load)  # the first screen does not wait for the notebook
 
     def _first_frame_drawn(self) -> None:
-        """Start what the first frame did not wait for: the panes' reads in workers, the Detail pane's, the file's watch.
+        """Start what the first frame did not wait for: the panes' workers, the Detail pane's, the file's watch.
 
         Until the first frame is drawn, the panes that load in workers (Measures,
         the Detail pane, the pages beyond the first screen's) hold their reads:
