@@ -24,6 +24,7 @@ NOT_AT_START = (
     "pydantic",
     "yaml",
     "sqlite_utils",
+    "json",
     "dossier.cli",
     "dossier.models",
     "dossier.bundle",
@@ -38,7 +39,7 @@ NOT_AT_START = (
     "dossier.screens.notebook",
     "dossier.screens.too_small",
 )
-"""What the first frame of `dossier browse` must not wait for: the parser, the bundle and its models, the
+"""What the first frame of `dossier browse` must not wait for: the parser, JSON, the bundle and its models, the
 importer, the writers, the notebook and citations (loaded once the frame is drawn), the other screens."""
 
 
