@@ -230,6 +230,8 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         """Whether the first frame has been drawn: until then workers wait (`_first_frame_drawn`)."""
         self._held_detail: Ref | None = None
         """What the Detail pane reads once the first frame is drawn."""
+        self._resumed = False
+        """Whether the screen has been shown (`ScreenResume`) at least once."""
         self._navigating = False
         """True while a link followed is being resolved (`open_ref`): the keys after it wait for it."""
         self._detail_loading: Ref | None = None
@@ -291,6 +293,13 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
 
     def _fit_layout(self, width: int) -> None:
         self.query_one("#panes").set_class(width < self.NARROW_WIDTH, "-narrow")
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Shown for the first time: every widget was styled as it was mounted, a moment ago, and the
+        # focus restyled what it changed. Textual would style the whole screen again before the first frame.
+        if not self._first_drawn and not self._resumed:
+            event.refresh_styles = False
+        self._resumed = True
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_layout(event.size.width)

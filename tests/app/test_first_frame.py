@@ -103,3 +103,21 @@ async def test_a_list_holds_its_reads_until_told_and_skips_those_of_a_selection_
         actors.load(pager("again", None))  # no longer held: read at once
         await settle(pilot)
         assert asked == ["people", "again"] and actors.count == store.actor_count(None)
+
+
+async def test_the_first_screen_is_styled_as_a_full_restyle_would_style_it(store: Store) -> None:
+    """Shown for the first time, the browser is not styled again (its widgets were, as they mounted): the same."""
+    from dossier.app import DossierApp
+
+    app = DossierApp(store, ref="actor/zakharova")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.browser
+        nodes = [screen, *screen.walk_children(with_self=False)]
+
+        def looks() -> list[tuple[str, dict[str, object], dict[str, object]]]:
+            return [(repr(node), node.styles.base.get_rules(), node.styles.inline.get_rules()) for node in nodes]
+
+        styled = looks()
+        screen.update_node_styles(animate=False)
+        assert looks() == styled
