@@ -391,11 +391,11 @@ class DossierApp(GuardedApp[None]):
         self._fit_terminal(event.size)
 
     def _fit_terminal(self, size: Size) -> None:
-        from .screens.too_small import TooSmallScreen
-
         width, height = self.MIN_SIZE
         fits = size.width >= width and size.height >= height
         if not fits and not self.too_small:
+            from .screens.too_small import TooSmallScreen  # here: a terminal big enough never needs it
+
             self._too_small = TooSmallScreen(width, height)
             self.push_screen(self._too_small)
         elif fits and self.too_small and self.screen is self._too_small:

@@ -30,7 +30,6 @@ browser), never at start-up.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -40,6 +39,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .notebook_path import NOTEBOOK_ENV as NOTEBOOK_ENV
+from .notebook_path import OFF_MESSAGE as OFF_MESSAGE
+from .notebook_path import default_path as default_path
 from .text import clean_text
 
 if TYPE_CHECKING:
@@ -57,10 +59,6 @@ MAX_TAGS = 64
 """Tags on one entry."""
 KINDS = ("actor", "statement", "measure", "consequence", "event")
 """What an entry can be about."""
-NOTEBOOK_ENV = "DOSSIER_NOTEBOOK"
-"""Environment variable naming the notebook file; `off` turns the notebook off (served sessions)."""
-OFF_MESSAGE = "The notebook is off here (a served session writes nothing on the server); y still copies."
-"""What `m n # b` say when the notebook is off ($DOSSIER_NOTEBOOK=off, as `dossier serve` sets it)."""
 LOCK_SECONDS = 2.0
 """How long a save waits for another writer before the notebook is called locked."""
 
@@ -149,15 +147,6 @@ def check_tags(tags: Iterable[str]) -> tuple[str, ...]:
 def parse_tags(text: str) -> tuple[str, ...]:
     """Tags as typed: separated by commas (`#` before a tag is dropped)."""
     return check_tags(part.strip().lstrip("#") for part in text.split(","))
-
-
-def default_path() -> Path | None:
-    """The notebook's file: $DOSSIER_NOTEBOOK, else $XDG_DATA_HOME/dossier/notebook.db; None when turned off."""
-    named = os.environ.get(NOTEBOOK_ENV)
-    if named:
-        return None if named == "off" else Path(named).expanduser()
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "dossier" / "notebook.db"
 
 
 def _now() -> str:

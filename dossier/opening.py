@@ -138,7 +138,7 @@ def open_browser(
     starts, and `LaunchError` when the app ended on an exception it could not
     handle (unless `debug`, which shows the traceback instead).
     """
-    from .notebook import OFF_MESSAGE, default_path
+    from .notebook_path import OFF_MESSAGE, default_path
     from .store import BROWSE_CACHE_KIB, QUICK_CHECK_SECONDS, Store
 
     db = existing_db(path)

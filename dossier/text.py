@@ -32,6 +32,7 @@ introducers costs one pass.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _STRING_END = r"(?:\x07|\x1b\\|\x9c)"
@@ -39,20 +40,31 @@ _STRING_END = r"(?:\x07|\x1b\\|\x9c)"
 # unterminated one cannot swallow the text that follows its line.
 _PAYLOAD = r"[^\x00-\x1f\x7f-\x9f]*+"
 
-_SEQUENCES = re.compile(
-    # CSI: ESC [ or U+009B, parameter bytes, intermediate bytes, final byte (may be missing).
-    r"(?:\x1b\[|\x9b)[0-?]*+[ -/]*+[@-~]?"
-    # OSC, DCS, SOS, PM, APC: 7-bit (ESC ] P X ^ _) or 8-bit introducer, payload, BEL or ST.
-    rf"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]){_PAYLOAD}{_STRING_END}?"
-    # Any other escape sequence (nF: ESC ( B; Fp/Fe/Fs: ESC 7, ESC c), or a lone ESC.
-    r"|\x1b(?:[ -/]*+[0-~])?"
-)
-_LINE_BREAKS = re.compile(r"\r\n?|[\x85\u2028\u2029]")
-_FORBIDDEN = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0 except tab and newline, DEL, C1
-    r"|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"  # bidi embeddings, overrides, isolates, marks
-    r"|[\ud800-\udfff]"  # lone surrogates
-)
+
+@functools.cache
+def _cleaners() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The escape sequences, the line breaks and the forbidden characters, as patterns.
+
+    Compiled the first time text needs cleaning (most text never does: `_SUSPECT`), not
+    as the module is imported, which every start of the browser and every command does.
+    """
+    sequences = re.compile(
+        # CSI: ESC [ or U+009B, parameter bytes, intermediate bytes, final byte (may be missing).
+        r"(?:\x1b\[|\x9b)[0-?]*+[ -/]*+[@-~]?"
+        # OSC, DCS, SOS, PM, APC: 7-bit (ESC ] P X ^ _) or 8-bit introducer, payload, BEL or ST.
+        rf"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]){_PAYLOAD}{_STRING_END}?"
+        # Any other escape sequence (nF: ESC ( B; Fp/Fe/Fs: ESC 7, ESC c), or a lone ESC.
+        r"|\x1b(?:[ -/]*+[0-~])?"
+    )
+    line_breaks = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+    forbidden = re.compile(
+        r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0 except tab and newline, DEL, C1
+        r"|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"  # bidi embeddings, overrides, isolates, marks
+        r"|[\ud800-\udfff]"  # lone surrogates
+    )
+    return sequences, line_breaks, forbidden
+
+
 FORBIDDEN_CHARS: frozenset[str] = frozenset(
     [chr(c) for c in range(0x20) if chr(c) not in "\t\n"]
     + [chr(c) for c in range(0x7F, 0xA0)]
@@ -70,9 +82,10 @@ _SUSPECT = re.compile(
 def clean_text(text: str, *, keep_newlines: bool = True) -> str:
     """Text safe to print on a terminal: no controls, escapes, bidi overrides or lone surrogates."""
     if _SUSPECT.search(text) is not None:  # most text has nothing to remove: one scan, no copies
-        text = _SEQUENCES.sub("", text)
-        text = _LINE_BREAKS.sub("\n", text)
-        text = _FORBIDDEN.sub("", text)
+        sequences, line_breaks, forbidden = _cleaners()
+        text = sequences.sub("", text)
+        text = line_breaks.sub("\n", text)
+        text = forbidden.sub("", text)
     if keep_newlines:
         return text
     return text.replace("\n", " ").replace("\t", " ")

@@ -226,6 +226,12 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         self._detail_source: PaneName = "actors"
         self._starting = False
         """True while the first screen is read (`on_mount`): panes load at once, not in workers."""
+        self._first_drawn = False
+        """Whether the first frame has been drawn: until then workers wait (`_first_frame_drawn`)."""
+        self._held_detail: Ref | None = None
+        """What the Detail pane reads once the first frame is drawn."""
+        self._resumed = False
+        """Whether the screen has been shown (`ScreenResume`) at least once."""
         self._navigating = False
         """True while a link followed is being resolved (`open_ref`): the keys after it wait for it."""
         self._detail_loading: Ref | None = None
@@ -288,6 +294,13 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     def _fit_layout(self, width: int) -> None:
         self.query_one("#panes").set_class(width < self.NARROW_WIDTH, "-narrow")
 
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Shown for the first time: every widget was styled as it was mounted, a moment ago, and the
+        # focus restyled what it changed. Textual would style the whole screen again before the first frame.
+        if not self._first_drawn and not self._resumed:
+            event.refresh_styles = False
+        self._resumed = True
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit_layout(event.size.width)
         self.refresh_bindings()  # the footer shows the view keys only when there is room
@@ -317,6 +330,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         self._hold = FrameHold(self.app)
         for pane in (self.actors, self.statements, self.measures, self.consequences):
             pane.frame_hold = self._hold
+            pane.held = []  # its workers start once the first frame is drawn (`_first_frame_drawn`)
         self.set_focus(self.actors)
         for pane in (self.statements, self.measures, self.consequences):
             pane.load(None)  # until the first actor arrives, each pane says why it is empty
@@ -328,9 +342,6 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             self._data_version = self.store.data_version()
         except StoreError:
             self._data_version = None
-        seconds = live_seconds()
-        if seconds:
-            threading.Thread(target=self._watch_file, args=(seconds,), name="dossier-live", daemon=True).start()
         self._starting = True
         try:
             location = Location(None)
@@ -345,7 +356,27 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
                 self._show_actor(self.actors.highlighted_id)
         finally:
             self._starting = False
+        self.call_after_refresh(self._first_frame_drawn)
         self.call_after_refresh(self.notebook.load)  # the first screen does not wait for the notebook
+
+    def _first_frame_drawn(self) -> None:
+        """Start what the first frame did not wait for: the panes' workers, the Detail pane's, the file's watch.
+
+        Until the first frame is drawn, the panes that load in workers (Measures,
+        the Detail pane, the pages beyond the first screen's) hold their reads:
+        those threads, started while the first screen is laid out and drawn,
+        would share the CPU and the interpreter with it, and none of them could
+        land in time for that frame anyway. They start here, in the order asked.
+        """
+        self._first_drawn = True
+        for pane in (self.actors, self.statements, self.measures, self.consequences):
+            pane.start_held()
+        ref, self._held_detail = self._held_detail, None
+        if ref is not None and ref == self._detail_loading == self.detail_ref:
+            self._load_detail(ref)
+        seconds = live_seconds()
+        if seconds:
+            threading.Thread(target=self._watch_file, args=(seconds,), name="dossier-live", daemon=True).start()
 
     # ----------------------------------------------------------------- panes and the selection
 
@@ -1168,7 +1199,10 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         else:
             self._detail_loading = ref
             self._hold.wait(self.detail)
-            self._load_detail(ref)
+            if self._first_drawn:
+                self._load_detail(ref)
+            else:
+                self._held_detail = ref  # read once the first frame is drawn (`_first_frame_drawn`)
 
     def refresh_detail(self) -> None:
         """Read what the Detail pane shows again (its note or tags changed)."""

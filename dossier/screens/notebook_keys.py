@@ -30,9 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 
-from ..citation import Style, load_and_cite
 from ..errors import StoreError
-from ..notebook import Conflict, Entry, NotebookError
 from ..rows import (
     ActorDetail,
     ActorItem,
@@ -52,8 +50,9 @@ if TYPE_CHECKING:
     from textual.widget import Widget
     from textual.worker import Worker
 
+    from ..citation import Style
     from ..history import Ref
-    from ..notebook import Notebook
+    from ..notebook import Conflict, Entry, Notebook
     from ..store import Store
 
 
@@ -138,6 +137,8 @@ class NotebookState:
         """Tags used anywhere in the notebook when it was loaded (for completion)."""
 
     def entry(self, subject: Subject) -> Entry:
+        from ..notebook import Entry
+
         found = self.entries.get((subject.kind, subject.slug))
         return found or Entry(self.identity, subject.kind, subject.slug, label=subject.label)
 
@@ -184,7 +185,7 @@ class NotebookKeys:
         self.screen.run_worker(self._load, thread=True, group="notebook-load", exit_on_error=False)
 
     def _load(self) -> None:
-        from ..notebook import Notebook
+        from ..notebook import Notebook, NotebookError
 
         state, app = self.state, self.screen.app
         try:
@@ -315,6 +316,8 @@ class NotebookKeys:
 
     def _save(self, subject: Subject, write: Any, *, undo: Entry | None = None, after: Any = None) -> None:
         """Run `write(book)` in this worker; hand the entry saved (or the failure) to the UI thread."""
+        from ..notebook import Conflict, NotebookError
+
         app = self.screen.app
         try:
             saved = write(self._book())
@@ -484,6 +487,8 @@ class NotebookKeys:
             kind, entity_id = subject.kind, subject.entity_id
 
         def work() -> None:
+            from ..citation import load_and_cite
+
             try:
                 text = load_and_cite(screen.store, kind, entity_id, style)
             except StoreError as exc:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import math
 import operator
 import sqlite3
@@ -335,6 +334,8 @@ _QUOTE_PROBE = "".join(map(chr, range(1, 0x80))) + "\x80\x9b\xa0\xe9\u2028\u202e
 
 def _sqlite_quotes_as_json_does(conn: sqlite3.Connection) -> bool:
     """Whether SQLite's `json_object` writes a string exactly as Python's `json` (`ensure_ascii=False`) does."""
+    import json  # here: the browser imports this module (the store's mixins) but never exports
+
     row = conn.execute("SELECT json_object('k', ?)", (_QUOTE_PROBE,)).fetchone()
     return bool(row[0] == '{"k":' + json.encoder.encode_basestring(_QUOTE_PROBE) + "}")
 
@@ -413,6 +414,8 @@ def _statement_lines(conn: sqlite3.Connection, path: Path) -> Iterator[tuple[byt
 
 def _undecodable(lines: list[bytes]) -> str:
     """Which statement of these lines holds bytes that are not UTF-8: for the refusal."""
+    import json
+
     for line in lines:
         try:
             line.decode("utf-8")

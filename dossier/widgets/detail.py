@@ -113,6 +113,8 @@ class DetailPane(ScrollView, can_focus=True):
         self._width = 0
         self._strip_width = 0
         self._empty = "Nothing selected"
+        self._empty_wrapped: tuple[tuple[object, ...], list[Text]] | None = None
+        """The empty message wrapped, with what decided it (the message, the width, the styles)."""
         self.slug: str | None = None
         """What is shown as `kind/slug`, the form `dossier show` takes (`s` copies it)."""
         self._title: str | None = None
@@ -371,8 +373,17 @@ class DetailPane(ScrollView, can_focus=True):
         base = self._base
         if not self._blocks:
             # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
-            wrapped = render.wrap(render.plain(self._empty, self.styles_for_blocks.dim), max(1, width - 1))
-            text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
+            # Wrapped once for all the pane's lines (it is drawn as the first screen is), and blank below.
+            styles = self.styles_for_blocks
+            key: tuple[object, ...] = (self._empty, width, styles)
+            kept = self._empty_wrapped
+            if kept is None or kept[0] != key:
+                lines = render.wrap(render.plain(self._empty, styles.dim), max(1, width - 1))
+                kept = self._empty_wrapped = (key, lines)
+            wrapped = kept[1]
+            if y >= len(wrapped):
+                return Strip.blank(width, base)
+            text = render.join(" ", wrapped[y])
             return Strip(list(render.fit(text, width).render(self.app.console)), width).apply_style(base)
         line_no = int(self.scroll_y) + y
         if line_no >= len(self._lines):

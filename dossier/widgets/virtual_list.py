@@ -263,6 +263,9 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         """Started when the cursor moves, so the screen can paint the move with what it loads (see frame_hold)."""
         self.notebook_marks: frozenset[str] = frozenset()
         """The rows the researcher has marked (`m`), by `notebook_key`: drawn with a mark in front."""
+        self.held: list[Callable[[], None]] | None = None
+        """While a list (not None), the reads this list would start in its workers wait in it, in order, for
+        `start_held`: the browser's first screen holds them until its first frame is drawn (`BrowseScreen.on_mount`)."""
 
     # ----------------------------------------------------------------- public
 
@@ -325,7 +328,29 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         elif now:
             self._apply_loaded(self._fetch(self._generation, pager, select_id))
         else:
-            self._load_rows(self._generation, pager, select_id)
+            self._in_worker(self._generation, self._load_rows, pager, select_id)
+
+    def _in_worker(self, generation: int, read: Callable[..., object], *args: object) -> None:
+        """Start `read(generation, *args)` in its worker now, or once `start_held` is called (see `held`).
+
+        A held read of a selection the user has already left is not started: in
+        its exclusive group it would cancel the read of the one they are on.
+        """
+        if self.held is None:
+            read(generation, *args)
+            return
+
+        def start() -> None:
+            if generation == self._generation:
+                read(generation, *args)
+
+        self.held.append(start)
+
+    def start_held(self) -> None:
+        """Start the reads held so far (see `held`), and from now on start each at once."""
+        held, self.held = self.held or [], None
+        for start in held:
+            start()
 
     def show_again(self, snapshot: Snapshot[T], *, subject: str | None, offset: int) -> None:
         """Show rows read again (`read_again`) at once, the cursor `offset` rows below the top as it was.
@@ -593,7 +618,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         for page_no in missing:
             previous = self._pages.get(page_no - 1)
             wanted.append((page_no, previous[-1] if previous and len(previous) == PAGE_SIZE else None))
-        self._fetch_pages(self._generation, self._pager, wanted)
+        self._in_worker(self._generation, self._fetch_pages, self._pager, wanted)
 
     def _announce(self) -> None:
         """Tell the screen what is under the cursor, once per row (when its model has arrived)."""

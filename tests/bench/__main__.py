@@ -519,12 +519,12 @@ def checks(
     if empty and big:
         if big.first_rows is not None and empty.first_rows is not None:
             ratio = big.first_rows / empty.first_rows
-            line(ratio <= 1.5, f"first screen with rows on {biggest}: {ratio:.2f}× the empty app (goal ≤ 1.5×)")
+            line(ratio <= 1.3, f"first screen with rows on {biggest}: {ratio:.2f}× the empty app (goal ≤ 1.3×)")
         else:
             line(None, f"first screen with rows on {biggest}: rows never shown ({big.note})")
         if big.peak_kib and empty.peak_kib:
             extra = (big.peak_kib - empty.peak_kib) / 1024
-            line(extra <= 30, f"peak memory on {biggest}: empty app + {extra:.1f} MiB (goal ≤ +30 MiB)")
+            line(extra <= 15, f"peak memory on {biggest}: empty app + {extra:.1f} MiB (goal ≤ +15 MiB)")
         if big.peak_kib and small and small.peak_kib:
             growth = big.peak_kib / small.peak_kib - 1
             line(growth <= 0.10, f"peak memory {biggest} vs {smallest}: {growth:+.1%} (goal within 10 %)")

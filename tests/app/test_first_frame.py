@@ -1,0 +1,123 @@
+"""The browser's first frame: drawn without what browsing does not need yet, and the rest follows it.
+
+Start-up is measured in `tests/bench` (process start to the first screen with
+rows, against an empty Textual app); here only what it must and must not do.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from dossier.rows import ActorItem
+from dossier.store import Store
+from dossier.widgets.panes import ActorList
+from dossier.widgets.virtual_list import Pager
+from tests.bench.terminal import Terminal
+from tests.pilot_helpers import settle
+
+NOT_AT_START = (
+    "click",
+    "pydantic",
+    "yaml",
+    "sqlite_utils",
+    "json",
+    "dossier.cli",
+    "dossier.models",
+    "dossier.bundle",
+    "dossier.importer",
+    "dossier.capture",
+    "dossier.draft",
+    "dossier.notebook",
+    "dossier.citation",
+    "dossier.commands",
+    "dossier.screens.search",
+    "dossier.screens.help",
+    "dossier.screens.notebook",
+    "dossier.screens.too_small",
+)
+"""What the first frame of `dossier browse` must not wait for: the parser, JSON, the bundle and its models, the
+importer, the writers, the notebook and citations (loaded once the frame is drawn), the other screens."""
+
+
+def test_the_first_frame_is_drawn_before_the_modules_browsing_does_not_need_yet(seed_db: Path, tmp_path: Path) -> None:
+    loaded = tmp_path / "loaded.txt"
+    code = (
+        "import sys, dossier.opening as opening\n"
+        "then = opening.collector_after_first_frame\n"
+        "def drawn():\n"
+        f"    out = open({str(loaded)!r}, 'w')\n"
+        f"    out.write(' '.join(['drawn', *[m for m in {NOT_AT_START!r} if m in sys.modules]]))\n"
+        "    out.close()\n"
+        "    then()\n"
+        "opening.collector_after_first_frame = drawn\n"
+        "import runpy\n"
+        "runpy.run_module('dossier', run_name='__main__', alter_sys=True)\n"
+    )
+    env = {**os.environ, "DOSSIER_NOTEBOOK": str(tmp_path / "notebook.db")}
+    with Terminal([sys.executable, "-c", code, "browse", str(seed_db)], size=(120, 40), env=env) as term:
+        assert term.wait_for_text("Maria Zakharova", 60) is not None, term.screen_text()[-500:]
+        # What the first frame did not wait for comes after it: the Detail pane's actor, the footer's keys.
+        assert term.wait_for_text("Detail · actor", 60) is not None, term.screen_text()[-500:]
+        assert term.wait_for_text("Help", 60) is not None, term.screen_text()[-500:]
+        assert term.quit(timeout=20) is not None
+        assert term.process.returncode == 0
+    assert loaded.read_text().split() == ["drawn"]
+
+
+class _Listed(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ActorList(id="actors")
+
+
+async def test_a_list_holds_its_reads_until_told_and_skips_those_of_a_selection_left(store: Store) -> None:
+    asked: list[str] = []
+
+    def pager(name: str, kind: str | None) -> Pager[ActorItem]:
+        def count() -> int:
+            asked.append(name)
+            return store.actor_count(kind)
+
+        return Pager(
+            count=count,
+            page=lambda _after, start, limit: store.actors_grouped(kind=kind, offset=start, limit=limit),
+            ident=lambda item: item.id,
+        )
+
+    app = _Listed()
+    async with app.run_test(size=(60, 20)) as pilot:
+        actors = app.query_one(ActorList)
+        actors.held = []
+        actors.load(pager("every kind", None))
+        actors.load(pager("people", "person"))
+        await settle(pilot)
+        assert asked == [] and actors.count is None and len(actors.held) == 2
+        actors.start_held()
+        await settle(pilot)
+        assert asked == ["people"]  # the first selection was left before its read started: never read
+        assert actors.count == store.actor_count("person") and actors.highlighted is not None
+        assert actors.highlighted.kind == "person"
+        actors.load(pager("again", None))  # no longer held: read at once
+        await settle(pilot)
+        assert asked == ["people", "again"] and actors.count == store.actor_count(None)
+
+
+async def test_the_first_screen_is_styled_as_a_full_restyle_would_style_it(store: Store) -> None:
+    """Shown for the first time, the browser is not styled again (its widgets were, as they mounted): the same."""
+    from dossier.app import DossierApp
+
+    app = DossierApp(store, ref="actor/zakharova")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.browser
+        nodes = [screen, *screen.walk_children(with_self=False)]
+
+        def looks() -> list[tuple[str, dict[str, object], dict[str, object]]]:
+            return [(repr(node), node.styles.base.get_rules(), node.styles.inline.get_rules()) for node in nodes]
+
+        styled = looks()
+        screen.update_node_styles(animate=False)
+        assert looks() == styled
