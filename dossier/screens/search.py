@@ -13,7 +13,8 @@ returns to the browser unchanged.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -28,7 +29,7 @@ from textual.worker import Worker, get_current_worker
 
 from .. import keys
 from ..history import Ref
-from ..rows import SearchHit
+from ..rows import KindHits, SearchHit
 from ..store import Store, StoreError
 from ..text import clean_text
 from ..widgets import render
@@ -89,8 +90,8 @@ def newest_first(hits: list[SearchHit]) -> list[SearchHit]:
     return sorted(hits, key=lambda hit: (hit.said or "", hit.id), reverse=True)
 
 
-def shares(found: dict[str, list[SearchHit]], rows: int) -> dict[str, int]:
-    """How many hits of each kind fit on a first screen of `rows` rows: each kind gets its share.
+def shares(found: Mapping[str, int], rows: int) -> dict[str, int]:
+    """How many hits of each kind fit on a first screen of `rows` rows, given how many each has: its share.
 
     Every kind with hits gets a heading and at least one hit (and a "more" row
     when it has more); the rest of the screen is dealt out one hit at a time,
@@ -100,13 +101,13 @@ def shares(found: dict[str, list[SearchHit]], rows: int) -> dict[str, int]:
     share = dict.fromkeys(kinds, 1)
 
     def used() -> int:
-        return sum(1 + share[k] + (1 if share[k] < len(found[k]) else 0) for k in kinds)
+        return sum(1 + share[k] + (1 if share[k] < found[k] else 0) for k in kinds)
 
     grown = True
     while grown:
         grown = False
         for kind in kinds:
-            if share[kind] < len(found[kind]):
+            if share[kind] < found[kind]:
                 share[kind] += 1
                 if used() > rows:
                     share[kind] -= 1
@@ -126,19 +127,26 @@ def hit_rows(kind: str, hits: list[SearchHit]) -> list[ResultRow]:
     return [ResultRow(kind, hit, column=column) for hit in hits]
 
 
-def first_screen_rows(found: dict[str, list[SearchHit]], rows: int, complete: dict[str, bool]) -> list[ResultRow]:
-    """Every kind with hits under its heading, each its share, then how many more (see `shares`)."""
-    share = shares(found, rows)
+def first_screen_rows(found: Mapping[str, KindHits | list[SearchHit]], rows: int) -> list[ResultRow]:
+    """Every kind with hits under its heading, each its share, then how many more (see `shares`).
+
+    A kind's hits are a `KindHits` (its first hits, and how many were found) or all its hits.
+    """
+    kinds = {
+        kind: each if isinstance(each, KindHits) else KindHits(tuple(each), len(each)) for kind, each in found.items()
+    }
+    share = shares({kind: each.found for kind, each in kinds.items()}, rows)
     out: list[ResultRow] = []
     for kind in KIND_ORDER:
-        hits = newest_first(found.get(kind, []))
-        if not hits:
+        each = kinds.get(kind)
+        if each is None or not each.found:
             continue
-        plus = len(hits) >= PROBE or not complete.get(kind, True)
-        out.append(ResultRow(kind, count=len(hits), more_plus=plus))
-        out.extend(hit_rows(kind, hits[: share[kind]]))
-        if len(hits) > share[kind]:
-            out.append(ResultRow(kind, more=len(hits) - share[kind], more_plus=plus))
+        hits = newest_first(list(each.hits))[: share[kind]]
+        plus = each.found >= PROBE or not each.complete
+        out.append(ResultRow(kind, count=each.found, more_plus=plus))
+        out.extend(hit_rows(kind, hits))
+        if each.found > len(hits):
+            out.append(ResultRow(kind, more=each.found - len(hits), more_plus=plus))
     return out
 
 
@@ -147,7 +155,7 @@ def group_hits(hits: list[SearchHit], limit: int = PROBE) -> list[ResultRow]:
     found: dict[str, list[SearchHit]] = {}
     for hit in hits:
         found.setdefault(hit.kind, []).append(hit)
-    return first_screen_rows(found, rows=10**9, complete={})
+    return first_screen_rows(found, rows=10**9)
 
 
 def centred_snippet(snippet: Segments, width: int) -> Segments:
@@ -390,7 +398,8 @@ class SearchScreen(Screen[Ref | None]):
         hits: list[SearchHit]
         error: str | None = None
         kind: str | None = None
-        complete: dict[str, bool] = field(default_factory=dict)
+        kinds: dict[str, KindHits] | None = None
+        """Every kind: its first hits (as many as its share of the screen) and how many it has."""
         after: tuple[str, int] | None = None
         """Where the next page of the one kind shown starts (None: no more)."""
         appended: bool = False
@@ -445,7 +454,7 @@ class SearchScreen(Screen[Ref | None]):
         it is over the queries start there and then, with no timer to fire on
         the screen first and no worker to start (a few milliseconds a search).
         """
-        height = max(3, self.results.scrollable_content_region.height or self.app.size.height - 5)
+        height = self._rows()
         deadline = 0.0 if wait_from is None else wait_from + DEBOUNCE
         self._search(self.query_text, self.state.kind, height, deadline)
 
@@ -464,24 +473,28 @@ class SearchScreen(Screen[Ref | None]):
             message = self._Hits(query, [], kind=kind)
         else:
             try:
-                message = self._first_screen(query, kind, worker)
+                message = self._first_screen(query, kind, rows, worker)
             except StoreError as exc:
                 message = self._Hits(query, [], error=str(exc), kind=kind)
         if not worker.is_cancelled:
             self.post_message(message)
 
-    def _first_screen(self, query: str, kind: str | None, worker: Worker[None]) -> _Hits:
-        """The hits of a first screen (in the worker): each kind's newest `PROBE`, or one kind's first `PAGE`."""
+    def _rows(self) -> int:
+        """Rows of the results' list (before it is laid out: the terminal's height less the rest)."""
+        return max(3, self.results.scrollable_content_region.height or self.app.size.height - 5)
+
+    def _first_screen(self, query: str, kind: str | None, rows: int, worker: Worker[None]) -> _Hits:
+        """The hits of a first screen (in the worker): each kind's newest `PROBE`, or one kind's first `PAGE`.
+
+        Every kind: how many hits each has (up to `PROBE`) decides its share of
+        the `rows`, and only the hits that share shows are read whole (`Store.search_kinds`).
+        """
+        stop = lambda: worker.is_cancelled  # noqa: E731
         if kind is not None:
-            page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=lambda: worker.is_cancelled)
+            page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=stop)
             return self._Hits(query, list(page.hits), kind=kind, after=page.after)
-        hits: list[SearchHit] = []
-        complete: dict[str, bool] = {}
-        for each in KIND_ORDER:
-            page = self.store.search_page(query, kind=each, limit=PROBE, should_stop=lambda: worker.is_cancelled)
-            hits.extend(page.hits)
-            complete[each] = page.complete and page.after is None
-        return self._Hits(query, hits, complete=complete)
+        found = self.store.search_kinds(query, PROBE, lambda counts: shares(counts, rows), should_stop=stop)
+        return self._Hits(query, [hit for each in found.values() for hit in each.hits], kinds=dict(found))
 
     @work(thread=True, exclusive=True, group="search-more")
     def _read_more(self, query: str, kind: str, after: tuple[str, int]) -> None:
@@ -502,12 +515,9 @@ class SearchScreen(Screen[Ref | None]):
             results.load(None, empty_message="Type words to search the whole dossier")
             return
         if message.kind is None:
-            found: dict[str, list[SearchHit]] = {}
-            for hit in message.hits:
-                found.setdefault(hit.kind, []).append(hit)
-            height = max(3, results.scrollable_content_region.height)
-            rows = first_screen_rows(found, height, message.complete)
-            results.hit_count = len(message.hits)
+            found = message.kinds or {}
+            rows = first_screen_rows(found, max(3, results.scrollable_content_region.height))
+            results.hit_count = sum(each.found for each in found.values())
             results.title_note = "every kind · Tab: one kind"
         else:
             self._reading = False
