@@ -570,35 +570,46 @@ class _SearchRun:
         share = len(probe) / (span if len(probe) <= self.store.PROBE_MATCHES else max(1, last_probed - first + 1))
         walked = want / max(share, 1e-9)
         matches = round(share * span)
-        # A snippet by `+rowid` reads the matches of every entity kind (guessed: as many as this one's, each).
-        self._matches[index] = max(self._matches[index], matches * (len(ENTITY_KIND_CODES) if code else 1))
-        in_set = matches * _COST_SET_ROW + walked * _COST_INDEX_ROW
+        # A snippet by `+rowid`, and the set below, read the matches of every entity kind in the band
+        # (guessed: as many as this one's, each).
+        in_band = matches * (len(ENTITY_KIND_CODES) if code else 1)
+        self._matches[index] = max(self._matches[index], in_band)
+        in_set = in_band * _COST_SET_ROW + walked * _COST_INDEX_ROW
+        lookup = _lookup_cost(match, matches)
+        text = _INDEXED_TEXT.get(kind) if index in ("statements_fts", "entities_fts") else None
+        if text is not None and self._ascii_words():
+            # a LIKE first, then a lookup for the rows (about `share` of them) whose text holds every word
+            lookup = _COST_LIKE_ROW + min(1.0, share) * lookup
         params: list[Any] = [match]
-        if walked * _lookup_cost(match, matches) < in_set:
+        if walked * lookup < in_set:
             test = f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = {rowid})"
-            if index == "statements_fts":
-                test, params = self._ascii_prefilter(test, params)
+            if text is not None:
+                test, params = self._ascii_prefilter(text, test, params)
         else:
             test = f"{rowid} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?{band})"
         if index == "statements_fts":
             self._walked_dates = walked * 4 < self.scan_window
         return self._walk(kind, test, params, want, cursor)
 
-    def _ascii_prefilter(self, test: str, params: list[Any]) -> tuple[str, list[Any]]:
-        """`test` (a statement's FTS5 lookup) skipped for ASCII texts that lack one of the query's words.
+    def _ascii_words(self) -> tuple[str, ...] | None:
+        from ..search import ascii_words
+
+        return ascii_words(self.query)
+
+    def _ascii_prefilter(self, text: str, test: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """`test` (an FTS5 lookup of a row of table `e`) skipped for ASCII texts that lack one of the query's words.
 
         An FTS5 lookup costs ~25 µs; reading the row and a LIKE, ~3 µs. For a
         query of ASCII words (`ascii_words`), an ASCII text without one of them
         cannot match, so three in four lookups of a word in a quarter of the
-        statements are never made. Other texts are looked up as before.
+        statements are never made. Other texts are looked up as before. `text`
+        is the SQL of what the index holds of the row (`_INDEXED_TEXT`).
         """
-        from ..search import ascii_words
-
-        words = ascii_words(self.query)
+        words = self._ascii_words()
         if not words:
             return test, params
-        likes = " AND ".join("e.text LIKE ? ESCAPE '\\'" for _ in words)
-        ascii_text = "length(CAST(e.text AS BLOB)) = length(e.text)"  # one byte a character: ASCII (and no NUL)
+        likes = " AND ".join(f"{text} LIKE ? ESCAPE '\\'" for _ in words)
+        ascii_text = f"length(CAST({text} AS BLOB)) = length({text})"  # one byte a character: ASCII (and no NUL)
         return f"(NOT {ascii_text} OR ({likes})) AND {test}", [*(_like_pattern(w) for w in words), *params]
 
     def _walk(
@@ -920,6 +931,8 @@ _COST_PREFIX_ROW = 0.05
 """Per row a prefix's MATCH has, to merge its words again on each test."""
 _COST_MATCH_ROW = 0.1
 """To read one row of a MATCH."""
+_COST_LIKE_ROW = 3.0
+"""To read one row's text and test it with a LIKE for each word (`_ascii_prefilter`)."""
 
 
 def _lookup_cost(match: str, matches: int) -> float:
@@ -940,6 +953,16 @@ _DATED: dict[str, tuple[str, str | None]] = {
 """Each kind's table and the date that orders its hits (actors have none: newest added first)."""
 _TABLE_OF_CODE = {code: _DATED[kind][0] for kind, code in ENTITY_KIND_CODES.items()}
 """Each entity kind's table by its code in the entity indexes' rowids."""
+_INDEXED_TEXT = {
+    # All the text the word index holds of a row of each kind, from its own table (alias `e`): a row
+    # whose ASCII text lacks a word of the query cannot match (`_ascii_prefilter`). The entities' as
+    # the importer indexes them (`importer._ENTITY_SQL`: title, then body; their names are empty).
+    "statement": "e.text",
+    "measure": "(e.title || ' ' || coalesce(e.description, '') || ' ' || coalesce(e.quantity, ''))",
+    "event": "(e.title || ' ' || coalesce(e.description, '') || ' ' || coalesce(e.place, ''))",
+    "consequence": "e.description",
+}
+"""What the word index holds of a row of each dated kind, as SQL over its table (actors are not walked by date)."""
 _DATE_INDEX = {
     "measure": "measures_by_announced",
     "event": "events_by_date",
