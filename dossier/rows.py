@@ -368,6 +368,9 @@ class KindHits(NamedTuple):
     complete: bool = True
     """False when the time limit (or the caller) stopped a query of this kind, or a common prefix was
     searched as a whole word: there may be more."""
+    counted: bool = True
+    """False when the kind has more hits than `found` and how many (up to the `limit`) is not known yet
+    (`Store.search_counts` tells)."""
 
 
 def to_json(row: Any) -> Any:

@@ -29,12 +29,12 @@ from textual.worker import Worker, get_current_worker
 
 from .. import keys
 from ..history import Ref
-from ..rows import KindHits, SearchHit
+from ..rows import KindHits, SearchHit, SearchKind
 from ..store import Store, StoreError
 from ..text import clean_text
 from ..widgets import render
 from ..widgets.footer import KeysFooter
-from ..widgets.virtual_list import Pager, VirtualList
+from ..widgets.virtual_list import Pager, VirtualList, read_again
 
 DEBOUNCE = 0.15
 """Seconds to wait after a key before searching: typing a word costs one query, not one per letter."""
@@ -42,7 +42,7 @@ PROBE = 51
 """Hits asked per kind for the first screen: enough for every share, and to say `50+ more`."""
 PAGE = 100
 """Hits read at a time when one kind is shown (Tab), as the cursor nears the end."""
-KIND_ORDER = ("actor", "measure", "statement", "consequence", "event")
+KIND_ORDER: tuple[SearchKind, ...] = ("actor", "measure", "statement", "consequence", "event")
 KIND_TITLES = {
     "actor": "Actors",
     "measure": "Measures",
@@ -83,6 +83,8 @@ class ResultRow:
     more_plus: bool = False
     column: int = 0
     """A hit's row: the cells of the widest title among the rows of its kind (its kind's title column)."""
+    counted: bool = True
+    """False while how many hits the kind has is not known yet: its heading and "more" row say no number."""
 
 
 def newest_first(hits: list[SearchHit]) -> list[SearchHit]:
@@ -98,7 +100,7 @@ def shares(found: Mapping[str, int], rows: int) -> dict[str, int]:
     kind after kind, so a kind with few hits leaves its room to the others.
     """
     kinds = [kind for kind in KIND_ORDER if found.get(kind)]
-    share = dict.fromkeys(kinds, 1)
+    share: dict[str, int] = dict.fromkeys(kinds, 1)
 
     def used() -> int:
         return sum(1 + share[k] + (1 if share[k] < found[k] else 0) for k in kinds)
@@ -143,10 +145,10 @@ def first_screen_rows(found: Mapping[str, KindHits | list[SearchHit]], rows: int
             continue
         hits = newest_first(list(each.hits))[: share[kind]]
         plus = each.found >= PROBE or not each.complete
-        out.append(ResultRow(kind, count=each.found, more_plus=plus))
+        out.append(ResultRow(kind, count=each.found, more_plus=plus, counted=each.counted))
         out.extend(hit_rows(kind, hits))
         if each.found > len(hits):
-            out.append(ResultRow(kind, more=each.found - len(hits), more_plus=plus))
+            out.append(ResultRow(kind, more=each.found - len(hits), more_plus=plus, counted=each.counted))
     return out
 
 
@@ -305,12 +307,13 @@ class SearchResults(VirtualList[ResultRow]):
 
     def render_item(self, item: ResultRow, index: int, width: int) -> Text:
         if item.more:
-            more = f"{item.more:,}{'+' if item.more_plus else ''}"
+            more = f"{item.more:,}{'+' if item.more_plus else ''} " if item.counted else ""
             what = KIND_TITLES[item.kind].lower()
-            return Text(f"  … {more} more {what} · Enter or Tab shows only them", style=self.style("dim"))
+            return Text(f"  … {more}more {what} · Enter or Tab shows only them", style=self.style("dim"))
         if item.hit is None:
             plus = "+" if item.more_plus else ""
-            return Text(f"{KIND_TITLES[item.kind]} · {item.count:,}{plus}", style=self.style("accent"))
+            count = f" · {item.count:,}{plus}" if item.counted else ""
+            return Text(f"{KIND_TITLES[item.kind]}{count}", style=self.style("accent"))
         return self.render_hit(item.hit, item.column, width)
 
     def render_hit(self, hit: SearchHit, column: int, width: int) -> Text:
@@ -362,6 +365,16 @@ class SearchResults(VirtualList[ResultRow]):
         return row
 
 
+def _pager(rows: list[ResultRow]) -> Pager[ResultRow]:
+    """The rows of a search, all in memory, for the results' list (a row's id is its index)."""
+    return Pager(
+        count=lambda: len(rows),
+        page=lambda after, start, limit: rows[start : start + limit],
+        ident=lambda row: rows.index(row),
+        position=lambda wanted: wanted,
+    )
+
+
 class QueryInput(Input):
     """The query box; it notes when the key that changed it arrived, the wait for the next is counted from there."""
 
@@ -393,6 +406,13 @@ class SearchScreen(Screen[Ref | None]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("search")
 
     @dataclass
+    class _Counts(Message):
+        """How many hits the kinds left uncounted on the first screen have (`Store.search_counts`)."""
+
+        query: str
+        counts: dict[str, tuple[int, bool]]
+
+    @dataclass
     class _Hits(Message):
         query: str
         hits: list[SearchHit]
@@ -413,6 +433,8 @@ class SearchScreen(Screen[Ref | None]):
         self.query_text = self.state.query
         """What is typed now; results for anything else are stale."""
         self._kind_hits: list[SearchHit] = []
+        self._kinds: dict[str, KindHits] = {}
+        """The first screen's hits of every kind, as shown (their counts are filled in when they arrive)."""
         self._after: tuple[str, int] | None = None
         self._reading = False
 
@@ -456,6 +478,7 @@ class SearchScreen(Screen[Ref | None]):
         """
         height = self._rows()
         deadline = 0.0 if wait_from is None else wait_from + DEBOUNCE
+        self.workers.cancel_group(self, "search-counts")  # an older query's: never shown for this one
         self._search(self.query_text, self.state.kind, height, deadline)
 
     @work(thread=True, exclusive=True, group="search")
@@ -493,8 +516,40 @@ class SearchScreen(Screen[Ref | None]):
         if kind is not None:
             page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=stop)
             return self._Hits(query, list(page.hits), kind=kind, after=page.after)
-        found = self.store.search_kinds(query, PROBE, lambda counts: shares(counts, rows), should_stop=stop)
+        found = self.store.search_kinds(
+            query, PROBE, lambda counts: shares(counts, rows), first=max(2, rows // 3), should_stop=stop
+        )
         return self._Hits(query, [hit for each in found.values() for hit in each.hits], kinds=dict(found))
+
+    @work(thread=True, exclusive=True, group="search-counts")
+    def _count_kinds(self, query: str, kinds: list[SearchKind]) -> None:
+        """How many hits the first screen's uncounted kinds have, asked once it is drawn."""
+        worker = get_current_worker()
+        if worker.is_cancelled or query != self.query_text:
+            return
+        try:
+            counts = self.store.search_counts(query, kinds, PROBE, should_stop=lambda: worker.is_cancelled)
+        except StoreError:
+            return
+        if not worker.is_cancelled:
+            self.post_message(self._Counts(query, dict(counts)))
+
+    @on(_Counts)
+    def _show_counts(self, message: _Counts) -> None:
+        """The counts in the headings and "more" rows, the rows and the cursor where they were."""
+        if message.query != self.query_text or self.state.kind is not None or not self._kinds:
+            return  # typed on, or one kind shown since: these counts are another screen's
+        for kind, (count, complete) in message.counts.items():
+            each = self._kinds.get(kind)
+            if each is not None and not each.counted:
+                found = max(count, len(each.hits))
+                self._kinds[kind] = each._replace(found=found, complete=each.complete and complete, counted=True)
+        results = self.results
+        rows = first_screen_rows(self._kinds, max(3, results.scrollable_content_region.height))
+        results.hit_count = sum(each.found for each in self._kinds.values())
+        around = max(1, results.size.height)
+        snapshot = read_again(_pager(rows), None, results.cursor, around)
+        results.show_again(snapshot, subject=None, offset=results.cursor_offset)
 
     @work(thread=True, exclusive=True, group="search-more")
     def _read_more(self, query: str, kind: str, after: tuple[str, int]) -> None:
@@ -514,10 +569,15 @@ class SearchScreen(Screen[Ref | None]):
         if not message.query.strip():
             results.load(None, empty_message="Type words to search the whole dossier")
             return
+        self._kinds = {}
+        uncounted: list[SearchKind] = []
         if message.kind is None:
             found = message.kinds or {}
             rows = first_screen_rows(found, max(3, results.scrollable_content_region.height))
-            results.hit_count = sum(each.found for each in found.values())
+            uncounted = [kind for kind in KIND_ORDER if kind in found and not found[kind].counted]
+            counted = not uncounted
+            results.hit_count = sum(each.found for each in found.values()) if counted else None
+            self._kinds = dict(found)
             results.title_note = "every kind · Tab: one kind"
         else:
             self._reading = False
@@ -545,16 +605,9 @@ class SearchScreen(Screen[Ref | None]):
         )
         if message.appended:
             index = max(index, len(rows) - 1 - PAGE - (1 if message.after is not None else 0))
-        results.load(
-            Pager(
-                count=lambda: len(rows),
-                page=lambda after, start, limit: rows[start : start + limit],
-                ident=lambda row: rows.index(row),
-                position=lambda wanted: wanted,
-            ),
-            select_id=index,
-            now=True,
-        )
+        results.load(_pager(rows), select_id=index, now=True)
+        if uncounted:
+            self.call_after_refresh(self._count_kinds, message.query, uncounted)
 
     # ----------------------------------------------------------------- one kind at a time
 

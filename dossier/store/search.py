@@ -159,19 +159,29 @@ class SearchQueries(StoreBase):
         self,
         query: str,
         limit: int = 50,
-        shown: Callable[[dict[SearchKind, int]], Mapping[str, int]] | None = None,
+        shown: Callable[[dict[str, int]], Mapping[str, int]] | None = None,
         *,
+        first: int | None = None,
         time_limit: float | None = None,
         should_stop: Callable[[], bool] | None = None,
-    ) -> dict[SearchKind, KindHits]:
-        """The newest `limit` hits of every kind for a first screen, snippets only for the hits shown.
+    ) -> dict[str, KindHits]:
+        """The newest hits of every kind for a first screen, snippets only for the hits shown.
 
         The same hits, kind by kind, as `search_page(query, kind=k, limit=limit)`
         gives, found by one run (the query parsed once, its words read once).
-        `shown` is told how many hits of each kind were found and says how many
-        of each are shown (default: all): only those are read whole, their
-        snippet made by the index (one FTS5 lookup each, 0.1 to 0.5 ms on 10M
-        statements, most of the time of a first screen for a common word).
+        `shown` is told how many hits of each kind there are (up to `limit`) and
+        says how many of each are shown (default: all): only those are read
+        whole, their snippet made by the index (one FTS5 lookup each, 0.1 to
+        0.5 ms on 10M statements, most of the time of a first screen for a
+        common word).
+
+        With `first`, each kind is searched for its newest `first` hits only
+        (the last, statements, for as many as its share shows, and one, given
+        what the others have); a kind that has that many is told to `shown` as having `limit`, and is
+        searched on for as many more as its share then shows, and one (to know
+        there are more). Its `KindHits.counted` is then False: how many hits it
+        has is left to `search_counts`, asked after the screen is drawn. A
+        common word on 10M statements walks a quarter of the rows it walked.
         Each kind has `time_limit` (default SEARCH_TIME_LIMIT) of its own.
         """
         from ..search import parse_query
@@ -181,27 +191,81 @@ class SearchQueries(StoreBase):
             return {}
         budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
         run = _SearchRun(self, parsed, time.monotonic() + budget, should_stop, self.SCAN_WINDOW)
+        run.fragment_window = limit
+        want = min(limit, first) if first else limit
         found: dict[SearchKind, list[_Found]] = {}
         complete: dict[SearchKind, bool] = {}
-        for kind in _SEARCH_KINDS:
+        uncounted: set[SearchKind] = set()
+
+        def search(kind: SearchKind, count: int) -> None:
             run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
-            found[kind] = run.recent(kind, limit, None, snippets=False)
-            complete[kind] = run.complete and not (kind == "statement" and run.prefixes_limited)
-        counts = {kind: len(hits) for kind, hits in found.items()}
-        wanted = shown(counts) if shown is not None else counts
+            before = found[kind][-1].id if found.get(kind) else None
+            more = run.recent(kind, count, before, snippets=False)
+            found[kind] = [*found.get(kind, []), *more]
+            done = run.complete and not (kind == "statement" and run.prefixes_limited)
+            complete[kind] = complete.get(kind, True) and done
+            if len(more) < count or len(found[kind]) >= limit:
+                uncounted.discard(kind)  # every hit (up to `limit`) read: counted
+            else:
+                uncounted.add(kind)
+
+        for kind in _SEARCH_KINDS:
+            count = want
+            if want < limit and shown is not None and kind == _SEARCH_KINDS[-1]:
+                # the last kind's share is known from the others': read as many as it shows, and one
+                known = {k: limit if k in uncounted else len(hits) for k, hits in found.items()}
+                count = min(limit, max(1, shown({**known, kind: limit}).get(kind, 0)) + 1)
+            search(kind, count)
+        while True:
+            counts: dict[str, int] = {kind: limit if kind in uncounted else len(hits) for kind, hits in found.items()}
+            wanted = {kind: max(0, n) for kind, n in (shown(counts) if shown is not None else counts).items()}
+            short = [kind for kind in uncounted if len(found[kind]) < min(limit, wanted.get(kind, 0) + 1)]
+            if not short:
+                break
+            for kind in short:  # its share shows more than was read: read on, one more than it shows
+                search(kind, min(limit, wanted[kind] + 1) - len(found[kind]))
         picked: list[_Found] = []
         for kind, hits in found.items():
             run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
-            picked += run.with_snippets(kind, hits[: max(0, wanted.get(kind, 0))])
+            picked += run.with_snippets(kind, hits[: wanted.get(kind, 0)])
             complete[kind] = complete[kind] and run.complete
         by_kind: dict[str, list[SearchHit]] = {}
         for hit in run.hits(picked):
             by_kind.setdefault(hit.kind, []).append(hit)
-        return {
-            kind: KindHits(tuple(by_kind.get(kind, ())), counts[kind], complete[kind])
+        out: dict[str, KindHits] = {
+            kind: KindHits(tuple(by_kind.get(kind, ())), len(found[kind]), complete[kind], kind not in uncounted)
             for kind in _SEARCH_KINDS
-            if counts[kind]
+            if found[kind]
         }
+        return out
+
+    def search_counts(
+        self,
+        query: str,
+        kinds: Sequence[SearchKind],
+        limit: int = 50,
+        *,
+        time_limit: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> dict[str, tuple[int, bool]]:
+        """How many hits each of `kinds` has, up to `limit`, and whether that was searched in full (`complete`).
+
+        What `search_kinds` leaves uncounted: the same hits are found (newest
+        first, up to `limit`), only none is read whole.
+        """
+        from ..search import parse_query
+
+        parsed = parse_query(query)
+        if parsed.empty or limit <= 0:
+            return {}
+        budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
+        run = _SearchRun(self, parsed, time.monotonic() + budget, should_stop, self.SCAN_WINDOW)
+        out: dict[str, tuple[int, bool]] = {}
+        for kind in kinds:
+            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
+            count = len(run.recent(kind, limit, None, snippets=False))
+            out[kind] = (count, run.complete and not (kind == "statement" and run.prefixes_limited))
+        return out
 
     def _search_connection(self) -> sqlite3.Connection:
         """A second read-only connection for search, so a slow search never holds up the browse queries."""
@@ -298,6 +362,9 @@ class _SearchRun:
         self._id_ranges: dict[str, tuple[int, int]] = {}
         self._walked_dates = False
         """Whether the statements' words were found by a short walk of their date index (`_newest`)."""
+        self.fragment_window = 0
+        """At least this many of an entity kind's newest (by id) entities holding a fragment are read: a
+        page of fewer hits then holds the first hits of a page of this many (`Store.search_kinds`)."""
 
     # ------------------------------------------------------------- running one query
 
@@ -471,7 +538,7 @@ class _SearchRun:
         elif words:
             for entity_id, date in self._newest(kind, "entities_fts", words, want, cursor):
                 order[entity_id] = _key(date, entity_id)
-        fragments = self._entity_fragments(code, want)
+        fragments = self._entity_fragments(code, max(want, self.fragment_window))
         if fragments:  # fragments inside words: the newest `want` entities (by id), put in date order
             table, column = _DATED[kind]
             keyset, keys = _keyset(cursor, "e", column)
@@ -577,8 +644,9 @@ class _SearchRun:
         in_set = in_band * _COST_SET_ROW + walked * _COST_INDEX_ROW
         lookup = _lookup_cost(match, matches)
         text = _INDEXED_TEXT.get(kind) if index in ("statements_fts", "entities_fts") else None
-        if text is not None and self._ascii_words():
-            # a LIKE first, then a lookup for the rows (about `share` of them) whose text holds every word
+        if text is not None and code is not None and self._ascii_words():
+            # a LIKE first, then a lookup for the rows (about `share` of them) whose text holds every word;
+            # a statement's text is read from far in the file (its cost is left to _COST_FTS_LOOKUP)
             lookup = _COST_LIKE_ROW + min(1.0, share) * lookup
         params: list[Any] = [match]
         if walked * lookup < in_set:
@@ -931,8 +999,8 @@ _COST_PREFIX_ROW = 0.05
 """Per row a prefix's MATCH has, to merge its words again on each test."""
 _COST_MATCH_ROW = 0.1
 """To read one row of a MATCH."""
-_COST_LIKE_ROW = 3.0
-"""To read one row's text and test it with a LIKE for each word (`_ascii_prefilter`)."""
+_COST_LIKE_ROW = 1.0
+"""To read an entity's text (short, in its row) and test it with a LIKE for each word (`_ascii_prefilter`)."""
 
 
 def _lookup_cost(match: str, matches: int) -> float:

@@ -445,3 +445,34 @@ def test_a_prefix_s_new_word_is_found_after_another_program_adds_it(dossier_file
         again = store.search_page("diplomat", kind="statement", limit=5)
         assert again.hits[0].id == older
         assert ("Diplomatsz", True) in again.hits[0].snippet
+
+
+# --------------------------------------------------------------------------- the first screen of every kind
+
+
+@pytest.mark.parametrize("rows", [5, 19, 35, 200])
+def test_the_first_screen_of_every_kind_holds_the_first_hits_of_each_page(dossier_file: Path, rows: int) -> None:
+    """`search_kinds` (one run, snippets for the shown hits only, a few hits a kind read first) shows the
+    first hits of each kind's own page, with their snippets, and says how many each has or that it has
+    more, which `search_counts` then counts as the page does."""
+    from dossier.screens.search import PROBE, shares
+
+    with Store.open(dossier_file) as store:
+        store.SCAN_WINDOW = 300
+        for text in QUERIES:
+            pages = {kind: store.search_page(text, kind=kind, limit=PROBE, time_limit=60) for kind in KINDS}
+            counts = {kind: len(page.hits) for kind, page in pages.items() if page.hits}
+            share = shares(counts, rows)
+            for first in (None, 2, max(2, rows // 3)):
+                found = store.search_kinds(text, PROBE, lambda c: shares(c, rows), first=first, time_limit=60)
+                assert set(found) == set(counts), (text, first)
+                for kind, each in found.items():
+                    assert each.hits == pages[kind].hits[: share[kind]], (text, first, kind)  # snippets too
+                    if each.counted:
+                        assert each.found == counts[kind], (text, first, kind)
+                        assert each.complete == pages[kind].complete, (text, first, kind)
+                    else:
+                        assert first is not None and share[kind] < each.found <= counts[kind], (text, kind)
+                uncounted = [kind for kind, each in found.items() if not each.counted]
+                later = store.search_counts(text, uncounted, PROBE, time_limit=60)  # type: ignore[arg-type]
+                assert later == {kind: (counts[kind], pages[kind].complete) for kind in uncounted}, (text, first)
