@@ -6,6 +6,10 @@ seconds (from the key's arrival) for the next key, which cancels it, then asks
 dropped, so a slow query never blocks a key and never shows late. Hits are
 grouped by kind with counts, each row its date, its title and a snippet whose
 matched words are styled (from `SearchHit.snippet` segments, never markup).
+A kind with more hits than its share read says "… more" without a number
+until a second worker, started once the results are drawn, has counted them
+(`Store.search_counts`); a newer query cancels it, and counts for any query
+but the one typed are dropped.
 Enter opens the highlighted hit in the browser as a history step; Escape
 returns to the browser unchanged.
 """
