@@ -28,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
@@ -46,6 +47,9 @@ PROBE = 51
 """Hits asked per kind for the first screen: enough for every share, and to say `50+ more`."""
 PAGE = 100
 """Hits read at a time when one kind is shown (Tab), as the cursor nears the end."""
+COUNT_AFTER = 0.05
+"""Seconds after the first screen's rows are handed to the list before its counts are read: a thread
+started at once shared the interpreter with the drawing of those rows and made it take twice as long."""
 KIND_ORDER: tuple[SearchKind, ...] = ("actor", "measure", "statement", "consequence", "event")
 KIND_TITLES = {
     "actor": "Actors",
@@ -439,6 +443,7 @@ class SearchScreen(Screen[Ref | None]):
         self._kind_hits: list[SearchHit] = []
         self._kinds: dict[str, KindHits] = {}
         """The first screen's hits of every kind, as shown (their counts are filled in when they arrive)."""
+        self._count_timer: Timer | None = None
         self._after: tuple[str, int] | None = None
         self._reading = False
 
@@ -483,6 +488,8 @@ class SearchScreen(Screen[Ref | None]):
         height = self._rows()
         deadline = 0.0 if wait_from is None else wait_from + DEBOUNCE
         self.workers.cancel_group(self, "search-counts")  # an older query's: never shown for this one
+        if self._count_timer is not None:
+            self._count_timer.stop()
         self._search(self.query_text, self.state.kind, height, deadline)
 
     @work(thread=True, exclusive=True, group="search")
@@ -611,7 +618,8 @@ class SearchScreen(Screen[Ref | None]):
             index = max(index, len(rows) - 1 - PAGE - (1 if message.after is not None else 0))
         results.load(_pager(rows), select_id=index, now=True)
         if uncounted:
-            self.call_after_refresh(self._count_kinds, message.query, uncounted)
+            query = message.query
+            self._count_timer = self.set_timer(COUNT_AFTER, lambda: self._count_kinds(query, uncounted))
 
     # ----------------------------------------------------------------- one kind at a time
 

@@ -266,8 +266,10 @@ async def test_counts_arrive_after_the_first_screen_and_never_for_another_query(
                 assert isinstance(screen, SearchScreen)
                 await _until(pilot, lambda: "more statements" in shown(screen.results))
                 first = shown(screen.results)
-                # drawn before any count: every kind's hits, headings and "more" rows without numbers
-                assert asked == [generate.COMMON_WORD]
+                # drawn before any count: every kind's hits, headings and "more" rows without numbers;
+                # then counted in a worker (held here)
+                await _until(pilot, lambda: asked == [generate.COMMON_WORD])
+                assert shown(screen.results) == first
                 assert "Statements\n" in first + "\n" and "… more statements" in first, first
                 assert "Measures" in first and "every kind" in str(screen.results.border_title)
                 # an older query's counts are dropped, however they arrive
