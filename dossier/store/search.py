@@ -213,7 +213,7 @@ class SearchQueries(StoreBase):
             count = want
             if want < limit and shown is not None and kind == _SEARCH_KINDS[-1]:
                 # the last kind's share is known from the others': read as many as it shows, and one
-                known = {k: limit if k in uncounted else len(hits) for k, hits in found.items()}
+                known: dict[str, int] = {k: limit if k in uncounted else len(hits) for k, hits in found.items()}
                 count = min(limit, max(1, shown({**known, kind: limit}).get(kind, 0)) + 1)
             search(kind, count)
         while True:
