@@ -358,6 +358,21 @@ class SearchPage(NamedTuple):
     """The keyset for the next page in "recent" order (kind and id of the last hit), None at the end."""
 
 
+class KindHits(NamedTuple):
+    """The newest hits of one kind for a first screen (see `Store.search_kinds`)."""
+
+    hits: tuple[SearchHit, ...] = ()
+    """The first hits of the kind, newest first: as many as the screen shows."""
+    found: int = 0
+    """How many hits were found, up to the `limit` asked (the hits shown are the first of them)."""
+    complete: bool = True
+    """False when the time limit (or the caller) stopped a query of this kind, or a common prefix was
+    searched as a whole word: there may be more."""
+    counted: bool = True
+    """False when the kind has more hits than `found` and how many (up to the `limit`) is not known yet
+    (`Store.search_counts` tells)."""
+
+
 def to_json(row: Any) -> Any:
     """A row (or a list of rows) as plain JSON data: rows become objects, tuples become lists."""
     if isinstance(row, tuple) and hasattr(row, "_fields"):

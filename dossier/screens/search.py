@@ -6,6 +6,10 @@ seconds (from the key's arrival) for the next key, which cancels it, then asks
 dropped, so a slow query never blocks a key and never shows late. Hits are
 grouped by kind with counts, each row its date, its title and a snippet whose
 matched words are styled (from `SearchHit.snippet` segments, never markup).
+A kind with more hits than its share read says "… more" without a number
+until a second worker, started once the results are drawn, has counted them
+(`Store.search_counts`); a newer query cancels it, and counts for any query
+but the one typed are dropped.
 Enter opens the highlighted hit in the browser as a history step; Escape
 returns to the browser unchanged.
 """
@@ -13,7 +17,8 @@ returns to the browser unchanged.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -23,17 +28,18 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from .. import keys
 from ..history import Ref
-from ..rows import SearchHit
+from ..rows import KindHits, SearchHit, SearchKind
 from ..store import Store, StoreError
 from ..text import clean_text
 from ..widgets import render
 from ..widgets.footer import KeysFooter
-from ..widgets.virtual_list import Pager, VirtualList
+from ..widgets.virtual_list import Pager, VirtualList, read_again
 
 DEBOUNCE = 0.15
 """Seconds to wait after a key before searching: typing a word costs one query, not one per letter."""
@@ -41,7 +47,10 @@ PROBE = 51
 """Hits asked per kind for the first screen: enough for every share, and to say `50+ more`."""
 PAGE = 100
 """Hits read at a time when one kind is shown (Tab), as the cursor nears the end."""
-KIND_ORDER = ("actor", "measure", "statement", "consequence", "event")
+COUNT_AFTER = 0.05
+"""Seconds after the first screen's rows are handed to the list before its counts are read: a thread
+started at once shared the interpreter with the drawing of those rows and made it take twice as long."""
+KIND_ORDER: tuple[SearchKind, ...] = ("actor", "measure", "statement", "consequence", "event")
 KIND_TITLES = {
     "actor": "Actors",
     "measure": "Measures",
@@ -82,6 +91,8 @@ class ResultRow:
     more_plus: bool = False
     column: int = 0
     """A hit's row: the cells of the widest title among the rows of its kind (its kind's title column)."""
+    counted: bool = True
+    """False while how many hits the kind has is not known yet: its heading and "more" row say no number."""
 
 
 def newest_first(hits: list[SearchHit]) -> list[SearchHit]:
@@ -89,24 +100,24 @@ def newest_first(hits: list[SearchHit]) -> list[SearchHit]:
     return sorted(hits, key=lambda hit: (hit.said or "", hit.id), reverse=True)
 
 
-def shares(found: dict[str, list[SearchHit]], rows: int) -> dict[str, int]:
-    """How many hits of each kind fit on a first screen of `rows` rows: each kind gets its share.
+def shares(found: Mapping[str, int], rows: int) -> dict[str, int]:
+    """How many hits of each kind fit on a first screen of `rows` rows, given how many each has: its share.
 
     Every kind with hits gets a heading and at least one hit (and a "more" row
     when it has more); the rest of the screen is dealt out one hit at a time,
     kind after kind, so a kind with few hits leaves its room to the others.
     """
     kinds = [kind for kind in KIND_ORDER if found.get(kind)]
-    share = dict.fromkeys(kinds, 1)
+    share: dict[str, int] = dict.fromkeys(kinds, 1)
 
     def used() -> int:
-        return sum(1 + share[k] + (1 if share[k] < len(found[k]) else 0) for k in kinds)
+        return sum(1 + share[k] + (1 if share[k] < found[k] else 0) for k in kinds)
 
     grown = True
     while grown:
         grown = False
         for kind in kinds:
-            if share[kind] < len(found[kind]):
+            if share[kind] < found[kind]:
                 share[kind] += 1
                 if used() > rows:
                     share[kind] -= 1
@@ -126,19 +137,26 @@ def hit_rows(kind: str, hits: list[SearchHit]) -> list[ResultRow]:
     return [ResultRow(kind, hit, column=column) for hit in hits]
 
 
-def first_screen_rows(found: dict[str, list[SearchHit]], rows: int, complete: dict[str, bool]) -> list[ResultRow]:
-    """Every kind with hits under its heading, each its share, then how many more (see `shares`)."""
-    share = shares(found, rows)
+def first_screen_rows(found: Mapping[str, KindHits | list[SearchHit]], rows: int) -> list[ResultRow]:
+    """Every kind with hits under its heading, each its share, then how many more (see `shares`).
+
+    A kind's hits are a `KindHits` (its first hits, and how many were found) or all its hits.
+    """
+    kinds = {
+        kind: each if isinstance(each, KindHits) else KindHits(tuple(each), len(each)) for kind, each in found.items()
+    }
+    share = shares({kind: each.found for kind, each in kinds.items()}, rows)
     out: list[ResultRow] = []
     for kind in KIND_ORDER:
-        hits = newest_first(found.get(kind, []))
-        if not hits:
+        each = kinds.get(kind)
+        if each is None or not each.found:
             continue
-        plus = len(hits) >= PROBE or not complete.get(kind, True)
-        out.append(ResultRow(kind, count=len(hits), more_plus=plus))
-        out.extend(hit_rows(kind, hits[: share[kind]]))
-        if len(hits) > share[kind]:
-            out.append(ResultRow(kind, more=len(hits) - share[kind], more_plus=plus))
+        hits = newest_first(list(each.hits))[: share[kind]]
+        plus = each.found >= PROBE or not each.complete
+        out.append(ResultRow(kind, count=each.found, more_plus=plus, counted=each.counted))
+        out.extend(hit_rows(kind, hits))
+        if each.found > len(hits):
+            out.append(ResultRow(kind, more=each.found - len(hits), more_plus=plus, counted=each.counted))
     return out
 
 
@@ -147,7 +165,7 @@ def group_hits(hits: list[SearchHit], limit: int = PROBE) -> list[ResultRow]:
     found: dict[str, list[SearchHit]] = {}
     for hit in hits:
         found.setdefault(hit.kind, []).append(hit)
-    return first_screen_rows(found, rows=10**9, complete={})
+    return first_screen_rows(found, rows=10**9)
 
 
 def centred_snippet(snippet: Segments, width: int) -> Segments:
@@ -297,12 +315,13 @@ class SearchResults(VirtualList[ResultRow]):
 
     def render_item(self, item: ResultRow, index: int, width: int) -> Text:
         if item.more:
-            more = f"{item.more:,}{'+' if item.more_plus else ''}"
+            more = f"{item.more:,}{'+' if item.more_plus else ''} " if item.counted else ""
             what = KIND_TITLES[item.kind].lower()
-            return Text(f"  … {more} more {what} · Enter or Tab shows only them", style=self.style("dim"))
+            return Text(f"  … {more}more {what} · Enter or Tab shows only them", style=self.style("dim"))
         if item.hit is None:
             plus = "+" if item.more_plus else ""
-            return Text(f"{KIND_TITLES[item.kind]} · {item.count:,}{plus}", style=self.style("accent"))
+            count = f" · {item.count:,}{plus}" if item.counted else ""
+            return Text(f"{KIND_TITLES[item.kind]}{count}", style=self.style("accent"))
         return self.render_hit(item.hit, item.column, width)
 
     def render_hit(self, hit: SearchHit, column: int, width: int) -> Text:
@@ -354,6 +373,16 @@ class SearchResults(VirtualList[ResultRow]):
         return row
 
 
+def _pager(rows: list[ResultRow]) -> Pager[ResultRow]:
+    """The rows of a search, all in memory, for the results' list (a row's id is its index)."""
+    return Pager(
+        count=lambda: len(rows),
+        page=lambda after, start, limit: rows[start : start + limit],
+        ident=lambda row: rows.index(row),
+        position=lambda wanted: wanted,
+    )
+
+
 class QueryInput(Input):
     """The query box; it notes when the key that changed it arrived, the wait for the next is counted from there."""
 
@@ -385,12 +414,20 @@ class SearchScreen(Screen[Ref | None]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("search")
 
     @dataclass
+    class _Counts(Message):
+        """How many hits the kinds left uncounted on the first screen have (`Store.search_counts`)."""
+
+        query: str
+        counts: dict[str, tuple[int, bool]]
+
+    @dataclass
     class _Hits(Message):
         query: str
         hits: list[SearchHit]
         error: str | None = None
         kind: str | None = None
-        complete: dict[str, bool] = field(default_factory=dict)
+        kinds: dict[str, KindHits] | None = None
+        """Every kind: its first hits (as many as its share of the screen) and how many it has."""
         after: tuple[str, int] | None = None
         """Where the next page of the one kind shown starts (None: no more)."""
         appended: bool = False
@@ -404,6 +441,9 @@ class SearchScreen(Screen[Ref | None]):
         self.query_text = self.state.query
         """What is typed now; results for anything else are stale."""
         self._kind_hits: list[SearchHit] = []
+        self._kinds: dict[str, KindHits] = {}
+        """The first screen's hits of every kind, as shown (their counts are filled in when they arrive)."""
+        self._count_timer: Timer | None = None
         self._after: tuple[str, int] | None = None
         self._reading = False
 
@@ -445,8 +485,11 @@ class SearchScreen(Screen[Ref | None]):
         it is over the queries start there and then, with no timer to fire on
         the screen first and no worker to start (a few milliseconds a search).
         """
-        height = max(3, self.results.scrollable_content_region.height or self.app.size.height - 5)
+        height = self._rows()
         deadline = 0.0 if wait_from is None else wait_from + DEBOUNCE
+        self.workers.cancel_group(self, "search-counts")  # an older query's: never shown for this one
+        if self._count_timer is not None:
+            self._count_timer.stop()
         self._search(self.query_text, self.state.kind, height, deadline)
 
     @work(thread=True, exclusive=True, group="search")
@@ -464,24 +507,60 @@ class SearchScreen(Screen[Ref | None]):
             message = self._Hits(query, [], kind=kind)
         else:
             try:
-                message = self._first_screen(query, kind, worker)
+                message = self._first_screen(query, kind, rows, worker)
             except StoreError as exc:
                 message = self._Hits(query, [], error=str(exc), kind=kind)
         if not worker.is_cancelled:
             self.post_message(message)
 
-    def _first_screen(self, query: str, kind: str | None, worker: Worker[None]) -> _Hits:
-        """The hits of a first screen (in the worker): each kind's newest `PROBE`, or one kind's first `PAGE`."""
+    def _rows(self) -> int:
+        """Rows of the results' list (before it is laid out: the terminal's height less the rest)."""
+        return max(3, self.results.scrollable_content_region.height or self.app.size.height - 5)
+
+    def _first_screen(self, query: str, kind: str | None, rows: int, worker: Worker[None]) -> _Hits:
+        """The hits of a first screen (in the worker): each kind's newest `PROBE`, or one kind's first `PAGE`.
+
+        Every kind: how many hits each has (up to `PROBE`) decides its share of
+        the `rows`, and only the hits that share shows are read whole (`Store.search_kinds`).
+        """
+        stop = lambda: worker.is_cancelled  # noqa: E731
         if kind is not None:
-            page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=lambda: worker.is_cancelled)
+            page = self.store.search_page(query, kind=kind, limit=PAGE, should_stop=stop)
             return self._Hits(query, list(page.hits), kind=kind, after=page.after)
-        hits: list[SearchHit] = []
-        complete: dict[str, bool] = {}
-        for each in KIND_ORDER:
-            page = self.store.search_page(query, kind=each, limit=PROBE, should_stop=lambda: worker.is_cancelled)
-            hits.extend(page.hits)
-            complete[each] = page.complete and page.after is None
-        return self._Hits(query, hits, complete=complete)
+        found = self.store.search_kinds(
+            query, PROBE, lambda counts: shares(counts, rows), first=max(2, rows // 3), should_stop=stop
+        )
+        return self._Hits(query, [hit for each in found.values() for hit in each.hits], kinds=dict(found))
+
+    @work(thread=True, exclusive=True, group="search-counts")
+    def _count_kinds(self, query: str, kinds: list[SearchKind]) -> None:
+        """How many hits the first screen's uncounted kinds have, asked once it is drawn."""
+        worker = get_current_worker()
+        if worker.is_cancelled or query != self.query_text:
+            return
+        try:
+            counts = self.store.search_counts(query, kinds, PROBE, should_stop=lambda: worker.is_cancelled)
+        except StoreError:
+            return
+        if not worker.is_cancelled:
+            self.post_message(self._Counts(query, dict(counts)))
+
+    @on(_Counts)
+    def _show_counts(self, message: _Counts) -> None:
+        """The counts in the headings and "more" rows, the rows and the cursor where they were."""
+        if message.query != self.query_text or self.state.kind is not None or not self._kinds:
+            return  # typed on, or one kind shown since: these counts are another screen's
+        for kind, (count, complete) in message.counts.items():
+            each = self._kinds.get(kind)
+            if each is not None and not each.counted:
+                found = max(count, len(each.hits))
+                self._kinds[kind] = each._replace(found=found, complete=each.complete and complete, counted=True)
+        results = self.results
+        rows = first_screen_rows(self._kinds, max(3, results.scrollable_content_region.height))
+        results.hit_count = sum(each.found for each in self._kinds.values())
+        around = max(1, results.size.height)
+        snapshot = read_again(_pager(rows), None, results.cursor, around)
+        results.show_again(snapshot, subject=None, offset=results.cursor_offset)
 
     @work(thread=True, exclusive=True, group="search-more")
     def _read_more(self, query: str, kind: str, after: tuple[str, int]) -> None:
@@ -501,13 +580,15 @@ class SearchScreen(Screen[Ref | None]):
         if not message.query.strip():
             results.load(None, empty_message="Type words to search the whole dossier")
             return
+        self._kinds = {}
+        uncounted: list[SearchKind] = []
         if message.kind is None:
-            found: dict[str, list[SearchHit]] = {}
-            for hit in message.hits:
-                found.setdefault(hit.kind, []).append(hit)
-            height = max(3, results.scrollable_content_region.height)
-            rows = first_screen_rows(found, height, message.complete)
-            results.hit_count = len(message.hits)
+            found = message.kinds or {}
+            rows = first_screen_rows(found, max(3, results.scrollable_content_region.height))
+            uncounted = [kind for kind in KIND_ORDER if kind in found and not found[kind].counted]
+            counted = not uncounted
+            results.hit_count = sum(each.found for each in found.values()) if counted else None
+            self._kinds = dict(found)
             results.title_note = "every kind · Tab: one kind"
         else:
             self._reading = False
@@ -535,16 +616,10 @@ class SearchScreen(Screen[Ref | None]):
         )
         if message.appended:
             index = max(index, len(rows) - 1 - PAGE - (1 if message.after is not None else 0))
-        results.load(
-            Pager(
-                count=lambda: len(rows),
-                page=lambda after, start, limit: rows[start : start + limit],
-                ident=lambda row: rows.index(row),
-                position=lambda wanted: wanted,
-            ),
-            select_id=index,
-            now=True,
-        )
+        results.load(_pager(rows), select_id=index, now=True)
+        if uncounted:
+            query = message.query
+            self._count_timer = self.set_timer(COUNT_AFTER, lambda: self._count_kinds(query, uncounted))
 
     # ----------------------------------------------------------------- one kind at a time
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
-from ..rows import SearchHit, SearchKind, SearchOrder, SearchPage
+from ..rows import KindHits, SearchHit, SearchKind, SearchOrder, SearchPage
 from ..schema import ENTITY_KIND_CODES
 from .base import StoreBase
 from .connection import connect_existing
@@ -155,6 +155,118 @@ class SearchQueries(StoreBase):
             after=(items[-1].kind, items[-1].id) if more and items else None,
         )
 
+    def search_kinds(
+        self,
+        query: str,
+        limit: int = 50,
+        shown: Callable[[dict[str, int]], Mapping[str, int]] | None = None,
+        *,
+        first: int | None = None,
+        time_limit: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> dict[str, KindHits]:
+        """The newest hits of every kind for a first screen, snippets only for the hits shown.
+
+        The same hits, kind by kind, as `search_page(query, kind=k, limit=limit)`
+        gives, found by one run (the query parsed once, its words read once).
+        `shown` is told how many hits of each kind there are (up to `limit`) and
+        says how many of each are shown (default: all): only those are read
+        whole, their snippet made by the index (one FTS5 lookup each, 0.1 to
+        0.5 ms on 10M statements, most of the time of a first screen for a
+        common word).
+
+        With `first`, each kind is searched for its newest `first` hits only
+        (the last, statements, for as many as its share shows, and one, given
+        what the others have); a kind that has that many is told to `shown` as having `limit`, and is
+        searched on for as many more as its share then shows, and one (to know
+        there are more). Its `KindHits.counted` is then False: how many hits it
+        has is left to `search_counts`, asked after the screen is drawn. A
+        common word on 10M statements walks a quarter of the rows it walked.
+        Each kind has `time_limit` (default SEARCH_TIME_LIMIT) of its own.
+        """
+        from ..search import parse_query
+
+        parsed = parse_query(query)
+        if parsed.empty or limit <= 0:
+            return {}
+        budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
+        run = _SearchRun(self, parsed, time.monotonic() + budget, should_stop, self.SCAN_WINDOW)
+        run.fragment_window = limit
+        want = min(limit, first) if first else limit
+        found: dict[SearchKind, list[_Found]] = {}
+        complete: dict[SearchKind, bool] = {}
+        uncounted: set[SearchKind] = set()
+
+        def search(kind: SearchKind, count: int) -> None:
+            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
+            before = found[kind][-1].id if found.get(kind) else None
+            more = run.recent(kind, count, before, snippets=False)
+            found[kind] = [*found.get(kind, []), *more]
+            done = run.complete and not (kind == "statement" and run.prefixes_limited)
+            complete[kind] = complete.get(kind, True) and done
+            if len(more) < count or len(found[kind]) >= limit:
+                uncounted.discard(kind)  # every hit (up to `limit`) read: counted
+            else:
+                uncounted.add(kind)
+
+        for kind in _SEARCH_KINDS:
+            count = want
+            if want < limit and shown is not None and kind == _SEARCH_KINDS[-1]:
+                # the last kind's share is known from the others': read as many as it shows, and one
+                known: dict[str, int] = {k: limit if k in uncounted else len(hits) for k, hits in found.items()}
+                count = min(limit, max(1, shown({**known, kind: limit}).get(kind, 0)) + 1)
+            search(kind, count)
+        while True:
+            counts: dict[str, int] = {kind: limit if kind in uncounted else len(hits) for kind, hits in found.items()}
+            wanted = {kind: max(0, n) for kind, n in (shown(counts) if shown is not None else counts).items()}
+            short = [kind for kind in uncounted if len(found[kind]) < min(limit, wanted.get(kind, 0) + 1)]
+            if not short:
+                break
+            for kind in short:  # its share shows more than was read: read on, one more than it shows
+                search(kind, min(limit, wanted[kind] + 1) - len(found[kind]))
+        picked: list[_Found] = []
+        for kind, hits in found.items():
+            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
+            picked += run.with_snippets(kind, hits[: wanted.get(kind, 0)])
+            complete[kind] = complete[kind] and run.complete
+        by_kind: dict[str, list[SearchHit]] = {}
+        for hit in run.hits(picked):
+            by_kind.setdefault(hit.kind, []).append(hit)
+        out: dict[str, KindHits] = {
+            kind: KindHits(tuple(by_kind.get(kind, ())), len(found[kind]), complete[kind], kind not in uncounted)
+            for kind in _SEARCH_KINDS
+            if found[kind]
+        }
+        return out
+
+    def search_counts(
+        self,
+        query: str,
+        kinds: Sequence[SearchKind],
+        limit: int = 50,
+        *,
+        time_limit: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> dict[str, tuple[int, bool]]:
+        """How many hits each of `kinds` has, up to `limit`, and whether that was searched in full (`complete`).
+
+        What `search_kinds` leaves uncounted: the same hits are found (newest
+        first, up to `limit`), only none is read whole.
+        """
+        from ..search import parse_query
+
+        parsed = parse_query(query)
+        if parsed.empty or limit <= 0:
+            return {}
+        budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
+        run = _SearchRun(self, parsed, time.monotonic() + budget, should_stop, self.SCAN_WINDOW)
+        out: dict[str, tuple[int, bool]] = {}
+        for kind in kinds:
+            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
+            count = len(run.recent(kind, limit, None, snippets=False))
+            out[kind] = (count, run.complete and not (kind == "statement" and run.prefixes_limited))
+        return out
+
     def _search_connection(self) -> sqlite3.Connection:
         """A second read-only connection for search, so a slow search never holds up the browse queries."""
         if self._search_conn is None:
@@ -250,6 +362,9 @@ class _SearchRun:
         self._id_ranges: dict[str, tuple[int, int]] = {}
         self._walked_dates = False
         """Whether the statements' words were found by a short walk of their date index (`_newest`)."""
+        self.fragment_window = 0
+        """At least this many of an entity kind's newest (by id) entities holding a fragment are read: a
+        page of fewer hits then holds the first hits of a page of this many (`Store.search_kinds`)."""
 
     # ------------------------------------------------------------- running one query
 
@@ -385,11 +500,28 @@ class _SearchRun:
 
     # ------------------------------------------------------------- newest first
 
-    def recent(self, kind: SearchKind, want: int, before: int | None) -> list[_Found]:
-        """The newest `want` hits of one kind (by date, then id; undated last) after the hit `before`."""
+    def recent(self, kind: SearchKind, want: int, before: int | None, snippets: bool = True) -> list[_Found]:
+        """The newest `want` hits of one kind (by date, then id; undated last) after the hit `before`.
+
+        Without `snippets`, only which hits (kind and id): `with_snippets` reads
+        the snippets of those that will be shown.
+        """
         cursor = self._cursor(kind, before)
+        found = (
+            self._recent_statements(want, cursor) if kind == "statement" else self._recent_entities(kind, want, cursor)
+        )
+        return self.with_snippets(kind, found) if snippets else found
+
+    def with_snippets(self, kind: SearchKind, found: Sequence[_Found]) -> list[_Found]:
+        """`found` (hits of one kind) with the snippets the index makes for them (one FTS5 lookup each)."""
+        ids = [f.id for f in found]
         if kind == "statement":
-            return self._recent_statements(want, cursor)
+            snippets = self._statement_snippets(ids) if self.statement_match() else {}
+        else:
+            snippets = self._entity_snippets(kind, ids)
+        return [_Found(kind, f.id, snippets.get(f.id, f.snippet)) for f in found]
+
+    def _recent_entities(self, kind: SearchKind, want: int, cursor: _Cursor | None) -> list[_Found]:
         code = ENTITY_KIND_CODES[kind]
         order: dict[int, _Key] = {}
         words = self.entity_match()
@@ -406,7 +538,7 @@ class _SearchRun:
         elif words:
             for entity_id, date in self._newest(kind, "entities_fts", words, want, cursor):
                 order[entity_id] = _key(date, entity_id)
-        fragments = self._entity_fragments(code, want)
+        fragments = self._entity_fragments(code, max(want, self.fragment_window))
         if fragments:  # fragments inside words: the newest `want` entities (by id), put in date order
             table, column = _DATED[kind]
             keyset, keys = _keyset(cursor, "e", column)
@@ -418,18 +550,22 @@ class _SearchRun:
             ):
                 order.setdefault(entity_id, _key(date, entity_id))
         newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
+        return [_Found(kind, i) for i in newest]
+
+    def _entity_snippets(self, kind: SearchKind, ids: Sequence[int]) -> dict[int, tuple[tuple[str, bool], ...]]:
+        code = ENTITY_KIND_CODES[kind]
         snippets: dict[int, tuple[tuple[str, bool], ...]] = {}
         marked = self.entity_match(snippet=True)
-        if marked and newest:
-            marks = ", ".join("?" * len(newest))
-            pick = self._by_rowid("entities_fts", marked, len(newest))
+        if marked and ids:
+            marks = ", ".join("?" * len(ids))
+            pick = self._by_rowid("entities_fts", marked, len(ids))
             for rowid, title, body in self.rows(
                 f"SELECT rowid, highlight(entities_fts, 2, {_MARKS}), snippet(entities_fts, 3, {_MARKS}, '…', 16)"
                 f" FROM entities_fts WHERE entities_fts MATCH ? AND {pick} IN ({marks})",
-                (marked, *(i * 8 + code for i in newest)),
+                (marked, *(i * 8 + code for i in ids)),
             ):
                 snippets[rowid // 8] = self._entity_snippet(title, body)
-        return [_Found(kind, i, snippets.get(i)) for i in newest]
+        return snippets
 
     def _by_rowid(self, index: str, match: str, count: int) -> str:
         """How to pick `count` rows of a MATCH by rowid: `rowid IN` (one FTS5 lookup each) or `+rowid IN`.
@@ -501,35 +637,47 @@ class _SearchRun:
         share = len(probe) / (span if len(probe) <= self.store.PROBE_MATCHES else max(1, last_probed - first + 1))
         walked = want / max(share, 1e-9)
         matches = round(share * span)
-        # A snippet by `+rowid` reads the matches of every entity kind (guessed: as many as this one's, each).
-        self._matches[index] = max(self._matches[index], matches * (len(ENTITY_KIND_CODES) if code else 1))
-        in_set = matches * _COST_SET_ROW + walked * _COST_INDEX_ROW
+        # A snippet by `+rowid`, and the set below, read the matches of every entity kind in the band
+        # (guessed: as many as this one's, each).
+        in_band = matches * (len(ENTITY_KIND_CODES) if code else 1)
+        self._matches[index] = max(self._matches[index], in_band)
+        in_set = in_band * _COST_SET_ROW + walked * _COST_INDEX_ROW
+        lookup = _lookup_cost(match, matches)
+        text = _INDEXED_TEXT.get(kind) if index in ("statements_fts", "entities_fts") else None
+        if text is not None and code is not None and self._ascii_words():
+            # a LIKE first, then a lookup for the rows (about `share` of them) whose text holds every word;
+            # a statement's text is read from far in the file (its cost is left to _COST_FTS_LOOKUP)
+            lookup = _COST_LIKE_ROW + min(1.0, share) * lookup
         params: list[Any] = [match]
-        if walked * _lookup_cost(match, matches) < in_set:
+        if walked * lookup < in_set:
             test = f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = {rowid})"
-            if index == "statements_fts":
-                test, params = self._ascii_prefilter(test, params)
+            if text is not None:
+                test, params = self._ascii_prefilter(text, test, params)
         else:
             test = f"{rowid} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?{band})"
         if index == "statements_fts":
             self._walked_dates = walked * 4 < self.scan_window
         return self._walk(kind, test, params, want, cursor)
 
-    def _ascii_prefilter(self, test: str, params: list[Any]) -> tuple[str, list[Any]]:
-        """`test` (a statement's FTS5 lookup) skipped for ASCII texts that lack one of the query's words.
+    def _ascii_words(self) -> tuple[str, ...] | None:
+        from ..search import ascii_words
+
+        return ascii_words(self.query)
+
+    def _ascii_prefilter(self, text: str, test: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """`test` (an FTS5 lookup of a row of table `e`) skipped for ASCII texts that lack one of the query's words.
 
         An FTS5 lookup costs ~25 µs; reading the row and a LIKE, ~3 µs. For a
         query of ASCII words (`ascii_words`), an ASCII text without one of them
         cannot match, so three in four lookups of a word in a quarter of the
-        statements are never made. Other texts are looked up as before.
+        statements are never made. Other texts are looked up as before. `text`
+        is the SQL of what the index holds of the row (`_INDEXED_TEXT`).
         """
-        from ..search import ascii_words
-
-        words = ascii_words(self.query)
+        words = self._ascii_words()
         if not words:
             return test, params
-        likes = " AND ".join("e.text LIKE ? ESCAPE '\\'" for _ in words)
-        ascii_text = "length(CAST(e.text AS BLOB)) = length(e.text)"  # one byte a character: ASCII (and no NUL)
+        likes = " AND ".join(f"{text} LIKE ? ESCAPE '\\'" for _ in words)
+        ascii_text = f"length(CAST({text} AS BLOB)) = length({text})"  # one byte a character: ASCII (and no NUL)
         return f"(NOT {ascii_text} OR ({likes})) AND {test}", [*(_like_pattern(w) for w in words), *params]
 
     def _walk(
@@ -659,8 +807,7 @@ class _SearchRun:
         for rowid, date in self._statement_substrings(cursor, want, above, by_date=self._walked_dates):
             order.setdefault(rowid, _key(date, rowid))
         newest = sorted(order, key=order.__getitem__, reverse=True)[:want]
-        snippets = self._statement_snippets(newest) if words else {}
-        return [_Found("statement", i, snippets.get(i)) for i in newest]
+        return [_Found("statement", i) for i in newest]
 
     def _statement_substrings(
         self, cursor: _Cursor | None, want: int, above: _Key | None = None, by_date: bool = False
@@ -852,6 +999,8 @@ _COST_PREFIX_ROW = 0.05
 """Per row a prefix's MATCH has, to merge its words again on each test."""
 _COST_MATCH_ROW = 0.1
 """To read one row of a MATCH."""
+_COST_LIKE_ROW = 1.0
+"""To read an entity's text (short, in its row) and test it with a LIKE for each word (`_ascii_prefilter`)."""
 
 
 def _lookup_cost(match: str, matches: int) -> float:
@@ -872,6 +1021,16 @@ _DATED: dict[str, tuple[str, str | None]] = {
 """Each kind's table and the date that orders its hits (actors have none: newest added first)."""
 _TABLE_OF_CODE = {code: _DATED[kind][0] for kind, code in ENTITY_KIND_CODES.items()}
 """Each entity kind's table by its code in the entity indexes' rowids."""
+_INDEXED_TEXT = {
+    # All the text the word index holds of a row of each kind, from its own table (alias `e`): a row
+    # whose ASCII text lacks a word of the query cannot match (`_ascii_prefilter`). The entities' as
+    # the importer indexes them (`importer._ENTITY_SQL`: title, then body; their names are empty).
+    "statement": "e.text",
+    "measure": "(e.title || ' ' || coalesce(e.description, '') || ' ' || coalesce(e.quantity, ''))",
+    "event": "(e.title || ' ' || coalesce(e.description, '') || ' ' || coalesce(e.place, ''))",
+    "consequence": "e.description",
+}
+"""What the word index holds of a row of each dated kind, as SQL over its table (actors are not walked by date)."""
 _DATE_INDEX = {
     "measure": "measures_by_announced",
     "event": "events_by_date",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from dossier import generate
 from dossier.app import DossierApp
@@ -42,18 +43,18 @@ async def test_every_kind_has_its_share_of_the_first_screen_at_80x24(store: Stor
         assert len(found) >= 3
         assert len(rows_shown(screen.results)) <= screen.results.scrollable_content_region.height
         for kind in found:  # every kind with hits has its heading on the first screen
-            title = {"actor": "Actors", "measure": "Measures", "statement": "Statements",
-                     "consequence": "Consequences", "event": "Events"}[kind]
+            title = {
+                "actor": "Actors",
+                "measure": "Measures",
+                "statement": "Statements",
+                "consequence": "Consequences",
+                "event": "Events",
+            }[kind]
             assert f"{title} · " in text, (kind, text)
 
 
 def test_shares_give_every_kind_a_row_and_deal_out_the_rest() -> None:
-    from dossier.rows import SearchHit
-
-    def hits(kind: str, n: int) -> list[SearchHit]:
-        return [SearchHit(kind, i, f"s{i}", "x") for i in range(n)]  # type: ignore[arg-type]
-
-    share = shares({"actor": hits("actor", 2), "statement": hits("statement", 51), "event": hits("event", 1)}, 19)
+    share = shares({"actor": 2, "statement": 51, "event": 1}, 19)  # how many hits each kind has
     assert share["actor"] == 2 and share["event"] == 1
     # headings 3, actors 2, event 1, statements' "more" row 1: 12 rows left for statements
     assert share["statement"] == 19 - 3 - 2 - 1 - 1
@@ -62,8 +63,11 @@ def test_shares_give_every_kind_a_row_and_deal_out_the_rest() -> None:
 def test_hits_of_one_kind_come_newest_first_and_snippets_show_the_match() -> None:
     from dossier.rows import SearchHit
 
-    dated = [SearchHit("statement", 1, "a", "x", said="2021-12-01"), SearchHit("statement", 2, "b", "x", said=None),
-             SearchHit("statement", 3, "c", "x", said="2022-01")]
+    dated = [
+        SearchHit("statement", 1, "a", "x", said="2021-12-01"),
+        SearchHit("statement", 2, "b", "x", said=None),
+        SearchHit("statement", 3, "c", "x", said="2022-01"),
+    ]
     assert [hit.id for hit in newest_first(dated)] == [3, 1, 2]
     snippet = (("word " * 30, False), ("visa", True), (" and more" * 10, False))
     cut = centred_snippet(snippet, 40)
@@ -85,8 +89,13 @@ def test_hits_of_one_kind_come_newest_first_and_snippets_show_the_match() -> Non
 def test_a_title_is_drawn_once_its_matched_words_marked() -> None:
     # An entity's snippet begins with its title: the title keeps its marks, the snippet the rest.
     title = "Russia expels 37 diplomats of Australia"
-    snippet = (("Russia expels 37 ", False), ("diplomats", True), (" of Australia — Staff of the ", False),
-               ("diplomats", True), (" leave", False))
+    snippet = (
+        ("Russia expels 37 ", False),
+        ("diplomats", True),
+        (" of Australia — Staff of the ", False),
+        ("diplomats", True),
+        (" leave", False),
+    )
     head, rest = title_and_rest(title, snippet)
     assert head == (("Russia expels 37 ", False), ("diplomats", True), (" of Australia", False))
     assert rest == (("Staff of the ", False), ("diplomats", True), (" leave", False))
@@ -96,8 +105,13 @@ def test_a_title_is_drawn_once_its_matched_words_marked() -> None:
     assert "".join(text for text, _ in head) == title and ("diplomats", True) in head
     assert rest == (("staff leave", False),)
     # A description that says the title again goes on from where it differs.
-    again = (("Limits on ", False), ("diplomats", True), (" — Limits on ", False), ("diplomats", True),
-             (", which Antonov wants lifted", False))
+    again = (
+        ("Limits on ", False),
+        ("diplomats", True),
+        (" — Limits on ", False),
+        ("diplomats", True),
+        (", which Antonov wants lifted", False),
+    )
     head, rest = title_and_rest("Limits on diplomats", again)
     assert rest == (("…", False), ("which Antonov wants lifted", False))
     # A statement's snippet is its text, not its speaker's name: kept whole.
@@ -215,3 +229,77 @@ async def test_search_reopens_where_it_was_left_and_back_returns_to_the_results(
         await pilot.pause(0.3)
         await settle(pilot)
         assert "Type words" in shown(screen.results)
+
+
+async def _until(pilot: Pilot[Any], done: Any, timeout: float = 10.0) -> None:
+    """Pause until `done()` is true (a worker may be held, so `settle` would wait for it)."""
+    for _ in range(int(timeout / 0.01)):
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("not reached in time")
+
+
+async def test_counts_arrive_after_the_first_screen_and_never_for_another_query(tmp_path: Path) -> None:
+    """The first screen shows every kind's share at once; how many more a kind has (`50+ more`) is counted
+    in a worker after it is drawn and filled in where the cursor is; an older query's counts never show."""
+    import threading
+
+    made = generate.generate(tmp_path / "g.db", statements=3000, seed=3)
+    with Store.open(made.path) as store:
+        real_counts = store.search_counts
+        gate = threading.Event()
+        asked: list[str] = []
+
+        def held_counts(query: str, *args: Any, **kwargs: Any) -> Any:
+            asked.append(query)
+            gate.wait(10)  # the count takes its time: the screen must not wait for it
+            return real_counts(query, *args, **kwargs)
+
+        store.search_counts = held_counts  # type: ignore[method-assign]
+        app = DossierApp(store)
+        try:
+            async with app.run_test(size=(100, 30)) as pilot:
+                await settle(pilot)
+                await pilot.press("slash", *generate.COMMON_WORD)
+                screen = app.screen
+                assert isinstance(screen, SearchScreen)
+                await _until(pilot, lambda: "more statements" in shown(screen.results))
+                first = shown(screen.results)
+                # drawn before any count: every kind's hits, headings and "more" rows without numbers;
+                # then counted in a worker (held here)
+                await _until(pilot, lambda: asked == [generate.COMMON_WORD])
+                assert shown(screen.results) == first
+                assert "Statements\n" in first + "\n" and "… more statements" in first, first
+                assert "Measures" in first and "every kind" in str(screen.results.border_title)
+                # an older query's counts are dropped, however they arrive
+                screen.post_message(screen._Counts("yekaterinburg", {"statement": (7, True), "measure": (3, True)}))
+                await pilot.pause(0.05)
+                assert shown(screen.results) == first
+                await pilot.press("down", "down")
+                chosen = screen.results.highlighted
+                offset = screen.results.cursor_offset
+                gate.set()
+                await _until(pilot, lambda: "Statements · " in shown(screen.results))
+                await settle(pilot)
+                counted = shown(screen.results)
+                page = store.search_page(generate.COMMON_WORD, kind="statement", limit=51)
+                assert len(page.hits) == 51 and "Statements · 51+" in counted, counted
+                assert "more statements" in counted and "… more statements" not in counted, counted
+                assert screen.results.highlighted == chosen and screen.results.cursor_offset == offset
+                assert str(screen.results.border_title).startswith("Results · ")
+                # a new query while the old one's count is held: the old count never shows
+                gate.clear()
+                await pilot.press("ctrl+u", *generate.COMMON_WORD[:6])
+                await _until(pilot, lambda: len(asked) == 2)
+                await pilot.press("ctrl+u", *generate.MID_WORD)
+                await _until(pilot, lambda: generate.MID_WORD in str(screen.query_one("#query", Input).value))
+                gate.set()
+                await settle(pilot)
+                for kind, title in (("statement", "Statements"), ("measure", "Measures")):
+                    hits = store.search_page(generate.MID_WORD, kind=kind, limit=51).hits
+                    if hits:
+                        plus = "+" if len(hits) >= 51 else ""
+                        assert f"{title} · {len(hits)}{plus}" in shown(screen.results), shown(screen.results)
+        finally:
+            gate.set()

@@ -408,6 +408,7 @@ def bench_reading_screens(report: Report, data: Dataset, runs: int) -> dict[str,
     report.add(f"## Search and facet screens on {data.name} (pty)", "")
     labels = {
         **{f"search {label}": f"/ {word!r} → results drawn, after the 150 ms wait" for label, word in words.items()},
+        **{f"counts {label}": f"/ {word!r} → statements' count drawn, after the wait" for label, word in words.items()},
         "facets first": f"f on {data.heaviest_slug}'s statements → first facet's counts drawn",
         "facets all": f"f on {data.heaviest_slug}'s statements → all four facets' counts drawn",
     }
@@ -448,6 +449,7 @@ def bench_store(report: Report, datasets: list[Dataset], runs: int) -> None:
             measures = store.measures_page(heaviest, limit=100)
             with_consequences = next((m for m in measures if store.consequences_of(m.id, limit=1)), None)
             measure_id = with_consequences.id if with_consequences else (measures[0].id if measures else 1)
+
             def hits(word: str) -> tuple[Any, ...]:
                 return store.search_page(word).hits
 
@@ -645,8 +647,10 @@ def main(argv: list[str] | None = None) -> int:
 
         rows = bench_capture.run(datasets[-1].db)
         report.add(f"## Capture: saving an edit ({names[-1]})", "")
-        report.table(["save", "median ms", "p95 ms", "max ms"],
-                     [[what, f"{m:.1f}", f"{p:.1f}", f"{w:.1f}"] for what, m, p, w in rows])
+        report.table(
+            ["save", "median ms", "p95 ms", "max ms"],
+            [[what, f"{m:.1f}", f"{p:.1f}", f"{w:.1f}"] for what, m, p, w in rows],
+        )
         edit = next(m for what, m, _, _ in rows if what.startswith("edit"))
         mark = "✓" if edit <= 200 else "✗"
         report.add(f"- {mark} an edit of one statement saved in ≤ 200 ms: {edit:.1f} ms median", "")

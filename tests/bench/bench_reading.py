@@ -8,7 +8,10 @@ the frame that shows what it asked for.
   would), until the results' title says they are drawn ("every kind"). The
   screen waits `DEBOUNCE` (150 ms) after the last key before it searches, on
   purpose; the figure the budget speaks of is the time after that wait
-  (typed → drawn, minus the wait). `Ctrl+U` then clears the query and Escape
+  (typed → drawn, minus the wait). A kind with more hits than its share
+  read is drawn with "… more" and no number, counted in a worker once the
+  screen is drawn: `counts LABEL` is the time until the statements' count is
+  drawn too (also less the wait). `Ctrl+U` then clears the query and Escape
   closes the screen, so the next `/` opens an empty one.
 * **facets**: `2` (the Statements pane), then `f`, until the first facet's
   counts are drawn and until all four are ("Enter keeps a value"); Escape.
@@ -27,6 +30,8 @@ from .terminal import Terminal, key_bytes
 
 SEARCHED = "every kind"
 """The results' title once the hits of a search are drawn (`SearchScreen._show_hits`)."""
+COUNTED_HITS = "Statements · "
+"""The statements' heading once their count is drawn (`SearchScreen._show_counts`, or at once)."""
 COUNTED = "Enter keeps a value"
 """The facet screen's status once every facet is counted (`FacetScreen.count_facets`)."""
 
@@ -54,6 +59,7 @@ def bench_reading(
 ) -> dict[str, list[float]]:
     """Seconds per run: `search LABEL` (after the debounce) for each word, `facets first`, `facets all`."""
     times: dict[str, list[float]] = {f"search {label}": [] for label in words}
+    times.update({f"counts {label}": [] for label in words})
     times.update({"facets first": [], "facets all": []})
     argv = [sys.executable, "-m", "dossier", "browse", str(db), f"actor/{heaviest_slug}"]
     with Terminal(argv, size=(120, 40)) as term:
@@ -71,6 +77,9 @@ def bench_reading(
                 took = _wait_new(term, since, SEARCHED, sent, timeout)
                 if took is not None:
                     times[f"search {label}"].append(max(0.0, took - DEBOUNCE))
+                    counted = _wait_new(term, since, COUNTED_HITS, sent, timeout)
+                    if counted is not None:
+                        times[f"counts {label}"].append(max(0.0, counted - DEBOUNCE))
                 term.drain(quiet=0.2, limit=2.0)
                 term.press(b"\x15", settle=0.1)  # Ctrl+U: the next `/` opens an empty search
                 term.drain(quiet=0.3, limit=2.0)

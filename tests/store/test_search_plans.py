@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from dossier import generate
+from dossier.importer import refresh_entity_index
 from dossier.search import names_match, parse_query, substring_plan, word_match
 from dossier.store import Store, search
 
@@ -53,6 +54,34 @@ _NEWEST = [
     ("quillwort7 without a date", None),
     ("quillwort7 without a date, again; diplomats too.", None),
     ("Yekaterinburg-on-sea, yekaterinburgers and quillwort7.", "2099-01-01"),
+]
+
+_NEWEST_ENTITIES: list[tuple[str, str, list[tuple[dict[str, str | None], str | None]]]] = [
+    (
+        "measures",
+        "announced",
+        [
+            ({"title": "Quota set", "description": None, "quantity": "12 diplomats"}, "2099-02-02"),
+            ({"title": "DIPLOMATS OUT", "description": "Yekaterinburg consulate", "quantity": None}, "2099-02-01"),
+            ({"title": "Les diplomàts", "description": None, "quantity": None}, "2099-02-01"),
+        ],
+    ),
+    (
+        "events",
+        "date",
+        [
+            ({"title": "A meeting", "description": None, "place": "Diplomats' club"}, "2099-02-02"),
+            ({"title": "Talks", "description": "yekaterinburg*", "place": None}, None),
+        ],
+    ),
+    (
+        "consequences",
+        "due",
+        [
+            ({"description": "DIPLOMATS leave Yekaterinburg"}, "2099-02-02"),
+            ({"description": "Les diplomàts partent"}, None),
+        ],
+    ),
 ]
 
 QUERIES = [
@@ -97,6 +126,18 @@ def dossier_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "UPDATE statements SET said = '2098-06-06' WHERE id IN"
             " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH 'diplomats' LIMIT 30)"
         )
+        # entities on top of their kinds whose words stand only in one of their indexed columns, in capitals
+        # or with a diacritic (the LIKE before a lookup reads the same text the index holds)
+        for table, column, sets in _NEWEST_ENTITIES:
+            for offset, (values, date) in enumerate(sets):
+                row = conn.execute(f"SELECT max(id) - {7 * offset} FROM {table}").fetchone()[0]
+                names = ", ".join(f"{name} = ?" for name in values)
+                conn.execute(f"UPDATE {table} SET {names}, {column} = ? WHERE id = ?", (*values.values(), date, row))
+        touched = {
+            kind: [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id DESC LIMIT 50")]
+            for kind, table in (("measure", "measures"), ("event", "events"), ("consequence", "consequences"))
+        }
+        refresh_entity_index(conn, touched)
         conn.commit()
     finally:
         conn.close()
@@ -238,6 +279,7 @@ PLANS = {
         "SORT_MATCHES": 5,
         "PROBE_MATCHES": 10,
         "_COST_FTS_LOOKUP": 0.0,
+        "_COST_LIKE_ROW": 0.0,
         "_COST_PREFIX_LOOKUP": 0.0,
         "_COST_PREFIX_ROW": 0.0,
     },
@@ -403,3 +445,34 @@ def test_a_prefix_s_new_word_is_found_after_another_program_adds_it(dossier_file
         again = store.search_page("diplomat", kind="statement", limit=5)
         assert again.hits[0].id == older
         assert ("Diplomatsz", True) in again.hits[0].snippet
+
+
+# --------------------------------------------------------------------------- the first screen of every kind
+
+
+@pytest.mark.parametrize("rows", [5, 19, 35, 200])
+def test_the_first_screen_of_every_kind_holds_the_first_hits_of_each_page(dossier_file: Path, rows: int) -> None:
+    """`search_kinds` (one run, snippets for the shown hits only, a few hits a kind read first) shows the
+    first hits of each kind's own page, with their snippets, and says how many each has or that it has
+    more, which `search_counts` then counts as the page does."""
+    from dossier.screens.search import PROBE, shares
+
+    with Store.open(dossier_file) as store:
+        store.SCAN_WINDOW = 300
+        for text in QUERIES:
+            pages = {kind: store.search_page(text, kind=kind, limit=PROBE, time_limit=60) for kind in KINDS}
+            counts = {kind: len(page.hits) for kind, page in pages.items() if page.hits}
+            share = shares(counts, rows)
+            for first in (None, 2, max(2, rows // 3)):
+                found = store.search_kinds(text, PROBE, lambda c: shares(c, rows), first=first, time_limit=60)
+                assert set(found) == set(counts), (text, first)
+                for kind, each in found.items():
+                    assert each.hits == pages[kind].hits[: share[kind]], (text, first, kind)  # snippets too
+                    if each.counted:
+                        assert each.found == counts[kind], (text, first, kind)
+                        assert each.complete == pages[kind].complete, (text, first, kind)
+                    else:
+                        assert first is not None and share[kind] < each.found <= counts[kind], (text, kind)
+                uncounted = [kind for kind, each in found.items() if not each.counted]
+                later = store.search_counts(text, uncounted, PROBE, time_limit=60)  # type: ignore[arg-type]
+                assert later == {kind: (counts[kind], pages[kind].complete) for kind in uncounted}, (text, first)
