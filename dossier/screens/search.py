@@ -137,6 +137,11 @@ def hit_rows(kind: str, hits: list[SearchHit]) -> list[ResultRow]:
     return [ResultRow(kind, hit, column=column) for hit in hits]
 
 
+def at_least(each: KindHits) -> bool:
+    """Whether a kind's `found` is a lower bound: its count stopped at the limit, or its query was cut short."""
+    return each.found >= PROBE or not each.complete
+
+
 def first_screen_rows(found: Mapping[str, KindHits | list[SearchHit]], rows: int) -> list[ResultRow]:
     """Every kind with hits under its heading, each its share, then how many more (see `shares`).
 
@@ -152,7 +157,7 @@ def first_screen_rows(found: Mapping[str, KindHits | list[SearchHit]], rows: int
         if each is None or not each.found:
             continue
         hits = newest_first(list(each.hits))[: share[kind]]
-        plus = each.found >= PROBE or not each.complete
+        plus = at_least(each)
         out.append(ResultRow(kind, count=each.found, more_plus=plus, counted=each.counted))
         out.extend(hit_rows(kind, hits))
         if each.found > len(hits):
@@ -299,12 +304,16 @@ class SearchResults(VirtualList[ResultRow]):
     """One line a hit: the mark's room is kept in front of every row, so marked hits line up with the rest."""
     hit_count: int | None = None
     """How many hits the rows hold (the headings are not counted in the title)."""
+    hit_count_at_least: bool = False
+    """Whether `hit_count` is a lower bound: a kind has more hits than were counted (its heading says `51+`)."""
     title_note: str = ""
     """What the title says after the count (the kind shown, `50+`)."""
 
     def _update_title(self) -> None:
         note = self.title_note if self.count else None
-        self.border_title = render.pane_title(self.label, self.hit_count if self.count else self.count, note)
+        self.border_title = render.pane_title(
+            self.label, self.hit_count if self.count else self.count, note, at_least=self.hit_count_at_least
+        )
 
     def is_selectable(self, item: ResultRow) -> bool:
         return item.hit is not None or item.more > 0
@@ -558,6 +567,7 @@ class SearchScreen(Screen[Ref | None]):
         results = self.results
         rows = first_screen_rows(self._kinds, max(3, results.scrollable_content_region.height))
         results.hit_count = sum(each.found for each in self._kinds.values())
+        results.hit_count_at_least = any(at_least(each) for each in self._kinds.values())
         around = max(1, results.size.height)
         snapshot = read_again(_pager(rows), None, results.cursor, around)
         results.show_again(snapshot, subject=None, offset=results.cursor_offset)
@@ -588,6 +598,7 @@ class SearchScreen(Screen[Ref | None]):
             uncounted = [kind for kind in KIND_ORDER if kind in found and not found[kind].counted]
             counted = not uncounted
             results.hit_count = sum(each.found for each in found.values()) if counted else None
+            results.hit_count_at_least = any(at_least(each) for each in found.values())
             self._kinds = dict(found)
             results.title_note = "every kind · Tab: one kind"
         else:
@@ -600,6 +611,7 @@ class SearchScreen(Screen[Ref | None]):
             if message.after is not None:
                 rows.append(ResultRow(message.kind, more=PAGE, more_plus=True))
             results.hit_count = len(self._kind_hits)
+            results.hit_count_at_least = message.after is not None  # more pages to read: at least this many
             results.title_note = f"only {KIND_TITLES[message.kind].lower()} · Tab: next kind"
         if not rows:
             empty = message.error or f"No matches for “{render.plain(message.query).plain}”"

@@ -210,11 +210,13 @@ def snippet(segments: Iterable[tuple[str, bool]], match_style: str | Style) -> T
     return out
 
 
-def pane_title(label: str, count: int | None, subject: str | None = None) -> Content:
-    """A pane's border title: `Statements · 19,784`, with what it is about when given (data, cleaned)."""
+def pane_title(label: str, count: int | None, subject: str | None = None, *, at_least: bool = False) -> Content:
+    """A pane's border title: `Statements · 19,784`, with what it is about when given (data, cleaned).
+
+    `at_least`: the count is a lower bound (`Results · 153+`: a kind was counted only up to its limit)."""
     title = Content(label)
     if count is not None:
-        title = title + Content(f" · {count:,}")
+        title = title + Content(f" · {count:,}{'+' if at_least else ''}")
     if subject:
         title = title + Content(" · ") + content(subject)
     return title

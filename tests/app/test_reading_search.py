@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -181,12 +182,15 @@ async def test_one_kind_pages_through_all_its_hits(tmp_path: Path) -> None:
             assert screen.state.kind == "statement"
             results = screen.results
             assert "only statements" in str(results.border_title)
+            assert re.match(r"Results · 100\+ · only statements", str(results.border_title))  # a page of more
             for _ in range(6):  # End, then the "more" row reads the next page
                 await pilot.press("end")
                 await settle(pilot)
                 results.action_cursor_last()
                 await settle(pilot)
             assert (results.hit_count or 0) > 300 or results.hit_count == total
+            if results.hit_count == total:  # every page read: the count is exact
+                assert str(results.border_title).startswith(f"Results · {total:,} · ")
             await pilot.press("shift+tab")  # measures
             await settle(pilot)
             assert screen.state.kind == "measure"
@@ -287,7 +291,8 @@ async def test_counts_arrive_after_the_first_screen_and_never_for_another_query(
                 assert len(page.hits) == 51 and "Statements · 51+" in counted, counted
                 assert "more statements" in counted and "… more statements" not in counted, counted
                 assert screen.results.highlighted == chosen and screen.results.cursor_offset == offset
-                assert str(screen.results.border_title).startswith("Results · ")
+                # a kind counted only up to its limit makes the whole a lower bound too
+                assert re.match(r"Results · [\d,]+\+ · every kind", str(screen.results.border_title))
                 # a new query while the old one's count is held: the old count never shows
                 gate.clear()
                 await pilot.press("ctrl+u", *generate.COMMON_WORD[:6])
