@@ -309,6 +309,12 @@ class SearchResults(VirtualList[ResultRow]):
     title_note: str = ""
     """What the title says after the count (the kind shown, `50+`)."""
 
+    def count_kinds(self, kinds: Mapping[str, KindHits]) -> None:
+        """The title's count for a first screen of every kind: the kinds added up (none while one is uncounted)."""
+        counted = all(each.counted for each in kinds.values())
+        self.hit_count = sum(each.found for each in kinds.values()) if counted else None
+        self.hit_count_at_least = any(at_least(each) for each in kinds.values())
+
     def _update_title(self) -> None:
         note = self.title_note if self.count else None
         self.border_title = render.pane_title(
@@ -565,9 +571,8 @@ class SearchScreen(Screen[Ref | None]):
                 found = max(count, len(each.hits))
                 self._kinds[kind] = each._replace(found=found, complete=each.complete and complete, counted=True)
         results = self.results
-        rows = first_screen_rows(self._kinds, max(3, results.scrollable_content_region.height))
-        results.hit_count = sum(each.found for each in self._kinds.values())
-        results.hit_count_at_least = any(at_least(each) for each in self._kinds.values())
+        rows = first_screen_rows(self._kinds, self._rows())
+        results.count_kinds(self._kinds)
         around = max(1, results.size.height)
         snapshot = read_again(_pager(rows), None, results.cursor, around)
         results.show_again(snapshot, subject=None, offset=results.cursor_offset)
@@ -594,11 +599,9 @@ class SearchScreen(Screen[Ref | None]):
         uncounted: list[SearchKind] = []
         if message.kind is None:
             found = message.kinds or {}
-            rows = first_screen_rows(found, max(3, results.scrollable_content_region.height))
+            rows = first_screen_rows(found, self._rows())
             uncounted = [kind for kind in KIND_ORDER if kind in found and not found[kind].counted]
-            counted = not uncounted
-            results.hit_count = sum(each.found for each in found.values()) if counted else None
-            results.hit_count_at_least = any(at_least(each) for each in found.values())
+            results.count_kinds(found)
             self._kinds = dict(found)
             results.title_note = "every kind · Tab: one kind"
         else:
