@@ -34,7 +34,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import methodcaller
@@ -731,13 +731,10 @@ def _defer_bulk_indexes(conn: sqlite3.Connection, cache_kib: int | None = None) 
         conn.execute(f'DROP {kind.upper()} "{name}"')
 
     def finish() -> None:
-        if cache_kib is None:
-            _finish()
-            return
-        with page_cache(conn, cache_kib):
-            _finish()
+        with page_cache(conn, cache_kib) if cache_kib is not None else nullcontext():
+            _build()
 
-    def _finish() -> None:
+    def _build() -> None:
         for kind, _, sql in rows:
             if kind == "index":
                 conn.execute(sql)
