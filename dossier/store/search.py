@@ -184,13 +184,10 @@ class SearchQueries(StoreBase):
         common word on 10M statements walks a quarter of the rows it walked.
         Each kind has `time_limit` (default SEARCH_TIME_LIMIT) of its own.
         """
-        from ..search import parse_query
-
-        parsed = parse_query(query)
-        if parsed.empty or limit <= 0:
-            return {}
         budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
-        run = _SearchRun(self, parsed, time.monotonic() + budget, should_stop, self.SCAN_WINDOW)
+        run = self._kinds_run(query, budget, should_stop) if limit > 0 else None
+        if run is None:
+            return {}
         run.fragment_window = limit
         want = min(limit, first) if first else limit
         found: dict[SearchKind, list[_Found]] = {}
@@ -198,12 +195,11 @@ class SearchQueries(StoreBase):
         uncounted: set[SearchKind] = set()
 
         def search(kind: SearchKind, count: int) -> None:
-            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
+            run.next_kind(budget)
             before = found[kind][-1].id if found.get(kind) else None
             more = run.recent(kind, count, before, snippets=False)
             found[kind] = [*found.get(kind, []), *more]
-            done = run.complete and not (kind == "statement" and run.prefixes_limited)
-            complete[kind] = complete.get(kind, True) and done
+            complete[kind] = complete.get(kind, True) and run.kind_complete(kind)
             if len(more) < count or len(found[kind]) >= limit:
                 uncounted.discard(kind)  # every hit (up to `limit`) read: counted
             else:
@@ -226,7 +222,7 @@ class SearchQueries(StoreBase):
                 search(kind, min(limit, wanted[kind] + 1) - len(found[kind]))
         picked: list[_Found] = []
         for kind, hits in found.items():
-            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
+            run.next_kind(budget)
             picked += run.with_snippets(kind, hits[: wanted.get(kind, 0)])
             complete[kind] = complete[kind] and run.complete
         by_kind: dict[str, list[SearchHit]] = {}
@@ -253,19 +249,25 @@ class SearchQueries(StoreBase):
         What `search_kinds` leaves uncounted: the same hits are found (newest
         first, up to `limit`), only none is read whole.
         """
+        budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
+        run = self._kinds_run(query, budget, should_stop) if limit > 0 else None
+        if run is None:
+            return {}
+        out: dict[str, tuple[int, bool]] = {}
+        for kind in kinds:
+            run.next_kind(budget)
+            count = len(run.recent(kind, limit, None, snippets=False))
+            out[kind] = (count, run.kind_complete(kind))
+        return out
+
+    def _kinds_run(self, query: str, seconds: float, should_stop: Callable[[], bool] | None) -> _SearchRun | None:
+        """A run of `query` for `search_kinds` and `search_counts` (each kind then has `seconds`); None when empty."""
         from ..search import parse_query
 
         parsed = parse_query(query)
-        if parsed.empty or limit <= 0:
-            return {}
-        budget = self.SEARCH_TIME_LIMIT if time_limit is None else time_limit
-        run = _SearchRun(self, parsed, time.monotonic() + budget, should_stop, self.SCAN_WINDOW)
-        out: dict[str, tuple[int, bool]] = {}
-        for kind in kinds:
-            run.complete, run._stopped, run.deadline = True, False, time.monotonic() + budget
-            count = len(run.recent(kind, limit, None, snippets=False))
-            out[kind] = (count, run.complete and not (kind == "statement" and run.prefixes_limited))
-        return out
+        if parsed.empty:
+            return None
+        return _SearchRun(self, parsed, time.monotonic() + seconds, should_stop, self.SCAN_WINDOW)
 
     def _search_connection(self) -> sqlite3.Connection:
         """A second read-only connection for search, so a slow search never holds up the browse queries."""
@@ -365,6 +367,15 @@ class _SearchRun:
         self.fragment_window = 0
         """At least this many of an entity kind's newest (by id) entities holding a fragment are read: a
         page of fewer hits then holds the first hits of a page of this many (`Store.search_kinds`)."""
+
+    def next_kind(self, seconds: float) -> None:
+        """Start on another kind (`Store.search_kinds`, `search_counts`): complete again, `seconds` of its own."""
+        self.complete, self._stopped, self.deadline = True, False, time.monotonic() + seconds
+
+    def kind_complete(self, kind: SearchKind) -> bool:
+        """Whether the kind searched since `next_kind` was searched in full (a statement's common prefix was
+        searched as its whole word: not in full)."""
+        return self.complete and not (kind == "statement" and self.prefixes_limited)
 
     # ------------------------------------------------------------- running one query
 
