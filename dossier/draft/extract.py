@@ -807,19 +807,25 @@ class Attributor:
             return Speaker(first[0].key, [reason], self.registry.actors[first[0].key].role)
         return None
 
+    def _sentence_before(self, p: int, s_start: int, *, opening_paragraph: bool = False) -> tuple[int, int, int] | None:
+        """The paragraph, start and end of the sentence before the one at `s_start`: the last of the paragraph
+        before when it opens its paragraph (with `opening_paragraph`, only when nothing but blanks precedes it)."""
+        index = next((i for i, (a, _b) in enumerate(self.bounds[p]) if a == s_start), None)
+        if index:
+            return p, *self.bounds[p][index - 1]
+        if p > 0 and self.bounds[p - 1] and (not opening_paragraph or not self.paragraphs[p][:s_start].strip()):
+            return p - 1, *self.bounds[p - 1][-1]
+        return None
+
     def _person_subject_before(self, p: int, pos: int, found: Mention) -> Speaker | None:
         """`Grlic-Radman said today Croatia dismissed the grounds for expelling Snajder. “…,” he told the press.`:
         "he" after a sentence that opens with a person and a speaking verb is that person, not one named after it
         in that sentence (an object); uncertain, as a pronoun is."""
-        para = self.paragraphs[p]
         s_start, _ = sentence_at(self.bounds[p], pos)
-        index = next((i for i, (a, _b) in enumerate(self.bounds[p]) if a == s_start), None)
-        if index:
-            q, (ps, pe) = p, self.bounds[p][index - 1]
-        elif p > 0 and self.bounds[p - 1] and (not para[:s_start].strip() or s_start == 0):
-            q, (ps, pe) = p - 1, self.bounds[p - 1][-1]
-        else:
+        before = self._sentence_before(p, s_start, opening_paragraph=True)
+        if before is None:
             return None
+        q, ps, pe = before
         if found.para != q or found.start < ps:
             return None  # the last person named is not in the sentence before
         opened = self._sentence_subject(q, pe - 1, "person")
@@ -837,13 +843,10 @@ class Attributor:
         s_start, _ = sentence_at(self.bounds[p], pos)
         if not re.fullmatch(r"\s*(?:(?:But|And|Yet|However,?)\s+)?", para[s_start:pos]):
             return None
-        index = next((i for i, (a, _b) in enumerate(self.bounds[p]) if a == s_start), None)
-        if index:
-            q, (ps, pe) = p, self.bounds[p][index - 1]
-        elif p > 0 and self.bounds[p - 1]:
-            q, (ps, pe) = p - 1, self.bounds[p - 1][-1]
-        else:
+        before = self._sentence_before(p, s_start)
+        if before is None:
             return None
+        q, ps, pe = before
         prev = self.paragraphs[q]
         if re.search(r"[“”\"«»]", prev[ps:pe]):
             return None
