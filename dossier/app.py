@@ -68,7 +68,7 @@ from .screens.browse import BrowseScreen
 from .store import Store
 from .text import clean_text
 from .widgets import render
-from .widgets.textual_compat import GuardedApp, key_stopped, run_key_binding
+from .widgets.textual_compat import GuardedApp, as_typed, key_stopped, run_key_binding
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -294,7 +294,7 @@ class DossierApp(GuardedApp[None]):
         reach the widget that had the focus before a Tab moved it, or a field
         before the Backspace typed ahead of them had deleted.
         """
-        self._routed_key = event
+        self._routed_key = as_typed(event)
         await super().on_event(event)
         if not event.is_forwarded and event is self._routed_key:
             self._routed_key = None  # a priority binding ran it at the app: it went nowhere

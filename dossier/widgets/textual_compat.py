@@ -14,7 +14,8 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   a screen hidden under an opaque one), `App._refresh_notifications`,
   `App._notifications` and `textual.widgets._toast.ToastRack` (no layout for a
   toast rack with nothing to show), `Message._stop_propagation` (whether a key
-  was taken on its way: `key_stopped`), and `Widget._repaint_required` with the
+  was taken on its way: `key_stopped`), `Message._sender` (a key the app posted
+  itself routed as a typed one: `as_typed`), and `Widget._repaint_required` with the
   order Textual runs a screen's handlers in (`OneLayoutScreen`: a screen drawn
   in one frame as it opens). Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
@@ -59,7 +60,7 @@ PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
         "_background_screens",
         "_refresh_notifications",
     ),
-    Message: ("_stop_propagation",),
+    Message: ("_stop_propagation", "_sender"),
 }
 """The private names used here, by the class that has them (checked by a test)."""
 PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception", "_notifications")
@@ -99,6 +100,20 @@ async def run_key_binding(app: App[Any], key: str) -> bool:
     Returns whether a binding ran.
     """
     return await app._check_bindings(key, priority=True) or await app._check_bindings(key)
+
+
+def as_typed(event: events.Key) -> events.Key:
+    """The key as a terminal delivers it: sent by no one, so that it goes up to the app like a typed key.
+
+    A key the app posts itself (Pilot's `press`, `App.simulate_key`, a test's
+    burst) has the app as its sender. Textual stops such a message at the screen,
+    the sender's child (a message does not bubble back to its sender), yet still
+    hands it on to the app: `key_stopped` would then say the key was taken while
+    its binding at the app is still to run, and the next key would be routed to
+    the widget it was about to leave (seen as 'avrov' typed for 'lavrov').
+    """
+    event._sender = None
+    return event
 
 
 def key_stopped(event: events.Key) -> bool:

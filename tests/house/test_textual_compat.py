@@ -256,3 +256,13 @@ def test_key_stopped_says_whether_a_widget_took_the_key() -> None:
     assert not textual_compat.key_stopped(key)
     key.stop()
     assert textual_compat.key_stopped(key)
+
+
+async def test_a_key_the_app_posts_itself_is_not_taken_before_its_binding_runs() -> None:
+    """Textual stops a message at the child of its sender; a routed key goes up to the app untaken, as typed."""
+    key = events.Key("tab", None)
+    app = App[None]()
+    key.set_sender(app)
+    assert textual_compat.as_typed(key) is key
+    assert key._sender is None
+    assert not textual_compat.key_stopped(key)
