@@ -575,7 +575,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--settle", type=float, default=0.05, help="seconds without a frame that end a repaint")
     parser.add_argument("--hold", type=float, default=5.0, help="seconds Down is held before q")
     parser.add_argument("--import-runs", type=int, default=3, help="imports (and floors) per dossier, in turns")
-    parser.add_argument("--launches", type=int, default=5, help="launches per program for the first screen, in rounds")
+    parser.add_argument("--launches", type=int, default=15, help="launches per program for the first screen, in rounds")
     parser.add_argument("--timeout", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=20, help="repeats of each store query")
     parser.add_argument("--screen-runs", type=int, default=7, help="repeats of each search and of the facet screen")
@@ -621,6 +621,12 @@ def main(argv: list[str] | None = None) -> int:
             from .bench_jsonl import bench_jsonl  # JSON Lines export and import, peak memory, floors
 
             bench_jsonl(report, datasets, Path(scratch), args.import_runs)
+    if not {"import", "jsonl"} <= args.skip:
+        # The imports above wrote gigabytes (10M: ~7 GB with their floors) that the kernel is
+        # still writing back; launches timed meanwhile measured that writeback (1M's first
+        # screen 1.57x just after the 10M import, 1.29x on its own). Opening a dossier does
+        # not write: the screens are timed once the imports' writes are on the disk.
+        os.sync()
     if "screen" not in args.skip:
         # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
         # would compile dossier's modules (~50 ms) on every launch and time that instead.
