@@ -482,6 +482,11 @@ _REMARKS_BY = re.compile(
     r"\b(?:comments?|remarks?|statements?|words|accusations?|claims?|criticism)\s+(?:\w+\s+){0,2}?(?:by|from)\s+"
 )
 """Whose remarks a sentence reports: "comments Friday from French Foreign Minister Jean-Yves Le Drian that …"."""
+_POSSESSED_WORDS = re.compile(
+    r"[’']s\s+(?:\w+\s+)?(?P<noun>warnings?|remarks?|comments?|statements?|claims?|calls?|accusations?|assertions?|"
+    r"insistence|demands?|threats?|pledges?|vows?|promises?|words|arguments?)\s+that\s"
+)
+"""Words a possessive owns, then their content: "following Takaichi’s warning that any … could be a “…”"."""
 _TITLE_SUBJECT = re.compile(
     r"\bthe\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<title>(?:Prime|Foreign|Deputy|Vice)\s+Minister|President|Chancellor|"
     r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b"
@@ -1390,6 +1395,24 @@ class Attributor:
                 if speaker is not None:
                     speaker.reasons.append("the words taken for the one whose remarks the sentence reports")
                     return speaker
+        owned = list(_POSSESSED_WORDS.finditer(pre))
+        if owned and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, owned[-1].end())):
+            # "Xue had posted that he would “…”, following Takaichi’s warning that any blockade could be a “…”": the
+            # words are those of the one whose warning the clause gives, not of the sentence's subject.
+            found = owned[-1]
+            owners = [
+                m
+                for m in self.registry.in_span(p, offset, offset + found.start())
+                if m.end == offset + found.start() and m.kind in ("person", "organization", "group") and not m.quoted
+            ]
+            if owners and not _CLOSING_MARK.search(pre, found.end()):
+                self.verb_end = offset + found.end()
+                speaker = self.resolve(p, owners[-1].start, owners[-1].end)
+                if speaker is not None:
+                    name = self.registry.actors[speaker.key].name
+                    noun = found.group("noun")
+                    speaker.reasons.append(f"the words taken for {name}, whose {noun} the clause gives")
+                    return speaker
         protest = _PROTEST.search(pre)
         if protest and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, protest.end())):
             # "The ministry summoned the ambassador in protest against the “aggressive … actions”": what the
@@ -1429,6 +1452,9 @@ class Attributor:
             ):
                 # `…, adding that what Wehbe said “contradicts …”`: the quote says what X's words are; X's verb is in
                 # a clause that is itself the object, the speaker is the one who says so.
+                continue
+            if low == "called" and re.match(r"\s+in\s", pre[word.end() :]):
+                # `X called in the ambassador to deliver a “…”`: "called in" summons; the speaker is further back.
                 continue
             # `Guaido declared himself “interim president”`: a title its subject gives itself is its word.
             self_titled = low in ("declared", "proclaimed") and re.match(
@@ -1613,6 +1639,20 @@ class Attributor:
             if person is not None:
                 return person
         mentions = self.registry.in_span(p, start, end)
+        by = _STATEMENT_BY.search(para, start, end)
+        if by and re.fullmatch(r"\s*(?:(?:an?|the)\s+)?(?:[\w-]+\s+)?", para[start : by.start()]):
+            # "A statement from Japan’s Foreign Ministry said that …": the statement's author is the subject.
+            authors = [
+                m
+                for m in mentions
+                if by.end() <= m.start <= by.end() + 40
+                and m.kind in ("organization", "state", "person", "group")
+                and not m.quoted
+            ]
+            if authors:
+                # "Japan’s Foreign Ministry": the ministry, not the state that qualifies it.
+                first = next((m for m in authors if m.kind != "state"), authors[0])
+                return self.resolve(p, first.start, first.end)
         # Mentions after "according to"/"told"/"quoted" are not the subject.
         clean = [
             m

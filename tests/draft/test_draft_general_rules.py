@@ -595,3 +595,29 @@ def test_a_foreign_ministry_speaking_in_a_capital_is_that_capital_s_state_s() ->
     assert pairs(made) == [
         ("Norwegian Foreign Ministry", "The accusation of subversive activities is obviously fanciful.", "low")
     ]
+
+
+def test_called_in_summons_and_a_statement_from_an_organisation_is_its_words() -> None:
+    made = draft(
+        "A statement from Norway’s Foreign Ministry said that Erik Lunde, the deputy foreign minister, called in"
+        " Ambassador Ivo Petrov to deliver a “firm protest over the remarks made by the consul.”"
+    )
+    assert pairs(made) == [("Norwegian Foreign Ministry", "firm protest over the remarks made by the consul.", "high")]
+
+
+def test_a_statement_from_an_organisation_opening_the_sentence_is_the_speaker() -> None:
+    made = draft(
+        "A statement from Norway’s Foreign Ministry said: “The ambassador will be asked to leave within seven days.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Norwegian Foreign Ministry", "high")]
+
+
+def test_words_after_a_possessive_warning_that_are_the_warner_s() -> None:
+    made = draft(
+        "Swedish Foreign Minister Karin Lindqvist spoke in Stockholm on Monday.\n\n"
+        "Consul General Pavel Orlov had written that he would “close every door to them,” following Lindqvist’s"
+        " warning that any new visa ban could be a “hostile step against our people.”"
+    )
+    assert pairs(made)[-1] == ("Karin Lindqvist", "hostile step against our people.", "low")
+    [made_low] = [s for s in quotes(made) if s.text.startswith("hostile")]
+    assert made_low.reasons == ["the words taken for Karin Lindqvist, whose warning the clause gives"]
