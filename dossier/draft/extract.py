@@ -480,6 +480,7 @@ _PROTEST = re.compile(
 """A protest just before a quote: "summoned the ambassador in protest against the “…”"."""
 _REMARKS_BY = re.compile(
     r"\b(?:comments?|remarks?|statements?|words|accusations?|claims?|criticism)\s+(?:\w+\s+){0,2}?(?:by|from)\s+"
+    r"|\b(?:comments?|remarks?|statements?)\s+of\s+(?!protest\b)(?=(?:the\s+)?[A-Z])"
 )
 """Whose remarks a sentence reports: "comments Friday from French Foreign Minister Jean-Yves Le Drian that …"."""
 _POSSESSED_WORDS = re.compile(
@@ -496,6 +497,8 @@ _DIPLOMATIC_ROLE = re.compile(r"ambassador|envoy|minister|diplomat|spokes|consul
 """The roles a later "the diplomat" may stand for."""
 _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:.!?“”\"«»]|$|\s(?:on|in|at|during|to)\s)")
 """The one who spoke, after a passive verb: "This was stated by Russian Ambassador Anatoly Antonov"."""
+_NAME_IN_MARKS = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}")
+"""A title in quotation marks: every word capitalised, no stop ("Sloboden Pecat")."""
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
@@ -1461,6 +1464,10 @@ class Attributor:
                 r"\s+(?:himself|herself|itself|themselves)\s+(?:(?:an?|the)\s+)?$", pre[word.end() :]
             )
             # `Putin made it clear that relations are “below satisfactory”`: a phrase that says.
+            # `Sommertag began to use the term “political prisoners”`: a term its subject uses is its word.
+            used_term = low in ("term", "word", "phrase", "expression") and re.search(
+                r"\b(?:use[sd]?|using|coined)\s+(?:the|that|this)\s+$", pre[: word.start()]
+            )
             made_clear = low == "clear" and re.search(r"\bma(?:de|kes?|king)\s+it\s+$", pre[: word.start()])
             if (
                 (
@@ -1469,8 +1476,9 @@ class Attributor:
                     or low in ("saying", "quoted", "cited", "according")
                     or self_titled
                     or made_clear
+                    or used_term
                 )
-                and not _adjectival(pre, word)
+                and (used_term or not _adjectival(pre, word))
                 and not _in_closed_relative(pre, word)
             ):
                 agent = self._by_agent(p, offset, pre, word)
@@ -1887,6 +1895,9 @@ def extract(article: Article) -> Extraction:
             sentence = paragraphs[first.para][s_start:s_end]
         else:
             sentence = paragraphs[first.para][s_start:] + " … " + paragraphs[last.para][:s_end]
+        lead = paragraphs[first.para][max(0, first.open - 12) : first.open]
+        if _NAME_IN_MARKS.fullmatch(text) and re.search(r"\b(?:told|newspaper|daily|magazine|portal)\s*$", lead):
+            continue  # `sources told “Sloboden Pecat”`: a newspaper's name in quotation marks, not words said
         speaker, via, adjacent = attributor.quote_speaker(quote, previous)
         words = len(text.split())
         reasons: list[str] = []

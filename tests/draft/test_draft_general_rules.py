@@ -621,3 +621,48 @@ def test_words_after_a_possessive_warning_that_are_the_warner_s() -> None:
     assert pairs(made)[-1] == ("Karin Lindqvist", "hostile step against our people.", "low")
     [made_low] = [s for s in quotes(made) if s.text.startswith("hostile")]
     assert made_low.reasons == ["the words taken for Karin Lindqvist, whose warning the clause gives"]
+
+
+def test_a_conjunction_opening_a_sentence_is_no_name() -> None:
+    made = draft(
+        "Although Norway officially labelled the move as “an unfriendly and baseless step,” its envoy stayed"
+        " at home."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norway"]
+
+
+def test_a_name_never_ends_with_a_nationality() -> None:
+    made = draft(
+        "Senior Palestinian figure Omar Haddad welcomed the vote, saying it “restores the rights of our people to"
+        " their land.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Omar Haddad", "high")]
+
+
+def test_a_people_named_in_the_plural_is_its_state() -> None:
+    made = draft("The Iranians claimed that the two envoys had engaged in “acts hostile to the security of our state”.")
+    assert [who for who, _, _ in pairs(made)] == ["Iran"]
+
+
+def test_a_statement_of_an_organisation_referring_to_words_is_its() -> None:
+    made = draft(
+        "Foreign Minister Ana Petrova handed a note to the ambassador in relation to a statement of the Russian"
+        " Embassy made on Friday referring to “Russophobes”."
+    )
+    assert pairs(made) == [("Russian Embassy", "Russophobes", "low")]
+
+
+def test_a_term_its_subject_uses_is_its_word() -> None:
+    made = draft(
+        "Ambassador Jan Kowal spoke often.\n\n"
+        "Kowal was removed soon after he began to use the term “prisoners of conscience,” which he had avoided."
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [("Jan Kowal", "prisoners of conscience")]
+
+
+def test_a_newspaper_s_name_in_quotation_marks_is_not_a_quote() -> None:
+    made = draft(
+        "As sources in the Ministry of Foreign Affairs told “Nova Gazeta”, representatives of the ministry handed a"
+        " note of protest to the ambassador."
+    )
+    assert pairs(made) == []
