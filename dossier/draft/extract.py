@@ -1074,6 +1074,17 @@ class Attributor:
             if other is not None and other.key != speaker.key:
                 name = self.registry.actors[other.key].name if other.key else other.reasons[0]
                 speaker.reasons.append(f"the sentence also ends with an attribution to {name}")
+        if speaker is not None and not speaker.reasons and self.verb_end is not None:
+            # `Xue posted that he would “…”, following Takaichi’s warning that a blockade could be a “…”`: a person
+            # or an organisation named between the verb and the quote may be the one whose words they are.
+            between = [
+                m
+                for m in self.registry.in_span(first.para, self.verb_end, first.open)
+                if m.kind in ("person", "organization") and m.key != speaker.key and not m.quoted
+            ]
+            if between:
+                other_name = self.registry.actors[between[-1].key].name
+                speaker.reasons.append(f"{other_name} is named between the verb and the quote")
         if speaker is not None:
             # `Peskov told a briefing when asked about … since Moscow’s “special military operation”`: a clause
             # of its own between the verb and the quote; the verb is not the quote's (a short one is a term).

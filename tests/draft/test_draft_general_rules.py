@@ -602,7 +602,8 @@ def test_called_in_summons_and_a_statement_from_an_organisation_is_its_words() -
         "A statement from Norway’s Foreign Ministry said that Erik Lunde, the deputy foreign minister, called in"
         " Ambassador Ivo Petrov to deliver a “firm protest over the remarks made by the consul.”"
     )
-    assert pairs(made) == [("Norwegian Foreign Ministry", "firm protest over the remarks made by the consul.", "high")]
+    # the persons named between the verb and the quote leave it low
+    assert pairs(made) == [("Norwegian Foreign Ministry", "firm protest over the remarks made by the consul.", "low")]
 
 
 def test_a_statement_from_an_organisation_opening_the_sentence_is_the_speaker() -> None:
@@ -666,3 +667,15 @@ def test_a_newspaper_s_name_in_quotation_marks_is_not_a_quote() -> None:
         " note of protest to the ambassador."
     )
     assert pairs(made) == []
+
+
+def test_another_actor_named_between_the_verb_and_the_quote_makes_it_uncertain() -> None:
+    made = draft(
+        "Ambassador Pavel Orlov said on Monday, after a letter from the Nordic Council, that the ban was “a hostile"
+        " and unlawful act against our people”."
+    )
+    [item] = quotes(made)
+    assert (pairs(made)[0][0], item.reasons) == (
+        "Pavel Orlov",
+        ["Nordic Council is named between the verb and the quote"],
+    )
