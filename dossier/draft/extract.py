@@ -295,7 +295,7 @@ def _acronyms(article: Article, registry: Registry) -> None:
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|an?|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
-    r"[Pp]resident(?:['’]s)? [Oo]ffice)\b"
+    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
 foreign ministry", "China's embassy"."""
@@ -347,11 +347,13 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
                 # "“…,” a foreign ministry spokesperson told AFP in Paris": the ministry of the capital it speaks in.
                 code, guessed = speaking[0], True
             who = (code, _STATE_NAMES.get(code, "")) if code else None
-        if who is None:
-            continue
+        if who is None or (org == "state department" and who[0] != "US"):
+            continue  # "the US state department": the United States' only
         code = who[0]
         what = (
-            "Embassy"
+            "State Department"
+            if org == "state department"
+            else "Embassy"
             if embassy
             else "Presidency"
             if org == "presidency"
@@ -361,7 +363,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
             if org.startswith("president")
             else "Foreign Ministry"
         )
-        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
+        name = what if what == "State Department" else f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
         key = org_key(name, code)
         start = match.start("adj") if adjective else match.start("org")
         reasons = [f"{name}: whose it is taken from its sentence or the article, which do not say"] if guessed else []
@@ -1475,6 +1477,8 @@ class Attributor:
                 r"\s+(?:himself|herself|itself|themselves)\s+(?:(?:an?|the)\s+)?$", pre[word.end() :]
             )
             # `Putin made it clear that relations are “below satisfactory”`: a phrase that says.
+            # `the State Department declared that the ambassador was “persona non grata”`: declaring that says.
+            declared_that = low in ("declared", "declares") and re.match(r"\s+that\s", pre[word.end() :])
             # `Sommertag began to use the term “political prisoners”`: a term its subject uses is its word.
             used_term = low in ("term", "word", "phrase", "expression") and re.search(
                 r"\b(?:use[sd]?|using|coined)\s+(?:the|that|this)\s+$", pre[: word.start()]
@@ -1488,6 +1492,7 @@ class Attributor:
                     or self_titled
                     or made_clear
                     or used_term
+                    or declared_that
                 )
                 and (used_term or not _adjectival(pre, word))
                 and not _in_closed_relative(pre, word)

@@ -68,7 +68,7 @@ FRAGMENT_VERBS = frozenset(
     condemned called described branded denounced dubbed criticised criticized termed labelled labeled defined deemed
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
     accused demanded urged warned vowed pledged promised said says added noted insisted wrote accusing
-    describing expressed voiced referred calling branding terming dubbing labelling labeling
+    describing expressed voiced referred calling branding terming dubbing labelling labeling conveyed conveying
     """.split()
 )
 """Verbs that make their subject the speaker of a quoted fragment in the same clause."""

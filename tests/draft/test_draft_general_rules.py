@@ -626,8 +626,7 @@ def test_words_after_a_possessive_warning_that_are_the_warner_s() -> None:
 
 def test_a_conjunction_opening_a_sentence_is_no_name() -> None:
     made = draft(
-        "Although Norway officially labelled the move as “an unfriendly and baseless step,” its envoy stayed"
-        " at home."
+        "Although Norway officially labelled the move as “an unfriendly and baseless step,” its envoy stayed at home."
     )
     assert [who for who, _, _ in pairs(made)] == ["Norway"]
 
@@ -679,3 +678,18 @@ def test_another_actor_named_between_the_verb_and_the_quote_makes_it_uncertain()
         "Pavel Orlov",
         ["Nordic Council is named between the verb and the quote"],
     )
+
+
+def test_declared_that_says_and_a_lower_case_us_state_department_is_the_state_department() -> None:
+    made = draft("The US state department declared that the envoy of Norway was “an unwelcome guest in our country”.")
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("State Department", "high")]
+
+
+def test_conveyed_ties_a_fragment_to_its_subject() -> None:
+    made = draft(
+        "Olga Brandt, the spokesperson for the Norwegian Ministry of Foreign Affairs, summoned the envoy and conveyed"
+        " “the strong protest of the Kingdom of Norway.”"
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [
+        ("Olga Brandt", "the strong protest of the Kingdom of Norway.")
+    ]
