@@ -312,6 +312,10 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
     for match in _LOWER_MINISTRY.finditer(para):
         owner, adjective = match.group("owner"), match.group("adj")
         who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
+        two_words = re.search(r"([A-Z][A-Za-z.]+)\s+$", para[: match.start()])
+        if who is None and not adjective and owner.endswith(("'s", "’s")) and two_words:
+            # "Burkina Faso's foreign ministry": a state's name of two words.
+            who = state_of(f"{two_words.group(1)} {owner[:-2]}")
         s_start, s_end = sentence_at(bounds, match.start())
         org = match.group("org").lower()
         embassy = org == "embassy"
@@ -501,6 +505,11 @@ _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:
 """The one who spoke, after a passive verb: "This was stated by Russian Ambassador Anatoly Antonov"."""
 _NAME_IN_MARKS = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}")
 """A title in quotation marks: every word capitalised, no stop ("Sloboden Pecat")."""
+_REASON_AFTER_ACT = re.compile(
+    r"\b(?P<act>(?:expel|declar|summon|recall|order|notif|ban|clos|suspend|sanction)\w*|decided)\b"
+    r"[^“”\"«»;:]{0,160}?(?P<why>\b(?:for|because(?:\s+of)?|over|citing|due\s+to)\s*)?$"
+)
+"""An act, then the reason for it right before a quotation mark: "expelled them “because of …”"."""
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
@@ -878,6 +887,25 @@ class Attributor:
         actor = self.registry.actors[chosen.key]
         return Speaker(chosen.key, [f"pronoun 'it' taken for {actor.name}, the subject of the sentence before"])
 
+    def _bare_government(self, p: int, pos: int) -> Speaker | None:
+        """ "The government decided …" with no government named: the state of the organisation that spoke last, else
+        the state the article names first."""
+        state: str | None = None
+        reason = ""
+        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+            last = self.registry.actors[self.last_speaker[1]]
+            if last.kind == "state":
+                state, reason = last.key, f"'the government' taken for {last.name}, the last speaker"
+            elif last.kind == "organization" and last.country:
+                state = _ensure_state(self.registry, last.country, self._sentence(p, pos))
+                reason = f"'the government' taken for the state of {last.name}, the last speaker"
+        if state is None:
+            first = next((m for m in self.registry.mentions if m.kind == "state"), None)
+            if first is not None:
+                state = first.key
+                reason = f"'the government' taken for {self.registry.actors[first.key].name}, the state named first"
+        return Speaker(state, [reason]) if state else None
+
     def _noun(self, p: int, pos: int, word: str, kind: str, head: str | None) -> Speaker | None:
         if kind == "media":
             # "the agency said": the last one written as an agency ("the Russian diplomatic agency told TASS", "the
@@ -937,6 +965,8 @@ class Attributor:
                 if ministry is not None:
                     name = self.registry.actors[ministry.key].name
                     return Speaker(ministry.key, [f"'the department' taken for {name}, the last ministry named"])
+            if found is None and head == "government":
+                return self._bare_government(p, pos)
             if found is None:
                 return None
             return Speaker(found.key, [])
@@ -1562,6 +1592,23 @@ class Attributor:
                 if speaker is not None:
                     return speaker
                 return None
+        reason = _REASON_AFTER_ACT.search(pre)
+        opens = self.paragraphs[p][offset + len(pre) + 1 : offset + len(pre) + 16]
+        if (
+            reason
+            and (reason.group("why") or re.match(r"(?:for|because|over|due to)\s", opens))
+            and not _CLOSING_MARK.search(pre, reason.end("act"))
+        ):
+            # `The ministry declared the diplomat persona non grata “for activities incompatible with …”`: the reason
+            # given for an act, in quotation marks, is the words of the one who acts.
+            self.verb_end = offset + reason.end("act")
+            speaker = self._subject(p, offset, offset + reason.start("act"))
+            if speaker is not None:
+                name = self.registry.actors[speaker.key].name
+                speaker.reasons.append(
+                    f"the reason given for the act ('{reason.group('act')}') taken for {name}'s words"
+                )
+                return speaker
         return None
 
     def _subject(self, p: int, start: int, end: int) -> Speaker | None:

@@ -693,3 +693,34 @@ def test_conveyed_ties_a_fragment_to_its_subject() -> None:
     assert [(who, text) for who, text, _ in pairs(made)] == [
         ("Olga Brandt", "the strong protest of the Kingdom of Norway.")
     ]
+
+
+def test_a_reason_in_quotation_marks_after_an_act_is_the_actor_s() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry declared the consul persona non grata “for activities incompatible with his"
+        " status.”\n\n"
+        "Sweden expelled two attachés because of “a threat this group poses to national security”."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [
+        ("Norwegian Foreign Ministry", "low"),
+        ("Sweden", "low"),
+    ]
+
+
+def test_a_two_word_state_s_lower_case_ministry_is_its_own() -> None:
+    made = draft(
+        "Costa Rica's foreign ministry has notified Panama of the expulsion of the attaché for “subversive activities”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Costa Rican Foreign Ministry"]
+
+
+def test_a_bare_government_is_the_state_of_the_last_speaker() -> None:
+    made = draft(
+        "“The ambassador has been summoned,” the Dutch Foreign Ministry said in a note.\n\n"
+        "The government decided to expel them “because of the threat this group poses to our security”."
+    )
+    assert pairs(made)[-1][0] == "Netherlands"
+    assert (
+        quotes(made)[-1].reasons[0]
+        == "'the government' taken for the state of Dutch Foreign Ministry, the last speaker"
+    )
