@@ -295,7 +295,7 @@ def _acronyms(article: Article, registry: Registry) -> None:
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|an?|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
-    r"[Pp]resident(?:['’]s)? [Oo]ffice)\b"
+    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
 foreign ministry", "China's embassy"."""
@@ -312,6 +312,10 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
     for match in _LOWER_MINISTRY.finditer(para):
         owner, adjective = match.group("owner"), match.group("adj")
         who = state_of(re.sub(r"['’]s$", "", adjective or owner)) if (adjective or owner != "its") else None
+        two_words = re.search(r"([A-Z][A-Za-z.]+)\s+$", para[: match.start()])
+        if who is None and not adjective and owner.endswith(("'s", "’s")) and two_words:
+            # "Burkina Faso's foreign ministry": a state's name of two words.
+            who = state_of(f"{two_words.group(1)} {owner[:-2]}")
         s_start, s_end = sentence_at(bounds, match.start())
         org = match.group("org").lower()
         embassy = org == "embassy"
@@ -347,11 +351,13 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
                 # "“…,” a foreign ministry spokesperson told AFP in Paris": the ministry of the capital it speaks in.
                 code, guessed = speaking[0], True
             who = (code, _STATE_NAMES.get(code, "")) if code else None
-        if who is None:
-            continue
+        if who is None or (org == "state department" and who[0] != "US"):
+            continue  # "the US state department": the United States' only
         code = who[0]
         what = (
-            "Embassy"
+            "State Department"
+            if org == "state department"
+            else "Embassy"
             if embassy
             else "Presidency"
             if org == "presidency"
@@ -361,7 +367,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
             if org.startswith("president")
             else "Foreign Ministry"
         )
-        name = f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
+        name = what if what == "State Department" else f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
         key = org_key(name, code)
         start = match.start("adj") if adjective else match.start("org")
         reasons = [f"{name}: whose it is taken from its sentence or the article, which do not say"] if guessed else []
@@ -480,8 +486,14 @@ _PROTEST = re.compile(
 """A protest just before a quote: "summoned the ambassador in protest against the “…”"."""
 _REMARKS_BY = re.compile(
     r"\b(?:comments?|remarks?|statements?|words|accusations?|claims?|criticism)\s+(?:\w+\s+){0,2}?(?:by|from)\s+"
+    r"|\b(?:comments?|remarks?|statements?)\s+of\s+(?!protest\b)(?=(?:the\s+)?[A-Z])"
 )
 """Whose remarks a sentence reports: "comments Friday from French Foreign Minister Jean-Yves Le Drian that …"."""
+_POSSESSED_WORDS = re.compile(
+    r"[’']s\s+(?:\w+\s+)?(?P<noun>warnings?|remarks?|comments?|statements?|claims?|calls?|accusations?|assertions?|"
+    r"insistence|demands?|threats?|pledges?|vows?|promises?|words|arguments?)\s+that\s"
+)
+"""Words a possessive owns, then their content: "following Takaichi’s warning that any … could be a “…”"."""
 _TITLE_SUBJECT = re.compile(
     r"\bthe\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<title>(?:Prime|Foreign|Deputy|Vice)\s+Minister|President|Chancellor|"
     r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b"
@@ -491,6 +503,13 @@ _DIPLOMATIC_ROLE = re.compile(r"ambassador|envoy|minister|diplomat|spokes|consul
 """The roles a later "the diplomat" may stand for."""
 _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:.!?“”\"«»]|$|\s(?:on|in|at|during|to)\s)")
 """The one who spoke, after a passive verb: "This was stated by Russian Ambassador Anatoly Antonov"."""
+_NAME_IN_MARKS = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}")
+"""A title in quotation marks: every word capitalised, no stop ("Sloboden Pecat")."""
+_REASON_AFTER_ACT = re.compile(
+    r"\b(?P<act>(?:expel|declar|summon|recall|order|notif|ban|clos|suspend|sanction)\w*|decided)\b"
+    r"[^“”\"«»;:]{0,160}?(?P<why>\b(?:for|because(?:\s+of)?|over|citing|due\s+to)\s*)?$"
+)
+"""An act, then the reason for it right before a quotation mark: "expelled them “because of …”"."""
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
@@ -868,6 +887,25 @@ class Attributor:
         actor = self.registry.actors[chosen.key]
         return Speaker(chosen.key, [f"pronoun 'it' taken for {actor.name}, the subject of the sentence before"])
 
+    def _bare_government(self, p: int, pos: int) -> Speaker | None:
+        """ "The government decided …" with no government named: the state of the organisation that spoke last, else
+        the state the article names first."""
+        state: str | None = None
+        reason = ""
+        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+            last = self.registry.actors[self.last_speaker[1]]
+            if last.kind == "state":
+                state, reason = last.key, f"'the government' taken for {last.name}, the last speaker"
+            elif last.kind == "organization" and last.country:
+                state = _ensure_state(self.registry, last.country, self._sentence(p, pos))
+                reason = f"'the government' taken for the state of {last.name}, the last speaker"
+        if state is None:
+            first = next((m for m in self.registry.mentions if m.kind == "state"), None)
+            if first is not None:
+                state = first.key
+                reason = f"'the government' taken for {self.registry.actors[first.key].name}, the state named first"
+        return Speaker(state, [reason]) if state else None
+
     def _noun(self, p: int, pos: int, word: str, kind: str, head: str | None) -> Speaker | None:
         if kind == "media":
             # "the agency said": the last one written as an agency ("the Russian diplomatic agency told TASS", "the
@@ -927,6 +965,8 @@ class Attributor:
                 if ministry is not None:
                     name = self.registry.actors[ministry.key].name
                     return Speaker(ministry.key, [f"'the department' taken for {name}, the last ministry named"])
+            if found is None and head == "government":
+                return self._bare_government(p, pos)
             if found is None:
                 return None
             return Speaker(found.key, [])
@@ -1066,6 +1106,17 @@ class Attributor:
             if other is not None and other.key != speaker.key:
                 name = self.registry.actors[other.key].name if other.key else other.reasons[0]
                 speaker.reasons.append(f"the sentence also ends with an attribution to {name}")
+        if speaker is not None and not speaker.reasons and self.verb_end is not None:
+            # `Xue posted that he would “…”, following Takaichi’s warning that a blockade could be a “…”`: a person
+            # or an organisation named between the verb and the quote may be the one whose words they are.
+            between = [
+                m
+                for m in self.registry.in_span(first.para, self.verb_end, first.open)
+                if m.kind in ("person", "organization") and m.key != speaker.key and not m.quoted
+            ]
+            if between:
+                other_name = self.registry.actors[between[-1].key].name
+                speaker.reasons.append(f"{other_name} is named between the verb and the quote")
         if speaker is not None:
             # `Peskov told a briefing when asked about … since Moscow’s “special military operation”`: a clause
             # of its own between the verb and the quote; the verb is not the quote's (a short one is a term).
@@ -1390,6 +1441,24 @@ class Attributor:
                 if speaker is not None:
                     speaker.reasons.append("the words taken for the one whose remarks the sentence reports")
                     return speaker
+        owned = list(_POSSESSED_WORDS.finditer(pre))
+        if owned and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, owned[-1].end())):
+            # "Xue had posted that he would “…”, following Takaichi’s warning that any blockade could be a “…”": the
+            # words are those of the one whose warning the clause gives, not of the sentence's subject.
+            found = owned[-1]
+            owners = [
+                m
+                for m in self.registry.in_span(p, offset, offset + found.start())
+                if m.end == offset + found.start() and m.kind in ("person", "organization", "group") and not m.quoted
+            ]
+            if owners and not _CLOSING_MARK.search(pre, found.end()):
+                self.verb_end = offset + found.end()
+                speaker = self.resolve(p, owners[-1].start, owners[-1].end)
+                if speaker is not None:
+                    name = self.registry.actors[speaker.key].name
+                    noun = found.group("noun")
+                    speaker.reasons.append(f"the words taken for {name}, whose {noun} the clause gives")
+                    return speaker
         protest = _PROTEST.search(pre)
         if protest and not any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(pre, protest.end())):
             # "The ministry summoned the ambassador in protest against the “aggressive … actions”": what the
@@ -1430,11 +1499,20 @@ class Attributor:
                 # `…, adding that what Wehbe said “contradicts …”`: the quote says what X's words are; X's verb is in
                 # a clause that is itself the object, the speaker is the one who says so.
                 continue
+            if low == "called" and re.match(r"\s+in\s", pre[word.end() :]):
+                # `X called in the ambassador to deliver a “…”`: "called in" summons; the speaker is further back.
+                continue
             # `Guaido declared himself “interim president”`: a title its subject gives itself is its word.
             self_titled = low in ("declared", "proclaimed") and re.match(
                 r"\s+(?:himself|herself|itself|themselves)\s+(?:(?:an?|the)\s+)?$", pre[word.end() :]
             )
             # `Putin made it clear that relations are “below satisfactory”`: a phrase that says.
+            # `the State Department declared that the ambassador was “persona non grata”`: declaring that says.
+            declared_that = low in ("declared", "declares") and re.match(r"\s+that\s", pre[word.end() :])
+            # `Sommertag began to use the term “political prisoners”`: a term its subject uses is its word.
+            used_term = low in ("term", "word", "phrase", "expression") and re.search(
+                r"\b(?:use[sd]?|using|coined)\s+(?:the|that|this)\s+$", pre[: word.start()]
+            )
             made_clear = low == "clear" and re.search(r"\bma(?:de|kes?|king)\s+it\s+$", pre[: word.start()])
             if (
                 (
@@ -1443,8 +1521,10 @@ class Attributor:
                     or low in ("saying", "quoted", "cited", "according")
                     or self_titled
                     or made_clear
+                    or used_term
+                    or declared_that
                 )
-                and not _adjectival(pre, word)
+                and (used_term or not _adjectival(pre, word))
                 and not _in_closed_relative(pre, word)
             ):
                 agent = self._by_agent(p, offset, pre, word)
@@ -1512,6 +1592,23 @@ class Attributor:
                 if speaker is not None:
                     return speaker
                 return None
+        reason = _REASON_AFTER_ACT.search(pre)
+        opens = self.paragraphs[p][offset + len(pre) + 1 : offset + len(pre) + 16]
+        if (
+            reason
+            and (reason.group("why") or re.match(r"(?:for|because|over|due to)\s", opens))
+            and not _CLOSING_MARK.search(pre, reason.end("act"))
+        ):
+            # `The ministry declared the diplomat persona non grata “for activities incompatible with …”`: the reason
+            # given for an act, in quotation marks, is the words of the one who acts.
+            self.verb_end = offset + reason.end("act")
+            speaker = self._subject(p, offset, offset + reason.start("act"))
+            if speaker is not None:
+                name = self.registry.actors[speaker.key].name
+                speaker.reasons.append(
+                    f"the reason given for the act ('{reason.group('act')}') taken for {name}'s words"
+                )
+                return speaker
         return None
 
     def _subject(self, p: int, start: int, end: int) -> Speaker | None:
@@ -1613,6 +1710,20 @@ class Attributor:
             if person is not None:
                 return person
         mentions = self.registry.in_span(p, start, end)
+        by = _STATEMENT_BY.search(para, start, end)
+        if by and re.fullmatch(r"\s*(?:(?:an?|the)\s+)?(?:[\w-]+\s+)?", para[start : by.start()]):
+            # "A statement from Japan’s Foreign Ministry said that …": the statement's author is the subject.
+            authors = [
+                m
+                for m in mentions
+                if by.end() <= m.start <= by.end() + 40
+                and m.kind in ("organization", "state", "person", "group")
+                and not m.quoted
+            ]
+            if authors:
+                # "Japan’s Foreign Ministry": the ministry, not the state that qualifies it.
+                first = next((m for m in authors if m.kind != "state"), authors[0])
+                return self.resolve(p, first.start, first.end)
         # Mentions after "according to"/"told"/"quoted" are not the subject.
         clean = [
             m
@@ -1847,6 +1958,9 @@ def extract(article: Article) -> Extraction:
             sentence = paragraphs[first.para][s_start:s_end]
         else:
             sentence = paragraphs[first.para][s_start:] + " … " + paragraphs[last.para][:s_end]
+        lead = paragraphs[first.para][max(0, first.open - 12) : first.open]
+        if _NAME_IN_MARKS.fullmatch(text) and re.search(r"\b(?:told|newspaper|daily|magazine|portal)\s*$", lead):
+            continue  # `sources told “Sloboden Pecat”`: a newspaper's name in quotation marks, not words said
         speaker, via, adjacent = attributor.quote_speaker(quote, previous)
         words = len(text.split())
         reasons: list[str] = []

@@ -68,7 +68,7 @@ FRAGMENT_VERBS = frozenset(
     condemned called described branded denounced dubbed criticised criticized termed labelled labeled defined deemed
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
     accused demanded urged warned vowed pledged promised said says added noted insisted wrote accusing
-    describing expressed voiced referred calling branding terming dubbing labelling labeling
+    describing expressed voiced referred calling branding terming dubbing labelling labeling conveyed conveying
     """.split()
 )
 """Verbs that make their subject the speaker of a quoted fragment in the same clause."""
@@ -314,6 +314,7 @@ STATES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("OM", "Oman", ("Muscat",), ("Omani",)),
     ("YE", "Yemen", ("Sanaa",), ("Yemeni",)),
     ("VA", "Holy See", ("Vatican",), ("Vatican",)),
+    ("PS", "Palestine", ("Ramallah",), ("Palestinian",)),
     ("LU", "Luxembourg", (), ("Luxembourg", "Luxembourgish")),
     ("CY", "Cyprus", ("Nicosia",), ("Cypriot",)),
     ("MT", "Malta", ("Valletta",), ("Maltese",)),
@@ -360,6 +361,7 @@ COMMON_CAPITALISED = frozenset(
     a an the this that these those it its he she they we i you his her their our my your there here
     in on at of for to from by with without into onto over under after before during since until while
     when where why how what which who whom whose if as but and or nor so yet also still however meanwhile
+    although though because unless whether whereas once
     moreover furthermore nevertheless instead earlier later last next then now today yesterday tomorrow
     according asked speaking separately elsewhere despite following amid among between against about
     both each every either neither some many most more several other another such all any no not

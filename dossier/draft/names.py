@@ -359,8 +359,14 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
         return [Found(start, end, text, "organization", country=country)]
     if re.match(r"\s+\d{1,2},", para[end:]):
         return []  # "Jumada Al-Awwal 02, 1432": a month the rules do not know, then its day: a date, no name
+    if lows[-1] in _DEMONYMS:
+        return []  # "Senior Palestinian figure Saeb Erekat": a name never ends with a nationality
     if _plausible_name(words) and len(words) >= 2:
         return [Found(start, end, text, "person")]
+    plural = _STATE_BY_NAME.get(low[:-1]) if len(words) == 1 and low.endswith("s") else None
+    if plural and low[:-1] in _DEMONYMS:
+        # "The Iranians claimed …": a people named in the plural is its state.
+        return [Found(start, end, plural[1], "state", country=plural[0])]
     if len(words) == 1 and _plausible_name(words):
         return [Found(start, end, text, "surname")]
     return []

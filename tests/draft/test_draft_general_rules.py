@@ -595,3 +595,132 @@ def test_a_foreign_ministry_speaking_in_a_capital_is_that_capital_s_state_s() ->
     assert pairs(made) == [
         ("Norwegian Foreign Ministry", "The accusation of subversive activities is obviously fanciful.", "low")
     ]
+
+
+def test_called_in_summons_and_a_statement_from_an_organisation_is_its_words() -> None:
+    made = draft(
+        "A statement from Norway’s Foreign Ministry said that Erik Lunde, the deputy foreign minister, called in"
+        " Ambassador Ivo Petrov to deliver a “firm protest over the remarks made by the consul.”"
+    )
+    # the persons named between the verb and the quote leave it low
+    assert pairs(made) == [("Norwegian Foreign Ministry", "firm protest over the remarks made by the consul.", "low")]
+
+
+def test_a_statement_from_an_organisation_opening_the_sentence_is_the_speaker() -> None:
+    made = draft(
+        "A statement from Norway’s Foreign Ministry said: “The ambassador will be asked to leave within seven days.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Norwegian Foreign Ministry", "high")]
+
+
+def test_words_after_a_possessive_warning_that_are_the_warner_s() -> None:
+    made = draft(
+        "Swedish Foreign Minister Karin Lindqvist spoke in Stockholm on Monday.\n\n"
+        "Consul General Pavel Orlov had written that he would “close every door to them,” following Lindqvist’s"
+        " warning that any new visa ban could be a “hostile step against our people.”"
+    )
+    assert pairs(made)[-1] == ("Karin Lindqvist", "hostile step against our people.", "low")
+    [made_low] = [s for s in quotes(made) if s.text.startswith("hostile")]
+    assert made_low.reasons == ["the words taken for Karin Lindqvist, whose warning the clause gives"]
+
+
+def test_a_conjunction_opening_a_sentence_is_no_name() -> None:
+    made = draft(
+        "Although Norway officially labelled the move as “an unfriendly and baseless step,” its envoy stayed at home."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Norway"]
+
+
+def test_a_name_never_ends_with_a_nationality() -> None:
+    made = draft(
+        "Senior Palestinian figure Omar Haddad welcomed the vote, saying it “restores the rights of our people to"
+        " their land.”"
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Omar Haddad", "high")]
+
+
+def test_a_people_named_in_the_plural_is_its_state() -> None:
+    made = draft("The Iranians claimed that the two envoys had engaged in “acts hostile to the security of our state”.")
+    assert [who for who, _, _ in pairs(made)] == ["Iran"]
+
+
+def test_a_statement_of_an_organisation_referring_to_words_is_its() -> None:
+    made = draft(
+        "Foreign Minister Ana Petrova handed a note to the ambassador in relation to a statement of the Russian"
+        " Embassy made on Friday referring to “Russophobes”."
+    )
+    assert pairs(made) == [("Russian Embassy", "Russophobes", "low")]
+
+
+def test_a_term_its_subject_uses_is_its_word() -> None:
+    made = draft(
+        "Ambassador Jan Kowal spoke often.\n\n"
+        "Kowal was removed soon after he began to use the term “prisoners of conscience,” which he had avoided."
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [("Jan Kowal", "prisoners of conscience")]
+
+
+def test_a_newspaper_s_name_in_quotation_marks_is_not_a_quote() -> None:
+    made = draft(
+        "As sources in the Ministry of Foreign Affairs told “Nova Gazeta”, representatives of the ministry handed a"
+        " note of protest to the ambassador."
+    )
+    assert pairs(made) == []
+
+
+def test_another_actor_named_between_the_verb_and_the_quote_makes_it_uncertain() -> None:
+    made = draft(
+        "Ambassador Pavel Orlov said on Monday, after a letter from the Nordic Council, that the ban was “a hostile"
+        " and unlawful act against our people”."
+    )
+    [item] = quotes(made)
+    assert (pairs(made)[0][0], item.reasons) == (
+        "Pavel Orlov",
+        ["Nordic Council is named between the verb and the quote"],
+    )
+
+
+def test_declared_that_says_and_a_lower_case_us_state_department_is_the_state_department() -> None:
+    made = draft("The US state department declared that the envoy of Norway was “an unwelcome guest in our country”.")
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("State Department", "high")]
+
+
+def test_conveyed_ties_a_fragment_to_its_subject() -> None:
+    made = draft(
+        "Olga Brandt, the spokesperson for the Norwegian Ministry of Foreign Affairs, summoned the envoy and conveyed"
+        " “the strong protest of the Kingdom of Norway.”"
+    )
+    assert [(who, text) for who, text, _ in pairs(made)] == [
+        ("Olga Brandt", "the strong protest of the Kingdom of Norway.")
+    ]
+
+
+def test_a_reason_in_quotation_marks_after_an_act_is_the_actor_s() -> None:
+    made = draft(
+        "The Norwegian Foreign Ministry declared the consul persona non grata “for activities incompatible with his"
+        " status.”\n\n"
+        "Sweden expelled two attachés because of “a threat this group poses to national security”."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [
+        ("Norwegian Foreign Ministry", "low"),
+        ("Sweden", "low"),
+    ]
+
+
+def test_a_two_word_state_s_lower_case_ministry_is_its_own() -> None:
+    made = draft(
+        "Costa Rica's foreign ministry has notified Panama of the expulsion of the attaché for “subversive activities”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Costa Rican Foreign Ministry"]
+
+
+def test_a_bare_government_is_the_state_of_the_last_speaker() -> None:
+    made = draft(
+        "“The ambassador has been summoned,” the Dutch Foreign Ministry said in a note.\n\n"
+        "The government decided to expel them “because of the threat this group poses to our security”."
+    )
+    assert pairs(made)[-1][0] == "Netherlands"
+    assert (
+        quotes(made)[-1].reasons[0]
+        == "'the government' taken for the state of Dutch Foreign Ministry, the last speaker"
+    )
