@@ -423,7 +423,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         """
         if kind not in REF_KINDS:
             raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
-        self.history.leave(replace(self.location(), search=from_search))
+        self.history.leave(self.location()._replace(search=from_search))
         self._navigating = True
         self._resolve(kind, entity_id, current_actor=self.actor_id)
         self.refresh_bindings()
