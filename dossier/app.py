@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import Screen
@@ -233,6 +233,24 @@ class DossierApp(GuardedApp[None]):
     @on(messages.ShowActorKind)
     def _show_actor_kind_asked(self, message: messages.ShowActorKind) -> None:
         self.browser.show_actor_kind(message.kind)
+
+    KEY_CHARACTERS: ClassVar[dict[str, str]] = {"question_mark": "?", "slash": "/", "number_sign": "#"}
+    """The keys named for their character in the footer, and that character."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        """What the footer shows for a key: as Textual shows it, without looking the key up by its Unicode name.
+
+        Textual finds a key's character with `unicodedata.lookup` (`format_key`), which
+        reads ~0.4 MiB of Python's Unicode name tables into memory for the footer's first
+        keys; a letter is itself, and `KEY_CHARACTERS` holds the others the footer shows
+        (a test compares every key with Textual's own display).
+        """
+        key = binding.key
+        if not binding.key_display:
+            shown = self.KEY_CHARACTERS.get(key) or (key if len(key) == 1 else None)
+            if shown is not None:
+                return shown
+        return super().get_key_display(binding)
 
     LEFT_OUT_COMMANDS: ClassVar[frozenset[str]] = frozenset({"Screenshot", "Maximize", "Minimize", "Keys"})
     """Textual's palette commands left out: Screenshot writes a file where the app runs (a served dossier must

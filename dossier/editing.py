@@ -17,7 +17,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -77,7 +77,7 @@ def with_problems(text: str, problems: Iterable[Problem]) -> str:
     body, old = strip_problems(text)
     problems = list(problems)
     added = len(problems) + 2
-    shifted = [replace(p, line=p.line - old + added) if p.line and p.line > old else p for p in problems]
+    shifted = [p._replace(line=p.line - old + added) if p.line and p.line > old else p for p in problems]
     header = [PROBLEMS_START, *(f"# {problem}" for problem in shifted), PROBLEMS_END]
     return "\n".join(header) + "\n" + body
 

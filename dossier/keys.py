@@ -11,8 +11,7 @@ This module imports nothing from the app, its screens or its widgets (only
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from textual.binding import BindingType
@@ -76,9 +75,11 @@ OWNER_CLASSES: dict[Owner, str] = {
 """The class whose `BINDINGS` each owner's keys are (named, not imported: any module can read this one)."""
 
 
-@dataclass(frozen=True)
-class Key:
-    """One binding: `keys` as Textual writes them (`"up,k"`), the action, its description, its owner."""
+class Key(NamedTuple):
+    """One binding: `keys` as Textual writes them (`"up,k"`), the action, its description, its owner.
+
+    A named tuple, as `KeyRow`: a frozen dataclass costs ~0.8 ms to define, and this
+    module is imported before the browser's first frame (docs/performance.md)."""
 
     keys: str
     action: str
@@ -244,8 +245,7 @@ KEY_NAMES: dict[str, str] = {
 """How a key is written for people (the help screen and README.md)."""
 
 
-@dataclass(frozen=True)
-class KeyRow:
+class KeyRow(NamedTuple):
     """One line of the key table: where it works, the keys, the binding's description."""
 
     where: str

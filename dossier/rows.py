@@ -3,7 +3,9 @@
 The browser is built from these and nothing heavier: they are named tuples,
 so opening a dossier imports neither pydantic nor the bundle models
 (`dossier.models`), defining them costs ~3 ms (frozen dataclasses: ~25 ms of
-the first screen), and a row costs a tuple. Build them with keywords; they
+the first screen), and a row costs a tuple. The module has no `from __future__
+import annotations`: `typing.NamedTuple` compiles each field's annotation when
+it is a string, ~0.8 ms of the first screen for these 28 classes. Build them with keywords; they
 compare as the tuples they are, so compare rows of one kind only.
 
 Their values come from our own database, validated when imported; a file
@@ -14,8 +16,6 @@ The vocabularies (`ActorKind`, `MeasureKind`, ...) mirror the `CHECK`
 constraints in `db/schema.sql`; `dossier.models` validates bundles against
 them. `to_json` gives the plain data the command line prints as JSON.
 """
-
-from __future__ import annotations
 
 import re
 from typing import Any, Literal, NamedTuple

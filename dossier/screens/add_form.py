@@ -123,6 +123,62 @@ class AddStatementScreen(ModalScreen[object]):
     caller dismisses it with once the bundle is written.
     """
 
+    DEFAULT_CSS: ClassVar[str] = """
+    AddStatementScreen {
+        align: center middle;
+    }
+
+    #add-form {
+        width: 90;
+        max-width: 100%;
+        height: auto;
+        max-height: 95%;
+        border: round $accent;
+        border-title-color: $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #add-text {
+        height: 6;
+    }
+
+    #add-form .add-row {
+        height: auto;
+    }
+
+    #add-kind {
+        width: 20;
+    }
+
+    #add-said {
+        width: 1fr;
+    }
+
+    #add-form .about-measure {
+        width: 1fr;
+    }
+
+    #add-form .about-stance {
+        width: 20;
+    }
+
+    #add-about {
+        height: auto;
+    }
+
+    #add-matches {
+        color: $text-muted;
+        height: auto;
+    }
+
+    #add-status {
+        color: $warning;
+        height: auto;
+    }
+    """
+    """Parsed when the screen is first shown, not with `dossier.tcss` before the browser's first frame."""
+
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("statement-form")
 
     def __init__(

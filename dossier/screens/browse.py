@@ -164,42 +164,58 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     actor_kind: reactive[str | None] = reactive(None, init=False, repaint=False)
     """Only actors of this kind in the Actors pane (None: every kind, grouped)."""
 
-    @dataclass
+    # The screen's own messages are plain classes: a dataclass costs ~0.3 ms to define,
+    # before the first frame (docs/performance.md).
     class _Resolved(Message):
-        location: Location | None
-        """None: the entity could not be found (the notice says why)."""
+        def __init__(self, location: Location | None) -> None:
+            super().__init__()
+            self.location = location
+            """None: the entity could not be found (the notice says why)."""
 
-    @dataclass
     class _DetailLoaded(Message):
-        ref: Ref
-        model: Any
-        edited: str | None = None
-        """When the entity was last edited (the audit trail), if ever."""
+        def __init__(self, ref: Ref, model: Any, edited: str | None = None) -> None:
+            super().__init__()
+            self.ref = ref
+            self.model = model
+            self.edited = edited
+            """When the entity was last edited (the audit trail), if ever."""
 
-    @dataclass
     class _Marks(Message):
-        statement_id: int
-        measure_ids: frozenset[int]
+        def __init__(self, statement_id: int, measure_ids: frozenset[int]) -> None:
+            super().__init__()
+            self.statement_id = statement_id
+            self.measure_ids = measure_ids
 
-    @dataclass
     class _ChainFound(Message):
-        measure_id: int | None
+        def __init__(self, measure_id: int | None) -> None:
+            super().__init__()
+            self.measure_id = measure_id
 
-    @dataclass
     class _FileChecked(Message):
-        version: int | None
-        """The file's `data_version` (None: it could not be read)."""
-        problem: str | None
-        """What is wrong with the file (deleted, replaced, unreadable), or None."""
+        def __init__(self, version: int | None, problem: str | None) -> None:
+            super().__init__()
+            self.version = version
+            """The file's `data_version` (None: it could not be read)."""
+            self.problem = problem
+            """What is wrong with the file (deleted, replaced, unreadable), or None."""
 
-    @dataclass
     class _ReadAgain(Message):
-        stamp: object
-        version: int | None
-        panes: dict[str, Snapshot[Any] | None]
-        kept: dict[str, Kept]
-        detail: tuple[Ref, Any, str | None] | None
-        error: str | None = None
+        def __init__(
+            self,
+            stamp: object,
+            version: int | None,
+            panes: dict[str, Snapshot[Any] | None],
+            kept: dict[str, Kept],
+            detail: tuple[Ref, Any, str | None] | None,
+            error: str | None = None,
+        ) -> None:
+            super().__init__()
+            self.stamp = stamp
+            self.version = version
+            self.panes = panes
+            self.kept = kept
+            self.detail = detail
+            self.error = error
 
     def __init__(
         self,
@@ -423,7 +439,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         """
         if kind not in REF_KINDS:
             raise ValueError(f"cannot open a {kind!r}; use one of {', '.join(REF_KINDS)}")
-        self.history.leave(replace(self.location(), search=from_search))
+        self.history.leave(self.location()._replace(search=from_search))
         self._navigating = True
         self._resolve(kind, entity_id, current_actor=self.actor_id)
         self.refresh_bindings()

@@ -22,6 +22,33 @@ from ..keys import KeyRow
 class HelpScreen(ModalScreen[None]):
     """Every key, and what it does. Escape closes it."""
 
+    DEFAULT_CSS: ClassVar[str] = """
+    HelpScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #help-body {
+        width: 86;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        border-title-color: $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #help-columns {
+        height: auto;
+    }
+
+    #help-columns Static {
+        width: 1fr;
+    }
+    """
+    """Parsed when the screen is first shown, not with `dossier.tcss` before the browser's first frame."""
+
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("help")
     KEYS_AT_ONCE: ClassVar[bool] = True
     """Bound keys run as they arrive, in the order typed (`DossierApp.on_event`, `DossierApp._hold_key`)."""

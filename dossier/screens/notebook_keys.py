@@ -24,9 +24,9 @@ as changed elsewhere (`Conflict`) shows both sides and the user chooses.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from rich.text import Text
 
@@ -82,9 +82,8 @@ LABEL_CHARS = 200
 """Characters of an entity's label kept with its entry (a statement's text is cut there)."""
 
 
-@dataclass(frozen=True)
-class Subject:
-    """The row at hand: what a key acts on."""
+class Subject(NamedTuple):
+    """The row at hand: what a key acts on (a named tuple: cheaper to define than a dataclass)."""
 
     kind: str
     entity_id: int

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -60,9 +59,11 @@ WRAP_CACHE = 64
 """Blocks kept wrapped, by text and width: the speaker, the headings, a source, seen again on the next row."""
 
 
-@dataclass(frozen=True)
-class Block:
-    """One paragraph of the detail pane; with `ref`, a reference Enter follows."""
+class Block(NamedTuple):
+    """One paragraph of the detail pane; with `ref`, a reference Enter follows.
+
+    A named tuple, as `DetailStyles`: a frozen dataclass costs ~0.8 ms to define,
+    before the first frame (docs/performance.md)."""
 
     text: Text
     ref: Ref | None = None
@@ -70,8 +71,7 @@ class Block:
     """A blank line before it (between sections)."""
 
 
-@dataclass(frozen=True)
-class DetailStyles:
+class DetailStyles(NamedTuple):
     heading: Style
     dim: Style
     link: Style

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from math import ceil
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -116,33 +115,48 @@ def same_thumb(bar: ScrollBar, old: float, new: float) -> bool:
     return cells(old) == cells(new)
 
 
-@dataclass(frozen=True)
 class Pager(Generic[T]):
-    """How a list gets its rows. Built by the screen from `Store` methods; called in thread workers."""
+    """How a list gets its rows. Built by the screen from `Store` methods; called in thread workers.
 
-    count: Callable[[], int]
-    """How many rows the list has in all (asked once per load)."""
-    page: Callable[[T | None, int, int], list[T]]
-    """`page(after, start, limit)`: rows from just after the row `after`, or from row `start` when it is None."""
-    ident: Callable[[T], int]
-    """The database id of a row, to select it again later."""
-    position: Callable[[int], int | None] = lambda _entity_id: None
-    """Where the row with this id stands in the list, or None when it is not there."""
-    of: int | None = None
-    """Whose rows these are (the actor of a Statements pane, the measure of a Consequences pane), so
-    the screen can tell whether a list already shows them (`VirtualList.rows_of`)."""
+    Not changed once made. A plain class, as `Snapshot` and the list's messages: a
+    dataclass costs ~0.3-0.8 ms to define, before the first frame (docs/performance.md).
+    """
+
+    __slots__ = ("count", "ident", "of", "page", "position")
+
+    def __init__(
+        self,
+        count: Callable[[], int],
+        page: Callable[[T | None, int, int], list[T]],
+        ident: Callable[[T], int],
+        position: Callable[[int], int | None] = lambda _entity_id: None,
+        of: int | None = None,
+    ) -> None:
+        self.count = count
+        """How many rows the list has in all (asked once per load)."""
+        self.page = page
+        """`page(after, start, limit)`: rows from just after the row `after`, or from row `start` when it is None."""
+        self.ident = ident
+        """The database id of a row, to select it again later."""
+        self.position = position
+        """Where the row with this id stands in the list, or None when it is not there."""
+        self.of = of
+        """Whose rows these are (the actor of a Statements pane, the measure of a Consequences pane), so
+        the screen can tell whether a list already shows them (`VirtualList.rows_of`)."""
 
 
-@dataclass(frozen=True)
 class Snapshot(Generic[T]):
     """A list's rows read again after the file changed (`read_again`), shown at once by `VirtualList.show_again`."""
 
-    pager: Pager[T]
-    count: int
-    index: int
-    """The cursor's row: the kept row where it still is, else the nearest place."""
-    pages: dict[int, list[T]]
-    """The pages around the cursor, by page number."""
+    __slots__ = ("count", "index", "pager", "pages")
+
+    def __init__(self, pager: Pager[T], count: int, index: int, pages: dict[int, list[T]]) -> None:
+        self.pager = pager
+        self.count = count
+        self.index = index
+        """The cursor's row: the kept row where it still is, else the nearest place."""
+        self.pages = pages
+        """The pages around the cursor, by page number."""
 
     @property
     def highlighted(self) -> T | None:
@@ -222,20 +236,24 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     class Selected(_RowMessage):
         """Enter was pressed on a row."""
 
-    @dataclass
     class _Loaded(Message):
-        generation: int
-        count: int
-        index: int
-        page_no: int
-        rows: list[object]
-        error: str | None = None
+        def __init__(
+            self, generation: int, count: int, index: int, page_no: int, rows: list[object], error: str | None = None
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.count = count
+            self.index = index
+            self.page_no = page_no
+            self.rows = rows
+            self.error = error
 
-    @dataclass
     class _PageLoaded(Message):
-        generation: int
-        page_no: int
-        rows: list[object]
+        def __init__(self, generation: int, page_no: int, rows: list[object]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page_no = page_no
+            self.rows = rows
 
     def __init__(self, *, empty_message: str = "Nothing here", id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)

@@ -12,7 +12,7 @@ from dossier.bundle import dump_bundle, read_bundle_bytes
 from dossier.cli import main
 from dossier.importer import import_files
 from dossier.store import Store
-from dossier.text import FORBIDDEN_CHARS
+from dossier.text import forbidden_chars
 from tests.fixtures.hostile_expect import (
     HOSTILE_BUNDLE,
     LONG_WORD,
@@ -22,6 +22,8 @@ from tests.fixtures.hostile_expect import (
     field_values,
     hostile_bundle,
 )
+
+FORBIDDEN_CHARS = forbidden_chars()
 
 HOSTILE_KINDS = {
     "markup": "[bold]x[/]",

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossier.text import FORBIDDEN_CHARS, clean_text
+from dossier.text import clean_text, forbidden_chars
+
+FORBIDDEN_CHARS = forbidden_chars()
 
 ESC = "\x1b"
 

@@ -11,6 +11,7 @@ from textual.dom import DOMNode
 
 import dossier
 from dossier import keys
+from dossier.store import Store
 
 
 def owner_class(owner: keys.Owner) -> type[DOMNode]:
@@ -86,3 +87,17 @@ def test_the_key_list_needs_no_textual_until_bindings_are_built() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     count, loaded = result.stdout.split(" ", 1)
     assert int(count) == len(keys.key_rows()) and loaded.strip() == "[]"
+
+
+def test_the_footer_shows_every_key_as_textual_shows_it(store: Store) -> None:
+    """`DossierApp.get_key_display` skips Textual's lookup of Unicode names, and shows what Textual would."""
+    from textual.app import App
+
+    from dossier.app import DossierApp
+
+    app = DossierApp(store)
+    names = {name for key in keys.KEYS for name in key.key_list} | set(DossierApp.KEY_CHARACTERS)
+    for name in sorted(names):
+        binding = Binding(name, "quit", "Quit")
+        assert app.get_key_display(binding) == App.get_key_display(app, binding), name
+    assert app.get_key_display(Binding("question_mark", "show_help", "Help")) == "?"
