@@ -51,7 +51,8 @@ class SearchQueries(StoreBase):
     PREFIX_WORDS = 16
     """A prefix standing for at most this many words of an index is searched as those words (`Expand`)."""
     HELD_KINDS: tuple[SearchKind, ...] = ("actor", "event")
-    """Entity kinds whose fragments the search screen finds in their text held in memory (`_HeldTexts`)."""
+    """Entity kinds whose fragments are found in their text held in memory (`_HeldTexts`), once the search
+    screen has read it (`prepare_search`); until then, and after the file changed, by the trigram index."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, warnings: Sequence[str] = ()) -> None:
         super().__init__(conn, path, warnings)
@@ -270,11 +271,12 @@ class SearchQueries(StoreBase):
         return out
 
     def prepare_search(self, should_stop: Callable[[], bool] | None = None) -> None:
-        """Open the search connection and read the texts `search_kinds` holds (`HELD_KINDS`), if not held yet.
+        """Open the search connection and read the texts of the `HELD_KINDS`, if not held for the file as it is.
 
-        The search screen calls it as it opens, in a worker: the first search
-        typed then finds them read (the actors' of 10M statements take about
-        50 ms to read, once, and again only after the file changed).
+        The search screen calls it as it opens, in a worker, while a word is
+        typed: the actors' of 10M statements take about 0.1 s to read. A search
+        never reads them itself (cut short by its deadline, it would try again
+        on every key); the command line, which searches once, never holds them.
         """
         from ..search import parse_query
 
@@ -283,7 +285,7 @@ class SearchQueries(StoreBase):
             table, _ = _DATED[kind]
             first, last = run._id_range(table)
             if last:
-                run._held(ENTITY_KIND_CODES[kind], first, last)
+                run._held(ENTITY_KIND_CODES[kind], first, last, read=True)
 
     def _kinds_run(self, query: str, seconds: float, should_stop: Callable[[], bool] | None) -> _SearchRun | None:
         """A run of `query` for `search_kinds` and `search_counts` (each kind then has `seconds`); None when empty."""
@@ -292,9 +294,7 @@ class SearchQueries(StoreBase):
         parsed = parse_query(query)
         if parsed.empty:
             return None
-        run = _SearchRun(self, parsed, time.monotonic() + seconds, should_stop, self.SCAN_WINDOW)
-        run.hold_fragments = True  # the search screen asks run after run: its small kinds' texts are worth holding
-        return run
+        return _SearchRun(self, parsed, time.monotonic() + seconds, should_stop, self.SCAN_WINDOW)
 
     def _search_connection(self) -> sqlite3.Connection:
         """A second read-only connection for search, so a slow search never holds up the browse queries."""
@@ -403,9 +403,6 @@ class _SearchRun:
         self.fragment_window = 0
         """At least this many of an entity kind's newest (by id) entities holding a fragment are read: a
         page of fewer hits then holds the first hits of a page of this many (`Store.search_kinds`)."""
-        self.hold_fragments = False
-        """Whether the fragments of the store's `HELD_KINDS` are found in their text read once and held
-        (`_HeldTexts`; the search screen asks again and again), not by the trigram index."""
 
     def next_kind(self, seconds: float) -> None:
         """Start on another kind (`Store.search_kinds`, `search_counts`): complete again, `seconds` of its own."""
@@ -989,7 +986,7 @@ class _SearchRun:
         first, last = self._id_range(_TABLE_OF_CODE[code])
         if last == 0:
             return []
-        if self.hold_fragments and _KIND_OF_CODE[code] in self.store.HELD_KINDS:
+        if _KIND_OF_CODE[code] in self.store.HELD_KINDS:
             held = self._held(code, first, last)
             if held is not None:
                 return held.newest(plan, want)
@@ -1005,14 +1002,16 @@ class _SearchRun:
         )
         return [r[0] for r in rows]
 
-    def _held(self, code: int, first: int, last: int) -> _HeldTexts | None:
-        """The texts of one entity kind (`_HeldTexts`), read now unless held for the file as it is; None if the
-        read was cut short (the trigram index is asked instead)."""
+    def _held(self, code: int, first: int, last: int, read: bool = False) -> _HeldTexts | None:
+        """The texts of one entity kind (`_HeldTexts`) if held for the file as it is, else None (the trigram
+        index is asked instead); with `read`, read now if not (`Store.prepare_search`: None if cut short)."""
         version = self._data_version()
         if version is None:
             return None
         held = self.store._held_texts(version)
         if code not in held:
+            if not read:
+                return None
             rows = self.rows(
                 "SELECT rowid, text FROM entities_trigram WHERE rowid BETWEEN ? AND ? AND rowid % 8 = ? ORDER BY rowid",
                 (first * 8 + code, last * 8 + code, code),

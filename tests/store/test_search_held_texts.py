@@ -1,11 +1,11 @@
 """The search screen's fragments of actors and events, found in their texts held in memory.
 
-`Store.search_kinds` and `search_counts` (the search screen) find the
-fragments of the small entity kinds (`HELD_KINDS`) in the text the trigram
-index holds of them, read once and kept while the file is unchanged, where
-`search_page` asks the trigram index. Both must find the same rows, in the
-same order, for any query; and an entity changed by another program must be
-found by its new text at the next search.
+Once the search screen has read them (`Store.prepare_search`), the
+fragments of the small entity kinds (`HELD_KINDS`) are found in the text
+the trigram index holds of them, kept while the file is unchanged; before,
+and on the command line, by the trigram index. Both must find the same rows,
+in the same order, for any query; and an entity changed by another program
+must be found by its new text at the next search.
 """
 
 from __future__ import annotations
@@ -62,9 +62,13 @@ def dossier_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _fragments(store: Store, text: str, kind: str, want: int, held: bool) -> list[int]:
+    if held:
+        store.prepare_search()
+        assert set(store._held) == {ENTITY_KIND_CODES[k] for k in store.HELD_KINDS}
+    else:
+        store._held.clear()
     run = store._kinds_run(text, 60, None)
     assert run is not None
-    run.hold_fragments = held
     return run._entity_fragments(ENTITY_KIND_CODES[kind], want)
 
 
@@ -86,21 +90,25 @@ def test_the_first_screen_s_actors_and_events_are_those_of_their_own_pages(dossi
         store.SCAN_WINDOW = 300
         for text in QUERIES:
             pages = {kind: store.search_page(text, kind=kind, limit=PROBE, time_limit=60) for kind in HELD}
+            assert not store._held  # by the trigram index
             counts = {kind: len(page.hits) for kind, page in pages.items() if page.hits}
+            store.prepare_search()
             found = store.search_kinds(text, PROBE, lambda c: shares(c, 200), time_limit=60)
             for kind, page in pages.items():
                 assert (found[kind].hits if kind in found else ()) == page.hits, (text, kind)
                 assert (found[kind].found if kind in found else 0) == counts.get(kind, 0), (text, kind)
             later = store.search_counts(text, HELD, PROBE, time_limit=60)
             assert {kind: count for kind, (count, _) in later.items() if count} == counts, text
+            store._held.clear()
 
 
 def test_an_actor_renamed_by_another_program_is_found_by_its_new_name(dossier_file: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     copy.write_bytes(dossier_file.read_bytes())
     with Store.open(copy) as store:
+        store.prepare_search()
         assert "actor" not in store.search_kinds("ixotrelo", PROBE, lambda c: shares(c, 30))
-        assert store._held  # the actors' texts are held now
+        held = store._held[ENTITY_KIND_CODES["actor"]]
         writer = sqlite3.connect(copy)
         oldest = writer.execute("SELECT min(id) FROM actors").fetchone()[0]
         writer.execute("UPDATE actors SET name = 'Anna Quixotrelova' WHERE id = ?", (oldest,))
@@ -108,5 +116,10 @@ def test_an_actor_renamed_by_another_program_is_found_by_its_new_name(dossier_fi
         writer.commit()
         writer.close()
         found = store.search_kinds("ixotrelo", PROBE, lambda c: shares(c, 30))  # inside a word: only a fragment
+        assert [hit.id for hit in found["actor"].hits] == [oldest]
+        assert not store._held  # by the trigram index, until the search screen reads the texts again
+        store.prepare_search()
+        assert store._held[ENTITY_KIND_CODES["actor"]] is not held
+        found = store.search_kinds("ixotrelo", PROBE, lambda c: shares(c, 30))
         assert [hit.id for hit in found["actor"].hits] == [oldest]
         assert [hit.id for hit in store.search_page("ixotrelo", kind="actor").hits] == [oldest]
