@@ -14,6 +14,7 @@ import bisect
 import sqlite3
 import threading
 import time
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1083,9 +1084,10 @@ class _HeldTexts:
 
     def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
         parts: list[bytes] = []
-        self.rowids: list[int] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        # arrays of machine integers: 8 bytes an entity where a list of ints took 36
+        self.rowids = array("q")
+        self.starts = array("q")
+        self.ends = array("q")
         at = 0
         for rowid, text in rows:
             if text is None:  # `instr(lower(NULL), ?)` is NULL: such a row never matches
