@@ -1010,17 +1010,19 @@ class _SearchRun:
         if version is None:
             return None
         held = self.store._held_texts(version)
-        if code not in held:
-            if not read:
-                return None
-            rows = self.rows(
-                "SELECT rowid, text FROM entities_trigram WHERE rowid BETWEEN ? AND ? AND rowid % 8 = ? ORDER BY rowid",
-                (first * 8 + code, last * 8 + code, code),
-            )
-            if self._stopped:
-                return None
-            held[code] = _HeldTexts(rows)
-        return held[code]
+        if code in held or not read:
+            return held.get(code)
+        with self.store._search_lock:  # two screens opened in turn read them once
+            if code not in held:
+                rows = self.rows(
+                    "SELECT rowid, text FROM entities_trigram WHERE rowid BETWEEN ? AND ? AND rowid % 8 = ?"
+                    " ORDER BY rowid",
+                    (first * 8 + code, last * 8 + code, code),
+                )
+                if self._stopped:
+                    return None
+                held[code] = _HeldTexts(rows)
+            return held[code]
 
     def _stopped_by_caller(self) -> bool:
         try:
