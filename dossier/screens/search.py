@@ -476,9 +476,19 @@ class SearchScreen(Screen[Ref | None]):
         query.cursor_blink = False if self.app.is_headless else query.cursor_blink
         query.focus()
         self.results.load(None, empty_message="Type words to search the whole dossier")
+        self._prepare()
         if self.state.query.strip():
             query.select_all()  # kept from last time: typing replaces it, Enter or ↓ goes on with it
             self._start_search()
+
+    @work(thread=True, group="search-prepare")
+    def _prepare(self) -> None:
+        """What the first search would read before its queries (`Store.prepare_search`), read while a word is typed."""
+        worker = get_current_worker()
+        try:
+            self.store.prepare_search(should_stop=lambda: worker.is_cancelled)
+        except StoreError:
+            pass  # the search itself says what is wrong
 
     @property
     def results(self) -> SearchResults:

@@ -10,9 +10,11 @@ wait for.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 import threading
 import time
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +51,9 @@ class SearchQueries(StoreBase):
     """Up to this many matching statements are read whole and sorted by date; more walk the date index."""
     PREFIX_WORDS = 16
     """A prefix standing for at most this many words of an index is searched as those words (`Expand`)."""
+    HELD_KINDS: tuple[SearchKind, ...] = ("actor", "event")
+    """Entity kinds whose fragments are found in their text held in memory (`_HeldTexts`), once the search
+    screen has read it (`prepare_search`); until then, and after the file changed, by the trigram index."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, warnings: Sequence[str] = ()) -> None:
         super().__init__(conn, path, warnings)
@@ -60,6 +65,10 @@ class SearchQueries(StoreBase):
         """Words read for a prefix (`_SearchRun._words_of`), kept while the file is unchanged: the search
         screen asks kind by kind and page by page for the same words."""
         self._prefix_words_version: int | None = None
+        self._held: dict[int, _HeldTexts] = {}
+        """The text the trigram index holds of each small entity kind (`HELD_KINDS`), by kind code, read once
+        and kept while the file is unchanged (`PRAGMA data_version`): its fragments are found in memory."""
+        self._held_version: int | None = None
 
     def close(self) -> None:
         with self._search_lock:
@@ -69,6 +78,8 @@ class SearchQueries(StoreBase):
                 self._vocabularies.clear()
                 self._prefix_words.clear()
                 self._prefix_words_version = None
+                self._held.clear()
+                self._held_version = None
         super().close()
 
     def search_page(
@@ -260,6 +271,23 @@ class SearchQueries(StoreBase):
             out[kind] = (count, run.kind_complete(kind))
         return out
 
+    def prepare_search(self, should_stop: Callable[[], bool] | None = None) -> None:
+        """Open the search connection and read the texts of the `HELD_KINDS`, if not held for the file as it is.
+
+        The search screen calls it as it opens, in a worker, while a word is
+        typed: the actors' of 10M statements take about 0.1 s to read. A search
+        never reads them itself (cut short by its deadline, it would try again
+        on every key); the command line, which searches once, never holds them.
+        """
+        from ..search import parse_query
+
+        run = _SearchRun(self, parse_query(""), time.monotonic() + 4 * self.SEARCH_TIME_LIMIT, should_stop, 0)
+        for kind in self.HELD_KINDS:
+            table, _ = _DATED[kind]
+            first, last = run._id_range(table)
+            if last:
+                run._held(ENTITY_KIND_CODES[kind], first, last, read=True)
+
     def _kinds_run(self, query: str, seconds: float, should_stop: Callable[[], bool] | None) -> _SearchRun | None:
         """A run of `query` for `search_kinds` and `search_counts` (each kind then has `seconds`); None when empty."""
         from ..search import parse_query
@@ -285,6 +313,14 @@ class SearchQueries(StoreBase):
                 self._prefix_words.clear()
                 self._prefix_words_version = version
             return self._prefix_words
+
+    def _held_texts(self, version: int) -> dict[int, _HeldTexts]:
+        """The entity kinds' texts held so far (`_HeldTexts`), emptied when the file changed."""
+        with self._search_lock:
+            if version != self._held_version:
+                self._held.clear()
+                self._held_version = version
+            return self._held
 
     def _vocabulary_table(self, index: str) -> str | None:
         """The name of a temp fts5vocab table over the FTS5 table `index` (made on first use), or None.
@@ -360,6 +396,7 @@ class _SearchRun:
         """How many rows each FTS5 table's MATCH has, as estimated by `_newest`."""
         self._index_words: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self._known: dict[tuple[str, str, int], tuple[str, ...] | None] | None | bool = False
+        self._version: int | None | bool = False
         self._expressions: dict[tuple[str, bool], str | None] = {}
         self._id_ranges: dict[str, tuple[int, int]] = {}
         self._walked_dates = False
@@ -455,11 +492,18 @@ class _SearchRun:
             self._index_words[key] = found
         return self._index_words[key]
 
+    def _data_version(self) -> int | None:
+        """`PRAGMA data_version` of the search connection (asked once a run): moves when the file changed."""
+        if self._version is False:
+            version = self.rows("PRAGMA data_version", ())
+            self._version = int(version[0][0]) if version else None
+        return self._version if isinstance(self._version, int) else None
+
     def _known_words(self) -> dict[tuple[str, str, int], tuple[str, ...] | None] | None:
         """The store's prefixes' words for the file as it is now (asked once a run), None if not known."""
         if self._known is False:
-            version = self.rows("PRAGMA data_version", ())
-            self._known = self.store._known_prefix_words(int(version[0][0])) if version else None
+            version = self._data_version()
+            self._known = self.store._known_prefix_words(version) if version is not None else None
         return self._known if isinstance(self._known, dict) else None
 
     def _expand(self, index: str, one_word: bool) -> Expand:
@@ -471,18 +515,26 @@ class _SearchRun:
 
         return expand
 
-    def entity_match(self, snippet: bool = False) -> str | None:
-        """`entity_words` with prefixes named as their words; for a snippet, only those that stand for one word."""
-        key = ("entities_fts", snippet)
+    def entity_match(self, snippet: bool = False, names: bool = True) -> str | None:
+        """`entity_words` with prefixes named as their words; for a snippet, only those that stand for one word.
+
+        Without `names`, for the kinds whose `names` column is empty (all but
+        actors, `importer._ENTITY_SQL`): the same rows match, and a lookup by
+        rowid seeks one phrase fewer (9 snippets of consequences for a common
+        word on 10M statements: 1.5-1.7 -> 0.8 ms at load 6).
+        """
+        key = ("entities_fts" if names else "entities_fts/no names", snippet)
         if key not in self._expressions:
             from ..search import names_match, word_match
 
             expand = self._expand("entities_fts", one_word=snippet)
-            parts = [word_match(self.query, "title body", expand=expand), names_match(self.query, expand=expand)]
+            parts = [word_match(self.query, "title body", expand=expand)]
+            if names:
+                parts.append(names_match(self.query, expand=expand))
             expression = " OR ".join(f"({e})" for e in parts if e) or None
             anywhere = word_match(self.query, expand=expand)
             one_term = len(self.query.terms) == 1 and not self.query.excluded
-            if not snippet and one_term and parts[1] == f"names : {anywhere}":
+            if not snippet and one_term and names and parts[1] == f"names : {anywhere}":
                 # one term whose folded name is the word itself: in title, body or names is in any column (all
                 # three are the indexed ones), and FTS5 reads one phrase where it read two (actors, common word:
                 # 5.5 -> 3.2 ms on 10M). A snippet keeps both: its score counts phrases.
@@ -566,7 +618,7 @@ class _SearchRun:
     def _entity_snippets(self, kind: SearchKind, ids: Sequence[int]) -> dict[int, tuple[tuple[str, bool], ...]]:
         code = ENTITY_KIND_CODES[kind]
         snippets: dict[int, tuple[tuple[str, bool], ...]] = {}
-        marked = self.entity_match(snippet=True)
+        marked = self.entity_match(snippet=True, names=kind == "actor")
         if marked and ids:
             marks = ", ".join("?" * len(ids))
             pick = self._by_rowid("entities_fts", marked, len(ids))
@@ -935,6 +987,10 @@ class _SearchRun:
         first, last = self._id_range(_TABLE_OF_CODE[code])
         if last == 0:
             return []
+        if _KIND_OF_CODE[code] in self.store.HELD_KINDS:
+            held = self._held(code, first, last)
+            if held is not None:
+                return held.newest(plan, want)
         filters, params = self._filters("text", plan)
         # every row is tested for each fragment (`filters`): the MATCH only has to narrow them down cheaply
         match = "entities_trigram MATCH ? AND " if plan.candidates else ""
@@ -946,6 +1002,27 @@ class _SearchRun:
             (*head, first * 8 + code, last * 8 + code, code, *params, want),
         )
         return [r[0] for r in rows]
+
+    def _held(self, code: int, first: int, last: int, read: bool = False) -> _HeldTexts | None:
+        """The texts of one entity kind (`_HeldTexts`) if held for the file as it is, else None (the trigram
+        index is asked instead); with `read`, read now if not (`Store.prepare_search`: None if cut short)."""
+        version = self._data_version()
+        if version is None:
+            return None
+        held = self.store._held_texts(version)
+        if code in held or not read:
+            return held.get(code)
+        with self.store._search_lock:  # two screens opened in turn read them once
+            if code not in held:
+                rows = self.rows(
+                    "SELECT rowid, text FROM entities_trigram WHERE rowid BETWEEN ? AND ? AND rowid % 8 = ?"
+                    " ORDER BY rowid",
+                    (first * 8 + code, last * 8 + code, code),
+                )
+                if self._stopped:
+                    return None
+                held[code] = _HeldTexts(rows)
+            return held[code]
 
     def _stopped_by_caller(self) -> bool:
         try:
@@ -991,6 +1068,65 @@ class _SearchRun:
         return hits
 
 
+class _HeldTexts:
+    """What the trigram index holds of each entity of one kind, in memory: its fragments found without the index.
+
+    The kinds share the trigram index (rowid id * 8 + kind): the actors' band
+    of rowids holds every event and about half the measures and consequences,
+    so telling that no actor holds a common fragment reads every entity in
+    the band that does (8 to 13 ms for `diplomats` on 10M statements). The
+    actors' text is 2 MB there, read once in about 50 ms; a fragment is found
+    in it in about a millisecond (`bytes.rfind`, from the newest entity).
+
+    A row matches as the index's query would have it: every `contains` in its
+    text lowered as SQLite's `lower()` lowers (ASCII letters only: the UTF-8
+    bytes' `lower()`), no `lacks`. An occurrence is looked for in the whole
+    text, then told to its row by its offset.
+    """
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        parts: list[bytes] = []
+        # arrays of machine integers: 8 bytes an entity where a list of ints took 36
+        self.rowids = array("q")
+        self.starts = array("q")
+        self.ends = array("q")
+        at = 0
+        for rowid, text in rows:
+            if text is None:  # `instr(lower(NULL), ?)` is NULL: such a row never matches
+                continue
+            data = str(text).encode("utf-8", "surrogatepass").lower()
+            self.rowids.append(int(rowid))
+            self.starts.append(at)
+            self.ends.append(at + len(data))
+            parts.append(data)
+            at += len(data) + 1
+        self.text = b"\0".join(parts)
+
+    def newest(self, plan: SubstringPlan, want: int) -> list[int]:
+        """Rowids of the newest `want` rows (by rowid) with every term of `plan.contains`, none of `plan.lacks`."""
+        contains = [t.encode("utf-8", "surrogatepass") for t in plan.contains]
+        lacks = [t.encode("utf-8", "surrogatepass") for t in plan.lacks]
+        if not contains or want <= 0:
+            return []
+        needle = max(contains, key=len)
+        text, starts, ends = self.text, self.starts, self.ends
+        found: list[int] = []
+        end = len(text)
+        while len(found) < want:
+            at = text.rfind(needle, 0, end)
+            if at < 0:
+                break
+            row = bisect.bisect_right(starts, at) - 1
+            if at + len(needle) > ends[row]:  # across the end of its row: not in it
+                end = at + len(needle) - 1
+                continue
+            own = text[starts[row] : ends[row]]
+            if all(t in own for t in contains) and not any(t in own for t in lacks):
+                found.append(self.rowids[row])
+            end = starts[row]
+        return found
+
+
 _Cursor = tuple[str | None, int]
 """Where a page of one kind goes on: the date and id of the last hit (date None: among the undated)."""
 _Key = tuple[bool, str, int]
@@ -1031,6 +1167,7 @@ _DATED: dict[str, tuple[str, str | None]] = {
 }
 """Each kind's table and the date that orders its hits (actors have none: newest added first)."""
 _TABLE_OF_CODE = {code: _DATED[kind][0] for kind, code in ENTITY_KIND_CODES.items()}
+_KIND_OF_CODE = {code: kind for kind, code in ENTITY_KIND_CODES.items()}
 """Each entity kind's table by its code in the entity indexes' rowids."""
 _INDEXED_TEXT = {
     # All the text the word index holds of a row of each kind, from its own table (alias `e`): a row

@@ -308,3 +308,25 @@ async def test_counts_arrive_after_the_first_screen_and_never_for_another_query(
                         assert f"{title} · {len(hits)}{plus}" in shown(screen.results), shown(screen.results)
         finally:
             gate.set()
+
+
+async def test_the_search_screen_reads_what_a_first_search_needs_before_a_word_is_typed(tmp_path: Path) -> None:
+    """Opening `/` reads the actors' and events' texts in a worker (`Store.prepare_search`); the first search
+    typed then reads none, and finds an actor by a fragment inside its name."""
+    made = generate.generate(tmp_path / "g.db", statements=2000, seed=4)
+    with Store.open(made.path) as store:
+        app = DossierApp(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert not store._held
+            await pilot.press("slash")
+            await _until(pilot, lambda: len(store._held) == len(store.HELD_KINDS))
+            held = dict(store._held)
+            name = str(store._all("SELECT name FROM actors ORDER BY id DESC LIMIT 1", ())[0][0])
+            fragment = name.split()[-1][1:]  # inside its last word: found as a fragment only
+            await pilot.press(*fragment)
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            await _until(pilot, lambda: "Actors · " in shown(screen.results))
+            assert fragment in shown(screen.results) and "Actors · " in shown(screen.results)
+            assert store._held == held and all(store._held[code] is held[code] for code in held)  # read once
