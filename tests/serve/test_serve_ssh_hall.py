@@ -9,13 +9,16 @@ clients, each bounded in count and time. The load figures themselves are in
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import fcntl
 import os
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import termios
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -37,12 +40,20 @@ _SYNC_REPLY = b"\x1b[?2026;2$y"
 
 def ssh_program() -> str:
     """The OpenSSH client (Debian's `openssh-client`; `.ci/run` installs it when missing)."""
-    import shutil
-
     found = shutil.which("ssh")
     if found is None:
         missing("The OpenSSH client (ssh)", "the hall tests of serve ssh", "`apt-get install openssh-client`")
     return found
+
+
+_CLIENT_FILES = Path(tempfile.mkdtemp(prefix="dossier-ssh-client-"))
+(_CLIENT_FILES / "config").touch()
+atexit.register(shutil.rmtree, _CLIENT_FILES, ignore_errors=True)
+NO_CONFIG = str(_CLIENT_FILES / "config")
+"""An empty client configuration (`ssh -F`), not `/dev/null`: on a machine where something has made
+`/dev/null` a regular file, `ssh` read what others had written there as its configuration."""
+KNOWN_HOSTS = str(_CLIENT_FILES / "known_hosts")
+"""Where the clients may write the server's host key (with `StrictHostKeyChecking=no`), read by none."""
 
 
 class OpenSSH:
@@ -51,10 +62,10 @@ class OpenSSH:
     def __init__(self, port: int, source: str = "127.0.0.1", size: tuple[int, int] = (100, 30)) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        argv = [ssh_program(), "-F", "/dev/null", "-tt", "-p", str(port), "-b", source]
+        argv = [ssh_program(), "-F", NO_CONFIG, "-tt", "-p", str(port), "-b", source]
         for option in (
             "StrictHostKeyChecking=no",
-            "UserKnownHostsFile=/dev/null",
+            f"UserKnownHostsFile={KNOWN_HOSTS}",
             "LogLevel=ERROR",
             "BatchMode=yes",
             "IdentityAgent=none",
@@ -270,8 +281,8 @@ async def test_a_connection_flood_from_one_address_is_refused_line_by_line(seed_
     service = await start(seed_db, tmp_path, lines, limits=Limits(rate=3))
     try:
         ssh = ssh_program()
-        argv = [ssh, "-F", "/dev/null", "-T", "-p", str(service.port), "-b", "127.0.5.1"]
-        argv += ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"]
+        argv = [ssh, "-F", NO_CONFIG, "-T", "-p", str(service.port), "-b", "127.0.5.1"]
+        argv += ["-o", "StrictHostKeyChecking=no", "-o", f"UserKnownHostsFile={KNOWN_HOSTS}", "-o", "BatchMode=yes"]
         results = []
         for _ in range(8):
             done = await asyncio.to_thread(
