@@ -77,6 +77,7 @@ from pathlib import Path
 
 from dossier.serve import TreeMemory as Memory
 from dossier.serve import tree_memory, tree_pids
+from tests.serve.test_serve_ssh_hall import KNOWN_HOSTS, NO_CONFIG  # the clients' own files, not /dev/null
 
 SYNC_END = b"\x1b[?2026l"
 SYNC_QUERY = b"\x1b[?2026$p"
@@ -93,7 +94,7 @@ def ssh_argv(port: int, source: str) -> list[str]:
     return [
         "ssh",
         "-F",
-        "/dev/null",
+        NO_CONFIG,
         "-tt",
         "-p",
         str(port),
@@ -102,7 +103,7 @@ def ssh_argv(port: int, source: str) -> list[str]:
         "-o",
         "StrictHostKeyChecking=no",
         "-o",
-        "UserKnownHostsFile=/dev/null",
+        f"UserKnownHostsFile={KNOWN_HOSTS}",
         "-o",
         "LogLevel=ERROR",
         "-o",
