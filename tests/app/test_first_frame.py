@@ -43,14 +43,17 @@ NOT_AT_START = (
 importer, the writers, the notebook and citations (loaded once the frame is drawn), the other screens."""
 
 
-def test_the_first_frame_is_drawn_before_the_modules_browsing_does_not_need_yet(seed_db: Path, tmp_path: Path) -> None:
-    loaded = tmp_path / "loaded.txt"
+def at_first_frame(seed_db: Path, tmp_path: Path, setup: str, seen: str, *wait_for: str) -> list[str]:
+    """Run `dossier browse` on the seed in a terminal, `setup` (Python) first; what `seen` (an expression giving
+    a list of words) holds as the first frame is drawn, once `wait_for` and the footer are on screen."""
+    record = tmp_path / "at-first-frame.txt"
     code = (
-        "import sys, dossier.opening as opening\n"
+        f"{setup}"
+        "import dossier.opening as opening\n"
         "then = opening.collector_after_first_frame\n"
         "def drawn():\n"
-        f"    out = open({str(loaded)!r}, 'w')\n"
-        f"    out.write(' '.join(['drawn', *[m for m in {NOT_AT_START!r} if m in sys.modules]]))\n"
+        f"    out = open({str(record)!r}, 'w')\n"
+        f"    out.write(' '.join(['drawn', *{seen}]))\n"
         "    out.close()\n"
         "    then()\n"
         "opening.collector_after_first_frame = drawn\n"
@@ -59,13 +62,21 @@ def test_the_first_frame_is_drawn_before_the_modules_browsing_does_not_need_yet(
     )
     env = {**os.environ, "DOSSIER_NOTEBOOK": str(tmp_path / "notebook.db")}
     with Terminal([sys.executable, "-c", code, "browse", str(seed_db)], size=(120, 40), env=env) as term:
-        assert term.wait_for_text("Maria Zakharova", 60) is not None, term.screen_text()[-500:]
-        # What the first frame did not wait for comes after it: the Detail pane's actor, the footer's keys.
-        assert term.wait_for_text("Detail · actor", 60) is not None, term.screen_text()[-500:]
-        assert term.wait_for_text("Help", 60) is not None, term.screen_text()[-500:]
+        for text in ("Maria Zakharova", *wait_for, "Help"):  # Help: the footer's keys, drawn after the first frame
+            assert term.wait_for_text(text, 60) is not None, term.screen_text()[-500:]
         assert term.quit(timeout=20) is not None
         assert term.process.returncode == 0
-    assert loaded.read_text().split() == ["drawn"]
+    drawn, *words = record.read_text().split()
+    assert drawn == "drawn"
+    return words
+
+
+def test_the_first_frame_is_drawn_before_the_modules_browsing_does_not_need_yet(seed_db: Path, tmp_path: Path) -> None:
+    # What the first frame did not wait for comes after it: the Detail pane's actor, the footer's keys.
+    loaded = at_first_frame(
+        seed_db, tmp_path, "import sys\n", f"[m for m in {NOT_AT_START!r} if m in sys.modules]", "Detail · actor"
+    )
+    assert loaded == []
 
 
 DATACLASSES_AT_START = frozenset({"PendingRows", "Kept", "_Found"})
@@ -75,9 +86,8 @@ named tuple ~0.06 ms and a plain class ~0.01 ms (docs/performance.md)."""
 
 
 def test_the_first_frame_waits_for_no_other_dataclass_of_dossier(seed_db: Path, tmp_path: Path) -> None:
-    made = tmp_path / "made.txt"
-    code = (
-        "import dataclasses, sys\n"
+    setup = (
+        "import dataclasses\n"
         "made = []\n"
         "process = dataclasses._process_class\n"
         "def record(cls, *args):\n"
@@ -87,25 +97,9 @@ def test_the_first_frame_waits_for_no_other_dataclass_of_dossier(seed_db: Path, 
         "dataclasses._process_class = record\n"
         "probe = type('Probe', (), {'__module__': 'dossier.probe'})\n"
         "dataclasses.dataclass(probe)  # the check sees a dataclass made as Dossier's\n"
-        "import dossier.opening as opening\n"
-        "then = opening.collector_after_first_frame\n"
-        "def drawn():\n"
-        f"    out = open({str(made)!r}, 'w')\n"
-        "    out.write(' '.join(['drawn', *made]))\n"
-        "    out.close()\n"
-        "    then()\n"
-        "opening.collector_after_first_frame = drawn\n"
-        "import runpy\n"
-        "runpy.run_module('dossier', run_name='__main__', alter_sys=True)\n"
     )
-    env = {**os.environ, "DOSSIER_NOTEBOOK": str(tmp_path / "notebook.db")}
-    with Terminal([sys.executable, "-c", code, "browse", str(seed_db)], size=(120, 40), env=env) as term:
-        assert term.wait_for_text("Maria Zakharova", 60) is not None, term.screen_text()[-500:]
-        assert term.wait_for_text("Help", 60) is not None, term.screen_text()[-500:]  # the footer: after the frame
-        assert term.quit(timeout=20) is not None
-        assert term.process.returncode == 0
-    drawn, probe, *classes = made.read_text().split()
-    assert (drawn, probe) == ("drawn", "Probe")
+    probe, *classes = at_first_frame(seed_db, tmp_path, setup, "made")
+    assert probe == "Probe"
     assert set(classes) <= DATACLASSES_AT_START, sorted(set(classes) - DATACLASSES_AT_START)
 
 
