@@ -5,8 +5,9 @@ so opening a dossier imports neither pydantic nor the bundle models
 (`dossier.models`), defining them costs ~3 ms (frozen dataclasses: ~25 ms of
 the first screen), and a row costs a tuple. The module has no `from __future__
 import annotations`: `typing.NamedTuple` compiles each field's annotation when
-it is a string, ~0.8 ms of the first screen for these 28 classes. Build them with keywords; they
-compare as the tuples they are, so compare rows of one kind only.
+it is a string, ~0.8 ms of the first screen for these 28 classes. Build them
+with keywords; they compare as the tuples they are, so compare rows of one
+kind only.
 
 Their values come from our own database, validated when imported; a file
 written by another program may still hold anything, and the store turns stray

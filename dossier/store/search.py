@@ -1167,8 +1167,9 @@ _DATED: dict[str, tuple[str, str | None]] = {
 }
 """Each kind's table and the date that orders its hits (actors have none: newest added first)."""
 _TABLE_OF_CODE = {code: _DATED[kind][0] for kind, code in ENTITY_KIND_CODES.items()}
-_KIND_OF_CODE = {code: kind for kind, code in ENTITY_KIND_CODES.items()}
 """Each entity kind's table by its code in the entity indexes' rowids."""
+_KIND_OF_CODE = {code: kind for kind, code in ENTITY_KIND_CODES.items()}
+"""Each entity kind by its code in the entity indexes' rowids."""
 _INDEXED_TEXT = {
     # All the text the word index holds of a row of each kind, from its own table (alias `e`): a row
     # whose ASCII text lacks a word of the query cannot match (`_ascii_prefilter`). The entities' as
