@@ -499,6 +499,11 @@ _TITLE_SUBJECT = re.compile(
     r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b"
 )
 """A person named by a title alone: "the Prime Minister of Hungary", "the Hungarian president"."""
+_STATE_TITLE_SUBJECT = re.compile(
+    rf"\b[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*)?[’']s\s+(?P<title>(?:Prime|Foreign)\s+Minister|President|Chancellor|"
+    r"Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b(?![\s,]+[A-Z])"
+)
+"""A person named by a state's possessive and a title, no name after: "Albania's prime minister said"."""
 _DIPLOMATIC_ROLE = re.compile(r"ambassador|envoy|minister|diplomat|spokes|consul|attach|secretary|charg|counsel")
 """The roles a later "the diplomat" may stand for."""
 _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:.!?“”\"«»]|$|\s(?:on|in|at|during|to)\s)")
@@ -513,6 +518,13 @@ _REASON_AFTER_ACT = re.compile(
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
+_DESCRIBED_STATE = r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b"
+"""A state's word after a capitalised one that only describes it: "the Balkan country’s president"."""
+_DAY_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|today|yesterday)?(?:\s*,)?\s*",
+    re.IGNORECASE,
+)
+"""Nothing, or a day alone, between a subject and the quote that is its verb (`Rwanda on Sunday “noted …”`)."""
 _END_VERBS = (
     r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained|told)"
 )
@@ -641,6 +653,8 @@ class Attributor:
             for word in re.findall(rf"\b[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?\b", phrase)
             if word.lower() not in COMMON_CAPITALISED  # "As Zakharova noted": "As" is no name
         ]
+        if bare and re.search(rf"\b{re.escape(bare[0])}{_DESCRIBED_STATE}", phrase):
+            return None  # "the Balkan country’s president said": a word that describes a state, no one's surname
         if len(bare) == 1 and bare[0].lower() not in PRONOUNS:
             key = self.registry.by_surname(bare[0])
             if key:
@@ -1147,7 +1161,8 @@ class Attributor:
                     return speaker, via, True
         if opening and listed:
             subject = [m for m in self.registry.in_span(first.para, f_start, first.open) if not m.quoted]
-            if subject and not fpara[subject[-1].end : first.open].strip():
+            if subject and _DAY_GAP.fullmatch(fpara[subject[-1].end : first.open]):
+                # `Rwanda on Sunday “noted with regret” the decision`: a day between the subject and its verb.
                 speaker = self.resolve(first.para, subject[-1].start, subject[-1].end)
                 if speaker is not None and self.registry.actors[speaker.key].kind == "person":
                     # `Abbawi “expressed hope that …”`: words that tell of a person in the third person are not
@@ -1338,10 +1353,12 @@ class Attributor:
                         role = re.search(r"([\w-]+)\s+of\s$", tail[: found.end()])
                         if role and (
                             role.group(1).lower() in ROLE_NOUNS
-                            or role.group(1).lower() in ("head", "statement", "statements", "report", "communique")
+                            or role.group(1).lower()
+                            in ("head", "statement", "statements", "report", "communique", "reaction", "response")
                         ):
                             # "said the head of the Russian Foreign Ministry Sergey Lavrov": a title; "according
-                            # to a statement of the President Office": whose statement.
+                            # to a statement of the President Office": whose statement; "said the reaction of the
+                            # embassy": whose answer.
                             continue
                         stop = found
                         break
@@ -1671,6 +1688,16 @@ class Attributor:
                     name = self.registry.actors[pronoun_speaker.key].name
                     pronoun_speaker.reasons.append(f"pronoun {own.group(1).lower()!r} of a clause taken for {name}")
                     return pronoun_speaker
+            if own.group(1).lower() == "it" and re.search(r"\b(?:which|what)\s+$", para[start : start + own.start(1)]):
+                # "Safadi recalled the envoy in an expression of the Jordanian government's position against what
+                # it calls “…”": a person is no "it"; the organisation or state named last before it in its sentence.
+                s_start, _ = sentence_at(self.bounds[p], start + own.start(1))
+                in_sentence = [m for m in self.registry.in_span(p, s_start, start + own.start(1)) if not m.quoted]
+                named_before = [m for m in in_sentence if m.kind in ("organization", "state")]
+                if named_before and in_sentence[0].kind == "person":
+                    owner = self.registry.actors[named_before[-1].key]
+                    reason = f"pronoun 'it' taken for {owner.name}, named before it in its sentence"
+                    return Speaker(named_before[-1].key, [reason], None)
         if breaks and breaks[-1].group() == "that":
             # "Zhao said that Psaki said …": a person after "that" speaks; "… told the media that the US
             # demands are “…”" is still the teller's.
@@ -1734,7 +1761,7 @@ class Attributor:
                 para[max(start, m.start - 30) : m.start],
             )
         ]
-        titled = _TITLE_SUBJECT.search(para, start, end)
+        titled = _TITLE_SUBJECT.search(para, start, end) or _STATE_TITLE_SUBJECT.search(para, start, end)
         if titled and not any(m.start < titled.start() and m.kind == "person" for m in clean):
             # "the Prime Minister of Hungary compared Ukraine … and called it “…”": the one named before with
             # that title, not a state the clause names after its verb.

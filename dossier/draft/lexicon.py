@@ -32,7 +32,7 @@ REPORTING_VERBS = _forms(
     add state note stress emphasise emphasize underline point insist claim argue warn explain announce confirm
     deny admit acknowledge reveal suggest ask reply respond comment remark observe declare assert maintain
     recall reiterate tweet post urge report highlight affirm complain allege caution contend concede
-    specify clarify mention indicate
+    specify clarify mention indicate proclaim
     """
 )
 """Common reporting verbs of news English in all their regular forms (`said`, `told`, `wrote` are below)."""
@@ -380,6 +380,7 @@ PLACE_WORDS = frozenset(
     """
     peninsula island islands sea strait ocean river mountains region province oblast street square avenue bay
     gulf valley basin republic city kingdom coast desert forest lake canal airport station palace hall hotel
+    strip heights corridor
     conference summit treaty act accord agreement convention war crisis day university institute center centre
     new san st los las saint santa fort port mount
     """.split()

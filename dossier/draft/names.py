@@ -307,6 +307,8 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
         return [Found(start, end, state[1], "state", country=state[0])]
     if low in _DEMONYMS:
         return []
+    if len(words) == 1 and re.match(r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b", para[end:]):
+        return []  # "the Balkan country’s president", "the Nordic nation": a region's word describes, names no one
     if len(words) >= 3 and words[0].lower() in _STATE_NAMES and _plausible_name(words[1:]):
         # "Ambassador to Ottawa Oleg Stepanov": a state (or its capital) runs into the name after it.
         state = _STATE_BY_NAME[words[0].lower()]

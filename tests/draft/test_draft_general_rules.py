@@ -724,3 +724,68 @@ def test_a_bare_government_is_the_state_of_the_last_speaker() -> None:
         quotes(made)[-1].reasons[0]
         == "'the government' taken for the state of Dutch Foreign Ministry, the last speaker"
     )
+
+
+def test_said_the_reaction_of_x_is_x_s_answer() -> None:
+    made = draft(
+        "The Lithuanian Embassy in Oslo has commented on the decision.\n\n"
+        "“We do not accept the grounds given for this step,” said the reaction of the Lithuanian Embassy in Oslo."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Lithuanian Embassy in Oslo", "high")]
+
+
+def test_a_strip_or_a_corridor_is_a_place_not_a_person_a_pronoun_can_stand_for() -> None:
+    made = draft(
+        "The ministry condemned the strikes on the Lachin Corridor and the Tarsin Strip.\n\n"
+        "Shortly after, Premier Ilse Varga said on radio that her country had recalled its envoy over the war in"
+        " Tarsin.\n\n"
+        "“I have decided to recall our ambassador,” she said."
+    )
+    names = {a.name for a in made.actors}
+    assert "Tarsin Strip" not in names and "Lachin Corridor" not in names
+    assert [who for who, _, _ in pairs(made)] == ["Ilse Varga"]
+
+
+def test_a_word_that_describes_a_state_is_no_surname() -> None:
+    made = draft(
+        "Norway has ordered the expulsion of two diplomats for allegedly “acting against our security,” the Nordic"
+        " country’s president said Friday."
+    )
+    assert "Nordic" not in {a.name for a in made.actors}
+    assert "Nordic" not in {who for who, _, _ in pairs(made)}
+
+
+def test_a_state_s_prime_minister_with_no_name_is_the_last_one_named_with_that_title() -> None:
+    made = draft(
+        "Estonia cut its ties with the embassy on Monday, Prime Minister Kaja Tamm said.\n\n"
+        "Tallinn says the attack took place in May.\n\n"
+        "Estonia's prime minister said that the “firm” answer was “in proportion to the harm done.”"
+    )
+    assert pairs(made) == [
+        ("Kaja Tamm", "firm", "low"),
+        ("Kaja Tamm", "in proportion to the harm done.", "low"),
+    ]
+    assert quotes(made)[0].reasons == ["'the prime minister' taken for Kaja Tamm, the last one named with that title"]
+
+
+def test_it_in_what_it_calls_after_a_person_is_the_organisation_or_state_named_before() -> None:
+    made = draft(
+        "Foreign Minister Arvo Kask said he had recalled the envoy as an expression of the Estonian government's"
+        " position against what it calls “the unlawful detention of our citizens.”"
+    )
+    assert pairs(made) == [("Estonia", "the unlawful detention of our citizens.", "low")]
+    assert quotes(made)[0].reasons == ["pronoun 'it' taken for Estonia, named before it in its sentence"]
+
+
+def test_a_day_between_a_subject_and_the_quote_that_is_its_verb() -> None:
+    made = draft("Latvia on Sunday “noted with deep regret” the decision to expel its consul.")
+    assert pairs(made) == [("Latvia", "noted with deep regret", "high")]
+
+
+def test_proclaimed_is_a_speaking_verb() -> None:
+    made = draft(
+        "“The envoy will not come back soon,” the Estonian Foreign Ministry said.\n\n"
+        "Minister Arvo Kask proclaimed that the envoy would return only if the border “is opened again to our"
+        " trucks.”"
+    )
+    assert pairs(made)[-1][:2] == ("Arvo Kask", "is opened again to our trucks.")
