@@ -275,9 +275,13 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
 
 
 def _acronyms(article: Article, registry: Registry) -> None:
-    """ "the Ministry of External Affairs (MEA)": later, "the MEA" is that organisation."""
+    """ "the Ministry of External Affairs (MEA)", "the TT news agency": later, "the MEA", "TT" are those."""
     defined: dict[str, str] = {}
     for mention in sorted(registry.mentions, key=lambda m: (m.para, m.start)):
+        written = article.paragraphs[mention.para][mention.start : mention.end]
+        if mention.kind == "media" and re.fullmatch(r"[A-Z]{2,6}\s+news\s+agency", written):
+            # "the Swedish TT news agency": later, "according to TT" is that agency.
+            defined.setdefault(written.split()[0], mention.key)
         if mention.kind != "organization":
             continue
         after = re.match(r"\s*\(([A-Z]{2,6})\)", article.paragraphs[mention.para][mention.end :])
@@ -295,7 +299,7 @@ def _acronyms(article: Article, registry: Registry) -> None:
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|an?|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
-    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice)\b"
+    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice|security (?:services?|police)|intelligence services?)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
 foreign ministry", "China's embassy"."""
@@ -320,6 +324,9 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         org = match.group("org").lower()
         embassy = org == "embassy"
         guessed = False
+        security = org.startswith(("security", "intelligence"))
+        if security and who is None:
+            continue  # "the security services": whose, only a state's word before them says
         if who is None and owner.lower() in ("its", "the", "a", "an") and not adjective and not embassy:
             # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
             first = next(
@@ -365,6 +372,8 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
             if org == "parliament"
             else "President's Office"
             if org.startswith("president")
+            else org.title()
+            if security
             else "Foreign Ministry"
         )
         name = what if what == "State Department" else f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
@@ -931,8 +940,16 @@ class Attributor:
                     self.paragraphs[mention.para][mention.start : mention.end].lower()
                 ):
                     return Speaker(mention.key, [])
+            written_as_agency = {
+                m.key
+                for m in self.registry.mentions
+                if m.kind == "media" and "agency" in self.paragraphs[m.para][m.start : m.end].lower()
+            }
             for mention in near:
-                if mention.kind == "media" and self.registry.actors[mention.key].name.lower() in NEWS_AGENCIES:
+                if mention.kind == "media" and (
+                    self.registry.actors[mention.key].name.lower() in NEWS_AGENCIES
+                    or mention.key in written_as_agency  # "the Swedish TT news agency", later "TT"
+                ):
                     return Speaker(mention.key, [])
             agency = self.registry.last_before(p, pos, ("media",)) or self.registry.last_before(
                 p, pos, ("organization",), head="agency"

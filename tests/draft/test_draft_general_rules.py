@@ -789,3 +789,31 @@ def test_proclaimed_is_a_speaking_verb() -> None:
         " trucks.”"
     )
     assert pairs(made)[-1][:2] == ("Arvo Kask", "is opened again to our trucks.")
+
+
+def test_a_capital_that_is_also_a_first_name_after_a_role_is_a_person() -> None:
+    made = draft(
+        "The Danish foreign ministry said the decision followed a refusal of visas.\n\n"
+        "“We regret the step taken by Moscow,” ministry spokeswoman Sofia Lindqvist, told AFP."
+    )
+    assert pairs(made) == [("Sofia Lindqvist", "We regret the step taken by Moscow.", "high")]
+    assert "Bulgaria" not in {a.name for a in made.actors}
+
+
+def test_a_state_s_security_service_in_lower_case_is_its_organisation() -> None:
+    made = draft(
+        "Danish security services said the man had been “recruited by an officer posing as a diplomat”.\n\n"
+        "A year ago, Danish security police warned of the “high threat posed by foreign spies”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Danish Security Services", "Danish Security Police"]
+    assert "Danish" not in {a.name for a in made.actors}
+
+
+def test_a_news_agency_the_lists_do_not_know_is_named_by_its_word_before_news_agency() -> None:
+    made = draft(
+        "Denmark and Russia have each expelled a diplomat, the Danish RB news agency reported on Monday.\n\n"
+        "The Danish foreign ministry told AFP that it had no comment.\n\n"
+        "“It is a matter we are discussing,” the minister said, according to RB.\n\n"
+        "The expulsion had taken place “some weeks ago” and led to protests, the agency said."
+    )
+    assert pairs(made)[-1][:2] == ("RB", "some weeks ago")
