@@ -505,9 +505,10 @@ _POSSESSED_WORDS = re.compile(
 """Words a possessive owns, then their content: "following Takaichi’s warning that any … could be a “…”"."""
 _TITLE_SUBJECT = re.compile(
     r"\bthe\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<title>(?:Prime|Foreign|Deputy|Vice)\s+Minister|President|Chancellor|"
-    r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b"
+    r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b(?!\s+[A-Z])"
 )
-"""A person named by a title alone: "the Prime Minister of Hungary", "the Hungarian president"."""
+"""A person named by a title alone: "the Prime Minister of Hungary", "the Hungarian president" (a name after the
+title, "the Turkish President Abdullah Gül", is the person named)."""
 _STATE_TITLE_SUBJECT = re.compile(
     rf"\b[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*)?[’']s\s+(?P<title>(?:Prime|Foreign)\s+Minister|President|Chancellor|"
     r"Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b(?![\s,]+[A-Z])"

@@ -69,6 +69,7 @@ FRAGMENT_VERBS = frozenset(
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
     accused demanded urged warned vowed pledged promised said says added noted insisted wrote accusing
     describing expressed voiced referred calling branding terming dubbing labelling labeling conveyed conveying
+    attributed attributing
     """.split()
 )
 """Verbs that make their subject the speaker of a quoted fragment in the same clause."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dossier.draft import draft_text
+
 from .made_up import draft, pairs, quotes
 
 
@@ -817,3 +819,41 @@ def test_a_news_agency_the_lists_do_not_know_is_named_by_its_word_before_news_ag
         "The expulsion had taken place “some weeks ago” and led to protests, the agency said."
     )
     assert pairs(made)[-1][:2] == ("RB", "some weeks ago")
+
+
+def test_a_block_of_lines_that_each_end_a_sentence_is_a_paragraph_a_line() -> None:
+    made = draft_text(
+        (
+            "Envoy recalled\n\n"
+            "In a press conference, Foreign Minister Ana Ruiz said the country could not accept the attack.\n"
+            "Her counterpart, Minister Pavel Dvorak, praised the march. He said that it “should not be read as a"
+            " protest, but as a call to say… “No to Hate! Peace on the island!”\n"
+            "Minister Ruiz said the government had been patient. Nevertheless, she warned that patience has its"
+            " limits, “and we have shown the world our efforts.”\n"
+        ).encode(),
+        "case.txt",
+    )
+    assert pairs(made)[-1][:2] == ("Ana Ruiz", "and we have shown the world our efforts.")
+    wrapped = draft_text(
+        (
+            "Envoy recalled\n\n"
+            "Foreign Minister Ana Ruiz said on Monday that the\n"
+            "embassy would close, and that “the staff will\n"
+            "leave within a week,” she added.\n"
+        ).encode(),
+        "case.txt",
+    )
+    assert [text for _, text, _ in pairs(wrapped)] == ["the staff will leave within a week."]
+
+
+def test_attributed_ties_a_fragment_to_its_subject() -> None:
+    made = draft("President Ilse Varga attributed the decision to their “harmful activities against our order” of old.")
+    assert [who for who, _, _ in pairs(made)] == ["Ilse Varga"]
+
+
+def test_a_title_followed_by_a_name_is_that_person_not_the_last_one_with_the_title() -> None:
+    made = draft(
+        "President Omar Haddad was ousted in July.\n\n"
+        "In response, the Turkish President Emre Aksoy said that the country is in an “extraordinary period”."
+    )
+    assert pairs(made) == [("Emre Aksoy", "extraordinary period", "high")]
