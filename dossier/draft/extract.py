@@ -299,7 +299,8 @@ def _acronyms(article: Article, registry: Registry) -> None:
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|an?|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
-    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice|security (?:services?|police)|intelligence services?)\b"
+    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice|security (?:services?|police)|intelligence services?|"
+    r"ministry of external affairs|high commission)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
 foreign ministry", "China's embassy"."""
@@ -324,7 +325,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         org = match.group("org").lower()
         embassy = org == "embassy"
         guessed = False
-        security = org.startswith(("security", "intelligence"))
+        security = org.startswith(("security", "intelligence", "high commission", "ministry of external"))
         if security and who is None:
             continue  # "the security services": whose, only a state's word before them says
         if who is None and owner.lower() in ("its", "the", "a", "an") and not adjective and not embassy:
@@ -372,7 +373,7 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
             if org == "parliament"
             else "President's Office"
             if org.startswith("president")
-            else org.title()
+            else org.title().replace(" Of ", " of ")
             if security
             else "Foreign Ministry"
         )
@@ -916,7 +917,28 @@ class Attributor:
         the state the article names first."""
         state: str | None = None
         reason = ""
-        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+        s_start, _ = sentence_at(self.bounds[p], pos)
+        if s_start > 0:
+            before_start, _ = sentence_at(self.bounds[p], s_start - 1)
+            opening = (p, before_start)
+        elif p > 0 and self.paragraphs[p - 1]:
+            opening = (p - 1, sentence_at(self.bounds[p - 1], len(self.paragraphs[p - 1]) - 1)[0])
+        else:
+            opening = None
+        if opening is not None:
+            # "Maldives has suspended three ministers …. “…,” the government said": the state the sentence before
+            # opens with.
+            q, at = opening
+            first_there = next((m for m in self.registry.in_span(q, at, at + 40) if not m.quoted), None)
+            if (
+                first_there is not None
+                and first_there.kind == "state"
+                and not self.paragraphs[q][at : first_there.start].strip()
+            ):
+                state = first_there.key
+                name = self.registry.actors[state].name
+                reason = f"'the government' taken for {name}, the state the sentence before opens with"
+        if state is None and self.last_speaker is not None and p - self.last_speaker[0] <= 3:
             last = self.registry.actors[self.last_speaker[1]]
             if last.kind == "state":
                 state, reason = last.key, f"'the government' taken for {last.name}, the last speaker"

@@ -36,7 +36,8 @@ _DEMONYM: dict[str, str] = {}
 for _code, _name, _others, _demonyms in STATES:
     for _written in (_name, *_others, *_demonyms):
         _STATE_BY_NAME.setdefault(_written.lower(), (_code, _name))
-    _DEMONYM[_code] = _demonyms[0]
+    if _demonyms:
+        _DEMONYM[_code] = _demonyms[0]
 _STATE_NAMES = {w.lower() for _c, n, others, _d in STATES for w in (n, *others)}
 _DEMONYMS = {d.lower() for _c, _n, _o, ds in STATES for d in ds} - _STATE_NAMES
 _CAPITALS = {w.lower() for _c, n, others, _d in STATES for w in others if " " not in w} - {

@@ -857,3 +857,35 @@ def test_a_title_followed_by_a_name_is_that_person_not_the_last_one_with_the_tit
         "In response, the Turkish President Emre Aksoy said that the country is in an “extraordinary period”."
     )
     assert pairs(made) == [("Emre Aksoy", "extraordinary period", "high")]
+
+
+def test_a_state_s_ministry_of_external_affairs_and_high_commission_in_lower_case_are_its_organisations() -> None:
+    made = draft(
+        "The envoy was summoned to India’s ministry of external affairs (MEA) on Monday. “We raised our concerns"
+        " today,” an MEA official said.\n\n"
+        "“The meeting was pre-arranged,” the Indian high commission in Colombo posted on X."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [
+        ("Indian Ministry of External Affairs", "low"),
+        ("Indian High Commission", "high"),
+    ]
+
+
+def test_a_bare_government_is_the_state_the_sentence_before_opens_with() -> None:
+    made = draft(
+        "“The envoy was summoned today,” an Indian Foreign Ministry official said.\n\n"
+        "Nepal has suspended three ministers over their remarks.\n\n"
+        "“These opinions are personal,” the government said in a statement."
+    )
+    assert pairs(made)[-1][0] == "Nepal"
+    assert quotes(made)[-1].reasons == ["'the government' taken for Nepal, the state the sentence before opens with"]
+
+
+def test_every_member_state_of_the_united_nations_is_known() -> None:
+    made = draft(
+        "Zambia has asked Cuba to recall its envoy.\n\n"
+        "The Maldivian government said the remarks were “personal and regrettable”.\n\n"
+        "Fiji's foreign ministry said the envoy had committed “unfriendly acts”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Maldives", "Fijian Foreign Ministry"]
+    assert {"Zambia", "Cuba", "Maldives", "Fiji"} <= {a.name for a in made.actors}
