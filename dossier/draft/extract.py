@@ -275,9 +275,13 @@ def _name_actors(article: Article, registry: Registry, bounds: list[list[tuple[i
 
 
 def _acronyms(article: Article, registry: Registry) -> None:
-    """ "the Ministry of External Affairs (MEA)": later, "the MEA" is that organisation."""
+    """ "the Ministry of External Affairs (MEA)", "the TT news agency": later, "the MEA", "TT" are those."""
     defined: dict[str, str] = {}
     for mention in sorted(registry.mentions, key=lambda m: (m.para, m.start)):
+        written = article.paragraphs[mention.para][mention.start : mention.end]
+        if mention.kind == "media" and re.fullmatch(r"[A-Z]{2,6}\s+news\s+agency", written):
+            # "the Swedish TT news agency": later, "according to TT" is that agency.
+            defined.setdefault(written.split()[0], mention.key)
         if mention.kind != "organization":
             continue
         after = re.match(r"\s*\(([A-Z]{2,6})\)", article.paragraphs[mention.para][mention.end :])
@@ -295,7 +299,8 @@ def _acronyms(article: Article, registry: Registry) -> None:
 _LOWER_MINISTRY = re.compile(
     r"\b(?P<owner>its|the|an?|[A-Z][A-Za-z.]+(?:['’]s)?)\s+(?:(?P<adj>[A-Z][A-Za-z.]+)\s+)?"
     r"(?P<org>foreign ministry|ministry of foreign affairs|embassy|presidency|parliament|diplomatic agency|"
-    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice)\b"
+    r"state department|[Pp]resident(?:['’]s)? [Oo]ffice|security (?:services?|police)|intelligence services?|"
+    r"ministry of external affairs|high commission)\b"
 )
 """A foreign ministry or an embassy written in lower case, with whose it is: "the French foreign ministry", "its
 foreign ministry", "China's embassy"."""
@@ -320,6 +325,9 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
         org = match.group("org").lower()
         embassy = org == "embassy"
         guessed = False
+        security = org.startswith(("security", "intelligence", "high commission", "ministry of external"))
+        if security and who is None:
+            continue  # "the security services": whose, only a state's word before them says
         if who is None and owner.lower() in ("its", "the", "a", "an") and not adjective and not embassy:
             # "Iran on Monday summoned …, its (the) foreign ministry said": the state the sentence opens with.
             first = next(
@@ -365,6 +373,8 @@ def _lower_case_ministries(registry: Registry, p: int, para: str, bounds: list[t
             if org == "parliament"
             else "President's Office"
             if org.startswith("president")
+            else org.title().replace(" Of ", " of ")
+            if security
             else "Foreign Ministry"
         )
         name = what if what == "State Department" else f"{demonym(code) or _STATE_NAMES.get(code, code)} {what}"
@@ -496,9 +506,15 @@ _POSSESSED_WORDS = re.compile(
 """Words a possessive owns, then their content: "following Takaichi’s warning that any … could be a “…”"."""
 _TITLE_SUBJECT = re.compile(
     r"\bthe\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<title>(?:Prime|Foreign|Deputy|Vice)\s+Minister|President|Chancellor|"
-    r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b"
+    r"Ambassador|Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b(?!\s+[A-Z])"
 )
-"""A person named by a title alone: "the Prime Minister of Hungary", "the Hungarian president"."""
+"""A person named by a title alone: "the Prime Minister of Hungary", "the Hungarian president" (a name after the
+title, "the Turkish President Abdullah Gül", is the person named)."""
+_STATE_TITLE_SUBJECT = re.compile(
+    rf"\b[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*)?[’']s\s+(?P<title>(?:Prime|Foreign)\s+Minister|President|Chancellor|"
+    r"Premier|(?:prime|foreign)\s+minister|president|chancellor|premier)\b(?![\s,]+[A-Z])"
+)
+"""A person named by a state's possessive and a title, no name after: "Albania's prime minister said"."""
 _DIPLOMATIC_ROLE = re.compile(r"ambassador|envoy|minister|diplomat|spokes|consul|attach|secretary|charg|counsel")
 """The roles a later "the diplomat" may stand for."""
 _BY_AGENT = re.compile(r"\s+by\s+(?P<who>[^,;:.!?“”\"«»]{2,90}?)\s*(?=[,;:.!?“”\"«»]|$|\s(?:on|in|at|during|to)\s)")
@@ -513,6 +529,13 @@ _REASON_AFTER_ACT = re.compile(
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
+_DESCRIBED_STATE = r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b"
+"""A state's word after a capitalised one that only describes it: "the Balkan country’s president"."""
+_DAY_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|today|yesterday)?(?:\s*,)?\s*",
+    re.IGNORECASE,
+)
+"""Nothing, or a day alone, between a subject and the quote that is its verb (`Rwanda on Sunday “noted …”`)."""
 _END_VERBS = (
     r"(?:said|says|stated|reported|added|announced|claimed|noted|stressed|insisted|warned|wrote|explained|told)"
 )
@@ -641,6 +664,8 @@ class Attributor:
             for word in re.findall(rf"\b[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?\b", phrase)
             if word.lower() not in COMMON_CAPITALISED  # "As Zakharova noted": "As" is no name
         ]
+        if bare and re.search(rf"\b{re.escape(bare[0])}{_DESCRIBED_STATE}", phrase):
+            return None  # "the Balkan country’s president said": a word that describes a state, no one's surname
         if len(bare) == 1 and bare[0].lower() not in PRONOUNS:
             key = self.registry.by_surname(bare[0])
             if key:
@@ -892,7 +917,28 @@ class Attributor:
         the state the article names first."""
         state: str | None = None
         reason = ""
-        if self.last_speaker is not None and p - self.last_speaker[0] <= 3:
+        s_start, _ = sentence_at(self.bounds[p], pos)
+        if s_start > 0:
+            before_start, _ = sentence_at(self.bounds[p], s_start - 1)
+            opening = (p, before_start)
+        elif p > 0 and self.paragraphs[p - 1]:
+            opening = (p - 1, sentence_at(self.bounds[p - 1], len(self.paragraphs[p - 1]) - 1)[0])
+        else:
+            opening = None
+        if opening is not None:
+            # "Maldives has suspended three ministers …. “…,” the government said": the state the sentence before
+            # opens with.
+            q, at = opening
+            first_there = next((m for m in self.registry.in_span(q, at, at + 40) if not m.quoted), None)
+            if (
+                first_there is not None
+                and first_there.kind == "state"
+                and not self.paragraphs[q][at : first_there.start].strip()
+            ):
+                state = first_there.key
+                name = self.registry.actors[state].name
+                reason = f"'the government' taken for {name}, the state the sentence before opens with"
+        if state is None and self.last_speaker is not None and p - self.last_speaker[0] <= 3:
             last = self.registry.actors[self.last_speaker[1]]
             if last.kind == "state":
                 state, reason = last.key, f"'the government' taken for {last.name}, the last speaker"
@@ -917,8 +963,16 @@ class Attributor:
                     self.paragraphs[mention.para][mention.start : mention.end].lower()
                 ):
                     return Speaker(mention.key, [])
+            written_as_agency = {
+                m.key
+                for m in self.registry.mentions
+                if m.kind == "media" and "agency" in self.paragraphs[m.para][m.start : m.end].lower()
+            }
             for mention in near:
-                if mention.kind == "media" and self.registry.actors[mention.key].name.lower() in NEWS_AGENCIES:
+                if mention.kind == "media" and (
+                    self.registry.actors[mention.key].name.lower() in NEWS_AGENCIES
+                    or mention.key in written_as_agency  # "the Swedish TT news agency", later "TT"
+                ):
                     return Speaker(mention.key, [])
             agency = self.registry.last_before(p, pos, ("media",)) or self.registry.last_before(
                 p, pos, ("organization",), head="agency"
@@ -1147,7 +1201,8 @@ class Attributor:
                     return speaker, via, True
         if opening and listed:
             subject = [m for m in self.registry.in_span(first.para, f_start, first.open) if not m.quoted]
-            if subject and not fpara[subject[-1].end : first.open].strip():
+            if subject and _DAY_GAP.fullmatch(fpara[subject[-1].end : first.open]):
+                # `Rwanda on Sunday “noted with regret” the decision`: a day between the subject and its verb.
                 speaker = self.resolve(first.para, subject[-1].start, subject[-1].end)
                 if speaker is not None and self.registry.actors[speaker.key].kind == "person":
                     # `Abbawi “expressed hope that …”`: words that tell of a person in the third person are not
@@ -1338,10 +1393,12 @@ class Attributor:
                         role = re.search(r"([\w-]+)\s+of\s$", tail[: found.end()])
                         if role and (
                             role.group(1).lower() in ROLE_NOUNS
-                            or role.group(1).lower() in ("head", "statement", "statements", "report", "communique")
+                            or role.group(1).lower()
+                            in ("head", "statement", "statements", "report", "communique", "reaction", "response")
                         ):
                             # "said the head of the Russian Foreign Ministry Sergey Lavrov": a title; "according
-                            # to a statement of the President Office": whose statement.
+                            # to a statement of the President Office": whose statement; "said the reaction of the
+                            # embassy": whose answer.
                             continue
                         stop = found
                         break
@@ -1671,6 +1728,16 @@ class Attributor:
                     name = self.registry.actors[pronoun_speaker.key].name
                     pronoun_speaker.reasons.append(f"pronoun {own.group(1).lower()!r} of a clause taken for {name}")
                     return pronoun_speaker
+            if own.group(1).lower() == "it" and re.search(r"\b(?:which|what)\s+$", para[start : start + own.start(1)]):
+                # "Safadi recalled the envoy in an expression of the Jordanian government's position against what
+                # it calls “…”": a person is no "it"; the organisation or state named last before it in its sentence.
+                s_start, _ = sentence_at(self.bounds[p], start + own.start(1))
+                in_sentence = [m for m in self.registry.in_span(p, s_start, start + own.start(1)) if not m.quoted]
+                named_before = [m for m in in_sentence if m.kind in ("organization", "state")]
+                if named_before and in_sentence[0].kind == "person":
+                    owner = self.registry.actors[named_before[-1].key]
+                    reason = f"pronoun 'it' taken for {owner.name}, named before it in its sentence"
+                    return Speaker(named_before[-1].key, [reason], None)
         if breaks and breaks[-1].group() == "that":
             # "Zhao said that Psaki said …": a person after "that" speaks; "… told the media that the US
             # demands are “…”" is still the teller's.
@@ -1734,7 +1801,7 @@ class Attributor:
                 para[max(start, m.start - 30) : m.start],
             )
         ]
-        titled = _TITLE_SUBJECT.search(para, start, end)
+        titled = _TITLE_SUBJECT.search(para, start, end) or _STATE_TITLE_SUBJECT.search(para, start, end)
         if titled and not any(m.start < titled.start() and m.kind == "person" for m in clean):
             # "the Prime Minister of Hungary compared Ukraine … and called it “…”": the one named before with
             # that title, not a state the clause names after its verb.

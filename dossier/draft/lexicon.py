@@ -32,7 +32,7 @@ REPORTING_VERBS = _forms(
     add state note stress emphasise emphasize underline point insist claim argue warn explain announce confirm
     deny admit acknowledge reveal suggest ask reply respond comment remark observe declare assert maintain
     recall reiterate tweet post urge report highlight affirm complain allege caution contend concede
-    specify clarify mention indicate
+    specify clarify mention indicate proclaim
     """
 )
 """Common reporting verbs of news English in all their regular forms (`said`, `told`, `wrote` are below)."""
@@ -69,6 +69,7 @@ FRAGMENT_VERBS = frozenset(
     slammed decried characterised characterized likened blasted hailed praised rejected dismissed
     accused demanded urged warned vowed pledged promised said says added noted insisted wrote accusing
     describing expressed voiced referred calling branding terming dubbing labelling labeling conveyed conveying
+    attributed attributing
     """.split()
 )
 """Verbs that make their subject the speaker of a quoted fragment in the same clause."""
@@ -328,6 +329,85 @@ STATES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("BF", "Burkina Faso", ("Ouagadougou",), ("Burkinabe",)),
     ("TD", "Chad", ("N'Djamena",), ("Chadian",)),
     ("BO", "Bolivia", ("La Paz",), ("Bolivian",)),
+    # The rest of the United Nations' member states, so that no state is unknown to the rules (a capital that is
+    # also a common word or a first name is left out: Malé's "Male", Moroni, Victoria, Kingston).
+    ("SO", "Somalia", ("Mogadishu",), ("Somali",)),
+    ("ER", "Eritrea", ("Asmara",), ("Eritrean",)),
+    ("DJ", "Djibouti", (), ("Djiboutian",)),
+    ("SS", "South Sudan", ("Juba",), ("South Sudanese",)),
+    ("UG", "Uganda", ("Kampala",), ("Ugandan",)),
+    ("TZ", "Tanzania", ("Dodoma",), ("Tanzanian",)),
+    ("BI", "Burundi", ("Gitega", "Bujumbura"), ("Burundian",)),
+    ("CD", "Democratic Republic of the Congo", ("DR Congo", "DRC", "Kinshasa"), ("Congolese",)),
+    ("CG", "Republic of the Congo", ("Congo-Brazzaville", "Brazzaville"), ()),
+    ("CF", "Central African Republic", ("Bangui",), ()),
+    ("CM", "Cameroon", ("Yaounde", "Yaoundé"), ("Cameroonian",)),
+    ("GA", "Gabon", ("Libreville",), ("Gabonese",)),
+    ("GQ", "Equatorial Guinea", ("Malabo",), ("Equatoguinean",)),
+    ("AO", "Angola", ("Luanda",), ("Angolan",)),
+    ("ZM", "Zambia", ("Lusaka",), ("Zambian",)),
+    ("ZW", "Zimbabwe", ("Harare",), ("Zimbabwean",)),
+    ("MW", "Malawi", ("Lilongwe",), ("Malawian",)),
+    ("MZ", "Mozambique", ("Maputo",), ("Mozambican",)),
+    ("NA", "Namibia", ("Windhoek",), ("Namibian",)),
+    ("BW", "Botswana", ("Gaborone",), ("Botswanan",)),
+    ("LS", "Lesotho", ("Maseru",), ("Basotho",)),
+    ("SZ", "Eswatini", ("Mbabane", "Swaziland"), ("Swazi",)),
+    ("MG", "Madagascar", ("Antananarivo",), ("Malagasy",)),
+    ("MU", "Mauritius", ("Port Louis",), ("Mauritian",)),
+    ("SC", "Seychelles", (), ("Seychellois",)),
+    ("KM", "Comoros", (), ("Comorian",)),
+    ("CV", "Cape Verde", ("Cabo Verde", "Praia"), ("Cape Verdean",)),
+    ("ST", "Sao Tome and Principe", ("São Tomé and Príncipe",), ()),
+    ("GN", "Guinea", ("Conakry",), ("Guinean",)),
+    ("GW", "Guinea-Bissau", ("Bissau",), ()),
+    ("SL", "Sierra Leone", ("Freetown",), ("Sierra Leonean",)),
+    ("LR", "Liberia", ("Monrovia",), ("Liberian",)),
+    ("CI", "Ivory Coast", ("Cote d'Ivoire", "Côte d'Ivoire", "Abidjan", "Yamoussoukro"), ("Ivorian",)),
+    ("TG", "Togo", ("Lome", "Lomé"), ("Togolese",)),
+    ("BJ", "Benin", ("Porto-Novo", "Cotonou"), ("Beninese",)),
+    ("GM", "Gambia", ("Banjul",), ("Gambian",)),
+    ("MR", "Mauritania", ("Nouakchott",), ("Mauritanian",)),
+    ("HT", "Haiti", ("Port-au-Prince",), ("Haitian",)),
+    ("JM", "Jamaica", (), ("Jamaican",)),
+    ("TT", "Trinidad and Tobago", ("Port of Spain",), ("Trinidadian",)),
+    ("BS", "Bahamas", ("Nassau",), ("Bahamian",)),
+    ("BB", "Barbados", ("Bridgetown",), ("Barbadian",)),
+    ("GD", "Grenada", (), ("Grenadian",)),
+    ("DM", "Dominica", ("Roseau",), ()),
+    ("LC", "Saint Lucia", ("Castries",), ()),
+    ("VC", "Saint Vincent and the Grenadines", ("Kingstown",), ()),
+    ("KN", "Saint Kitts and Nevis", ("Basseterre",), ()),
+    ("AG", "Antigua and Barbuda", (), ()),
+    ("GT", "Guatemala", ("Guatemala City",), ("Guatemalan",)),
+    ("HN", "Honduras", ("Tegucigalpa",), ("Honduran",)),
+    ("SV", "El Salvador", ("San Salvador",), ("Salvadoran",)),
+    ("BZ", "Belize", ("Belmopan",), ("Belizean",)),
+    ("GY", "Guyana", ("Georgetown",), ("Guyanese",)),
+    ("SR", "Suriname", ("Paramaribo",), ("Surinamese",)),
+    ("KH", "Cambodia", ("Phnom Penh",), ("Cambodian",)),
+    ("LA", "Laos", ("Vientiane",), ("Lao", "Laotian")),
+    ("BT", "Bhutan", ("Thimphu",), ("Bhutanese",)),
+    ("BN", "Brunei", ("Bandar Seri Begawan",), ("Bruneian",)),
+    ("TL", "Timor-Leste", ("East Timor", "Dili"), ("Timorese",)),
+    ("MV", "Maldives", ("Malé",), ("Maldivian",)),
+    ("TM", "Turkmenistan", ("Ashgabat",), ("Turkmen",)),
+    ("PG", "Papua New Guinea", ("Port Moresby",), ()),
+    ("SB", "Solomon Islands", ("Honiara",), ()),
+    ("VU", "Vanuatu", ("Port Vila",), ()),
+    ("FJ", "Fiji", ("Suva",), ("Fijian",)),
+    ("WS", "Samoa", ("Apia",), ("Samoan",)),
+    ("TO", "Tonga", (), ("Tongan",)),
+    ("KI", "Kiribati", (), ()),
+    ("TV", "Tuvalu", (), ()),
+    ("NR", "Nauru", (), ()),
+    ("FM", "Micronesia", (), ()),
+    ("MH", "Marshall Islands", (), ()),
+    ("PW", "Palau", (), ()),
+    ("AD", "Andorra", (), ("Andorran",)),
+    ("LI", "Liechtenstein", ("Vaduz",), ()),
+    ("MC", "Monaco", (), ("Monegasque",)),
+    ("SM", "San Marino", (), ()),
 )
 """States the rules know by name, other name or demonym (an ISO 3166 alpha-2 code each)."""
 
@@ -380,6 +460,7 @@ PLACE_WORDS = frozenset(
     """
     peninsula island islands sea strait ocean river mountains region province oblast street square avenue bay
     gulf valley basin republic city kingdom coast desert forest lake canal airport station palace hall hotel
+    strip heights corridor
     conference summit treaty act accord agreement convention war crisis day university institute center centre
     new san st los las saint santa fort port mount
     """.split()

@@ -36,9 +36,14 @@ _DEMONYM: dict[str, str] = {}
 for _code, _name, _others, _demonyms in STATES:
     for _written in (_name, *_others, *_demonyms):
         _STATE_BY_NAME.setdefault(_written.lower(), (_code, _name))
-    _DEMONYM[_code] = _demonyms[0]
+    if _demonyms:
+        _DEMONYM[_code] = _demonyms[0]
 _STATE_NAMES = {w.lower() for _c, n, others, _d in STATES for w in (n, *others)}
 _DEMONYMS = {d.lower() for _c, _n, _o, ds in STATES for d in ds} - _STATE_NAMES
+_CAPITALS = {w.lower() for _c, n, others, _d in STATES for w in others if " " not in w} - {
+    n.lower() for _c, n, _o, _d in STATES
+}
+"""A state's other names of one word (capitals, short forms): "Sofia" may also be a first name."""
 """Words that only qualify ("Russian"), never name a state alone ("US" does both)."""
 
 _ORG_COUNTRY = {
@@ -297,6 +302,15 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
     end = offsets[-1] + len(words[-1])
     text = para[start:end]
     low = text.lower()
+    agency = re.match(r"\s+news\s+agency\b", para[end:])
+    if (
+        agency
+        and low not in MEDIA
+        and words[-1].lower() not in _STATE_BY_NAME
+        and all(w.lower() in _STATE_BY_NAME for w in words[:-1])
+    ):
+        # "the Swedish TT news agency": a news agency the lists do not know, named by its word before "news agency".
+        return [Found(offsets[-1], end + agency.end(), words[-1], "media")]
     if low in MEDIA or ("the " + low) in MEDIA:
         return [Found(start, end, MEDIA.get(low) or MEDIA["the " + low], "media")]
     if text in ORG_ACRONYMS and text not in ("WHO",):
@@ -307,6 +321,16 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
         return [Found(start, end, state[1], "state", country=state[0])]
     if low in _DEMONYMS:
         return []
+    if len(words) == 1 and re.match(r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b", para[end:]):
+        return []  # "the Balkan country’s president", "the Nordic nation": a region's word describes, names no one
+    if (
+        len(words) == 2
+        and words[0].lower() in _CAPITALS
+        and _plausible_name(words[1:])
+        and re.search(r"\b(?:spokes\w+|minister|ambassador|envoy|official|diplomat|secretary|head)\s+$", para[:start])
+    ):
+        # "ministry spokeswoman Sofia Nahringbauer": a capital that is also a first name, after a role.
+        return [Found(start, end, text, "person")]
     if len(words) >= 3 and words[0].lower() in _STATE_NAMES and _plausible_name(words[1:]):
         # "Ambassador to Ottawa Oleg Stepanov": a state (or its capital) runs into the name after it.
         state = _STATE_BY_NAME[words[0].lower()]

@@ -318,6 +318,18 @@ def _date_span(line: str) -> tuple[str, int] | None:
     return None
 
 
+def _one_line_paragraphs(block: list[str]) -> bool:
+    """Whether a block's lines are paragraphs of their own (a page copied one paragraph a line), not wrapped text.
+
+    Wrapped lines end in the middle of sentences; a paragraph's line ends a sentence. A block of lines that
+    (nearly) all end one is read a paragraph a line.
+    """
+    if len(block) < 2:
+        return False
+    ended = sum(1 for line in block[:-1] if re.search(r"[.!?…:”\"’»)]$", line))
+    return ended >= max(1, round(0.8 * (len(block) - 1)))
+
+
 def _from_text(text: str, name: str) -> Article:
     text = clean_text(text).replace("\t", " ")
     lines = [line.strip() for line in text.split("\n")]
@@ -329,7 +341,9 @@ def _from_text(text: str, name: str) -> Article:
             if line:
                 current.append(line)
             elif current:
-                paragraphs.append(" ".join(current))
+                # The first block is the head's, split below by its own rule.
+                split = bool(paragraphs) and _one_line_paragraphs(current)
+                paragraphs.extend(current if split else [" ".join(current)])
                 current = []
         # A heading block (title, date, byline on their own lines) is several one-line heads:
         # split the first block by lines when its lines are short.

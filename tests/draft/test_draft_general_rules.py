@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dossier.draft import draft_text
+
 from .made_up import draft, pairs, quotes
 
 
@@ -724,3 +726,166 @@ def test_a_bare_government_is_the_state_of_the_last_speaker() -> None:
         quotes(made)[-1].reasons[0]
         == "'the government' taken for the state of Dutch Foreign Ministry, the last speaker"
     )
+
+
+def test_said_the_reaction_of_x_is_x_s_answer() -> None:
+    made = draft(
+        "The Lithuanian Embassy in Oslo has commented on the decision.\n\n"
+        "“We do not accept the grounds given for this step,” said the reaction of the Lithuanian Embassy in Oslo."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [("Lithuanian Embassy in Oslo", "high")]
+
+
+def test_a_strip_or_a_corridor_is_a_place_not_a_person_a_pronoun_can_stand_for() -> None:
+    made = draft(
+        "The ministry condemned the strikes on the Lachin Corridor and the Tarsin Strip.\n\n"
+        "Shortly after, Premier Ilse Varga said on radio that her country had recalled its envoy over the war in"
+        " Tarsin.\n\n"
+        "“I have decided to recall our ambassador,” she said."
+    )
+    names = {a.name for a in made.actors}
+    assert "Tarsin Strip" not in names and "Lachin Corridor" not in names
+    assert [who for who, _, _ in pairs(made)] == ["Ilse Varga"]
+
+
+def test_a_word_that_describes_a_state_is_no_surname() -> None:
+    made = draft(
+        "Norway has ordered the expulsion of two diplomats for allegedly “acting against our security,” the Nordic"
+        " country’s president said Friday."
+    )
+    assert "Nordic" not in {a.name for a in made.actors}
+    assert "Nordic" not in {who for who, _, _ in pairs(made)}
+
+
+def test_a_state_s_prime_minister_with_no_name_is_the_last_one_named_with_that_title() -> None:
+    made = draft(
+        "Estonia cut its ties with the embassy on Monday, Prime Minister Kaja Tamm said.\n\n"
+        "Tallinn says the attack took place in May.\n\n"
+        "Estonia's prime minister said that the “firm” answer was “in proportion to the harm done.”"
+    )
+    assert pairs(made) == [
+        ("Kaja Tamm", "firm", "low"),
+        ("Kaja Tamm", "in proportion to the harm done.", "low"),
+    ]
+    assert quotes(made)[0].reasons == ["'the prime minister' taken for Kaja Tamm, the last one named with that title"]
+
+
+def test_it_in_what_it_calls_after_a_person_is_the_organisation_or_state_named_before() -> None:
+    made = draft(
+        "Foreign Minister Arvo Kask said he had recalled the envoy as an expression of the Estonian government's"
+        " position against what it calls “the unlawful detention of our citizens.”"
+    )
+    assert pairs(made) == [("Estonia", "the unlawful detention of our citizens.", "low")]
+    assert quotes(made)[0].reasons == ["pronoun 'it' taken for Estonia, named before it in its sentence"]
+
+
+def test_a_day_between_a_subject_and_the_quote_that_is_its_verb() -> None:
+    made = draft("Latvia on Sunday “noted with deep regret” the decision to expel its consul.")
+    assert pairs(made) == [("Latvia", "noted with deep regret", "high")]
+
+
+def test_proclaimed_is_a_speaking_verb() -> None:
+    made = draft(
+        "“The envoy will not come back soon,” the Estonian Foreign Ministry said.\n\n"
+        "Minister Arvo Kask proclaimed that the envoy would return only if the border “is opened again to our"
+        " trucks.”"
+    )
+    assert pairs(made)[-1][:2] == ("Arvo Kask", "is opened again to our trucks.")
+
+
+def test_a_capital_that_is_also_a_first_name_after_a_role_is_a_person() -> None:
+    made = draft(
+        "The Danish foreign ministry said the decision followed a refusal of visas.\n\n"
+        "“We regret the step taken by Moscow,” ministry spokeswoman Sofia Lindqvist, told AFP."
+    )
+    assert pairs(made) == [("Sofia Lindqvist", "We regret the step taken by Moscow.", "high")]
+    assert "Bulgaria" not in {a.name for a in made.actors}
+
+
+def test_a_state_s_security_service_in_lower_case_is_its_organisation() -> None:
+    made = draft(
+        "Danish security services said the man had been “recruited by an officer posing as a diplomat”.\n\n"
+        "A year ago, Danish security police warned of the “high threat posed by foreign spies”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Danish Security Services", "Danish Security Police"]
+    assert "Danish" not in {a.name for a in made.actors}
+
+
+def test_a_news_agency_the_lists_do_not_know_is_named_by_its_word_before_news_agency() -> None:
+    made = draft(
+        "Denmark and Russia have each expelled a diplomat, the Danish RB news agency reported on Monday.\n\n"
+        "The Danish foreign ministry told AFP that it had no comment.\n\n"
+        "“It is a matter we are discussing,” the minister said, according to RB.\n\n"
+        "The expulsion had taken place “some weeks ago” and led to protests, the agency said."
+    )
+    assert pairs(made)[-1][:2] == ("RB", "some weeks ago")
+
+
+def test_a_block_of_lines_that_each_end_a_sentence_is_a_paragraph_a_line() -> None:
+    made = draft_text(
+        (
+            "Envoy recalled\n\n"
+            "In a press conference, Foreign Minister Ana Ruiz said the country could not accept the attack.\n"
+            "Her counterpart, Minister Pavel Dvorak, praised the march. He said that it “should not be read as a"
+            " protest, but as a call to say… “No to Hate! Peace on the island!”\n"
+            "Minister Ruiz said the government had been patient. Nevertheless, she warned that patience has its"
+            " limits, “and we have shown the world our efforts.”\n"
+        ).encode(),
+        "case.txt",
+    )
+    assert pairs(made)[-1][:2] == ("Ana Ruiz", "and we have shown the world our efforts.")
+    wrapped = draft_text(
+        (
+            "Envoy recalled\n\n"
+            "Foreign Minister Ana Ruiz said on Monday that the\n"
+            "embassy would close, and that “the staff will\n"
+            "leave within a week,” she added.\n"
+        ).encode(),
+        "case.txt",
+    )
+    assert [text for _, text, _ in pairs(wrapped)] == ["the staff will leave within a week."]
+
+
+def test_attributed_ties_a_fragment_to_its_subject() -> None:
+    made = draft("President Ilse Varga attributed the decision to their “harmful activities against our order” of old.")
+    assert [who for who, _, _ in pairs(made)] == ["Ilse Varga"]
+
+
+def test_a_title_followed_by_a_name_is_that_person_not_the_last_one_with_the_title() -> None:
+    made = draft(
+        "President Omar Haddad was ousted in July.\n\n"
+        "In response, the Turkish President Emre Aksoy said that the country is in an “extraordinary period”."
+    )
+    assert pairs(made) == [("Emre Aksoy", "extraordinary period", "high")]
+
+
+def test_a_state_s_ministry_of_external_affairs_and_high_commission_in_lower_case_are_its_organisations() -> None:
+    made = draft(
+        "The envoy was summoned to India’s ministry of external affairs (MEA) on Monday. “We raised our concerns"
+        " today,” an MEA official said.\n\n"
+        "“The meeting was pre-arranged,” the Indian high commission in Colombo posted on X."
+    )
+    assert [(who, confidence) for who, _, confidence in pairs(made)] == [
+        ("Indian Ministry of External Affairs", "low"),
+        ("Indian High Commission", "high"),
+    ]
+
+
+def test_a_bare_government_is_the_state_the_sentence_before_opens_with() -> None:
+    made = draft(
+        "“The envoy was summoned today,” an Indian Foreign Ministry official said.\n\n"
+        "Nepal has suspended three ministers over their remarks.\n\n"
+        "“These opinions are personal,” the government said in a statement."
+    )
+    assert pairs(made)[-1][0] == "Nepal"
+    assert quotes(made)[-1].reasons == ["'the government' taken for Nepal, the state the sentence before opens with"]
+
+
+def test_every_member_state_of_the_united_nations_is_known() -> None:
+    made = draft(
+        "Zambia has asked Cuba to recall its envoy.\n\n"
+        "The Maldivian government said the remarks were “personal and regrettable”.\n\n"
+        "Fiji's foreign ministry said the envoy had committed “unfriendly acts”."
+    )
+    assert [who for who, _, _ in pairs(made)] == ["Maldives", "Fijian Foreign Ministry"]
+    assert {"Zambia", "Cuba", "Maldives", "Fiji"} <= {a.name for a in made.actors}
