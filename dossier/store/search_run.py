@@ -13,15 +13,39 @@ import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import StoreError
 from ..rows import SearchHit, SearchKind
 from ..schema import ENTITY_KIND_CODES
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+
     from ..search import Expand, SearchQuery, SubstringPlan, Term
-    from .search import SearchQueries
+
+
+class _SearchStore(Protocol):
+    """What a search run uses of its store (`SearchQueries`, which imports this module on its first search)."""
+
+    HELD_KINDS: tuple[SearchKind, ...]
+    PREFIX_POSTINGS: int
+    PREFIX_SAMPLE: int
+    PREFIX_WORDS: int
+    PROBE_MATCHES: int
+    RANK_CANDIDATES: int
+    SEARCH_TIME_LIMIT: float
+    SORT_MATCHES: int
+    path: Path
+
+    @property
+    def _search_lock(self) -> AbstractContextManager[Any]: ...
+    def _all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]: ...
+    def _search_connection(self) -> sqlite3.Connection: ...
+    def _vocabulary_table(self, index: str) -> str | None: ...
+    def _known_prefix_words(self, version: int) -> dict[tuple[str, str, int], tuple[str, ...] | None]: ...
+    def _held_texts(self, version: int) -> dict[int, _HeldTexts]: ...
 
 
 _SEARCH_KINDS: tuple[SearchKind, ...] = ("actor", "measure", "event", "consequence", "statement")
@@ -49,7 +73,7 @@ class _SearchRun:
 
     def __init__(
         self,
-        store: SearchQueries,
+        store: _SearchStore,
         query: SearchQuery,
         deadline: float,
         should_stop: Callable[[], bool] | None,
