@@ -36,7 +36,6 @@ from typing import Any, ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
-from textual.containers import Grid
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -227,7 +226,8 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         notebook_off: str | None = None,
         write: Path | None = None,
     ) -> None:
-        super().__init__()
+        # The width class is given now, not on mount: no restyle of the screen before its first frame.
+        super().__init__(classes="-narrow" if self.app.size.width < self.NARROW_WIDTH else None)
         self.store = store
         self.notebook = NotebookKeys(self, notebook, notebook_off)
         self.capture = CaptureKeys(self, write)
@@ -290,25 +290,23 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         }
 
     def compose(self) -> ComposeResult:
+        # The screen is the grid (dossier.tcss), between the title bar docked on top and the keys
+        # docked below: no container of its own to style, lay out and draw under the panes. The
+        # panes stand in the order the grid fills its cells, so that the same five widgets make
+        # three columns on a wide terminal and two on a narrow one (`-narrow`).
         yield TitleBar()
-        # One grid for every size (dossier.tcss): the panes stand in the order the grid fills
-        # its cells, so that the same five widgets make three columns on a wide terminal and
-        # two on a narrow one (`-narrow`), without moving a widget from one container to another.
-        # The width class is set now, not on mount: no restyle of the screen before its first frame.
-        narrow = "-narrow" if self.app.size.width < self.NARROW_WIDTH else ""
-        with Grid(id="panes", classes=narrow):
-            yield self.actors
-            yield self.statements
-            yield self.detail
-            yield self.measures
-            yield self.consequences
+        yield self.actors
+        yield self.statements
+        yield self.detail
+        yield self.measures
+        yield self.consequences
         yield KeysFooter(show_command_palette=False)
 
     NARROW_WIDTH: ClassVar[int] = 100
     """Below this many columns the browser has two columns, not three (see dossier.tcss)."""
 
     def _fit_layout(self, width: int) -> None:
-        self.query_one("#panes").set_class(width < self.NARROW_WIDTH, "-narrow")
+        self.set_class(width < self.NARROW_WIDTH, "-narrow")
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Shown for the first time: every widget was styled as it was mounted, a moment ago, and the

@@ -27,6 +27,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from .. import keys
@@ -46,6 +47,7 @@ from ..words import (
     plural,
 )
 from . import render
+from .textual_compat import line_scrollbar
 from .virtual_list import set_virtual_size
 
 Look = tuple[object, ...]
@@ -356,6 +358,11 @@ class DetailPane(ScrollView, can_focus=True):
         self._base = None
         self._strips.clear()
         self.refresh()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scrollbar, drawn line by line without a Rich console (`textual_compat.LineScrollBar`)."""
+        return line_scrollbar(self)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

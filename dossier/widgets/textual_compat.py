@@ -17,7 +17,9 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   was taken on its way: `key_stopped`), `Message._sender` (a key the app posted
   itself routed as a typed one: `as_typed`), and `Widget._repaint_required` with the
   order Textual runs a screen's handlers in (`OneLayoutScreen`: a screen drawn
-  in one frame as it opens). Private names change without notice.
+  in one frame as it opens), `Widget._vertical_scrollbar`, `Widget._dirty_regions` and
+  `App._start_widget` (the panes' scrollbar drawn line by line: `LineScrollBar`).
+  Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
   guarded by `tests/app/test_drawn_rows.py`);
@@ -36,6 +38,9 @@ from __future__ import annotations
 
 from typing import Any, Self, TypeVar
 
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
 from textual import events, messages
 from textual.app import App, ScreenStackError
 from textual.css.query import NoMatches
@@ -43,7 +48,8 @@ from textual.dom import DOMNode
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.scrollbar import ScrollBar
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets._toast import ToastRack
 
@@ -59,13 +65,14 @@ PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
         "_check_bindings",
         "_background_screens",
         "_refresh_notifications",
+        "_start_widget",
     ),
     Message: ("_stop_propagation", "_sender"),
 }
 """The private names used here, by the class that has them (checked by a test)."""
 PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception", "_notifications")
 """Private attributes an App instance has from its `__init__` (checked by a test)."""
-WIDGET_ATTRIBUTES: tuple[str, ...] = ("_repaint_required",)
+WIDGET_ATTRIBUTES: tuple[str, ...] = ("_repaint_required", "_vertical_scrollbar", "_dirty_regions")
 """Private attributes a Widget instance has from its `__init__` (checked by a test)."""
 
 
@@ -85,6 +92,64 @@ def post_refresh_now(widget: Widget) -> None:
     screen has painted what was already dirty: a frame too late.
     """
     widget._check_refresh()
+
+
+class LineScrollBar(ScrollBar):
+    """Textual's scrollbar, its vertical bar drawn straight from the bar's own cells, line by line.
+
+    Textual draws a scrollbar as a Rich renderable, through a console: 0.5-1.5 ms
+    for one 36 lines high, and the browser's first screen has three. The same
+    cells in the same styles (the bar's own over the widget's) are made here from
+    `ScrollBarRender.render_bar`, asked as `ScrollBarRender.__rich_console__` asks
+    it, once per refresh of the bar. A test compares both, cell by cell.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lines: list[Strip] | None = None
+
+    def render_line(self, y: int) -> Strip:
+        if not self.vertical:
+            return super().render_line(y)
+        if self._dirty_regions or self._lines is None:
+            self._lines = self._draw()
+            self._dirty_regions.clear()
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _draw(self) -> list[Strip]:
+        bar = self.render()
+        width, height = self.size
+        if not isinstance(bar, ScrollBarRender) or not isinstance(bar.style, Style):
+            return [super(LineScrollBar, self).render_line(y) for y in range(height)]
+        style = bar.style
+        cells = bar.render_bar(
+            size=height,
+            window_size=bar.window_size,
+            virtual_size=bar.virtual_size,
+            position=bar.position,
+            vertical=True,
+            thickness=width,
+            back_color=style.bgcolor or Color.parse("#555555"),
+            bar_color=style.color or Color.parse("bright_magenta"),
+        )
+        base = self.visual_style.rich_style
+        return [
+            Strip([Segment(cell.text, base + cell.style if cell.style else base)], width) for cell in cells.segments
+        ]
+
+
+def line_scrollbar(widget: Widget) -> ScrollBar:
+    """`Widget.vertical_scrollbar` as Textual makes it (created on first use, hidden), but a `LineScrollBar`."""
+    if widget._vertical_scrollbar is not None:
+        return widget._vertical_scrollbar
+    widget._vertical_scrollbar = bar = LineScrollBar(
+        vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical
+    )
+    bar.display = False
+    widget.app._start_widget(widget, bar)
+    return bar
 
 
 async def run_key_binding(app: App[Any], key: str) -> bool:

@@ -52,7 +52,7 @@ from .. import keys
 from ..errors import StoreError
 from . import render
 from .frame_hold import FrameHold
-from .textual_compat import update_scrollbars
+from .textual_compat import line_scrollbar, update_scrollbars
 
 T = TypeVar("T")
 
@@ -787,6 +787,11 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.refresh()
 
     # ----------------------------------------------------------------- drawing
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scrollbar, drawn line by line without a Rich console (`textual_compat.LineScrollBar`)."""
+        return line_scrollbar(self)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

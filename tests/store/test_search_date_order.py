@@ -57,12 +57,12 @@ def _all_pages(store: Store, word: str, kind: str, limit: int) -> list[SearchHit
 def test_statements_come_by_date_over_every_match_in_every_plan(
     dossier_file: Path, monkeypatch: pytest.MonkeyPatch, sort_matches: int, probe_matches: int, lookup: float | None
 ) -> None:
-    from dossier.store import search
+    from dossier.store import search_run
 
     monkeypatch.setattr(Store, "SORT_MATCHES", sort_matches)
     monkeypatch.setattr(Store, "PROBE_MATCHES", probe_matches)
     if lookup is not None:
-        monkeypatch.setattr(search, "_COST_FTS_LOOKUP", lookup)
+        monkeypatch.setattr(search_run, "_COST_FTS_LOOKUP", lookup)
     word = generate.MID_WORD
     expected = _expected(dossier_file, word, "statements", "said", "statements_fts", None)
     assert len(expected) > 20

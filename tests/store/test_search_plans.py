@@ -26,7 +26,7 @@ import pytest
 from dossier import generate
 from dossier.importer import refresh_entity_index
 from dossier.search import names_match, parse_query, substring_plan, word_match
-from dossier.store import Store, search
+from dossier.store import Store, search_run
 
 KINDS = ("actor", "measure", "event", "consequence", "statement")
 CODES = {"actor": 1, "measure": 2, "consequence": 3, "event": 4}
@@ -291,7 +291,7 @@ PLANS = {
 def _plan(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:
     with monkeypatch.context() as patch:
         for attribute, value in PLANS[name].items():
-            patch.setattr(search if attribute.startswith("_") else Store, attribute, value)
+            patch.setattr(search_run if attribute.startswith("_") else Store, attribute, value)
         yield
 
 
@@ -347,17 +347,19 @@ def test_the_plans_give_the_same_hits_and_snippets(dossier_file: Path, monkeypat
 
 def test_a_prefix_is_named_as_its_words_only_where_the_index_has_few(dossier_file: Path) -> None:
     with Store.open(dossier_file) as store:
-        run = search._SearchRun(store, parse_query("diplomat"), deadline=float("inf"), should_stop=None, scan_window=0)
+        run = search_run._SearchRun(
+            store, parse_query("diplomat"), deadline=float("inf"), should_stop=None, scan_window=0
+        )
         assert run.statement_match() == '(("diplomatic" OR "diplomats" OR "diplomatsx"))'
         assert run.statement_match(snippet=True) == '("diplomat"*)'  # three words: a snippet keeps the prefix
-        one = search._SearchRun(store, parse_query("yekaterinburgers"), float("inf"), None, 0)
+        one = search_run._SearchRun(store, parse_query("yekaterinburgers"), float("inf"), None, 0)
         assert one.statement_match(snippet=True) == '("yekaterinburgers")'
-        none = search._SearchRun(store, parse_query("zzzzz"), float("inf"), None, 0)
+        none = search_run._SearchRun(store, parse_query("zzzzz"), float("inf"), None, 0)
         assert none.statement_match() == '("zzzzz"*)'  # no such word: the prefix, which finds nothing
-        accented = search._SearchRun(store, parse_query("diplomàt"), float("inf"), None, 0)
+        accented = search_run._SearchRun(store, parse_query("diplomàt"), float("inf"), None, 0)
         assert accented.statement_match() == '("diplomàt"*)'  # folded by the tokenizer: left to FTS5
         store.PREFIX_WORDS = 2
-        many = search._SearchRun(store, parse_query("diplomat"), float("inf"), None, 0)
+        many = search_run._SearchRun(store, parse_query("diplomat"), float("inf"), None, 0)
         assert many.statement_match() == '("diplomat"*)'
 
 
