@@ -309,8 +309,3 @@ class LooseBundleRows(TypedDict):
     measures: NotRequired[tuple[Measure, ...]]
     statements: NotRequired[list[LooseStatementRow]]
     events: NotRequired[tuple[Event, ...]]
-
-
-def consequence_slug(measure_slug: str, position: int) -> str:
-    """The slug a consequence gets when the bundle names none: `<measure>-c<n>` (1-based)."""
-    return f"{measure_slug}-c{position}"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
-from ..rows import CHILD_FIELDS, LINE_FIELDS
+from ..rows import CHILD_FIELDS, LINE_FIELDS, consequence_slug
 from .base import StoreBase
 from .connection import dossier_identity, page_cache
 
@@ -212,8 +212,6 @@ class ExportQueries(StoreBase):
         not ASCII, decoded (every character a writer escapes but DEL is beyond
         ASCII: it need not look anywhere else).
         """
-        from ..models import consequence_slug
-
         # One read transaction from the first read to the last line (`snapshot`): every table is read
         # in the state of one commit, even if another program commits while the lines are written.
         with self.snapshot(), self._cursor() as conn, page_cache(conn, EXPORT_CACHE_KIB):

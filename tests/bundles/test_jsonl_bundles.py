@@ -18,7 +18,8 @@ from dossier.bundle import bundle_data
 from dossier.cli import main
 from dossier.generate import generate
 from dossier.importer import init_database
-from dossier.jsonl import BATCH_LINES, MAX_LINE_BYTES, dump_line, dump_rows
+from dossier.jsonl import BATCH_LINES, MAX_LINE_BYTES
+from dossier.jsonl_write import dump_line, dump_rows
 from dossier.store import Store
 from tests.conftest import file_hash, read_rows
 from tests.fixtures.hostile_expect import HOSTILE_BUNDLE
