@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .importer import ImportReport, Rows, build_database
-from .rows import consequence_slug
+from .models import consequence_slug
 
 COMMON_WORD = "diplomats"
 """A word in about a quarter of the statements."""
