@@ -30,6 +30,8 @@ from pydantic_core import ErrorDetails
 
 from .errors import BundleError as BundleError  # re-exported: the reader is where callers look for it
 from .errors import Problem as Problem
+from .jsonl_write import UNSAFE_IN_OUTPUT as _UNSAFE_IN_OUTPUT  # one set of escapes for every bundle writer
+from .jsonl_write import escape_unsafe as _escape_unsafe
 from .models import (
     DATE_SHAPE,
     ERROR_MESSAGES,
@@ -39,8 +41,8 @@ from .models import (
     Measure,
     Statement,
     StatementRow,
-    consequence_slug,
 )
+from .rows import consequence_slug
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _PLAIN_TAGS = frozenset(
@@ -797,11 +799,6 @@ class _Dumper(yaml.SafeDumper):
 # when writing Unicode. Both formats read `\uXXXX` back as the character, so the bundle
 # stays exact.
 _UNSAFE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def _escape_unsafe(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04X}"
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

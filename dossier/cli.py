@@ -311,13 +311,13 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
     one a line; `ftm-statements` FtM statements, which also keep each alias's
     language. Both need `dossier[ftm]`.
     """
+    if fmt == "jsonl":  # first: the lines need neither pydantic nor the bundle models (`jsonl_write`)
+        _export_lines(existing_db(db), output)
+        return
     from .bundle import dump_bundle
     from .report import markdown
     from .store import Store
 
-    if fmt == "jsonl":
-        _export_lines(existing_db(db), output)
-        return
     if fmt.startswith("ftm"):
         from . import ftm
 
@@ -352,7 +352,7 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
 
 def _export_lines(db: Path, output: Path | None) -> None:
     """`export --format jsonl`: entity by entity to the file (beside it, then moved into place) or stdout."""
-    from .jsonl import dump_rows
+    from .jsonl_write import dump_rows
     from .store import Store
 
     with Store.open(db) as store, contextlib.closing(dump_rows(store.export_rows(statement_lines=True))) as lines:

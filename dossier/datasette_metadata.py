@@ -157,7 +157,8 @@ def dump_yaml(data: dict[str, Any]) -> str:
     """The metadata as YAML, SQL as literal blocks, text that could act on a terminal escaped (as bundles are)."""
     import yaml
 
-    from .bundle import _UNSAFE_IN_OUTPUT, _Dumper, _escape_unsafe
+    from .bundle import _Dumper
+    from .jsonl_write import UNSAFE_IN_OUTPUT, escape_unsafe
 
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return _UNSAFE_IN_OUTPUT.sub(_escape_unsafe, text)
+    return UNSAFE_IN_OUTPUT.sub(escape_unsafe, text)

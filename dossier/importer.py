@@ -45,7 +45,8 @@ from .bundle import LoadedBundle, load_bundles, paused_gc, read_bundle_bytes
 from .errors import BundleError, Problem, StoreError
 from .fts import rebuild_statement_index
 from .migrations import Migration, backup_copy, ensure_index_triggers, ensure_summaries, migrate
-from .models import StatementRow, consequence_slug
+from .models import StatementRow
+from .rows import consequence_slug
 from .schema import ENTITY_KIND_CODES, SCHEMA_VERSION, schema_sql, seed_bundle_bytes
 from .store.connection import check_schema, connect_existing, dossier_identity, explain, file_uri, page_cache
 from .summaries import refill

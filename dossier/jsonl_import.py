@@ -36,7 +36,7 @@ from .bundle import LoadedBundle, _is_ftm, paused_gc, read_bundle
 from .errors import BundleError, Problem, StoreError
 from .jsonl import KIND_OF_MODEL, MAX_PROBLEMS, LineReader, entity_problems, find_definition, is_jsonl
 from .migrations import Migration, ensure_index_triggers, ensure_summaries
-from .models import consequence_slug
+from .rows import consequence_slug
 from .schema import SCHEMA_VERSION
 from .store.connection import connect_existing, explain
 

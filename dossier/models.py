@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from typing_extensions import TypedDict
 
 from .rows import DATE_PATTERN, ActorKind, Certainty, MeasureKind, MeasureStatus, Stance, StatementKind
+from .rows import consequence_slug as consequence_slug  # re-exported: the generator's source stays as it was
 
 # Field checks run inside pydantic-core (Rust regular expressions), never as Python
 # callbacks: a bundle of a million statements has millions of fields, and a Python
@@ -309,8 +310,3 @@ class LooseBundleRows(TypedDict):
     measures: NotRequired[tuple[Measure, ...]]
     statements: NotRequired[list[LooseStatementRow]]
     events: NotRequired[tuple[Event, ...]]
-
-
-def consequence_slug(measure_slug: str, position: int) -> str:
-    """The slug a consequence gets when the bundle names none: `<measure>-c<n>` (1-based)."""
-    return f"{measure_slug}-c{position}"

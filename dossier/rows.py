@@ -407,7 +407,14 @@ class EditItem(NamedTuple):
 
 
 # --------------------------------------------------------------------------- export rows
-# `Store.export_rows` gives each entity as (kind, values) in this order; `dossier.jsonl` writes them.
+
+
+def consequence_slug(measure_slug: str, position: int) -> str:
+    """The slug a consequence gets when the bundle names none: `<measure>-c<n>` (1-based)."""
+    return f"{measure_slug}-c{position}"
+
+
+# `Store.export_rows` gives each entity as (kind, values) in this order; `dossier.jsonl_write` writes them.
 
 LINE_FIELDS: dict[str, tuple[str, ...]] = {
     "dossier": ("identity", "title", "description"),

@@ -18,7 +18,8 @@ from dossier.bundle import bundle_data
 from dossier.cli import main
 from dossier.generate import generate
 from dossier.importer import init_database
-from dossier.jsonl import BATCH_LINES, MAX_LINE_BYTES, dump_line, dump_rows
+from dossier.jsonl import BATCH_LINES, MAX_LINE_BYTES
+from dossier.jsonl_write import dump_line, dump_rows
 from dossier.store import Store
 from tests.conftest import file_hash, read_rows
 from tests.fixtures.hostile_expect import HOSTILE_BUNDLE
@@ -404,6 +405,36 @@ def test_statement_lines_by_sqlite_merge_measures_across_gaps_and_orphans(genera
     assert read_rows(db, orphans)[0][0]
     by_sqlite, by_python, plain = _three_ways(db)
     assert by_sqlite == by_python == plain
+    assert _export(db) == by_sqlite
+
+
+def test_statement_lines_by_sqlite_leave_out_what_is_not_there_and_quote_odd_slugs(
+    generated: Path, tmp_path: Path
+) -> None:
+    """Measures, speakers and sources deleted behind the foreign keys' back, and slugs no bundle could hold.
+
+    The measures' JSON comes from a map by id made once (`_about_texts`), not
+    from a join a row: a reference to a measure that is not there is left out
+    as the join left it out, and a slug is quoted as SQLite and json quote it.
+    """
+    db = tmp_path / "missing.db"
+    shutil.copyfile(generated, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM measures WHERE id IN (SELECT measure_id FROM statement_measures WHERE rowid % 5 = 0)")
+        conn.execute("DELETE FROM actors WHERE id = (SELECT speaker_id FROM statements WHERE id = 3)")
+        conn.execute("DELETE FROM sources WHERE id = (SELECT max(source_id) FROM statements)")
+        conn.execute(
+            "UPDATE measures SET slug = 'q\"uote\\back' || char(8232) || 'ё' || id"
+            " WHERE id IN (SELECT measure_id FROM statement_measures WHERE rowid % 5 = 1)"
+        )
+    conn.close()
+    gone = "SELECT count(*) FROM statement_measures WHERE measure_id NOT IN (SELECT id FROM measures)"
+    assert read_rows(db, gone)[0][0]
+    by_sqlite, by_python, plain = _three_ways(db)
+    assert by_sqlite == by_python == plain
+    assert '\\"uote\\\\back\\u2028ё' in by_sqlite
     assert _export(db) == by_sqlite
 
 

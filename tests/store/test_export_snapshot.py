@@ -23,8 +23,8 @@ import pytest
 
 from dossier.bundle import dump_bundle
 from dossier.errors import StoreError
-from dossier.jsonl import dump_rows
 from dossier.jsonl_import import import_paths
+from dossier.jsonl_write import dump_rows
 from dossier.store import Store, connection
 
 EDIT = (
