@@ -3,13 +3,13 @@
 `VirtualList` is a `ScrollView` whose `render_line` draws one row from a small
 cache of pages. It never holds a widget per row, nor a model per row that is
 not near the screen: rows come from a `Pager` (built by the screen from
-`Store` methods) in pages of `PAGE_SIZE`, fetched in a thread worker as the
-cursor or the scroll position reaches them, keeping at most `CACHE_PAGES`.
+`Store` methods) in pages of `PAGE_SIZE`, fetched by the reader thread
+(`reader`, one for every pane) as the cursor or the scroll position reaches them, keeping at most `CACHE_PAGES`.
 
 A page that follows a cached one is fetched by keyset (the row just before
 it); a jump (End, a deep link, a step back in history) asks for an offset
 within this list's rows only, which the store answers from an index. The
-count shown in the title is asked once per `load`, in the same worker as the
+count shown in the title is asked once per `load`, in the same read as the
 first page. Every result carries the generation of the `load` it belongs to:
 results of an older load (the user has moved on) are dropped.
 
@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import BindingType
 from textual.dom import NoScreen
 from textual.geometry import Size
@@ -46,11 +46,10 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from .. import keys
 from ..errors import StoreError
-from . import render
+from . import reader, render
 from .frame_hold import FrameHold
 from .textual_compat import update_scrollbars
 
@@ -224,7 +223,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         def control(self) -> VirtualList[Any]:
             return self.virtual_list
 
-    class Highlighted(_RowMessage):
+    class Highlighted(_RowMessage, bubble=False):
         """The cursor rests on a row whose model is loaded (or on nothing: an empty list).
 
         Posted to the list's screen, where the panes are linked, not to the list: a
@@ -273,6 +272,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._styles: dict[str, Style] = {}
         self._rows: OrderedDict[int, tuple[object, tuple[object, ...], list[Strip]]] = OrderedDict()
         """Drawn rows by index: (the row's model, what else decides its look, a strip a line); see `render_line`."""
+        self._empty: tuple[tuple[str, int, Style], list[Text]] | None = None
+        """The empty list's message wrapped, with what it was wrapped for (its text, the width, its style)."""
         self._line_height = 1
         """Lines a row takes at the current width (`row_height`)."""
         self._queued_steps = 0
@@ -549,21 +550,18 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return self._Loaded(generation, 0, 0, 0, [], error=str(exc))
         return self._Loaded(generation, count, index, page_no, list(rows))
 
-    @work(thread=True, exclusive=True, group="load")
     def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
-        loaded = self._fetch(generation, pager, select_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(loaded)
+        reader.read(self, "load", lambda: [self._fetch(generation, pager, select_id)])
 
-    @work(thread=True, exclusive=True, group="pages")
     def _fetch_pages(self, generation: int, pager: Pager[T], wanted: list[tuple[int, T | None]]) -> None:
-        worker = get_current_worker()
-        for page_no, after in wanted:
-            if worker.is_cancelled:
-                return
+        def fetch() -> list[Message]:
             # A StoreError here (the file damaged while browsing) goes to the app's one-line notice.
-            rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
-            self.post_message(self._PageLoaded(generation, page_no, list(rows)))
+            return [
+                self._PageLoaded(generation, page_no, list(pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)))
+                for page_no, after in wanted
+            ]
+
+        reader.read(self, "pages", fetch)
 
     def _on_virtual_list__loaded(self, message: _Loaded) -> None:
         message.stop()
@@ -807,10 +805,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         line = int(self.scroll_y) + y
         if self._count == 0:
             # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
-            message = render.plain(self._error or self.empty_message, self.style("dim"))
-            wrapped = render.wrap(message, max(1, width - 1))
-            text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
-            return self._strip(text, width, base)
+            # Wrapped once for all its lines (a pane of 9 lines wrapped it 9 times a frame).
+            dim = self.style("dim")
+            why = (self._error or self.empty_message, width, dim)
+            if self._empty is None or self._empty[0] != why:
+                wrapped = render.wrap(render.plain(why[0], dim), max(1, width - 1))
+                self._empty = (why, [render.join(" ", words) for words in wrapped])
+            texts = self._empty[1]
+            return self._strip(texts[y] if y < len(texts) else Text(), width, base)
         height = self._line_height
         index, part = divmod(line, height)
         if self._count is None or index >= self._count:
@@ -841,7 +843,9 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         style = base
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            style = base + self.get_component_rich_style(cursor)
+            style = self._styles.get(cursor)  # kept as `base_style` is, until the styles change
+            if style is None:
+                style = self._styles[cursor] = base + self.get_component_rich_style(cursor)
         strips = [self._strip(texts[n] if n < len(texts) else Text(), width, style) for n in range(height)]
         rows[index] = (item, key, strips)
         rows.move_to_end(index)
