@@ -17,6 +17,8 @@ loop in one call, where each is posted to its owner: the reads a key starts
 arrive together. A read that raises is reported as a failed worker is
 (`App._handle_exception` with `WorkerFailed`: the app's one-line notice).
 
+`stop()` ends the thread: the SSH server's fork helper draws the dossier
+once before it forks, and a fork copies no thread (`serve/forkserver.py`).
 `pending()` says whether a read is queued, running, or not yet handed back
 (the tests' `settle` waits for it as for workers).
 """
@@ -64,6 +66,7 @@ class _Reader:
         self._pending = 0
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._stopping = False
 
     def read(self, owner: MessagePump, group: str, read: Read) -> None:
         loop = asyncio.get_running_loop()
@@ -83,14 +86,30 @@ class _Reader:
     def pending(self) -> bool:
         return self._pending > 0
 
+    def stop(self, timeout: float) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None or self._pid != os.getpid():
+            return
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        thread.join(timeout)
+        with self._wake:  # what was still queued is for an app that has ended
+            self._stopping = False
+            self._jobs.clear()
+            self._pending = 0
+        self._latest.clear()
+
     def _current(self, job: _Job) -> bool:
         return self._latest.get(job.key) == job.serial
 
     def _run(self) -> None:
         while True:
             with self._wake:
-                while not self._jobs:
+                while not self._jobs and not self._stopping:
                     self._wake.wait()
+                if self._stopping:
+                    return  # a job queued meanwhile starts a new thread (`read`)
                 jobs = list(self._jobs)
                 self._jobs.clear()
             for job in jobs:
@@ -129,6 +148,11 @@ _READER = _Reader()
 def read(owner: MessagePump, group: str, read: Read) -> None:
     """Queue `read` for the reader thread; its messages go to `owner`, unless a newer read of `group` came first."""
     _READER.read(owner, group, read)
+
+
+def stop(timeout: float = 5.0) -> None:
+    """End the reader thread (a later read starts another): before a fork, which copies no thread."""
+    _READER.stop(timeout)
 
 
 def pending() -> bool:
