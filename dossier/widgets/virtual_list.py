@@ -894,9 +894,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         style = base
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            style = self._styles.get(cursor)  # kept as `base_style` is, until the styles change
-            if style is None:
-                style = self._styles[cursor] = base + self.get_component_rich_style(cursor)
+            kept = self._styles.get(cursor)  # kept as `base_style` is, until the styles change
+            if kept is None:
+                kept = self._styles[cursor] = base + self.get_component_rich_style(cursor)
+            style = kept
         strips = [self._strip(texts[n] if n < len(texts) else Text(), width, style) for n in range(height)]
         rows[index] = (item, key, strips)
         rows.move_to_end(index)
