@@ -5,9 +5,8 @@ The screen owns the selection (`actor_id`, `statement_id`, `measure_id`,
 decides the Statements and Measures panes, the measure the Consequences pane,
 the focused pane's row the Detail pane. Every pane's read goes to the one
 reader thread (`widgets/reader.py`: a newer read of a pane supersedes an older
-one, and a key's reads come back together), and results for a selection the
-user has already left are dropped, so holding ↓ stays smooth on a dossier of
-any size.
+one), and results for a selection the user has already left are dropped, so
+holding ↓ stays smooth on a dossier of any size.
 
 `open_ref(kind, entity_id)` is the one public way in: the search screen, the
 command palette, the Detail pane's references and any other view that wants

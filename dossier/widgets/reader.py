@@ -12,9 +12,9 @@ CPU is shared (docs/serving.md). The store answers one read at a time anyway
 process. Like an exclusive worker, a newer read of the same owner and group
 supersedes an older one: a read not yet started is skipped, and the messages
 of one that finished after it was superseded are dropped. The thread runs
-every read queued so far, then hands all their messages back to the event
-loop in one call, where each is posted to its owner: the reads a key starts
-arrive together. A read that raises is reported as a failed worker is
+the reads in the order queued and hands each one's messages back to the
+event loop as it ends, where they are posted to its owner. A read that
+raises is reported as a failed worker is
 (`App._handle_exception` with `WorkerFailed`: the app's one-line notice).
 
 `stop()` ends the thread: the SSH server's fork helper draws the dossier
@@ -113,19 +113,18 @@ class _Reader:
                 jobs = list(self._jobs)
                 self._jobs.clear()
             for job in jobs:
-                if not self._current(job):
-                    continue
+                if self._current(job):
+                    try:
+                        job.messages = list(job.read())
+                    except Exception as exc:  # reported in the loop, as a failed worker is
+                        job.error = exc
+                # Each read's messages go as soon as it is done: the event loop handles one
+                # pane's rows while the next is read (handing all over at the end was slower).
                 try:
-                    job.messages = list(job.read())
-                except Exception as exc:  # reported in the loop, as a failed worker is
-                    job.error = exc
-            for loop in {job.loop for job in jobs}:
-                done = [job for job in jobs if job.loop is loop]
-                try:
-                    loop.call_soon_threadsafe(self._deliver, done)
+                    job.loop.call_soon_threadsafe(self._deliver, [job])
                 except RuntimeError:  # that app's loop has closed: nobody is waiting
                     with self._wake:
-                        self._pending -= len(done)
+                        self._pending -= 1
 
     def _deliver(self, jobs: list[_Job]) -> None:
         """In the event loop: post each current read's messages to its owner."""
