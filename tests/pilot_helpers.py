@@ -25,14 +25,16 @@ from textual.worker import WorkerCancelled
 
 from dossier.app import DossierApp
 from dossier.screens.browse import BrowseScreen
+from dossier.widgets import reader
 from dossier.widgets.detail import DetailPane
 from dossier.widgets.virtual_list import VirtualList
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
-    """Let every worker finish and every message it posted be handled (and those they caused).
+    """Let every worker and every read of the reader thread finish, and every message they posted be handled
+    (and those they caused).
 
-    A thread worker's message reaches the loop through `call_soon_threadsafe`, so
+    A thread's message reaches the loop through `call_soon_threadsafe`, so
     each round also sleeps a moment; the app is settled after three quiet rounds.
     """
     app = pilot.app
@@ -45,6 +47,7 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
         nodes = [app, *app.screen.walk_children(with_self=True)]
         busy = (
             any(not worker.is_finished for worker in app.workers)
+            or reader.pending()  # the panes' reads (widgets/reader.py)
             or any(has_messages(node) for node in nodes)
             or batch_depth(app) > 0  # a frame held for the linked panes (widgets/frame_hold.py)
         )

@@ -3,9 +3,10 @@
 The screen owns the selection (`actor_id`, `statement_id`, `measure_id`,
 `consequence_id`, `detail_ref`) as reactives and pushes it down: the actor
 decides the Statements and Measures panes, the measure the Consequences pane,
-the focused pane's row the Detail pane. Every pane loads in its own exclusive
-thread worker, and results for a selection the user has already left are
-dropped, so holding ↓ stays smooth on a dossier of any size.
+the focused pane's row the Detail pane. Every pane's read goes to the one
+reader thread (`widgets/reader.py`: a newer read of a pane supersedes an older
+one), and results for a selection the user has already left are dropped, so
+holding ↓ stays smooth on a dossier of any size.
 
 `open_ref(kind, entity_id)` is the one public way in: the search screen, the
 command palette, the Detail pane's references and any other view that wants
@@ -19,7 +20,7 @@ The screen owns what is not in a list: the Detail pane's subject
 rows a history step still has to select (`PendingRows`). A list's
 `Highlighted` message is where the linking happens, one handler per pane.
 
-Queries run in thread workers, never in a handler, except on the first
+Queries run in the reader thread or workers, never in a handler, except on the first
 screen: `on_mount` reads the actors and the first actor's statements at once
 (no key can be waiting yet), so the first frame has rows.
 """
@@ -46,7 +47,7 @@ from ..filters import filter_note, toggled, with_dates
 from ..history import PANES, History, Location, PaneName, Ref
 from ..rows import ActorItem, ConsequenceItem, Filters, MeasureItem, StatementItem
 from ..store import Store, StoreError
-from ..widgets import render
+from ..widgets import reader, render
 from ..widgets.detail import (
     Block,
     DetailPane,
@@ -171,7 +172,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             self.location = location
             """None: the entity could not be found (the notice says why)."""
 
-    class _DetailLoaded(Message):
+    class _DetailLoaded(Message, bubble=False):  # handled here: no trip to the app
         def __init__(self, ref: Ref, model: Any, edited: str | None = None) -> None:
             super().__init__()
             self.ref = ref
@@ -179,7 +180,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             self.edited = edited
             """When the entity was last edited (the audit trail), if ever."""
 
-    class _Marks(Message):
+    class _Marks(Message, bubble=False):
         def __init__(self, statement_id: int, measure_ids: frozenset[int]) -> None:
             super().__init__()
             self.statement_id = statement_id
@@ -573,12 +574,20 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     def _restore_detail_scroll(self, location: Location) -> None:
         """Scroll the Detail pane back to where the step had it, now or once its row has loaded."""
         self._scroll_on_load = None
-        ids = {"actors": location.actor_id, "statements": location.statement_id,
-               "measures": location.measure_id, "consequences": location.consequence_id}
+        ids = {
+            "actors": location.actor_id,
+            "statements": location.statement_id,
+            "measures": location.measure_id,
+            "consequences": location.consequence_id,
+        }
         ref = location.detail
         if ref is None and location.focus in ids and ids[location.focus] is not None:
-            ref = ({"actors": "actor", "statements": "statement", "measures": "measure",
-                    "consequences": "consequence"}[location.focus], ids[location.focus])  # type: ignore[assignment]
+            ref = (
+                {"actors": "actor", "statements": "statement", "measures": "measure", "consequences": "consequence"}[
+                    location.focus
+                ],
+                ids[location.focus],
+            )  # type: ignore[assignment]
         if ref is None or not location.detail_scroll:
             return
         if self.detail.subject == ref and self._detail_loading is None:
@@ -1055,12 +1064,16 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         name = actor.name if actor is not None else None
         if reload_statements and self.actor_id is not None:
             self.statements.load(
-                self._statement_pager(self.actor_id), select_id=self.statement_id, subject=name,
+                self._statement_pager(self.actor_id),
+                select_id=self.statement_id,
+                subject=name,
                 empty_message="No statements by this actor with these filters (x clears them)",
             )
         if reload_measures and self.actor_id is not None:
             self.measures.load(
-                self._measure_pager(self.actor_id), select_id=self.measure_id, subject=name,
+                self._measure_pager(self.actor_id),
+                select_id=self.measure_id,
+                subject=name,
                 empty_message="No measures of this actor with these filters (x clears them)",
             )
 
@@ -1165,14 +1178,15 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
             empty_message="No consequences recorded for this measure",
         )
 
-    @work(thread=True, exclusive=True, group="marks")
     def _load_marks(self, statement_id: int) -> None:
-        try:
-            detail = self.store.statement_detail(statement_id)
-        except StoreError:
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._Marks(statement_id, frozenset(about.measure.id for about in detail.about)))
+        def marks() -> list[Message]:
+            try:
+                detail = self.store.statement_detail(statement_id)
+            except StoreError:
+                return []
+            return [self._Marks(statement_id, frozenset(about.measure.id for about in detail.about))]
+
+        reader.read(self, "marks", marks)
 
     @on(_Marks)
     def _mark_measures(self, message: _Marks) -> None:
@@ -1223,11 +1237,8 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
         if self.detail_ref is not None:
             self._load_detail(self.detail_ref)
 
-    @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, ref: Ref) -> None:
-        model, edited = self._detail_model(ref)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._DetailLoaded(ref, model, edited))
+        reader.read(self, "detail", lambda: [self._DetailLoaded(ref, *self._detail_model(ref))])
 
     def _detail_model(self, ref: Ref) -> tuple[Any, str | None]:
         """What the Detail pane shows for `ref` and when it was last edited, read from the store (in a worker),

@@ -291,6 +291,7 @@ def _warm(db: Path) -> None:
 async def _draw_once(db: Path) -> None:
     from dossier.app import DossierApp
     from dossier.store import Store
+    from dossier.widgets import reader
 
     store = Store.open(db, check_seconds=0)
     try:
@@ -300,6 +301,7 @@ async def _draw_once(db: Path) -> None:
             await pilot.pause()
     finally:
         store.close()
+        reader.stop()  # the panes' reader thread: the helper forks only while it runs no thread
 
 
 _HELD_CHUNKS: list[int] = []

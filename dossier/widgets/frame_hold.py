@@ -24,6 +24,7 @@ docs/serving.md).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 
@@ -49,6 +50,8 @@ class FrameHold:
         """What the held frame still waits for (`wait`): panes loading because of the move."""
         self._changed: list[Widget] = []
         """Widgets updated by what arrived while held, to be painted in the frame (`post_refresh_now`)."""
+        self._before: list[tuple[Widget, Callable[[], None]]] = []
+        """What to run as the frame goes, and the widget it may repaint (`before_frame`)."""
 
     @property
     def active(self) -> bool:
@@ -68,6 +71,18 @@ class FrameHold:
         """While held: the frame also waits for `what` (a pane that started loading) to arrive."""
         if self._batch is not None:
             self._awaited.add(what)
+
+    def before_frame(self, widget: Widget, call: Callable[[], None]) -> bool:
+        """While held: run `call` as the frame goes, and paint `widget` in it; False (nothing done) when not held.
+
+        A list given new rows to read repaints as the frame goes, not at once: by
+        then its rows have usually arrived, and the lines it would have blanked
+        meanwhile are not painted twice (once blank, once again with the rows).
+        """
+        if self._batch is None:
+            return False
+        self._before.append((widget, call))
+        return True
 
     def arrived(self, what: object, *changed: Widget) -> None:
         """`what` is in step (`changed` were just updated): paint, unless something else is still awaited."""
@@ -93,7 +108,10 @@ class FrameHold:
             self._deadline.cancel()
             self._deadline = None
         self._awaited.clear()
-        changed = (*self._changed, *changed)
+        before, self._before = self._before, []
+        for _, call in before:
+            call()
+        changed = (*self._changed, *changed, *(widget for widget, _ in before))
         self._changed.clear()
         for widget in changed:
             post_refresh_now(widget)

@@ -11,7 +11,8 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   `App._close_messages_no_wait` (ending the app on a bug without printing a
   traceback full of dossier text), `App._check_bindings` (a key's binding run
   as the key arrives: `run_key_binding`), `App._background_screens` (no work for
-  a screen hidden under an opaque one), `App._refresh_notifications`,
+  a screen hidden under an opaque one), `Widget._border_title` and `_border_subtitle`
+  (a border title set without repainting the whole widget: `set_border_titles`), `App._refresh_notifications`,
   `App._notifications` and `textual.widgets._toast.ToastRack` (no layout for a
   toast rack with nothing to show), `Message._stop_propagation` (whether a key
   was taken on its way: `key_stopped`), `Message._sender` (a key the app posted
@@ -43,6 +44,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events, messages
 from textual.app import App, ScreenStackError
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.geometry import Region, Size
@@ -72,7 +74,13 @@ PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
 """The private names used here, by the class that has them (checked by a test)."""
 PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception", "_notifications")
 """Private attributes an App instance has from its `__init__` (checked by a test)."""
-WIDGET_ATTRIBUTES: tuple[str, ...] = ("_repaint_required", "_vertical_scrollbar", "_dirty_regions")
+WIDGET_ATTRIBUTES: tuple[str, ...] = (
+    "_repaint_required",
+    "_vertical_scrollbar",
+    "_dirty_regions",
+    "_border_title",
+    "_border_subtitle",
+)
 """Private attributes a Widget instance has from its `__init__` (checked by a test)."""
 
 
@@ -150,6 +158,26 @@ def line_scrollbar(widget: Widget) -> ScrollBar:
     bar.display = False
     widget.app._start_widget(widget, bar)
     return bar
+
+
+def set_border_titles(widget: Widget, title: Content | None, subtitle: Content | None) -> None:
+    """Set a widget's border title and subtitle, repainting only the border lines whose text changed.
+
+    Textual's `border_title` and `border_subtitle` repaint the whole widget on
+    every assignment, the same text too (`_BorderTitle.__set__`): a list given
+    its rows and its count after a key press drew all its lines again, where
+    only the changed rows and its title line needed it. The text is kept as
+    Textual keeps it (`_border_title`, `_border_subtitle`).
+    """
+    offset = widget.content_offset.y
+    for name, text, y in (
+        ("_border_title", title, -offset),
+        ("_border_subtitle", subtitle, widget.outer_size.height - 1 - offset),
+    ):
+        kept = None if text is None else widget.render_str(text).expand_tabs(4).split()[0]
+        if kept != getattr(widget, name):
+            setattr(widget, name, kept)
+            widget.refresh(Region(-widget.content_offset.x, y, widget.outer_size.width, 1))
 
 
 async def run_key_binding(app: App[Any], key: str) -> bool:

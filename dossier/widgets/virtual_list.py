@@ -3,13 +3,13 @@
 `VirtualList` is a `ScrollView` whose `render_line` draws one row from a small
 cache of pages. It never holds a widget per row, nor a model per row that is
 not near the screen: rows come from a `Pager` (built by the screen from
-`Store` methods) in pages of `PAGE_SIZE`, fetched in a thread worker as the
-cursor or the scroll position reaches them, keeping at most `CACHE_PAGES`.
+`Store` methods) in pages of `PAGE_SIZE`, fetched by the reader thread
+(`reader`, one for every pane) as the cursor or the scroll position reaches them, keeping at most `CACHE_PAGES`.
 
 A page that follows a cached one is fetched by keyset (the row just before
 it); a jump (End, a deep link, a step back in history) asks for an offset
 within this list's rows only, which the store answers from an index. The
-count shown in the title is asked once per `load`, in the same worker as the
+count shown in the title is asked once per `load`, in the same read as the
 first page. Every result carries the generation of the `load` it belongs to:
 results of an older load (the user has moved on) are dropped.
 
@@ -35,10 +35,10 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import BindingType
 from textual.dom import NoScreen
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
@@ -46,13 +46,12 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from .. import keys
 from ..errors import StoreError
-from . import render
+from . import reader, render
 from .frame_hold import FrameHold
-from .textual_compat import line_scrollbar, update_scrollbars
+from .textual_compat import line_scrollbar, set_border_titles, update_scrollbars
 
 T = TypeVar("T")
 
@@ -224,7 +223,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         def control(self) -> VirtualList[Any]:
             return self.virtual_list
 
-    class Highlighted(_RowMessage):
+    class Highlighted(_RowMessage, bubble=False):
         """The cursor rests on a row whose model is loaded (or on nothing: an empty list).
 
         Posted to the list's screen, where the panes are linked, not to the list: a
@@ -273,8 +272,13 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._styles: dict[str, Style] = {}
         self._rows: OrderedDict[int, tuple[object, tuple[object, ...], list[Strip]]] = OrderedDict()
         """Drawn rows by index: (the row's model, what else decides its look, a strip a line); see `render_line`."""
+        self._empty: tuple[tuple[str, int, Style], list[Text]] | None = None
+        """The empty list's message wrapped, with what it was wrapped for (its text, the width, its style)."""
         self._line_height = 1
         """Lines a row takes at the current width (`row_height`)."""
+        self._painted: dict[int, Strip] = {}
+        """The strip last painted at each line of the pane (from its top), to repaint only lines that change."""
+        self._painting = False
         self._queued_steps = 0
         """Moves typed while the rows were still loading, made once they arrive (keys never go astray)."""
         self.frame_hold: FrameHold | None = None
@@ -336,11 +340,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if empty_message is not None:
             self.empty_message = empty_message
         self.set_reactive(VirtualList.cursor, 0)
-        self._fit_line_height()
-        set_virtual_size(self, Size(self.scrollable_content_region.width, 0))
+        if self._fit_line_height():
+            self.refresh()
+        set_virtual_size(self, Size(self.scrollable_content_region.width, 0), repaint=False)
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_title()
-        self.refresh()
+        hold = self.frame_hold
+        if pager is None or now or hold is None or not hold.before_frame(self, self._repaint_if_pending):
+            self._repaint()
         if pager is None:
             self._announce()
         elif now:
@@ -549,21 +556,18 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return self._Loaded(generation, 0, 0, 0, [], error=str(exc))
         return self._Loaded(generation, count, index, page_no, list(rows))
 
-    @work(thread=True, exclusive=True, group="load")
     def _load_rows(self, generation: int, pager: Pager[T], select_id: int | None) -> None:
-        loaded = self._fetch(generation, pager, select_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(loaded)
+        reader.read(self, "load", lambda: [self._fetch(generation, pager, select_id)])
 
-    @work(thread=True, exclusive=True, group="pages")
     def _fetch_pages(self, generation: int, pager: Pager[T], wanted: list[tuple[int, T | None]]) -> None:
-        worker = get_current_worker()
-        for page_no, after in wanted:
-            if worker.is_cancelled:
-                return
+        def fetch() -> list[Message]:
             # A StoreError here (the file damaged while browsing) goes to the app's one-line notice.
-            rows = pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)
-            self.post_message(self._PageLoaded(generation, page_no, list(rows)))
+            return [
+                self._PageLoaded(generation, page_no, list(pager.page(after, page_no * PAGE_SIZE, PAGE_SIZE)))
+                for page_no, after in wanted
+            ]
+
+        reader.read(self, "pages", fetch)
 
     def _on_virtual_list__loaded(self, message: _Loaded) -> None:
         message.stop()
@@ -581,12 +585,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             # lines: the scroll bar is there from that layout, not added by a second one.
             self.set_reactive(Widget.show_vertical_scrollbar, True)
             self.vertical_scrollbar.display = True
-        set_virtual_size(self, self._virtual_size())
+        set_virtual_size(self, self._virtual_size(), repaint=False)
         self._update_title()
         self.set_reactive(VirtualList.cursor, message.index)
         self.call_after_refresh(self._scroll_to_cursor, True)
         self._scroll_to_cursor(center=True)
-        self.refresh()
+        self._repaint()
         self._request_pages()
         self._announce()
         if self._queued_steps:
@@ -599,7 +603,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return
         self._wanted.discard(message.page_no)
         self._store_page(message.page_no, message.rows)
-        self.refresh()
+        self._repaint()
         self._announce()
 
     def _store_page(self, page_no: int, rows: list[object]) -> None:
@@ -662,8 +666,11 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         target.post_message(self.Highlighted(self, item, index))
 
     def _update_title(self) -> None:
-        self.border_title = render.pane_title(self.label, self._count, self.filter_note or None)
-        self.border_subtitle = render.content(self.subject) if self.subject else None
+        set_border_titles(
+            self,
+            render.pane_title(self.label, self._count, self.filter_note or None),
+            render.content(self.subject) if self.subject else None,
+        )
 
     # ----------------------------------------------------------------- cursor and scrolling
 
@@ -806,16 +813,62 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             style = self._styles[""] = self.rich_style
         return style
 
+    def _repaint(self) -> None:
+        """Repaint the lines that now draw differently from what is on the screen (in place of `refresh()`).
+
+        After a key press a list is given new rows, yet many of its lines draw
+        as before: the blank lines under the last row, an empty list's message,
+        a row at the same place. Each line Textual paints costs it ~60-85 µs
+        beyond drawing the row (`docs/serving.md`): only the changed are painted.
+        Before the first paint this is `refresh()`.
+        """
+        painted = self._painted
+        height = self.scrollable_content_region.height
+        if not painted or not height:
+            self.refresh()
+            return
+        width = self.outer_size.width
+        start = None
+        for y in range(height + 1):
+            changed = y < height and painted.get(y) != self._line(y)
+            if changed and start is None:
+                start = y
+            elif not changed and start is not None:
+                self.refresh(Region(0, start, width, y - start))
+                start = None
+
+    def _repaint_if_pending(self) -> None:
+        """The frame held for this load goes (`load`): its rows have not arrived yet, so the lines are blank."""
+        if self.rows_pending:
+            self._repaint()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._painting = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = False
+
     def render_line(self, y: int) -> Strip:
+        strip = self._line(y)
+        if self._painting:  # what is on the screen now (`_repaint`); not a line read by anyone else
+            self._painted[y] = strip
+        return strip
+
+    def _line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.base_style()
         line = int(self.scroll_y) + y
         if self._count == 0:
             # Wrapped, not cut: a reason such as "<path>: is damaged (...)" says what matters last.
-            message = render.plain(self._error or self.empty_message, self.style("dim"))
-            wrapped = render.wrap(message, max(1, width - 1))
-            text = render.join(" ", wrapped[y]) if y < len(wrapped) else Text()
-            return self._strip(text, width, base)
+            # Wrapped once for all its lines (a pane of 9 lines wrapped it 9 times a frame).
+            dim = self.style("dim")
+            why = (self._error or self.empty_message, width, dim)
+            if self._empty is None or self._empty[0] != why:
+                wrapped = render.wrap(render.plain(why[0], dim), max(1, width - 1))
+                self._empty = (why, [render.join(" ", words) for words in wrapped])
+            texts = self._empty[1]
+            return self._strip(texts[y] if y < len(texts) else Text(), width, base)
         height = self._line_height
         index, part = divmod(line, height)
         if self._count is None or index >= self._count:
@@ -846,7 +899,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         style = base
         if on_cursor:
             cursor = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            style = base + self.get_component_rich_style(cursor)
+            kept = self._styles.get(cursor)  # kept as `base_style` is, until the styles change
+            if kept is None:
+                kept = self._styles[cursor] = base + self.get_component_rich_style(cursor)
+            style = kept
         strips = [self._strip(texts[n] if n < len(texts) else Text(), width, style) for n in range(height)]
         rows[index] = (item, key, strips)
         rows.move_to_end(index)
