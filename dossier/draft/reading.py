@@ -330,6 +330,19 @@ def _one_line_paragraphs(block: list[str]) -> bool:
     return ended >= max(1, round(0.8 * (len(block) - 1)))
 
 
+def _head_lines(block: list[str]) -> bool:
+    """Whether a block near the top is a page's heading lines (outlet, date line, byline), each its own paragraph.
+
+    A title set apart by a blank line leaves the outlet and the date line in the
+    next block ("Anadolu Agency" / "Published April 12, 2024"): joined, they
+    read as one name and no date. Such a block has short lines that do not end
+    sentences, and one of them is a date line or a byline.
+    """
+    if len(block) < 2 or any(len(line) >= 80 or re.search(r"[.!?”\"]$", line) for line in block):
+        return False
+    return any(_date_span(line) or _BYLINE.match(line) for line in block)
+
+
 def _from_text(text: str, name: str) -> Article:
     text = clean_text(text).replace("\t", " ")
     lines = [line.strip() for line in text.split("\n")]
@@ -342,7 +355,9 @@ def _from_text(text: str, name: str) -> Article:
                 current.append(line)
             elif current:
                 # The first block is the head's, split below by its own rule.
-                split = bool(paragraphs) and _one_line_paragraphs(current)
+                split = bool(paragraphs) and (
+                    _one_line_paragraphs(current) or (len(paragraphs) < 3 and _head_lines(current))
+                )
                 paragraphs.extend(current if split else [" ".join(current)])
                 current = []
         # A heading block (title, date, byline on their own lines) is several one-line heads:

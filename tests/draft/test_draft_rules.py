@@ -247,6 +247,39 @@ def test_page_clutter_is_left_out() -> None:
     assert pairs(made) == [("Sergey Lavrov", "We will respond")]
 
 
+def test_an_outlet_and_a_date_line_under_a_title_are_heading_lines_not_a_name() -> None:
+    """A title set apart, then the outlet and "Published ..." on two lines of one block: two heading lines."""
+    made = draft_text(
+        (
+            "Russia expels a diplomat\n\nAnadolu Agency\nPublished April 12, 2024\n\n"
+            "The ministry said it had summoned the ambassador.\n\n"
+            "“We consider this an unfriendly step,” Foreign Ministry spokeswoman Maria Zakharova said.\n"
+        ).encode(),
+        "heading.txt",
+    )
+    (source,) = made.sources
+    assert source.data["title"] == "Russia expels a diplomat"
+    assert source.data["published"] == "2024-04-12"
+    assert source.data["outlet"] == "Anadolu Agency"
+    assert not any("Published" in actor.name or "Agency" in actor.name for actor in made.actors)
+    (quote,) = quotes(made)
+    assert quote.said == "2024-04-12"
+
+
+def test_a_short_block_that_is_not_a_heading_stays_one_paragraph() -> None:
+    """Two short lines with no date line nor byline are wrapped text, joined as before."""
+    made = draft_text(
+        (
+            "Russia expels a diplomat\n\nThe envoy was told to leave\nwithin 72 hours, officials\n\n"
+            "“We will respond,” Russian Foreign Minister Sergey Lavrov said.\n"
+        ).encode(),
+        "wrapped.txt",
+    )
+    (source,) = made.sources
+    assert "The envoy was told to leave within 72 hours, officials" in source.data["note"]
+    assert "published" not in source.data
+
+
 def test_html_is_reduced_to_its_text() -> None:
     page = (
         "<!doctype html><html><head><title>Site | Russia expels diplomats</title>"
