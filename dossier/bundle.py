@@ -30,8 +30,7 @@ from pydantic_core import ErrorDetails
 
 from .errors import BundleError as BundleError  # re-exported: the reader is where callers look for it
 from .errors import Problem as Problem
-from .jsonl_write import UNSAFE_IN_OUTPUT as _UNSAFE_IN_OUTPUT  # one set of escapes for every bundle writer
-from .jsonl_write import escape_unsafe as _escape_unsafe
+from .jsonl_write import escaped  # one set of escapes for every bundle writer
 from .models import (
     DATE_SHAPE,
     ERROR_MESSAGES,
@@ -825,4 +824,4 @@ def dump_bundle(bundle: Bundle, fmt: str) -> str:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
         text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return _UNSAFE_IN_OUTPUT.sub(_escape_unsafe, text)
+    return escaped(text)

@@ -158,7 +158,6 @@ def dump_yaml(data: dict[str, Any]) -> str:
     import yaml
 
     from .bundle import _Dumper
-    from .jsonl_write import UNSAFE_IN_OUTPUT, escape_unsafe
+    from .jsonl_write import escaped
 
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return UNSAFE_IN_OUTPUT.sub(escape_unsafe, text)
+    return escaped(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))

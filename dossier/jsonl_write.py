@@ -26,6 +26,11 @@ def escape_unsafe(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04X}"
 
 
+def escaped(text: str) -> str:
+    """`text` with every character of `UNSAFE_IN_OUTPUT` written as an escape: what every bundle writer writes."""
+    return UNSAFE_IN_OUTPUT.sub(escape_unsafe, text) if UNSAFE_IN_OUTPUT.search(text) else text
+
+
 _QUOTE = json.encoder.encode_basestring
 """A str as JSON, non-ASCII kept (what `json.dumps(..., ensure_ascii=False)` writes for it); C when available."""
 
@@ -52,7 +57,7 @@ def dump_rows(rows: Iterable[tuple[str, Any]]) -> Generator[bytes, None, None]:
     for kind, values in rows:
         if kind == "statements":  # lines written whole (`Store.export_rows(statement_lines=True)`): escaped here
             if chunk:
-                yield _escaped("".join(chunk), UNSAFE_IN_OUTPUT, escape_unsafe).encode("utf-8")
+                yield escaped("".join(chunk)).encode("utf-8")
                 chunk = []
             text, beyond_ascii = values
             if b"\x7f" in text or UNSAFE_IN_OUTPUT.search(beyond_ascii):
@@ -78,7 +83,7 @@ def dump_rows(rows: Iterable[tuple[str, Any]]) -> Generator[bytes, None, None]:
                 line += ',"about":' + _children_text(about_prefixes, about)
             chunk.append(line + "}\n")
             if len(chunk) >= CHUNK_LINES:
-                yield _escaped("".join(chunk), UNSAFE_IN_OUTPUT, escape_unsafe).encode("utf-8")
+                yield escaped("".join(chunk)).encode("utf-8")
                 chunk = []
             continue
         parts = [heads[kind]]
@@ -96,10 +101,10 @@ def dump_rows(rows: Iterable[tuple[str, Any]]) -> Generator[bytes, None, None]:
         parts.append("}\n")
         chunk.append("".join(parts))
         if len(chunk) >= CHUNK_LINES:
-            yield _escaped("".join(chunk), UNSAFE_IN_OUTPUT, escape_unsafe).encode("utf-8")
+            yield escaped("".join(chunk)).encode("utf-8")
             chunk = []
     if chunk:
-        yield _escaped("".join(chunk), UNSAFE_IN_OUTPUT, escape_unsafe).encode("utf-8")
+        yield escaped("".join(chunk)).encode("utf-8")
 
 
 def _children_text(prefixes: tuple[str, ...], children: list[tuple[Any, ...]]) -> str:
@@ -118,11 +123,6 @@ def _children_text(prefixes: tuple[str, ...], children: list[tuple[Any, ...]]) -
     )
 
 
-def _escaped(text: str, unsafe: re.Pattern[str], escape: Any) -> str:
-    return unsafe.sub(escape, text) if unsafe.search(text) else text
-
-
 def dump_line(data: dict[str, Any]) -> str:
     """One entity (a dict, `type` first) as a line, written as `dump_rows` writes it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return _escaped(text, UNSAFE_IN_OUTPUT, escape_unsafe)
+    return escaped(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
