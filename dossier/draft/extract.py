@@ -39,6 +39,7 @@ from .lexicon import (
     WEEKDAYS,
 )
 from .names import (
+    DESCRIBED_STATE,
     LOWER,
     PHRASE,
     UPPER,
@@ -529,8 +530,6 @@ _REASON_AFTER_ACT = re.compile(
 _SUBORDINATE = re.compile(r"\b(?:when|while|since|because|which|whose|where|although|though)\b")
 """Words that open a clause of its own between a speaking verb and a quote."""
 _CLOSING_MARK = re.compile(r"[”»″\"]")
-_DESCRIBED_STATE = r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b"
-"""A state's word after a capitalised one that only describes it: "the Balkan country’s president"."""
 _DAY_GAP = re.compile(
     r"\s*(?:,\s*)?(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|today|yesterday)?(?:\s*,)?\s*",
     re.IGNORECASE,
@@ -664,7 +663,7 @@ class Attributor:
             for word in re.findall(rf"\b[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?\b", phrase)
             if word.lower() not in COMMON_CAPITALISED  # "As Zakharova noted": "As" is no name
         ]
-        if bare and re.search(rf"\b{re.escape(bare[0])}{_DESCRIBED_STATE}", phrase):
+        if bare and re.search(rf"\b{re.escape(bare[0])}{DESCRIBED_STATE}", phrase):
             return None  # "the Balkan country’s president said": a word that describes a state, no one's surname
         if len(bare) == 1 and bare[0].lower() not in PRONOUNS:
             key = self.registry.by_surname(bare[0])

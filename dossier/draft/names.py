@@ -40,11 +40,14 @@ for _code, _name, _others, _demonyms in STATES:
         _DEMONYM[_code] = _demonyms[0]
 _STATE_NAMES = {w.lower() for _c, n, others, _d in STATES for w in (n, *others)}
 _DEMONYMS = {d.lower() for _c, _n, _o, ds in STATES for d in ds} - _STATE_NAMES
+"""Words that only qualify ("Russian"), never name a state alone ("US" does both)."""
 _CAPITALS = {w.lower() for _c, n, others, _d in STATES for w in others if " " not in w} - {
     n.lower() for _c, n, _o, _d in STATES
 }
 """A state's other names of one word (capitals, short forms): "Sofia" may also be a first name."""
-"""Words that only qualify ("Russian"), never name a state alone ("US" does both)."""
+DESCRIBED_STATE = r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b"
+"""A state's word after a capitalised one that only describes it: "the Balkan country’s president", "the Nordic
+nation" (the capitalised word names no one)."""
 
 _ORG_COUNTRY = {
     "state department": "US",
@@ -321,7 +324,7 @@ def classify(para: str, match_start: int, phrase: str) -> list[Found]:
         return [Found(start, end, state[1], "state", country=state[0])]
     if low in _DEMONYMS:
         return []
-    if len(words) == 1 and re.match(r"(?:[’']s)?\s+(?:country|nation|state|kingdom|neighbou?r)\b", para[end:]):
+    if len(words) == 1 and re.match(DESCRIBED_STATE, para[end:]):
         return []  # "the Balkan country’s president", "the Nordic nation": a region's word describes, names no one
     if (
         len(words) == 2
