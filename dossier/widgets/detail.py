@@ -263,7 +263,9 @@ class DetailPane(ScrollView, can_focus=True):
             if first < self.scroll_y:
                 self.scroll_to(y=first, animate=False, immediate=True)
             elif last >= self.scroll_y + height:
-                self.scroll_to(y=max(first, last - height + 1), animate=False, immediate=True)
+                # Just enough to show the whole reference at the bottom (its first lines, if it is taller than
+                # the pane): the text above it, a quote most often, stays in view.
+                self.scroll_to(y=min(first, last - height + 1), animate=False, immediate=True)
         self.refresh()
 
     def _visible_links(self) -> list[int]:

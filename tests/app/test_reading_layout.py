@@ -128,3 +128,31 @@ async def test_a_key_press_at_80x24_is_one_frame(store: Store) -> None:
                 assert not hold.active  # released by the panes in step, long before its deadline
             frames.append(len([p for p in painted if p is not None]))
         assert max(frames) == 1, frames
+
+
+async def test_at_80x24_enter_on_a_statement_keeps_its_text_in_view_above_the_speaker(store: Store) -> None:
+    """Enter moves into the Detail pane, onto its first reference: scrolled just enough, not to the top.
+
+    Zakharova's first statement is a long paraphrase: its speaker's reference is
+    below the pane's 12 lines. Scrolled to put the reference at the top, the
+    text went out of view; now the reference is at the bottom, the text above.
+    """
+    app = DossierApp(store, ref="actor/zakharova")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        for index in range(browser.statements.count or 0):
+            await pilot.press("2")
+            browser.statements.cursor = index
+            await settle(pilot)
+            statement = browser.statements.highlighted
+            assert statement is not None
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.focused is browser.detail
+            seen = words(" ".join(lines(browser.detail)))
+            assert "Speaker → Maria Zakharova" in seen, seen
+            assert words(statement.text).split()[-1] in seen, (statement.text, seen)
+            if index == 0:
+                assert browser.detail.scroll_y > 0  # the long paraphrase: scrolled, by just enough
+                assert " ".join(words(statement.text).split()[-8:]) in seen, seen
