@@ -47,6 +47,7 @@ from ..words import (
     plural,
 )
 from . import render
+from .paint_pass import PaintPass
 from .textual_compat import line_scrollbar
 from .virtual_list import set_virtual_size
 
@@ -80,7 +81,7 @@ class DetailStyles(NamedTuple):
     accent: Style
 
 
-class DetailPane(ScrollView, can_focus=True):
+class DetailPane(PaintPass, ScrollView, can_focus=True):
     """The selected item in full, its references followable with Enter."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("detail")
@@ -205,7 +206,7 @@ class DetailPane(ScrollView, can_focus=True):
     # ----------------------------------------------------------------- layout
 
     def _layout(self, *, repaint: bool = True) -> None:
-        width = self.scrollable_content_region.width
+        width = self.inner_region.width
         if width == self._width:
             return
         if width != self._strip_width:
@@ -376,7 +377,7 @@ class DetailPane(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         self._layout()
-        width = self.scrollable_content_region.width
+        width = self.inner_region.width
         if self._base is None:  # `rich_style` walks every ancestor: once per style change, not per line
             self._base = self.rich_style
         base = self._base

@@ -19,7 +19,12 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   itself routed as a typed one: `as_typed`), and `Widget._repaint_required` with the
   order Textual runs a screen's handlers in (`OneLayoutScreen`: a screen drawn
   in one frame as it opens), `Widget._vertical_scrollbar`, `Widget._dirty_regions` and
-  `App._start_widget` (the panes' scrollbar drawn line by line: `LineScrollBar`).
+  `App._start_widget` (the panes' scrollbar drawn line by line: `LineScrollBar`),
+  and the modules `textual._xterm_parser`, `textual._parser` and `textual._time`
+  with a parser's `_timeout_time` and a driver's `_debug` (an input thread that
+  sleeps until there is input: `QuietLinuxDriver`), and the ANSI filter's
+  `_terminal_theme` (its colours, in a filter that keeps unchanged lines:
+  `KeptSegmentsFilter`).
   Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
@@ -37,16 +42,28 @@ Everything else in Dossier uses Textual's public API only.
 
 from __future__ import annotations
 
+import os
+import selectors
+import threading
+from codecs import getincrementaldecoder
+from collections.abc import Sequence
 from typing import Any, Self, TypeVar
 
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, messages
+from textual._parser import ParseError
+from textual._time import get_time
+from textual._xterm_parser import XTermParser
 from textual.app import App, ScreenStackError
+from textual.color import Color as TextualColor
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.screen import Screen
@@ -350,6 +367,22 @@ class GuardedApp(App[ReturnType]):
             return []
         return super()._background_screens
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Textual's ANSI-to-truecolor filter (on unless the terminal's own colours are asked for) as
+        # `KeptSegmentsFilter`: the same colours, without a new segment for every segment of every line.
+        filters = list(super().get_line_filters())
+        for index, each in enumerate(filters):
+            if type(each) is ANSIToTruecolor:
+                kept = self.__dict__.get("_kept_filter")
+                if kept is None or kept[0] is not each:
+                    kept = self.__dict__["_kept_filter"] = (each, KeptSegmentsFilter(each))
+                filters[index] = kept[1]
+        return filters
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        return QuietLinuxDriver if driver is LinuxDriver else driver
+
     def _refresh_notifications(self) -> None:
         # Textual hands the notifications to a screen's toast rack as the screen is shown, and the
         # rack sets its own `display` then: with none to show, a layout of the whole screen (and a
@@ -362,3 +395,110 @@ class GuardedApp(App[ReturnType]):
             if rack is not None and not rack.display and not rack.children:
                 return
         super()._refresh_notifications()
+
+
+class _WakingEvent(threading.Event):
+    """A `threading.Event` that also writes a byte to `wake` when set: the input thread's select returns."""
+
+    def __init__(self, wake: int) -> None:
+        super().__init__()
+        self._wake = wake
+
+    def set(self) -> None:
+        super().set()
+        try:
+            os.write(self._wake, b"x")
+        except OSError:  # the pipe is full (a wake is already pending) or closed with the driver
+            pass
+
+
+class QuietLinuxDriver(LinuxDriver):
+    """Textual's Linux driver, whose input thread sleeps until there is input, not ten times a second.
+
+    Textual's input thread asks the terminal for input with a timeout of 0.1 s, so an
+    idle browser woke ten times a second: 1.3 ms of CPU a second, 60 ms a second
+    for the 48 idle sessions of an SSH lecture hall (docs/serving.md). Here it
+    waits with no timeout, except while the parser holds a lone Escape (or the
+    start of a sequence) that it gives up on after its own short timeout, which
+    Textual's parser keeps in `_timeout_time`. Ending the thread (`disable_input`
+    sets `exit_event`) writes to a pipe the thread also waits on. Otherwise
+    this is Textual's `LinuxDriver.run_input_thread`, line for line.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self.exit_event = _WakingEvent(self._wake_write)
+
+    def run_input_thread(self) -> None:
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        selector.register(self._wake_read, selectors.EVENT_READ)
+        fileno, wake = self.fileno, self._wake_read
+        parser = XTermParser(self._debug)
+        decode = getincrementaldecoder("utf-8")().decode
+
+        def process(events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+            for key, mask in events:
+                if key.fd == wake:
+                    try:
+                        os.read(wake, 64)
+                    except OSError:
+                        pass
+                    continue
+                if mask & selectors.EVENT_READ:
+                    text = decode(os.read(fileno, 1024 * 4), final=final)
+                    if not text:
+                        break  # stdin is piped and has ended
+                    for event in parser.feed(text):
+                        self.process_message(event)
+            for event in parser.tick():
+                self.process_message(event)
+
+        def timeout() -> float | None:
+            due = parser._timeout_time
+            return None if due is None else max(0.0, min(0.1, due - get_time()))
+
+        try:
+            while not self.exit_event.is_set():
+                process(selector.select(timeout()))
+            selector.unregister(fileno)
+            process(selector.select(0.1), final=True)
+        finally:
+            selector.close()
+            try:
+                for _ in parser.feed(""):
+                    pass
+            except (EOFError, ParseError):
+                pass
+
+    def close(self) -> None:
+        super().close()
+        for fd in (self._wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class KeptSegmentsFilter(ANSIToTruecolor):
+    """Textual's `ANSIToTruecolor` that returns the line's own segments when no style changes.
+
+    Textual's filter makes a new segment for every segment of every line drawn
+    (and drops each one's control codes, which drawn text never has), though
+    Dossier's styles are truecolor already and come back unchanged: 1-2 % of
+    a key press. Here a line is copied only from its first changed segment.
+    """
+
+    def __init__(self, textual: ANSIToTruecolor) -> None:
+        super().__init__(textual._terminal_theme, enabled=textual.enabled)
+
+    def apply(self, segments: list[Segment], background: TextualColor) -> list[Segment]:
+        truecolor_style = self.truecolor_style
+        rich_background = background.rich_color
+        for index, (_, style, control) in enumerate(segments):
+            if control is not None or (style is not None and truecolor_style(style, rich_background) is not style):
+                return segments[:index] + super().apply(segments[index:], background)
+        return segments

@@ -51,6 +51,7 @@ from .. import keys
 from ..errors import StoreError
 from . import reader, render
 from .frame_hold import FrameHold
+from .paint_pass import PaintPass
 from .textual_compat import line_scrollbar, set_border_titles, update_scrollbars
 
 T = TypeVar("T")
@@ -184,7 +185,7 @@ def read_again(pager: Pager[T], keep_id: int | None, keep_index: int, around: in
     return Snapshot(pager, count, index, pages)
 
 
-class VirtualList(ScrollView, Generic[T], can_focus=True):
+class VirtualList(PaintPass, ScrollView, Generic[T], can_focus=True):
     """A keyboard-driven list over a `Pager`; subclasses say how one row looks (`render_item`)."""
 
     # The moves are `priority` bindings: the app runs them as the key arrives, while the
@@ -279,6 +280,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._painted: dict[int, Strip] = {}
         """The strip last painted at each line of the pane (from its top), to repaint only lines that change."""
         self._painting = False
+        self._title_key: tuple[object, ...] | None = None
+        """What the border titles were last made from (`_update_title`)."""
         self._queued_steps = 0
         """Moves typed while the rows were still loading, made once they arrive (keys never go astray)."""
         self.frame_hold: FrameHold | None = None
@@ -588,7 +591,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         set_virtual_size(self, self._virtual_size(), repaint=False)
         self._update_title()
         self.set_reactive(VirtualList.cursor, message.index)
-        self.call_after_refresh(self._scroll_to_cursor, True)
+        if message.index or self.scroll_y:
+            # Again once laid out: a scroll bar that comes with these rows takes lines or columns. (The first
+            # row at the top stays in view whatever the layout does: no second look, ~0.1 ms a list a move.)
+            self.call_after_refresh(self._scroll_to_cursor, True)
         self._scroll_to_cursor(center=True)
         self._repaint()
         self._request_pages()
@@ -666,6 +672,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         target.post_message(self.Highlighted(self, item, index))
 
     def _update_title(self) -> None:
+        # What the titles are made of: making them (Content, then Textual's markup pass) is ~0.2 ms,
+        # and a move asks twice (the load, then its rows), most often for the same text.
+        key = (self.label, self._count, self.filter_note, self.subject, self.outer_size)
+        if key == self._title_key:
+            return
+        self._title_key = key
         set_border_titles(
             self,
             render.pane_title(self.label, self._count, self.filter_note or None),
@@ -829,13 +841,14 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return
         width = self.outer_size.width
         start = None
-        for y in range(height + 1):
-            changed = y < height and painted.get(y) != self._line(y)
-            if changed and start is None:
-                start = y
-            elif not changed and start is not None:
-                self.refresh(Region(0, start, width, y - start))
-                start = None
+        with self.paint_pass():
+            for y in range(height + 1):
+                changed = y < height and painted.get(y) != self._line(y)
+                if changed and start is None:
+                    start = y
+                elif not changed and start is not None:
+                    self.refresh(Region(0, start, width, y - start))
+                    start = None
 
     def _repaint_if_pending(self) -> None:
         """The frame held for this load goes (`load`): its rows have not arrived yet, so the lines are blank."""
@@ -856,7 +869,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         return strip
 
     def _line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.inner_region.width
         base = self.base_style()
         line = int(self.scroll_y) + y
         if self._count == 0:

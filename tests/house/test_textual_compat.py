@@ -266,3 +266,112 @@ async def test_a_key_the_app_posts_itself_is_not_taken_before_its_binding_runs()
     assert textual_compat.as_typed(key) is key
     assert key._sender is None
     assert not textual_compat.key_stopped(key)
+
+
+# --------------------------------------------------------------------------- the input thread and the ANSI filter
+
+
+def _driver_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> tuple[textual_compat.QuietLinuxDriver, int, list[Any]]:
+    """A `QuietLinuxDriver` whose input is a pipe; what it would post is kept in a list."""
+    import os
+
+    read_end, write_end = os.pipe()
+    driver = textual_compat.QuietLinuxDriver(App[None]())
+    driver.fileno = read_end
+    seen: list[Any] = []
+    monkeypatch.setattr(driver, "process_message", seen.append)
+    return driver, write_end, seen
+
+
+async def test_the_input_thread_sleeps_until_input_and_still_times_out_a_lone_escape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import selectors
+    import threading
+    import time
+
+    timeouts: list[float | None] = []
+    select = selectors.SelectSelector.select
+
+    def recording(self: selectors.SelectSelector, timeout: float | None = None) -> Any:
+        timeouts.append(timeout)
+        return select(self, timeout)
+
+    monkeypatch.setattr(selectors.SelectSelector, "select", recording)
+    driver, keys, seen = _driver_on_a_pipe(monkeypatch)
+    thread = threading.Thread(target=driver.run_input_thread, daemon=True)
+    thread.start()
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 5
+        while len(seen) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    try:
+        os.write(keys, b"j")
+        wait_for(1)
+        time.sleep(0.3)
+        assert [event.key for event in seen] == ["j"]
+        assert len(timeouts) == 2 and timeouts == [None, None]  # one wait, the key, one wait: no wake in 0.3 s
+        os.write(keys, b"\x1b")  # a lone Escape: the parser gives up waiting for a sequence after its own timeout
+        wait_for(2)
+        assert [event.key for event in seen] == ["j", "escape"]
+        assert any(timeout is not None and 0 <= timeout <= 0.1 for timeout in timeouts[2:])
+        time.sleep(0.2)
+        assert timeouts[-1] is None  # the Escape given, it sleeps again
+    finally:
+        driver.exit_event.set()  # wakes the thread through its pipe
+        thread.join(2)
+    assert not thread.is_alive()
+    driver.close()
+    os.close(keys)
+
+
+def test_the_kept_segments_filter_draws_what_textuals_draws() -> None:
+    from rich.segment import Segment
+    from rich.style import Style as RichStyle
+    from textual.color import Color as TextualColor
+    from textual.filter import ANSIToTruecolor
+
+    app = textual_compat.GuardedApp[None]()
+    [textuals] = [each for each in app._filters if isinstance(each, ANSIToTruecolor)]
+    kept = textual_compat.KeptSegmentsFilter(textuals)
+    background = TextualColor(10, 20, 30)
+    truecolor = [
+        Segment("a", RichStyle(color="#102030", bold=True)),
+        Segment(" b", None),
+        Segment("c", RichStyle(italic=True)),
+    ]
+    assert kept.apply(truecolor, background) is truecolor  # nothing to change: the line's own list
+    assert kept.apply(truecolor, background) == textuals.apply(truecolor, background)
+    for changed in (
+        [*truecolor, Segment("red", RichStyle(color="red"))],
+        [Segment("dim", RichStyle(color="#808080", dim=True)), *truecolor],
+        [truecolor[0], Segment("on blue", RichStyle(bgcolor="blue")), truecolor[2]],
+    ):
+        assert kept.apply(changed, background) == textuals.apply(changed, background)
+    assert [type(each) for each in app.get_line_filters()] == [textual_compat.KeptSegmentsFilter]
+    assert app.get_line_filters()[0] is app.get_line_filters()[0]  # one filter, so a strip's filtered copy is kept
+
+
+def test_a_pane_asks_its_inner_region_once_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.geometry import Region
+
+    from dossier.widgets.paint_pass import PaintPass
+
+    asked: list[int] = []
+
+    class Pane(PaintPass, Static):
+        @property
+        def scrollable_content_region(self) -> Region:
+            asked.append(1)
+            return Region(0, 0, 7, 3)
+
+    pane = Pane("x")
+    assert pane.inner_region.width == 7 and len(asked) == 1
+    with pane.paint_pass():
+        assert [pane.inner_region.width for _ in range(10)] == [7] * 10
+        with pane.paint_pass():
+            assert pane.inner_region.height == 3
+    assert len(asked) == 2

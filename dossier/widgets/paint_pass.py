@@ -1,0 +1,54 @@
+"""A widget drawn line by line that works out its inner region once a pass, not once a line.
+
+Textual's `scrollable_content_region` finds the widget in the screen's map
+(walking up to the screen first), then takes off the border, padding and
+scrollbars: ~20 µs, and a pane asked it for every line it drew, about a
+twelfth of a key press's CPU in the SSH lecture hall (docs/serving.md). While
+a pass runs (`render_lines`, or a `paint_pass()` block) nothing lays the
+widget out, so the region asked at its start holds for all its lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+# A plain mixin when running: a Widget subclass in the MRO would bring Widget's default CSS under a
+# name of its own, ahead of the ScrollView's (the panes lost their `overflow: auto`).
+if TYPE_CHECKING:
+    _Base = Widget
+else:
+    _Base = object
+
+
+class PaintPass(_Base):
+    """Mixed in before a Textual widget class: `inner_region` is the region kept for the pass running now."""
+
+    _pass_region: Region | None = None
+
+    @property
+    def inner_region(self) -> Region:
+        """`scrollable_content_region`, kept for the length of a pass."""
+        region = self._pass_region
+        return self.scrollable_content_region if region is None else region
+
+    @contextmanager
+    def paint_pass(self) -> Iterator[None]:
+        """Inside the block `inner_region` is asked once; the block must not lay the widget out."""
+        if self._pass_region is not None:  # nested: the outer pass's region holds
+            yield
+            return
+        self._pass_region = self.scrollable_content_region
+        try:
+            yield
+        finally:
+            self._pass_region = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        with self.paint_pass():
+            return super().render_lines(crop)
