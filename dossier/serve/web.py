@@ -65,6 +65,7 @@ from . import (
     RateLimiter,
     ServeError,
     SessionSlots,
+    TreeMemory,
     check_exposure,
     clamp_size,
     connect_host,
@@ -508,7 +509,8 @@ class DossierWebServer(Server):
             self.sweep(connections(), loop.time())
             if interval > 0 and loop.time() >= next_status:
                 next_status = loop.time() + interval
-                self.log(self.status(len(connections())))
+                memory = await asyncio.to_thread(tree_memory)  # off the loop that relays every tab (`log_status_every`)
+                self.log(self.status(len(connections()), memory))
 
     def sweep(self, handlers: list[Any], now: float) -> None:
         open_now = set(handlers)
@@ -539,9 +541,9 @@ class DossierWebServer(Server):
                     )
                     _cut(handler.transport, reset=True)
 
-    def status(self, connections: int) -> str:
+    def status(self, connections: int, memory: TreeMemory | None = None) -> str:
         """The status line (`serve.status_line`, the same as `serve ssh`'s); resets the refusals of the interval."""
-        return status_line(len(self.services), connections, tree_memory(), self.events)
+        return status_line(len(self.services), connections, tree_memory() if memory is None else memory, self.events)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End every app (children killed and reaped) and close every tab's websocket."""

@@ -391,6 +391,31 @@ async def test_the_status_line_comes_every_interval(seed_db: Path, tmp_path: Pat
     assert first[:4].isdigit() and first.count("\n") == 0
 
 
+async def test_the_status_line_reads_the_memory_off_the_loop_that_relays_the_sessions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import threading
+
+    import dossier.serve as serve
+
+    readers: list[threading.Thread] = []
+
+    def memory() -> TreeMemory:
+        readers.append(threading.current_thread())
+        return TreeMemory(processes=2, rss_kib=2048, pss_kib=1024, own_rss_kib=1024)
+
+    monkeypatch.setattr(serve, "tree_memory", memory)
+    log = EventLog("ssh")
+    task = asyncio.create_task(serve.log_status_every(0.05, lambda: 3, lambda: 4, log))
+    try:
+        await eventually(lambda: len(log.lines) >= 2)
+    finally:
+        task.cancel()
+    assert readers and all(reader is not threading.main_thread() for reader in readers)
+    assert "status: 3 sessions, 4 connections; memory 1 MiB PSS, 2 MiB RSS in 2 processes" in log.lines[0]
+
+
 def test_status_line_format() -> None:
     log = EventLog("ssh")
     log.refused("rate", "127.0.0.9", "more than 10 connections a minute")
