@@ -1,4 +1,4 @@
-"""A widget drawn line by line that works out its inner region once a pass, not once a line.
+"""A widget drawn line by line: its inner region worked out once a pass, its repaints told to the screen at once.
 
 Textual's `scrollable_content_region` finds the widget in the screen's map
 (walking up to the screen first), then takes off the border, padding and
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+
+from .textual_compat import repaint_now
 
 # A plain mixin when running: a Widget subclass in the MRO would bring Widget's default CSS under a
 # name of its own, ahead of the ScrollView's (the panes lost their `overflow: auto`).
@@ -52,3 +54,9 @@ class PaintPass(_Base):
     def render_lines(self, crop: Region) -> list[Strip]:
         with self.paint_pass():
             return super().render_lines(crop)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        # A repaint goes to the screen at once (`repaint_now`): a pane repaints several times a key press.
+        if repaint and not layout and not recompose and repaint_now(self, *regions):
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)

@@ -25,6 +25,9 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   sleeps until there is input: `QuietLinuxDriver`), and the ANSI filter's
   `_terminal_theme` (its colours, in a filter that keeps unchanged lines:
   `KeptSegmentsFilter`).
+  `Widget._set_dirty`, `Widget._layout_cache`, `Widget._rich_style_cache`,
+  `Screen._dirty_widgets` and `Screen._compositor` (a repaint told to the
+  screen at once: `repaint_now`).
   Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
@@ -60,7 +63,7 @@ from textual.app import App, ScreenStackError
 from textual.color import Color as TextualColor
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.dom import DOMNode
+from textual.dom import DOMNode, NoScreen
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.filter import ANSIToTruecolor, LineFilter
@@ -75,7 +78,7 @@ from textual.widgets._toast import ToastRack
 ReturnType = TypeVar("ReturnType")
 
 PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
-    Widget: ("_scroll_update", "_check_refresh"),
+    Widget: ("_scroll_update", "_check_refresh", "_set_dirty"),
     App: (
         "_broker_event",
         "_handle_exception",
@@ -97,8 +100,12 @@ WIDGET_ATTRIBUTES: tuple[str, ...] = (
     "_dirty_regions",
     "_border_title",
     "_border_subtitle",
+    "_layout_cache",
+    "_rich_style_cache",
 )
 """Private attributes a Widget instance has from its `__init__` (checked by a test)."""
+SCREEN_ATTRIBUTES: tuple[str, ...] = ("_dirty_widgets", "_compositor")
+"""Private attributes a Screen instance has from its `__init__` (checked by a test)."""
 
 
 def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
@@ -108,6 +115,34 @@ def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
     layout itself when a scrollbar appears or goes.
     """
     widget._scroll_update(virtual_size)
+
+
+def repaint_now(widget: Widget, *regions: Region) -> bool:
+    """`widget.refresh(*regions)`, told to the screen at once rather than on the widget's next idle.
+
+    Textual marks the widget, prompts the widget's own message queue, and on
+    that idle the widget posts an `Update` to the screen, which notes it and
+    prompts its own queue: per repaint two messages and two wakes of asyncio
+    tasks. A key press repaints five panes, some twice: ~5 % of its CPU in the
+    SSH lecture hall (docs/serving.md). Here the widget is marked as
+    `refresh` marks it and put straight into the screen's dirty set, as the
+    screen's `Update` handler (`Screen._on_update`) would put it. False (and
+    nothing done) when the widget is not mounted on a screen: then `refresh`.
+    """
+    try:
+        screen = widget.screen
+    except NoScreen:
+        return False
+    if not widget.is_mounted:
+        return False
+    widget._layout_cache.clear()
+    widget._set_dirty(*regions)
+    widget.clear_cached_dimensions()
+    widget._rich_style_cache.clear()
+    if widget.display and screen in screen._compositor:
+        screen._dirty_widgets.add(widget)
+        screen.check_idle()
+    return True
 
 
 def post_refresh_now(widget: Widget) -> None:

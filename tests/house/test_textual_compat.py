@@ -375,3 +375,41 @@ def test_a_pane_asks_its_inner_region_once_a_pass(monkeypatch: pytest.MonkeyPatc
         with pane.paint_pass():
             assert pane.inner_region.height == 3
     assert len(asked) == 2
+
+
+def test_a_screen_still_has_its_private_attributes() -> None:
+    screen = Screen[None]()
+    for name in textual_compat.SCREEN_ATTRIBUTES:
+        assert hasattr(screen, name), f"Textual {textual.__version__} screens have no {name}"
+
+
+class _Repainted(App[None]):
+    def compose(self) -> ComposeResult:
+        from dossier.widgets.virtual_list import VirtualList
+
+        yield VirtualList(id="list")
+
+
+async def test_a_pane_repaint_goes_to_the_screen_at_once_without_messages() -> None:
+    from textual.geometry import Region
+
+    from dossier.widgets.virtual_list import VirtualList
+
+    app = _Repainted()
+    async with app.run_test(size=(30, 8)) as pilot:
+        await settle(pilot)
+        pane = app.query_one("#list", VirtualList)
+        posted: dict[str, list[str]] = {"pane": [], "screen": []}
+        for name, node in (("pane", pane), ("screen", app.screen)):
+            post = node.post_message
+
+            def recording(message: Any, name: str = name, post: Any = post) -> bool:
+                posted[name].append(type(message).__name__)
+                return bool(post(message))
+
+            node.post_message = recording  # type: ignore[method-assign]
+        pane.refresh(Region(0, 1, 5, 1))
+        assert pane in app.screen._dirty_widgets  # in the screen's set now, not after the pane's next idle
+        assert posted == {"pane": [], "screen": ["Prompt"]}  # Textual's way: a Prompt to the pane, then an Update
+        await settle(pilot)
+        assert pane not in app.screen._dirty_widgets  # painted
