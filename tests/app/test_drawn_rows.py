@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from rich.style import Style
 from rich.text import Text
+from textual.filter import ANSIToTruecolor
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
@@ -57,11 +58,22 @@ def drawn_afresh(widget: Widget) -> list[Strip]:
     return widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
 
 
+def assert_truecolor(app: DossierApp, pane: Widget, strips: list[Strip]) -> None:
+    """The panes skip Textual's ANSI-to-truecolor filter (`PaintPass.get_line_filters`): it must change nothing."""
+    [textual] = [each for each in app._filters if type(each) is ANSIToTruecolor]
+    if not textual.enabled:  # an ANSI theme: Textual does not filter either
+        return
+    _, background = pane.background_colors
+    for strip in strips:
+        assert textual.apply(list(strip), background) == list(strip), f"#{pane.id} draws a colour the filter changes"
+
+
 def assert_fresh(app: DossierApp) -> None:
     browser = app.browser
     for pane in (browser.actors, browser.statements, browser.measures, browser.consequences, browser.detail):
         held = on_screen(pane)
         assert held == drawn_afresh(pane), f"#{pane.id} shows a stale line"
+        assert_truecolor(app, pane, held)
         if pane.show_vertical_scrollbar:  # its thumb is drawn again only when it moves a cell
             bar = pane.vertical_scrollbar
             assert on_screen(bar) == drawn_afresh(bar), f"#{pane.id}'s scrollbar is stale"
@@ -375,3 +387,15 @@ def test_wrap_row_fills_exactly_its_lines_and_keeps_the_words_in_order(width: in
 
 def cell_len_of(text: Text) -> int:
     return text.cell_len
+
+
+async def test_no_theme_gives_the_panes_a_colour_the_ansi_filter_would_change(app: DossierApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        themes = sorted(app.available_themes)
+        assert len(themes) > 10
+        for theme in themes:
+            app.theme = theme
+            await press(pilot, "j", "2", "j", "3", "tab")  # rows, a blurred cursor, a measure, the Detail pane
+            assert_fresh(app)
+            await press(pilot, "1", "k")
