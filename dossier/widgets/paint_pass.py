@@ -2,10 +2,10 @@
 
 Textual's `scrollable_content_region` finds the widget in the screen's map
 (walking up to the screen first), then takes off the border, padding and
-scrollbars: ~20 µs, and a pane asked it for every line it drew, about a
-twelfth of a key press's CPU in the SSH lecture hall (docs/serving.md). While
-a pass runs (`render_lines`, or a `paint_pass()` block) nothing lays the
-widget out, so the region asked at its start holds for all its lines.
+scrollbars, and a pane asked it for every line it drew. While a pass runs
+(`render_lines`, or a `paint_pass()` block) nothing lays the widget out, so
+the region asked at its start holds for all its lines. What each part of a
+pane's work costs a key press: docs/serving.md, "The hall".
 """
 
 from __future__ import annotations
