@@ -383,19 +383,12 @@ def test_a_screen_still_has_its_private_attributes() -> None:
         assert hasattr(screen, name), f"Textual {textual.__version__} screens have no {name}"
 
 
-class _Repainted(App[None]):
-    def compose(self) -> ComposeResult:
-        from dossier.widgets.virtual_list import VirtualList
-
-        yield VirtualList(id="list")
-
-
 async def test_a_pane_repaint_goes_to_the_screen_at_once_without_messages() -> None:
     from textual.geometry import Region
 
     from dossier.widgets.virtual_list import VirtualList
 
-    app = _Repainted()
+    app = _Scrolled()  # one list pane
     async with app.run_test(size=(30, 8)) as pilot:
         await settle(pilot)
         pane = app.query_one("#list", VirtualList)
