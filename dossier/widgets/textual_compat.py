@@ -22,12 +22,10 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   `App._start_widget` (the panes' scrollbar drawn line by line: `LineScrollBar`),
   and the modules `textual._xterm_parser`, `textual._parser` and `textual._time`
   with a parser's `_timeout_time` and a driver's `_debug` (an input thread that
-  sleeps until there is input: `QuietLinuxDriver`), and the ANSI filter's
-  `_terminal_theme` (its colours, in a filter that keeps unchanged lines:
-  `KeptSegmentsFilter`).
-  `Widget._set_dirty`, `Widget._layout_cache`, `Widget._rich_style_cache`,
-  `Screen._dirty_widgets` and `Screen._compositor` (a repaint told to the
-  screen at once: `repaint_now`).
+  sleeps until there is input: `QuietLinuxDriver`), and `Widget._set_dirty`,
+  `Widget._layout_cache`, `Widget._rich_style_cache`, `Screen._dirty_widgets`
+  and `Screen._compositor` (a repaint told to the screen at once:
+  `repaint_now`).
   Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
@@ -49,7 +47,6 @@ import os
 import selectors
 import threading
 from codecs import getincrementaldecoder
-from collections.abc import Sequence
 from typing import Any, Self, TypeVar
 
 from rich.color import Color
@@ -60,13 +57,11 @@ from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.app import App, ScreenStackError
-from textual.color import Color as TextualColor
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import DOMNode, NoScreen
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
-from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.screen import Screen
@@ -402,18 +397,6 @@ class GuardedApp(App[ReturnType]):
             return []
         return super()._background_screens
 
-    def get_line_filters(self) -> Sequence[LineFilter]:
-        # Textual's ANSI-to-truecolor filter (on unless the terminal's own colours are asked for) as
-        # `KeptSegmentsFilter`: the same colours, without a new segment for every segment of every line.
-        filters = list(super().get_line_filters())
-        for index, each in enumerate(filters):
-            if type(each) is ANSIToTruecolor:
-                kept = self.__dict__.get("_kept_filter")
-                if kept is None or kept[0] is not each:
-                    kept = self.__dict__["_kept_filter"] = (each, KeptSegmentsFilter(each))
-                filters[index] = kept[1]
-        return filters
-
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
         return QuietLinuxDriver if driver is LinuxDriver else driver
@@ -517,25 +500,3 @@ class QuietLinuxDriver(LinuxDriver):
                 os.close(fd)
             except OSError:
                 pass
-
-
-class KeptSegmentsFilter(ANSIToTruecolor):
-    """Textual's `ANSIToTruecolor` that returns the line's own segments when no style changes.
-
-    Textual's filter makes a new segment for every segment of every line drawn
-    (and drops each one's control codes, which drawn text never has), though
-    Dossier's styles are truecolor already and come back unchanged. Here a line
-    is copied only from its first changed segment. (The panes skip the filter
-    altogether: `PaintPass.get_line_filters`.)
-    """
-
-    def __init__(self, textual: ANSIToTruecolor) -> None:
-        super().__init__(textual._terminal_theme, enabled=textual.enabled)
-
-    def apply(self, segments: list[Segment], background: TextualColor) -> list[Segment]:
-        truecolor_style = self.truecolor_style
-        rich_background = background.rich_color
-        for index, (_, style, control) in enumerate(segments):
-            if control is not None or (style is not None and truecolor_style(style, rich_background) is not style):
-                return segments[:index] + super().apply(segments[index:], background)
-        return segments

@@ -268,7 +268,7 @@ async def test_a_key_the_app_posts_itself_is_not_taken_before_its_binding_runs()
     assert not textual_compat.key_stopped(key)
 
 
-# --------------------------------------------------------------------------- the input thread and the ANSI filter
+# --------------------------------------------------------------------------- the input thread and the panes
 
 
 def _driver_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> tuple[textual_compat.QuietLinuxDriver, int, list[Any]]:
@@ -326,33 +326,6 @@ async def test_the_input_thread_sleeps_until_input_and_still_times_out_a_lone_es
     assert not thread.is_alive()
     driver.close()
     os.close(keys)
-
-
-def test_the_kept_segments_filter_draws_what_textuals_draws() -> None:
-    from rich.segment import Segment
-    from rich.style import Style as RichStyle
-    from textual.color import Color as TextualColor
-    from textual.filter import ANSIToTruecolor
-
-    app = textual_compat.GuardedApp[None]()
-    [textuals] = [each for each in app._filters if isinstance(each, ANSIToTruecolor)]
-    kept = textual_compat.KeptSegmentsFilter(textuals)
-    background = TextualColor(10, 20, 30)
-    truecolor = [
-        Segment("a", RichStyle(color="#102030", bold=True)),
-        Segment(" b", None),
-        Segment("c", RichStyle(italic=True)),
-    ]
-    assert kept.apply(truecolor, background) is truecolor  # nothing to change: the line's own list
-    assert kept.apply(truecolor, background) == textuals.apply(truecolor, background)
-    for changed in (
-        [*truecolor, Segment("red", RichStyle(color="red"))],
-        [Segment("dim", RichStyle(color="#808080", dim=True)), *truecolor],
-        [truecolor[0], Segment("on blue", RichStyle(bgcolor="blue")), truecolor[2]],
-    ):
-        assert kept.apply(changed, background) == textuals.apply(changed, background)
-    assert [type(each) for each in app.get_line_filters()] == [textual_compat.KeptSegmentsFilter]
-    assert app.get_line_filters()[0] is app.get_line_filters()[0]  # one filter, so a strip's filtered copy is kept
 
 
 def test_a_pane_asks_its_inner_region_once_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
