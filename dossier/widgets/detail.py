@@ -27,7 +27,6 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from .. import keys
@@ -48,7 +47,6 @@ from ..words import (
 )
 from . import render
 from .paint_pass import PaintPass
-from .textual_compat import line_scrollbar
 from .virtual_list import set_virtual_size
 
 Look = tuple[object, ...]
@@ -361,11 +359,6 @@ class DetailPane(PaintPass, ScrollView, can_focus=True):
         self._base = None
         self._strips.clear()
         self.refresh()
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        """Textual's scrollbar, drawn line by line without a Rich console (`textual_compat.LineScrollBar`)."""
-        return line_scrollbar(self)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,4 +1,5 @@
-"""A widget drawn line by line: its inner region worked out once a pass, its repaints told to the screen at once.
+"""A pane drawn line by line: its inner region worked out once a pass, its repaints told to the screen at once,
+no ANSI filter on its lines, and its scrollbar drawn line by line too (`textual_compat.LineScrollBar`).
 
 Textual's `scrollable_content_region` finds the widget in the screen's map
 (walking up to the screen first), then takes off the border, padding and
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Self
 
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .textual_compat import repaint_now
+from .textual_compat import line_scrollbar, repaint_now
 
 # A plain mixin when running: a Widget subclass in the MRO would bring Widget's default CSS under a
 # name of its own, ahead of the ScrollView's (the panes lost their `overflow: auto`).
@@ -30,7 +32,7 @@ else:
 
 
 class PaintPass(_Base):
-    """Mixed in before a Textual widget class: `inner_region` is the region kept for the pass running now."""
+    """Mixed in before a Textual widget class (the list panes and the Detail pane)."""
 
     _pass_region: Region | None = None
 
@@ -68,3 +70,8 @@ class PaintPass(_Base):
         if repaint and not layout and not recompose and repaint_now(self, *regions):
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scrollbar, drawn line by line without a Rich console (`textual_compat.LineScrollBar`)."""
+        return line_scrollbar(self)

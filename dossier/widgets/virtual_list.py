@@ -52,7 +52,7 @@ from ..errors import StoreError
 from . import reader, render
 from .frame_hold import FrameHold
 from .paint_pass import PaintPass
-from .textual_compat import line_scrollbar, set_border_titles, update_scrollbars
+from .textual_compat import set_border_titles, update_scrollbars
 
 T = TypeVar("T")
 
@@ -674,7 +674,7 @@ class VirtualList(PaintPass, ScrollView, Generic[T], can_focus=True):
     def _update_title(self) -> None:
         # What the titles are made of: making them (Content, then Textual's markup pass) is ~0.2 ms,
         # and a move asks twice (the load, then its rows), most often for the same text.
-        key = (self.label, self._count, self.filter_note, self.subject, self.outer_size)
+        key = (self.label, self._count, self.filter_note, self.subject)
         if key == self._title_key:
             return
         self._title_key = key
@@ -806,11 +806,6 @@ class VirtualList(PaintPass, ScrollView, Generic[T], can_focus=True):
         self.refresh()
 
     # ----------------------------------------------------------------- drawing
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        """Textual's scrollbar, drawn line by line without a Rich console (`textual_compat.LineScrollBar`)."""
-        return line_scrollbar(self)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
