@@ -541,9 +541,9 @@ class DossierWebServer(Server):
                     )
                     _cut(handler.transport, reset=True)
 
-    def status(self, connections: int, memory: TreeMemory | None = None) -> str:
+    def status(self, connections: int, memory: TreeMemory) -> str:
         """The status line (`serve.status_line`, the same as `serve ssh`'s); resets the refusals of the interval."""
-        return status_line(len(self.services), connections, tree_memory() if memory is None else memory, self.events)
+        return status_line(len(self.services), connections, memory, self.events)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End every app (children killed and reaped) and close every tab's websocket."""
