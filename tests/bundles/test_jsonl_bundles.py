@@ -389,18 +389,26 @@ def _three_ways(db: Path) -> tuple[str, str, str]:
     return by_sqlite, by_python, plain
 
 
-def test_statement_lines_by_sqlite_merge_measures_across_gaps_and_orphans(generated: Path, tmp_path: Path) -> None:
-    """Statements deleted behind the foreign keys' back leave gaps in the ids and measures of no statement."""
-    db = tmp_path / "gaps.db"
+def _tampered(generated: Path, db: Path, *changes: str) -> Path:
+    """A copy of the generated dossier at `db`, changed by these statements behind the foreign keys' back."""
     shutil.copyfile(generated, db)
     conn = sqlite3.connect(db)
     with conn:
         conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute(
-            "DELETE FROM statements WHERE id IN (SELECT statement_id FROM statement_measures"
-            " WHERE statement_id % 7 = 0) OR id BETWEEN 4000 AND 4200 OR id = (SELECT max(id) FROM statements)"
-        )
+        for change in changes:
+            conn.execute(change)
     conn.close()
+    return db
+
+
+def test_statement_lines_by_sqlite_merge_measures_across_gaps_and_orphans(generated: Path, tmp_path: Path) -> None:
+    """Statements deleted behind the foreign keys' back leave gaps in the ids and measures of no statement."""
+    db = _tampered(
+        generated,
+        tmp_path / "gaps.db",
+        "DELETE FROM statements WHERE id IN (SELECT statement_id FROM statement_measures"
+        " WHERE statement_id % 7 = 0) OR id BETWEEN 4000 AND 4200 OR id = (SELECT max(id) FROM statements)",
+    )
     orphans = "SELECT count(*) FROM statement_measures WHERE statement_id NOT IN (SELECT id FROM statements)"
     assert read_rows(db, orphans)[0][0]
     by_sqlite, by_python, plain = _three_ways(db)
@@ -417,19 +425,15 @@ def test_statement_lines_by_sqlite_leave_out_what_is_not_there_and_quote_odd_slu
     from a join a row: a reference to a measure that is not there is left out
     as the join left it out, and a slug is quoted as SQLite and json quote it.
     """
-    db = tmp_path / "missing.db"
-    shutil.copyfile(generated, db)
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("DELETE FROM measures WHERE id IN (SELECT measure_id FROM statement_measures WHERE rowid % 5 = 0)")
-        conn.execute("DELETE FROM actors WHERE id = (SELECT speaker_id FROM statements WHERE id = 3)")
-        conn.execute("DELETE FROM sources WHERE id = (SELECT max(source_id) FROM statements)")
-        conn.execute(
-            "UPDATE measures SET slug = 'q\"uote\\back' || char(8232) || 'ё' || id"
-            " WHERE id IN (SELECT measure_id FROM statement_measures WHERE rowid % 5 = 1)"
-        )
-    conn.close()
+    db = _tampered(
+        generated,
+        tmp_path / "missing.db",
+        "DELETE FROM measures WHERE id IN (SELECT measure_id FROM statement_measures WHERE rowid % 5 = 0)",
+        "DELETE FROM actors WHERE id = (SELECT speaker_id FROM statements WHERE id = 3)",
+        "DELETE FROM sources WHERE id = (SELECT max(source_id) FROM statements)",
+        "UPDATE measures SET slug = 'q\"uote\\back' || char(8232) || 'ё' || id"
+        " WHERE id IN (SELECT measure_id FROM statement_measures WHERE rowid % 5 = 1)",
+    )
     gone = "SELECT count(*) FROM statement_measures WHERE measure_id NOT IN (SELECT id FROM measures)"
     assert read_rows(db, gone)[0][0]
     by_sqlite, by_python, plain = _three_ways(db)
