@@ -24,6 +24,7 @@ from ..text import clean_text
 from ..views import Line, Role, Target
 from ..widgets import render
 from ..widgets.footer import KeysFooter
+from ..widgets.textual_compat import draw_changes_only
 
 ROLE_STYLES: dict[Role, str] = {
     "": "",
@@ -124,6 +125,7 @@ class ViewScreen(Screen[Target | None]):
 
     def __init__(self, store: Store, marks: ViewMarks | None = None) -> None:
         super().__init__()
+        draw_changes_only(self)
         self.store = store
         self.marks = marks
         """The browser's notebook (None: no marks drawn, `m` says the notebook is off)."""

@@ -61,6 +61,7 @@ from ..widgets.detail import (
 from ..widgets.footer import KeysFooter
 from ..widgets.frame_hold import FrameHold
 from ..widgets.panes import ActorList, ConsequenceList, MeasureList, StatementList
+from ..widgets.textual_compat import draw_changes_only
 from ..widgets.title_bar import TitleBar
 from ..widgets.virtual_list import Pager, Snapshot, VirtualList, read_again
 from .capture_keys import CaptureActions, CaptureKeys
@@ -229,6 +230,7 @@ class BrowseScreen(CaptureActions, NotebookActions, Screen[None]):
     ) -> None:
         # The width class is given now, not on mount: no restyle of the screen before its first frame.
         super().__init__(classes="-narrow" if self.app.size.width < self.NARROW_WIDTH else None)
+        draw_changes_only(self)
         self.store = store
         self.notebook = NotebookKeys(self, notebook, notebook_off)
         self.capture = CaptureKeys(self, write)

@@ -34,7 +34,7 @@ from ..history import Ref
 from ..notebook import Entry, NotebookError, check_note, parse_tags
 from ..store import Store
 from ..widgets import render
-from ..widgets.textual_compat import OneLayoutScreen
+from ..widgets.textual_compat import OneLayoutScreen, draw_changes_only
 from ..widgets.virtual_list import Pager, VirtualList
 from .text_editor import TextEditorScreen
 
@@ -314,6 +314,7 @@ class NotebookScreen(OneLayoutScreen[Ref | None]):
 
     def __init__(self, store: Store, entries: list[Entry], *, narrow: str = "") -> None:
         super().__init__()
+        draw_changes_only(self)
         self.store = store
         self.entries = entries
         self.narrow = narrow

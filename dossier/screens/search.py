@@ -39,6 +39,7 @@ from ..store import Store, StoreError
 from ..text import clean_text
 from ..widgets import render
 from ..widgets.footer import KeysFooter
+from ..widgets.textual_compat import draw_changes_only
 from ..widgets.virtual_list import Pager, VirtualList, read_again
 
 DEBOUNCE = 0.15
@@ -450,6 +451,7 @@ class SearchScreen(Screen[Ref | None]):
 
     def __init__(self, store: Store, state: SearchState | None = None) -> None:
         super().__init__()
+        draw_changes_only(self)
         self.store = store
         self.state = state if state is not None else SearchState()
         """Kept by the browser: the query, the kind shown and the hit under the cursor."""

@@ -25,7 +25,9 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   sleeps until there is input: `QuietLinuxDriver`), and `Widget._set_dirty`,
   `Widget._layout_cache`, `Widget._rich_style_cache`, `Screen._dirty_widgets`
   and `Screen._compositor` (a repaint told to the screen at once:
-  `repaint_now`).
+  `repaint_now`), and the module `textual._compositor` with its `Compositor`,
+  `CompositorUpdate`, `Compositor._dirty_regions`, `_regions_to_spans` and
+  `visible_widgets` (a frame that draws only what was repainted: `SpanCompositor`).
   Private names change without notice.
   (`virtual_list.same_thumb` also asks the public `ScrollBarRender.render_bar`
   with the arguments Textual's scrollbar passes it: a behaviour, not a name,
@@ -50,9 +52,12 @@ from codecs import getincrementaldecoder
 from typing import Any, Self, TypeVar
 
 from rich.color import Color
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.control import Control
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, messages
+from textual._compositor import Compositor, CompositorUpdate
 from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
@@ -85,6 +90,7 @@ PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
         "_start_widget",
     ),
     Message: ("_stop_propagation", "_sender"),
+    Compositor: ("_regions_to_spans", "visible_widgets"),
 }
 """The private names used here, by the class that has them (checked by a test)."""
 PRIVATE_ATTRIBUTES: tuple[str, ...] = ("_return_code", "_exception", "_notifications")
@@ -101,6 +107,8 @@ WIDGET_ATTRIBUTES: tuple[str, ...] = (
 """Private attributes a Widget instance has from its `__init__` (checked by a test)."""
 SCREEN_ATTRIBUTES: tuple[str, ...] = ("_dirty_widgets", "_compositor")
 """Private attributes a Screen instance has from its `__init__` (checked by a test)."""
+COMPOSITOR_ATTRIBUTES: tuple[str, ...] = ("_dirty_regions",)
+"""Private attributes a Compositor instance has from its `__init__` (checked by a test)."""
 
 
 def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
@@ -138,6 +146,101 @@ def repaint_now(widget: Widget, *regions: Region) -> bool:
         screen._dirty_widgets.add(widget)
         screen.check_idle()
     return True
+
+
+class SpanUpdate(CompositorUpdate):
+    """What changed on the screen: for each line, the pieces of it drawn again, as (x, strip)."""
+
+    def __init__(self, lines: list[tuple[int, list[tuple[int, Strip]]]]) -> None:
+        self.lines = lines
+
+    def render_segments(self, console: Console) -> str:
+        sequences: list[str] = []
+        append = sequences.append
+        move_to = Control.move_to
+        for y, pieces in self.lines:
+            for x, strip in pieces:
+                append(move_to(x, y).segment.text)
+                append(strip.render(console))
+        return "".join(sequences)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        move_to = Control.move_to
+        for y, pieces in self.lines:
+            for x, strip in pieces:
+                yield move_to(x, y).segment
+                yield from strip
+
+
+class SpanCompositor(Compositor):
+    """Textual's compositor, but a frame that repaints part of the screen draws only what is under the repaint.
+
+    Textual's partial update (`render_partial_update`) asks every widget that
+    overlaps the box around all the repainted regions for all its lines, and cuts
+    each of them, on every line with anything repainted, at the edge of every
+    widget on that line: a key press in the browser repaints a row of Actors and
+    the Detail pane, so the whole screen's lines were cut (~130 cuts, 14 % of the
+    press's CPU; docs/serving.md). Here each widget, front to back, is asked only
+    for the lines where part of a repainted region is still undrawn, and only
+    that part of its line is kept. The cells are those Textual would draw over
+    the same regions (a test compares them, cell by cell, after each key of a walk).
+    A full update (a layout, a resize) is Textual's own.
+    """
+
+    def render_partial_update(self) -> SpanUpdate | None:  # type: ignore[override]
+        regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        width, height = self.size
+        undrawn: dict[int, list[tuple[int, int]]] = {}
+        for y, x1, x2 in self._regions_to_spans(regions):
+            x1, x2 = max(0, x1), min(width, x2)
+            if 0 <= y < height and x1 < x2:
+                undrawn.setdefault(y, []).append((x1, x2))
+        if not undrawn:
+            return None
+        drawn: dict[int, list[tuple[int, Strip]]] = {y: [] for y in undrawn}
+        for widget, (region, clip) in self.visible_widgets.items():  # front to back
+            if not undrawn:
+                break
+            left, top, shown_width, shown_height = region.intersection(clip)
+            right = left + shown_width
+            lines = [
+                y
+                for y in range(top, top + shown_height)
+                if y in undrawn and any(x1 < right and x2 > left for x1, x2 in undrawn[y])
+            ]
+            if not lines:
+                continue
+            first = lines[0]
+            strips = widget.render_lines(Region(left - region.x, first - region.y, shown_width, lines[-1] + 1 - first))
+            for y in lines[: len(strips)]:
+                strip = strips[y - first]
+                still: list[tuple[int, int]] = []
+                for x1, x2 in undrawn[y]:
+                    if x1 >= right or x2 <= left:
+                        still.append((x1, x2))
+                        continue
+                    start, end = max(x1, left), min(x2, right)
+                    whole = end - start == shown_width
+                    drawn[y].append((start, strip if whole else strip.crop(start - left, end - left)))
+                    if x1 < start:
+                        still.append((x1, start))
+                    if end < x2:
+                        still.append((end, x2))
+                if still:
+                    undrawn[y] = still
+                else:
+                    del undrawn[y]
+        return SpanUpdate([(y, sorted(pieces, key=_piece_x)) for y, pieces in sorted(drawn.items())])
+
+
+def _piece_x(piece: tuple[int, Strip]) -> int:
+    return piece[0]
+
+
+def draw_changes_only(screen: Screen[Any]) -> None:
+    """Give `screen` the `SpanCompositor` (before it is first laid out: its `__init__`)."""
+    screen._compositor = SpanCompositor()
 
 
 def post_refresh_now(widget: Widget) -> None:

@@ -356,6 +356,21 @@ def test_a_screen_still_has_its_private_attributes() -> None:
         assert hasattr(screen, name), f"Textual {textual.__version__} screens have no {name}"
 
 
+def test_a_compositor_still_has_its_private_attributes_and_updates() -> None:
+    from textual._compositor import Compositor, CompositorUpdate
+
+    compositor = textual_compat.SpanCompositor()
+    for name in textual_compat.COMPOSITOR_ATTRIBUTES:
+        assert hasattr(compositor, name), f"Textual {textual.__version__} compositors have no {name}"
+    assert isinstance(compositor, Compositor) and issubclass(textual_compat.SpanUpdate, CompositorUpdate)
+    assert compositor.render_partial_update() is None  # nothing repainted, nothing drawn
+    # one Region per line given, clipped and merged where they touch: (y, x1, x2)
+    from textual.geometry import Region
+
+    spans = list(Compositor._regions_to_spans([Region(0, 1, 3, 2), Region(3, 1, 2, 1)]))
+    assert spans == [(1, 0, 5), (2, 0, 3)]
+
+
 async def test_a_pane_repaint_goes_to_the_screen_at_once_without_messages() -> None:
     from textual.geometry import Region
 
