@@ -1,5 +1,6 @@
 """A pane drawn line by line: its inner region worked out once a pass, its repaints told to the screen at once,
-no ANSI filter on its lines, and its scrollbar drawn line by line too (`textual_compat.LineScrollBar`).
+no ANSI filter on its lines, its lines put between its borders from parts made once a pass
+(`textual_compat.LineStylesCache`), and its scrollbar drawn line by line too (`textual_compat.LineScrollBar`).
 
 Textual's `scrollable_content_region` finds the widget in the screen's map
 (walking up to the screen first), then takes off the border, padding and
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
@@ -21,7 +22,7 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .textual_compat import line_scrollbar, repaint_now
+from .textual_compat import line_scrollbar, line_styles_cache, repaint_now
 
 # A plain mixin when running: a Widget subclass in the MRO would bring Widget's default CSS under a
 # name of its own, ahead of the ScrollView's (the panes lost their `overflow: auto`).
@@ -35,6 +36,10 @@ class PaintPass(_Base):
     """Mixed in before a Textual widget class (the list panes and the Detail pane)."""
 
     _pass_region: Region | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        line_styles_cache(self)  # its content lines put together from parts made once a pass
 
     @property
     def inner_region(self) -> Region:

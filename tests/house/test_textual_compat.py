@@ -35,6 +35,23 @@ SIGNATURES: dict[str, list[str]] = {
     "_handle_exception": ["self", "error"],
     "_close_messages_no_wait": ["self"],
     "_check_bindings": ["self", "key", "priority"],
+    "_regions_to_spans": ["regions"],
+    "render_line": [  # StylesCache's: LineStylesCache takes Textual's arguments in Textual's order
+        "self",
+        "styles",
+        "y",
+        "size",
+        "content_size",
+        "padding",
+        "base_background",
+        "background",
+        "render_content_line",
+        "border_title",
+        "border_subtitle",
+        "opacity",
+        "ansi_theme",
+        "native_ansi",
+    ],
 }
 """The parameters `textual_compat` calls each private method with."""
 

@@ -1,5 +1,6 @@
-"""A frame that repaints part of the screen draws the cells Textual would draw there, and only there.
+"""Two shortcuts in drawing a frame, each checked against Textual's own way as the browser is used.
 
+**A frame that repaints part of the screen draws the cells Textual would draw there, and only there.**
 The reading screens draw a partial update with `SpanCompositor`, which asks each
 widget only for the lines and columns still undrawn under the repainted regions.
 Here every such frame of a walk through the browser is drawn both ways: first
@@ -8,6 +9,11 @@ Cell by cell (character and style), the two must agree over every repainted
 span; and `SpanCompositor` must draw each of those cells exactly once, and
 nothing outside them. The walk moves in every pane, opens, goes back, searches,
 opens the views, and moves under a notice (a widget in front of the panes).
+
+**A pane's line between its side borders is the line Textual's styles cache would make.** The panes
+put a content line together from parts made once a pass (`LineStylesCache`); every line drawn that
+way during a walk, under every built-in theme and at two sizes, is drawn by Textual's
+`StylesCache.render_line` too, and the two must be equal, segment by segment.
 """
 
 from __future__ import annotations
@@ -19,11 +25,14 @@ import pytest
 from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import ChopsUpdate, Compositor
+from textual._styles_cache import StylesCache
+from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from dossier.app import DossierApp
 from dossier.store import Store
-from dossier.widgets.textual_compat import SpanCompositor, SpanUpdate
+from dossier.widgets.textual_compat import LineStylesCache, SpanCompositor, SpanUpdate, _Sides
+from dossier.widgets.virtual_list import VirtualList
 from tests.pilot_helpers import settle
 
 Cells = dict[tuple[int, int], tuple[str, Style | None]]
@@ -62,6 +71,9 @@ WALK = [
     "3",
     *"jk",
 ]
+
+
+THEME_WALK = ["j", "j", "tab", "j", "k", "tab", "j", "tab", "j", "tab", "j", "tab", "1"]
 
 
 def cells_of(strip: Strip, x: int, y: int) -> Iterator[tuple[tuple[int, int], tuple[str, Style | None]]]:
@@ -160,3 +172,73 @@ def test_spans_are_written_where_they_are(store: Store) -> None:
     assert out.count("ab") == 3
     segments: list[Any] = list(update.__rich_console__(DossierApp(store).console, None))  # type: ignore[arg-type]
     assert [s.text for s in segments if not s.control] == ["ab", "ab", "ab"]
+
+
+def check_lines(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[str]]:
+    """From now on each line `LineStylesCache` puts together is made by Textual's way too and compared."""
+    shortcut: list[int] = []
+    errors: list[str] = []
+    ours = LineStylesCache.render_line
+
+    def both(self: LineStylesCache, styles: Any, y: int, *args: Any) -> Strip:
+        line = ours(self, styles, y, *args)
+        sides = self._sides
+        if isinstance(sides, _Sides) and sides.top <= y < sides.end:
+            shortcut.append(y)
+            textual = StylesCache.render_line(self, styles, y, *args)
+            if list(line) != list(textual) or line.cell_length != textual.cell_length:
+                errors.append(f"line {y}: {line.text!r} {list(line)[:2]} against {list(textual)[:2]}")
+        return line
+
+    monkeypatch.setattr(LineStylesCache, "render_line", both)
+    return shortcut, errors
+
+
+async def test_each_pane_line_is_the_line_textual_would_make(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    shortcut, errors = check_lines(monkeypatch)
+    app = DossierApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        themes = sorted(app.available_themes)
+        assert len(themes) > 5
+        for n, theme in enumerate(themes):
+            app.theme = theme
+            for key in THEME_WALK[n % 3 :]:  # moves in each pane, the focus going round
+                await pilot.press(key)
+                await settle(pilot)
+            if n == len(themes) // 2:
+                await pilot.resize_terminal(80, 24)
+                await settle(pilot)
+    assert not errors, errors[:3]
+    assert len(shortcut) > 1000, f"only {len(shortcut)} lines took the shortcut"
+
+
+class _Styled(App[None]):
+    """Two panes styled as Dossier's are not: padding on the sides, and an outline (Textual's own way)."""
+
+    CSS = """
+    #padded { border: round red; padding: 1 2 0 3; height: 8; }
+    #outlined { border: round red; outline: heavy blue; height: 8; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield VirtualList(id="padded")
+        yield VirtualList(id="outlined")
+
+
+async def test_padding_and_the_styles_left_to_textual(monkeypatch: pytest.MonkeyPatch) -> None:
+    shortcut, errors = check_lines(monkeypatch)
+    app = _Styled()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await settle(pilot)
+        padded, outlined = app.query_one("#padded", VirtualList), app.query_one("#outlined", VirtualList)
+        assert isinstance(padded._styles_cache, LineStylesCache)
+        for pane in (padded, outlined):
+            pane._styles_cache.clear()  # drawn again from nothing, every line
+            lines = pane.render_lines(pane.size.region)
+        assert outlined._styles_cache._sides is False, "an outline goes through Textual's own"
+        assert padded.scrollable_content_region.width == 40 - 2 - 5
+        assert padded.render_lines(padded.size.region)[2].text.startswith("│   ")  # the border, then the padding
+        assert lines[0].text.startswith("┏")  # the outline
+    assert not errors, errors[:3]
+    assert shortcut and max(shortcut) < 7  # the padded pane's content lines only: not its borders, not the outlined
