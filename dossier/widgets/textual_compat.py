@@ -453,15 +453,17 @@ def set_border_titles(widget: Widget, title: Content | None, subtitle: Content |
     only the changed rows and its title line needed it. The text is kept as
     Textual keeps it (`_border_title`, `_border_subtitle`).
     """
-    offset = widget.content_offset.y
-    for name, text, y in (
-        ("_border_title", title, -offset),
-        ("_border_subtitle", subtitle, widget.outer_size.height - 1 - offset),
-    ):
+    changed: list[bool] = []  # for each changed: whether it is the bottom border's
+    for name, text, bottom in (("_border_title", title, False), ("_border_subtitle", subtitle, True)):
         kept = None if text is None else widget.render_str(text).expand_tabs(4).split()[0]
         if kept != getattr(widget, name):
             setattr(widget, name, kept)
-            widget.refresh(Region(-widget.content_offset.x, y, widget.outer_size.width, 1))
+            changed.append(bottom)
+    if changed:  # where the border lines are is worked out only then (~20 µs a call)
+        offset = widget.content_offset
+        width, height = widget.outer_size
+        for bottom in changed:
+            widget.refresh(Region(-offset.x, height - 1 - offset.y if bottom else -offset.y, width, 1))
 
 
 async def run_key_binding(app: App[Any], key: str) -> bool:
