@@ -190,7 +190,7 @@ class SpanCompositor(Compositor):
     overlaps the box around all the repainted regions for all its lines, and cuts
     each of them, on every line with anything repainted, at the edge of every
     widget on that line: a key press in the browser repaints a row of Actors and
-    the Detail pane, so the whole screen's lines were cut (~130 cuts, 14 % of the
+    the Detail pane, so the whole screen's lines were cut (~130 cuts, 12 % of the
     press's CPU; docs/serving.md). Here each widget, front to back, is asked only
     for the lines where part of a repainted region is still undrawn, and only
     that part of its line is kept. The cells are those Textual would draw over

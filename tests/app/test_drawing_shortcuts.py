@@ -167,10 +167,11 @@ def test_spans_are_written_where_they_are(store: Store) -> None:
     """The bytes of an update: each piece goes to its own place, in the order of the lines."""
     strip = Strip([Segment("ab", Style(bold=True))], 2)
     update = SpanUpdate([(1, [(3, strip)]), (4, [(0, strip), (7, strip)])])
-    out = update.render_segments(DossierApp(store).console)
+    console = DossierApp(store).console
+    out = update.render_segments(console)
     assert out.index("\x1b[2;4H") < out.index("\x1b[5;1H") < out.index("\x1b[5;8H")
     assert out.count("ab") == 3
-    segments: list[Any] = list(update.__rich_console__(DossierApp(store).console, None))  # type: ignore[arg-type]
+    segments: list[Any] = list(update.__rich_console__(console, None))  # type: ignore[arg-type]
     assert [s.text for s in segments if not s.control] == ["ab", "ab", "ab"]
 
 
