@@ -22,7 +22,8 @@ pinned in `pyproject.toml` (`textual==8.2.8`), and pins it exactly on purpose:
   `App._start_widget` (the panes' scrollbar drawn line by line: `LineScrollBar`),
   and the modules `textual._xterm_parser`, `textual._parser` and `textual._time`
   with a parser's `_timeout_time` and a driver's `_debug` (an input thread that
-  sleeps until there is input: `QuietLinuxDriver`), and `Widget._set_dirty`,
+  sleeps until there is input: `QuietLinuxDriver`) and its `_loop` and `_app`
+  (a key handed to the event loop without a task: `QuietLinuxDriver.send_message`), and `Widget._set_dirty`,
   `Widget._layout_cache`, `Widget._rich_style_cache`, `Screen._dirty_widgets`
   and `Screen._compositor` (a repaint told to the screen at once:
   `repaint_now`), and the module `textual._compositor` with its `Compositor`,
@@ -120,6 +121,8 @@ SCREEN_ATTRIBUTES: tuple[str, ...] = ("_dirty_widgets", "_compositor")
 """Private attributes a Screen instance has from its `__init__` (checked by a test)."""
 COMPOSITOR_ATTRIBUTES: tuple[str, ...] = ("_dirty_regions",)
 """Private attributes a Compositor instance has from its `__init__` (checked by a test)."""
+DRIVER_ATTRIBUTES: tuple[str, ...] = ("_loop", "_app", "_debug")
+"""Private attributes a Driver instance has from its `__init__` (checked by a test)."""
 
 
 def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
@@ -731,6 +734,11 @@ class QuietLinuxDriver(LinuxDriver):
                     pass
             except (EOFError, ParseError):
                 pass
+
+    def send_message(self, message: messages.Message) -> None:
+        # Textual's sends each key as `run_coroutine_threadsafe(app._post_message(message))`: a coroutine, a
+        # task and two futures a key for what is `app.post_message(message)`, run in the event loop.
+        self._loop.call_soon_threadsafe(self._app.post_message, message)
 
     def close(self) -> None:
         super().close()

@@ -9,10 +9,15 @@ held frame go before the rest had arrived, so one press drew two frames
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
+
+import pytest
 
 from dossier.app import DossierApp
 from dossier.store import Store
+from dossier.widgets import virtual_list
 from tests.pilot_helpers import each_frame, screen_lines, settle
 
 
@@ -44,3 +49,61 @@ async def test_a_move_between_actors_is_one_frame_with_every_pane(store: Store) 
             assert any(actor.name in line for line in screen_lines(app))
         # Both kinds of move were met: to an actor with measures and to one without (an empty Consequences pane).
         assert None in seen_consequences and len(seen_consequences) >= 2
+
+
+def _top_border(app: DossierApp, pane: Any) -> str:
+    """The pane's top border as drawn: its title."""
+    region = pane.region
+    return screen_lines(app)[region.y][region.x : region.right]
+
+
+async def test_a_move_makes_each_list_title_once_and_a_frame_before_the_rows_shows_no_old_count(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str | None] = []
+    original = virtual_list.set_border_titles
+
+    def counting(widget: Any, title: Any, subtitle: Any) -> None:
+        made.append(widget.id)
+        original(widget, title, subtitle)
+
+    monkeypatch.setattr(virtual_list, "set_border_titles", counting)
+    app = DossierApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        browser = app.browser
+        hold = browser.actors.frame_hold
+        assert hold is not None
+        hold.seconds = 5.0
+        for key in ["j", "k", "j"]:
+            made.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            # The title is made when the rows (and their count) are there, not also blank at the load before.
+            assert made.count("statements") == 1 and made.count("measures") == 1, made
+            count = browser.statements.count
+            assert count is not None and f"Statements · {count:,}" in _top_border(app, browser.statements)
+
+        # Rows that come after the held frame has gone: that frame's title has no count, not the last actor's.
+        gate = threading.Event()
+        page = store.statements_page
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            gate.wait(10)
+            return page(*args, **kwargs)
+
+        monkeypatch.setattr(store, "statements_page", slow)
+        hold.seconds = 0.05
+        before = browser.statements.count
+        await pilot.press("j")
+        deadline = time.monotonic() + 5
+        while hold.active and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        await pilot.pause(0.05)
+        assert browser.statements.count is None
+        title = _top_border(app, browser.statements)
+        assert "Statements" in title and f"· {before:,}" not in title, title
+        gate.set()
+        await settle(pilot)
+        count = browser.statements.count
+        assert count is not None and f"Statements · {count:,}" in _top_border(app, browser.statements)

@@ -345,6 +345,35 @@ async def test_the_input_thread_sleeps_until_input_and_still_times_out_a_lone_es
     os.close(keys)
 
 
+async def test_a_key_from_the_input_thread_is_posted_in_the_event_loop_without_a_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import threading
+
+    app = App[None]()
+    driver = textual_compat.QuietLinuxDriver(app)
+    for name in textual_compat.DRIVER_ATTRIBUTES:
+        assert hasattr(driver, name), f"Textual {textual.__version__} drivers have no {name}"
+    posted: list[tuple[Any, int]] = []
+    monkeypatch.setattr(app, "post_message", lambda message: posted.append((message, threading.get_ident())))
+
+    def no_task(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a key must not be sent as a coroutine run in a task")
+
+    monkeypatch.setattr(asyncio, "run_coroutine_threadsafe", no_task)
+    key = events.Key("j", "j")
+    thread = threading.Thread(target=driver.send_message, args=(key,))
+    thread.start()
+    thread.join(5)
+    for _ in range(100):
+        if posted:
+            break
+        await asyncio.sleep(0.01)
+    assert posted == [(key, threading.get_ident())]  # in the loop's thread, once
+    driver.close()
+
+
 def test_a_pane_asks_its_inner_region_once_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     from textual.geometry import Region
 
