@@ -735,7 +735,7 @@ class QuietLinuxDriver(LinuxDriver):
             except (EOFError, ParseError):
                 pass
 
-    def send_message(self, message: messages.Message) -> None:
+    def send_message(self, message: Message) -> None:
         # Textual's sends each key as `run_coroutine_threadsafe(app._post_message(message))`: a coroutine, a
         # task and two futures a key for what is `app.post_message(message)`, run in the event loop.
         self._loop.call_soon_threadsafe(self._app.post_message, message)
