@@ -682,8 +682,11 @@ class QuietLinuxDriver(LinuxDriver):
     waits with no timeout, except while the parser holds a lone Escape (or the
     start of a sequence) that it gives up on after its own short timeout, which
     Textual's parser keeps in `_timeout_time`. Ending the thread (`disable_input`
-    sets `exit_event`) writes to a pipe the thread also waits on. Otherwise
-    this is Textual's `LinuxDriver.run_input_thread`, line for line.
+    sets `exit_event`) writes to a pipe the thread also waits on. When the
+    terminal's input ends (its window closed, or it hung up) the app exits
+    (`_terminal_gone`), and a key arrives in the event loop without a task
+    (`send_message`). Otherwise this is Textual's `LinuxDriver.run_input_thread`,
+    line for line.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -701,7 +704,8 @@ class QuietLinuxDriver(LinuxDriver):
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")().decode
 
-        def process(events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+        def process(events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
+            """Read and parse what came; False when the terminal has gone."""
             for key, mask in events:
                 if key.fd == wake:
                     try:
@@ -710,13 +714,17 @@ class QuietLinuxDriver(LinuxDriver):
                         pass
                     continue
                 if mask & selectors.EVENT_READ:
-                    text = decode(os.read(fileno, 1024 * 4), final=final)
-                    if not text:
-                        break  # stdin is piped and has ended
-                    for event in parser.feed(text):
+                    try:
+                        data = os.read(fileno, 1024 * 4)
+                    except OSError:  # EIO: the terminal has hung up
+                        data = b""
+                    if not data:
+                        return False
+                    for event in parser.feed(decode(data, final=final)):
                         self.process_message(event)
             for event in parser.tick():
                 self.process_message(event)
+            return True
 
         def timeout() -> float | None:
             due = parser._timeout_time
@@ -724,7 +732,9 @@ class QuietLinuxDriver(LinuxDriver):
 
         try:
             while not self.exit_event.is_set():
-                process(selector.select(timeout()))
+                if not process(selector.select(timeout())):
+                    self._terminal_gone()
+                    return
             selector.unregister(fileno)
             process(selector.select(0.1), final=True)
         finally:
@@ -734,6 +744,19 @@ class QuietLinuxDriver(LinuxDriver):
                     pass
             except (EOFError, ParseError):
                 pass
+
+    def _terminal_gone(self) -> None:
+        """The terminal's input has ended: its window closed, or it hung up. The app ends.
+
+        Textual's thread went on reading a terminal that had gone, each read
+        returning at once with nothing: a browser left behind by a closed
+        terminal spun at half a core until killed. Nothing can be typed or
+        shown any more, so the app is asked to exit, as `q` would.
+        """
+        try:
+            self._loop.call_soon_threadsafe(self._app.exit)
+        except RuntimeError:  # the loop has closed: the app is ending already
+            pass
 
     def send_message(self, message: Message) -> None:
         # Textual's sends each key as `run_coroutine_threadsafe(app._post_message(message))`: a coroutine, a

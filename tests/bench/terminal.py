@@ -197,11 +197,22 @@ class Terminal:
             self.read(0.005)
         return time.perf_counter() - sent
 
+    def hang_up(self, timeout: float = 10.0) -> float | None:
+        """Close the terminal under the program (as a closed window does); seconds until it has exited, or None."""
+        os.close(self._master)
+        self._master = -1
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        return time.perf_counter() - self.started
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        os.close(self._master)
+        if self._master >= 0:
+            os.close(self._master)
 
     def __enter__(self) -> Terminal:
         return self
