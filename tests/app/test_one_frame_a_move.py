@@ -21,14 +21,20 @@ from dossier.widgets import virtual_list
 from tests.pilot_helpers import each_frame, screen_lines, settle
 
 
+async def _held(pilot: Any) -> tuple[Any, Any]:
+    """The settled browser and its frame hold, given 5 s: a release checked is the panes' own, whatever the load."""
+    await settle(pilot)
+    browser = pilot.app.browser
+    hold = browser.actors.frame_hold
+    assert hold is not None
+    hold.seconds = 5.0
+    return browser, hold
+
+
 async def test_a_move_between_actors_is_one_frame_with_every_pane(store: Store) -> None:
     app = DossierApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        browser = app.browser
-        hold = browser.actors.frame_hold
-        assert hold is not None
-        hold.seconds = 5.0  # the release checked is the panes' own, whatever the machine's load
+        browser, hold = await _held(pilot)
         painted: list[Any] = []
         seen_consequences: set[int | None] = set()
         for key in ["j", "k", "j", "j", "k", "k"]:
@@ -70,11 +76,7 @@ async def test_a_move_makes_each_list_title_once_and_a_frame_before_the_rows_sho
     monkeypatch.setattr(virtual_list, "set_border_titles", counting)
     app = DossierApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        browser = app.browser
-        hold = browser.actors.frame_hold
-        assert hold is not None
-        hold.seconds = 5.0
+        browser, hold = await _held(pilot)
         for key in ["j", "k", "j"]:
             made.clear()
             await pilot.press(key)
