@@ -198,14 +198,16 @@ class Terminal:
         return time.perf_counter() - sent
 
     def hang_up(self, timeout: float = 10.0) -> float | None:
-        """Close the terminal under the program (as a closed window does); seconds until it has exited, or None."""
+        """Close the terminal under the program (as a closed window does); seconds from then until it has exited,
+        or None if it has not within `timeout`."""
         os.close(self._master)
         self._master = -1
+        closed = time.perf_counter()
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
-        return time.perf_counter() - self.started
+        return time.perf_counter() - closed
 
     def close(self) -> None:
         if self.process.poll() is None:
