@@ -41,7 +41,9 @@ Paths:
 `--paths notebook` runs the three notebook paths only. The table counts, per
 path: the points, the kills that came after the import had already exited,
 the kills that left a hot journal (the file was being changed), the files
-that held the old and the new dossier, and the files intact. Exit status 1 if any file was not intact.
+that held the old and the new dossier, and the files intact. Exit status 1
+if any file was not intact, or a reader during an import broke, read no
+round or did not see the new rows after it.
 """
 
 from __future__ import annotations
@@ -195,25 +197,32 @@ def run(args: argparse.Namespace, scratch: Path) -> list[tuple[Any, list[Point]]
     return results
 
 
-def _read_until(opened: Store, stop: threading.Event, took: list[float], errors: list[str]) -> None:
-    while not stop.is_set():
-        started = time.perf_counter()
-        try:
-            opened.actors_grouped(limit=100)
-            opened.search("embassy", limit=20)
-            opened.summary()
-        except StoreError as exc:
-            errors.append(str(exc))
-            continue
-        took.append(time.perf_counter() - started)
+def _read_until(opened: Store, stop: threading.Event, took: list[float], errors: list[str], broke: list[str]) -> None:
+    """Read until `stop`; a round the store refuses is counted in `errors`, anything else ends the reader in `broke`."""
+    try:
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                opened.actors_grouped(limit=100)
+                opened.search_page("embassy", limit=20)
+                opened.summary()
+            except StoreError as exc:
+                errors.append(str(exc))
+                continue
+            took.append(time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - a reader that breaks is a failed measurement, said in the table
+        broke.append(f"{type(exc).__name__}: {exc}")
 
 
-def reader_figures(cases: list[Case], scratch: Path) -> list[str]:
+def reader_figures(cases: list[Case], scratch: Path) -> tuple[list[str], bool]:
     """A store opened as the browser opens it, reading in a loop while a finished import runs into its file.
 
     Each round asks what a moving browser asks (the Actors pane, a search, the
-    title bar's counts). Rounds are timed; a round that fails is counted.
+    title bar's counts). Rounds are timed; a round that fails is counted. The
+    lines, and whether every reader read through its import (at least one
+    round, none broken) and then saw the new rows.
     """
+    read_through = True
     lines = [
         "| path | import s | reader rounds | median ms | p95 ms | max ms | failed rounds | new rows seen after |",
         "|---|---|---|---|---|---|---|---|",
@@ -223,9 +232,10 @@ def reader_figures(cases: list[Case], scratch: Path) -> list[str]:
         shutil.copyfile(case.base, db)
         took: list[float] = []
         errors: list[str] = []
+        broke: list[str] = []
         stop = threading.Event()
         with Store.open(db, check_seconds=0) as opened:
-            reader = threading.Thread(target=_read_until, args=(opened, stop, took, errors))
+            reader = threading.Thread(target=_read_until, args=(opened, stop, took, errors, broke))
             reader.start()
             started = time.perf_counter()
             try:
@@ -247,7 +257,11 @@ def reader_figures(cases: list[Case], scratch: Path) -> list[str]:
         )
         for error in sorted(set(errors))[:3]:
             lines.append(f"  failed: {error}")
-    return lines
+        if broke or not took or not seen:
+            read_through = False
+            why = f"READER BROKE: {broke[0]}" if broke else "NO ROUND READ" if not took else "NEW ROWS NOT SEEN"
+            lines.append(f"  {why}")
+    return lines, read_through
 
 
 def run_edits(args: argparse.Namespace, scratch: Path, name: str) -> tuple[Any, list[Point]]:
@@ -316,18 +330,20 @@ def main(argv: list[str] | None = None) -> int:
         f"SQLite {sqlite3.sqlite_version} · seed {args.seed} · kill moments drawn from the {args.window}\n",
         flush=True,
     )
+    read_through = True
     with tempfile.TemporaryDirectory(prefix="dossier-crash-", dir=args.scratch) as scratch:
         results = run(args, Path(scratch))
         notebooks = run_notebook(args, Path(scratch))
         lines = table(results) if results else []
         if results and "readers" not in args.skip:
             plain = [case for case, _ in results if not case.small_cache and isinstance(case, Case)]
-            lines += ["", "## A reader during an import", "", *reader_figures(plain, Path(scratch))]
+            reading, read_through = reader_figures(plain, Path(scratch))
+            lines += ["", "## A reader during an import", "", *reading]
         if notebooks:
             lines += ["", "## Notebook saves", "", *notebook_table(notebooks)]
     print("\n" + "\n".join(lines))
     intact = all(p.intact for _, points in results for p in points)
-    return 0 if intact and all(p.intact for _, points in notebooks for p in points) else 1
+    return 0 if intact and read_through and all(p.intact for _, points in notebooks for p in points) else 1
 
 
 if __name__ == "__main__":

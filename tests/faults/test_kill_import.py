@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.crash import reader_figures
+
 from .killing import Case, bulk_case, incremental_case, kill_before_commit, run_point
 
 SEED = 19
@@ -72,3 +74,17 @@ def test_kills_at_random_moments_leave_the_old_or_the_new_dossier(
         point = run_point(case, delay, tmp_path)
         assert point.problems == [], f"killed at {delay:.3f} s of {case.seconds:.3f} s"
         assert point.intact
+
+
+@pytest.mark.slow
+def test_the_kill_runs_reader_reads_through_an_import_and_sees_its_rows(cases: dict[str, Case], tmp_path: Path) -> None:
+    """`python -m tests.bench.crash`'s reader: a store reading in a loop while an import runs into its file.
+
+    It once broke on its first round (a store method renamed) and the table said 0 rounds, exit 0.
+    """
+    lines, read_through = reader_figures([cases["incremental"]], tmp_path)
+    assert read_through, lines
+    row = lines[2].split("|")
+    assert int(row[3]) > 0, lines  # rounds read during the import
+    assert row[7].strip() == "0", lines  # none refused by the store
+    assert row[8].strip() == "yes", lines
