@@ -38,8 +38,12 @@ STAMP  := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml  # an existing .venv keeps its Python: `make clean` first to change it
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# Made only when missing (order-only below), so the choice of Python runs once: an existing
+# .venv keeps its Python when pyproject.toml changes; `make clean` first to change it.
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)

@@ -210,7 +210,7 @@ def _read_until(opened: Store, stop: threading.Event, took: list[float], errors:
                 errors.append(str(exc))
                 continue
             took.append(time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - a reader that breaks is a failed measurement, said in the table
+    except Exception as exc:  # a reader that breaks is a failed measurement, said in the table
         broke.append(f"{type(exc).__name__}: {exc}")
 
 
